@@ -1,0 +1,98 @@
+"""Keeps every answer under /api/ in the JSON error envelope, whatever layer produced it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+
+from config.errors import error_response
+
+logger = logging.getLogger(__name__)
+
+_GENERIC_MESSAGES = {
+    400: "Bad request.",
+    403: "Forbidden.",
+    404: "Not found.",
+    405: "Method not allowed.",
+    413: "Request body is too large.",
+    500: "Internal server error: it has been logged.",
+}
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(("/api/v1/", "/public/v1/")) or path.rstrip("/") == "/api/v1"
+
+
+class ApiErrorMiddleware:
+    """Refuses oversized bodies early and turns HTML error pages into JSON for API paths."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_api_path(request.path):
+            return self.get_response(request)
+        response = self._nul_refused(request) or self.get_response(request)
+        response = self._as_json_error(response)
+        rate_limit = getattr(request, "rate_limit", None)
+        if rate_limit is not None:
+            response["X-RateLimit-Limit"] = str(rate_limit[0])
+            response["X-RateLimit-Remaining"] = str(rate_limit[1])
+        return response
+
+    @staticmethod
+    def _nul_refused(request: HttpRequest) -> HttpResponse | None:
+        """PostgreSQL text cannot hold NUL, so a NUL in a path or query value is refused up front
+        rather than failing deep in a query (serializer fields already refuse it in bodies)."""
+        query_parts = [part for key, values in request.GET.lists() for part in (key, *values)]
+        if any("\x00" in part for part in (request.path, *query_parts)):
+            return error_response(["The URL contains a NUL character."], 400)
+        return None
+
+    def _as_json_error(self, response: HttpResponse) -> HttpResponse:
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            message = _GENERIC_MESSAGES.get(response.status_code, response.reason_phrase)
+            converted = error_response([message], response.status_code)
+            for header in ("Allow", "Retry-After"):
+                if header in response:
+                    converted[header] = response[header]
+            return converted
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> HttpResponse | None:
+        """Refuse oversized bodies before anything reads them, once the view is known:
+        views that stream their body to storage (`streams_body = True`) set their own limit."""
+        if not is_api_path(request.path):
+            return None
+        view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
+        if getattr(view_class, "streams_body", False):
+            return None
+        return self._too_large(request)
+
+    def _too_large(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(["Content-Length header is not a number."], 400)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return error_response(
+                [f"Request body is {length} bytes; the limit is {limit} bytes."], 413
+            )
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_api_path(request.path):
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            return error_response([_GENERIC_MESSAGES[413]], 413)
+        logger.exception("unhandled error", extra={"path": request.path})
+        return error_response([_GENERIC_MESSAGES[500]], 500)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from compat.urls import publora_urlpatterns
+from config import health, metrics
+from config.errors import error_response
+from media.urls import file_urlpatterns as media_file_urlpatterns
+
+admin.site.site_header = "Crier operations"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # planning before posts: `posts/validate` must not be read as a post id.
+    path("api/v1/", include("planning.urls")),
+    path("api/v1/", include("accounts.urls")),
+    path("api/v1/", include("posts.urls")),
+    path("api/v1/", include("webhooks.urls")),
+    path("api/v1/", include("media.urls")),
+    path("", include(media_file_urlpatterns)),
+    path("api/v1/", include(publora_urlpatterns)),
+]
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error_response([f"No route for {request.method} {request.path}."], 404)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    return error_response(["Internal server error: it has been logged."], 500)
+
+
+handler404 = not_found
+handler500 = server_error
