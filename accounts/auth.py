@@ -1,0 +1,111 @@
+"""API key authentication in Publer's form: `Authorization: Bearer-API <key>` (or `Bearer`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+
+from accounts.models import ApiKey, Member, Workspace
+
+WORKSPACE_HEADER = "Publer-Workspace-Id"
+_SCHEMES = ("bearer-api", "bearer")
+# Writing last_used_at on every request would make each read a write; a minute is precise enough.
+_LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    """Who is calling and for which workspace; views read it as `request.auth`."""
+
+    api_key: ApiKey
+    member: Member
+    workspace: Workspace
+
+    def has_scope(self, scope: str) -> bool:
+        return self.api_key.has_scope(scope)
+
+
+def presented_key(request: Request) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() not in _SCHEMES or not value.strip():
+        return None
+    return value.strip()
+
+
+def resolve_api_key(presented: str) -> ApiKey:
+    parts = ApiKey.split(presented)
+    api_key = None
+    if parts:
+        prefix, secret = parts
+        api_key = (
+            ApiKey.objects.select_related("member__user", "member__workspace")
+            .filter(prefix=prefix)
+            .first()
+        )
+        if api_key and not api_key.matches(secret):
+            api_key = None
+    if api_key is None:
+        raise exceptions.AuthenticationFailed("Invalid API key.")
+    if not api_key.is_active:
+        raise exceptions.AuthenticationFailed("This API key has been revoked.")
+    return api_key
+
+
+def resolve_membership(api_key: ApiKey, workspace_id: str | None) -> Member:
+    """The caller's membership in the requested workspace; 404 for one it cannot see."""
+    memberships = Member.objects.select_related("workspace").filter(user=api_key.member.user)
+    if workspace_id:
+        member = memberships.filter(workspace_id=workspace_id).first()
+        if member is None:
+            raise exceptions.NotFound("Workspace not found.")
+        return member
+    members = list(memberships[:2])
+    if len(members) == 1:
+        return members[0]
+    raise exceptions.ValidationError(
+        f"This API key reaches several workspaces: send the {WORKSPACE_HEADER} header."
+    )
+
+
+def touch_last_used(api_key: ApiKey) -> None:
+    now = timezone.now()
+    if api_key.last_used_at and now - api_key.last_used_at < _LAST_USED_GRANULARITY:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[object, ApiContext] | None:
+        presented = presented_key(request)
+        if presented is None:
+            return None
+        api_key = resolve_api_key(presented)
+        member = resolve_membership(api_key, request.META.get("HTTP_PUBLER_WORKSPACE_ID"))
+        touch_last_used(api_key)
+        return member.user, ApiContext(api_key=api_key, member=member, workspace=member.workspace)
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer-API realm="crier"'
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = ApiKeyAuthentication
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "`Bearer-API <key>` or `Bearer <key>`. Add `Publer-Workspace-Id: <id>` when "
+                "the key reaches more than one workspace."
+            ),
+        }

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from accounts.models import Member, SocialAccount
+
+
+class UserSerializer(serializers.ModelSerializer):
+    id = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "email", "name", "username"]
+
+    def get_id(self, user) -> str:
+        return self.context["member"].id
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class MemberWorkspaceSerializer(serializers.ModelSerializer):
+    """A membership seen from the user's side: the workspace and the role in it."""
+
+    id = serializers.CharField(source="workspace.id")
+    name = serializers.CharField(source="workspace.name")
+    created_at = serializers.DateTimeField(source="workspace.created_at")
+
+    class Meta:
+        model = Member
+        fields = ["id", "name", "role", "created_at"]
+
+
+class SocialAccountSerializer(serializers.ModelSerializer):
+    """Publer's account shape (`provider`, `name`, `picture`), never the credentials."""
+
+    provider = serializers.CharField(source="platform")
+    name = serializers.CharField(source="display_name")
+    picture = serializers.CharField(source="avatar_url")
+
+    class Meta:
+        model = SocialAccount
+        fields = [
+            "id",
+            "provider",
+            "name",
+            "username",
+            "picture",
+            "status",
+            "status_reason",
+            "timezone",
+            "external_id",
+            "token_expires_at",
+            "created_at",
+        ]

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import (
+    AccountStatus,
+    ApiKey,
+    IssuedKey,
+    Member,
+    Role,
+    Scope,
+    SocialAccount,
+    Workspace,
+)
+from config.errors import Conflict
+
+
+def workspace_create(*, name: str, owner_username: str, owner_email: str = "") -> Workspace:
+    user_model = get_user_model()
+    with transaction.atomic():
+        owner, _ = user_model.objects.get_or_create(
+            username=owner_username, defaults={"email": owner_email}
+        )
+        workspace = Workspace.objects.create(name=name)
+        Member.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    return workspace
+
+
+def api_key_issue(
+    *,
+    workspace: Workspace,
+    name: str,
+    scopes: list[str] | None = None,
+    member: Member | None = None,
+) -> IssuedKey:
+    """Issue a key for `member` (default: the workspace's first owner). All scopes by default."""
+    unknown = set(scopes or []) - set(Scope.values)
+    if unknown:
+        raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
+    if member is None:
+        member = workspace.members.filter(role=Role.OWNER).order_by("created_at").first()
+        if member is None:
+            raise ValueError(f"workspace {workspace.pk} has no owner to issue a key for")
+    return ApiKey.issue(member=member, name=name, scopes=scopes or list(Scope.values))
+
+
+def social_account_disconnect(*, account: SocialAccount) -> None:
+    """Disconnect a channel: credentials are wiped; its history stays for the record."""
+    delivery_model = apps.get_model("posts", "Delivery")
+    if delivery_model.objects.pending().filter(account=account).exists():
+        raise Conflict(
+            "This account has scheduled or in-flight posts: cancel or delete them first."
+        )
+    if apps.get_model("planning", "PostingSchedule").objects.filter(account=account).exists():
+        raise Conflict(
+            "This account has posting schedules: delete them first "
+            "(DELETE /api/v1/posting-schedules/{id})."
+        )
+    account.credentials = {}
+    account.status = AccountStatus.DISABLED
+    account.status_reason = "Disconnected through the API."
+    account.disconnected_at = timezone.now()
+    account.save(
+        update_fields=["credentials", "status", "status_reason", "disconnected_at", "updated_at"]
+    )

@@ -1,0 +1,558 @@
+"""Bluesky: posts through the AT Protocol XRPC API, signed in with an app password.
+
+API reference (read 2026-11):
+- Sessions: createSession / refreshSession (refreshSession takes the refresh JWT as bearer):
+  https://docs.bsky.app/docs/api/com-atproto-server-create-session and
+  https://docs.bsky.app/docs/api/com-atproto-server-refresh-session
+- Creating a post (record shape, replies with root and parent strong refs, images, langs):
+  https://docs.bsky.app/docs/advanced-guides/posts and
+  https://docs.bsky.app/docs/api/com-atproto-repo-create-record
+- Rich text facets (byte offsets in UTF-8; link, mention by DID, tag):
+  https://docs.bsky.app/docs/advanced-guides/post-richtext
+- Blobs: https://docs.bsky.app/docs/api/com-atproto-repo-upload-blob; video ("simple
+  method": uploadBlob then app.bsky.embed.video): https://docs.bsky.app/docs/tutorials/video
+- Handle resolution for mentions: https://docs.bsky.app/docs/api/com-atproto-identity-resolve-handle
+- Lexicons (300 graphemes / 3000 bytes of text, 4 images up to 2 MB, mp4 video):
+  https://github.com/bluesky-social/atproto/tree/main/lexicons/app/bsky
+- Errors (`{"error": "ExpiredToken", "message": ...}`, expired tokens answer 400) and
+  rate limits (RateLimit-Reset header, Unix seconds; 5000 points an hour, a create costs 3):
+  https://docs.bsky.app/docs/advanced-guides/rate-limits
+
+A publish is: blob uploads and handle look-ups (they publish nothing, so their failures are
+never ambiguous), then one `createRecord` per item of the thread. Bluesky has no
+idempotency key and the connector does no look-up, so it is not idempotent.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import regex
+
+from connectors.base import (
+    AccountProfile,
+    Connector,
+    Content,
+    Credentials,
+    MediaItem,
+    Option,
+    PlatformLimits,
+    Problem,
+    Published,
+    RateLimit,
+)
+from connectors.errors import (
+    AuthExpired,
+    ConnectorError,
+    PermanentError,
+    RateLimited,
+    RefreshRefused,
+    TransientError,
+)
+from connectors.http import download, raise_for_platform_status, send, unambiguous
+
+DEFAULT_SERVICE_URL = "https://bsky.social"
+WEB_URL = "https://bsky.app"
+MAX_TEXT_BYTES = 3000  # app.bsky.feed.post: text maxLength (UTF-8 bytes) beside 300 graphemes
+
+# XRPC error names (the `error` field) that differ from what the status alone says.
+ERRORS: dict[str, type[ConnectorError]] = {
+    "ExpiredToken": AuthExpired,  # 400, not 401: the access JWT has expired
+    "InvalidToken": AuthExpired,  # 400: a JWT the PDS cannot read
+    "AuthenticationRequired": AuthExpired,
+    "RateLimitExceeded": RateLimited,
+    "AccountTakedown": PermanentError,
+    "BlobTooLarge": PermanentError,
+    "InvalidRequest": PermanentError,
+}
+
+# Facet detection after the rules of the official client (@atproto/api rich-text):
+# mentions are @handle with a dot; links are http(s) URLs minus trailing punctuation;
+# tags are # plus text that is not only digits or punctuation, at most 64 graphemes.
+_MENTION = regex.compile(r"(?:^|(?<=[\s(]))@([a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z0-9-]+)\b")
+_LINK = regex.compile(r"(?:^|(?<=[\s(]))(https?://\S+)", regex.IGNORECASE)
+_TAG = regex.compile(
+    r"(?:^|(?<=\s))[#\uff03]((?!\ufe0f)[^\s\u00ad\u2060\u200a-\u200d\u20e2]*"
+    r"[^\d\s\p{P}\u00ad\u2060\u200a-\u200d\u20e2]+[^\s\u00ad\u2060\u200a-\u200d\u20e2]*)"
+)
+_TRAILING_PUNCTUATION = regex.compile(r"\p{P}+$")
+
+
+def service_url() -> str:
+    """The default entryway; an account may name its own PDS when connecting."""
+    return (os.environ.get("CRIER_BLUESKY_SERVICE_URL") or DEFAULT_SERVICE_URL).rstrip("/")
+
+
+class BlueskyConnector(Connector):
+    platform = "bluesky"
+    display_name = "Bluesky"
+    connection = "token"
+    connect_fields = ("handle", "app_password", "service_url")
+    optional_connect_fields = ("service_url",)
+    idempotent = False
+    # app.bsky.feed.post: 300 graphemes (and 3000 bytes). app.bsky.embed.images: up to 4
+    # images, each up to 2 MB (lexicon, "formerly limited to 1 MB"), alt text per image.
+    # app.bsky.embed.video: one mp4 (lexicon maxSize 300 MB); videos up to 3 minutes
+    # (https://bsky.social/about/blog/09-11-2024-video, raised March 2025). Rate: 5000
+    # points an hour per account, a created record costs 3 points
+    # (https://docs.bsky.app/docs/advanced-guides/rate-limits). Checked 2026-11.
+    limits = PlatformLimits(
+        max_chars=300,
+        max_images=4,
+        max_videos=1,
+        allow_mixed_media=False,
+        image_types=frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"}),
+        video_types=frozenset({"video/mp4"}),
+        max_image_bytes=2_000_000,
+        max_video_bytes=300_000_000,
+        max_video_seconds=180,
+        max_thread_items=24,
+        per_account_rate=RateLimit(requests=1666, per_seconds=3600),
+    )
+    options = (Option(name="langs", kind=list, help='Language codes of the text, e.g. ["en"].'),)
+
+    def text_length(self, text: str) -> int:
+        return len(regex.findall(r"\X", text))
+
+    def validate(self, content: Content) -> list[Problem]:
+        problems = super().validate(content)
+        for where, text in [("text", content.text)] + [
+            (f"thread[{index}]", item) for index, item in enumerate(content.thread)
+        ]:
+            size = len(text.encode())
+            if size > MAX_TEXT_BYTES:
+                problems.append(
+                    Problem(
+                        "text_too_long",
+                        f"Text is {size} bytes in UTF-8; Bluesky allows {MAX_TEXT_BYTES}.",
+                        where,
+                    )
+                )
+        langs = content.options.get("langs")
+        if isinstance(langs, list) and not all(isinstance(lang, str) for lang in langs):
+            problems.append(
+                Problem("option_type", "Option 'langs' must be a list of strings.", "options.langs")
+            )
+        return problems
+
+    # --- publishing ------------------------------------------------------------------------
+
+    def publish(self, content: Content, credentials: Credentials) -> Published:
+        pds = _pds_url(credentials)
+        embed = self._embed(pds, content.media, credentials)
+        root = self._create_post(pds, credentials, content.text, content.options, embed=embed)
+        parent = root
+        posted = [root["uri"]]
+        for item in content.thread:
+            try:
+                parent = self._create_post(
+                    pds,
+                    credentials,
+                    item,
+                    content.options,
+                    reply={"root": _strong_ref(root), "parent": _strong_ref(parent)},
+                )
+            except ConnectorError as exc:
+                # The root is live: retrying the delivery would post it twice.
+                raise _thread_incomplete(posted, len(content.thread) + 1, exc) from exc
+            posted.append(parent["uri"])
+        return Published(
+            state="published", external_id=root["uri"], url=_web_url(root["uri"], credentials)
+        )
+
+    def _create_post(
+        self,
+        pds: str,
+        credentials: Credentials,
+        text: str,
+        options: Mapping[str, Any],
+        *,
+        embed: dict[str, Any] | None = None,
+        reply: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "$type": "app.bsky.feed.post",
+            "text": text,
+            "createdAt": _now(),
+        }
+        facets = self._facets(pds, text, credentials)
+        if facets:
+            record["facets"] = facets
+        if isinstance(options.get("langs"), list) and options["langs"]:
+            record["langs"] = list(options["langs"])
+        if embed:
+            record["embed"] = embed
+        if reply:
+            record["reply"] = reply
+        response = send(
+            self.client,
+            "POST",
+            f"{pds}/xrpc/com.atproto.repo.createRecord",
+            headers=_auth(credentials.access_token),
+            json={
+                "repo": credentials.external_id,
+                "collection": "app.bsky.feed.post",
+                "record": record,
+            },
+        )
+        _raise_for_status(response)
+        created = _json_object(response)
+        if not isinstance(created.get("uri"), str) or not isinstance(created.get("cid"), str):
+            raise _unreadable(response, "a record without uri and cid")
+        return created
+
+    def _embed(
+        self, pds: str, media: Sequence[MediaItem], credentials: Credentials
+    ) -> dict[str, Any] | None:
+        if not media:
+            return None
+        entries = []
+        for item in media:
+            blob = self._upload_blob(pds, item, credentials)
+            entry: dict[str, Any] = {"image" if item.kind == "image" else "video": blob}
+            if item.kind == "image":
+                entry["alt"] = item.alt_text or ""  # required by the lexicon, may be empty
+            elif item.alt_text:
+                entry["alt"] = item.alt_text
+            if item.width and item.height:
+                entry["aspectRatio"] = {"width": item.width, "height": item.height}
+            entries.append(entry)
+        if media[0].kind == "video":
+            return {"$type": "app.bsky.embed.video", **entries[0]}
+        return {"$type": "app.bsky.embed.images", "images": entries}
+
+    def _upload_blob(self, pds: str, item: MediaItem, credentials: Credentials) -> dict[str, Any]:
+        limit = self.limits.max_video_bytes if item.kind == "video" else self.limits.max_image_bytes
+        with unambiguous():
+            with download(self.client, item.url, max_bytes=limit) as file:
+                response = send(
+                    self.client,
+                    "POST",
+                    f"{pds}/xrpc/com.atproto.repo.uploadBlob",
+                    headers={**_auth(credentials.access_token), "Content-Type": item.mime_type},
+                    content=file.read(),
+                )
+            _raise_for_status(response)
+        blob = _json_object(response).get("blob")
+        if not isinstance(blob, dict):
+            raise TransientError(
+                f"Bluesky answered HTTP {response.status_code} without a blob.",
+                ambiguous=False,
+                code="malformed_response",
+                platform_response=response.text,
+            )
+        return blob
+
+    def _facets(self, pds: str, text: str, credentials: Credentials) -> list[dict[str, Any]]:
+        facets = []
+        for span, feature in detect_facets(text):
+            if feature["$type"] == "app.bsky.richtext.facet#mention":
+                did = self._resolve_handle(pds, feature["did"], credentials)
+                if did is None:
+                    continue  # as the official client does: an unknown handle stays plain text
+                feature = {**feature, "did": did}
+            facets.append({"index": span, "features": [feature]})
+        return facets
+
+    def _resolve_handle(self, pds: str, handle: str, credentials: Credentials) -> str | None:
+        with unambiguous():
+            response = send(
+                self.client,
+                "GET",
+                f"{pds}/xrpc/com.atproto.identity.resolveHandle",
+                params={"handle": handle},
+                headers=_auth(credentials.access_token),
+            )
+            if response.status_code == 400:  # "Unable to resolve handle"
+                return None
+            _raise_for_status(response)
+        did = _json_object(response).get("did")
+        return did if isinstance(did, str) and did.startswith("did:") else None
+
+    # --- sessions --------------------------------------------------------------------------
+
+    def connect(self, fields: Mapping[str, str]) -> tuple[Credentials, AccountProfile]:
+        handle = (fields.get("handle") or "").strip().removeprefix("@")
+        password = (fields.get("app_password") or "").strip()
+        if not handle or not password:
+            raise PermanentError(
+                "A handle and an app password are required.", code="missing_credentials"
+            )
+        service = (fields.get("service_url") or "").strip().rstrip("/") or service_url()
+        if "://" not in service:
+            service = f"https://{service}"
+        try:
+            session = self._create_session(service, handle, password)
+        except AuthExpired as exc:
+            # At connect time a refusal means a wrong handle or password, not an expiry.
+            raise PermanentError(
+                exc.message, code=exc.code, platform_response=exc.platform_response, status=401
+            ) from exc
+        credentials = _session_credentials(
+            session, Credentials(external_id="", access_token=""), service=service
+        )
+        # The app password stays (encrypted with the rest) so a session whose refresh token
+        # has expired can be opened again without asking the user; revoking it in Bluesky's
+        # settings ends that.
+        credentials = replace(credentials, extra={**credentials.extra, "app_password": password})
+        return credentials, self._profile(credentials)
+
+    def _profile(self, credentials: Credentials) -> AccountProfile:
+        profile = AccountProfile(
+            external_id=credentials.external_id, username=str(credentials.extra.get("handle", ""))
+        )
+        try:
+            response = send(
+                self.client,
+                "GET",
+                f"{_pds_url(credentials)}/xrpc/app.bsky.actor.getProfile",
+                params={"actor": credentials.external_id},
+                headers=_auth(credentials.access_token),
+            )
+            _raise_for_status(response)
+        except ConnectorError:
+            return profile  # the account is verified; the display name is a nicety
+        data = _json_object(response)
+        return replace(
+            profile,
+            display_name=str(data.get("displayName") or ""),
+            avatar_url=str(data.get("avatar") or ""),
+        )
+
+    def refresh(self, credentials: Credentials) -> Credentials:
+        pds = _pds_url(credentials)
+        if credentials.refresh_token:
+            response = send(
+                self.client,
+                "POST",
+                f"{pds}/xrpc/com.atproto.server.refreshSession",
+                headers=_auth(credentials.refresh_token),
+            )
+            if not _refused(response):
+                _raise_for_status(response)
+                return _session_credentials(_json_object(response), credentials)
+            refusal = _refresh_refused(response)
+        else:
+            refusal = RefreshRefused("No Bluesky refresh token is stored.", code="no_refresh_token")
+        password = credentials.extra.get("app_password")
+        if not isinstance(password, str) or not password:
+            raise refusal
+        # The refresh token is spent; the app password opens a new session.
+        handle = str(credentials.extra.get("handle") or credentials.external_id)
+        service = str(credentials.extra.get("service_url") or pds)
+        try:
+            session = self._create_session(service, handle, password)
+        except (AuthExpired, PermanentError) as exc:
+            raise RefreshRefused(
+                f"{exc.message} (Bluesky refused the stored app password)",
+                code=exc.code,
+                platform_response=exc.platform_response,
+                status=exc.status,
+            ) from exc
+        return _session_credentials(session, credentials)
+
+    def _create_session(self, service: str, handle: str, password: str) -> dict[str, Any]:
+        response = send(
+            self.client,
+            "POST",
+            f"{service}/xrpc/com.atproto.server.createSession",
+            json={"identifier": handle, "password": password},
+        )
+        _raise_for_status(response)
+        session = _json_object(response)
+        if not all(isinstance(session.get(key), str) for key in ("accessJwt", "did")):
+            raise TransientError(
+                f"Bluesky answered HTTP {response.status_code} without a session.",
+                ambiguous=False,
+                code="malformed_response",
+            )
+        return session
+
+
+def detect_facets(text: str) -> list[tuple[dict[str, int], dict[str, Any]]]:
+    """(byte slice, feature) for each link, mention and tag; mentions carry the handle in
+    `did` until it is resolved."""
+    found: list[tuple[int, int, dict[str, Any]]] = []
+    for match in _MENTION.finditer(text):
+        found.append(
+            (
+                match.start(),
+                match.end(),
+                {"$type": "app.bsky.richtext.facet#mention", "did": match.group(1).lower()},
+            )
+        )
+    for match in _LINK.finditer(text):
+        uri = match.group(1)
+        end = match.end(1)
+        if uri[-1] in ".,;:!?\"'":
+            uri, end = uri[:-1], end - 1
+        if uri.endswith(")") and "(" not in uri:
+            uri, end = uri[:-1], end - 1
+        found.append((match.start(1), end, {"$type": "app.bsky.richtext.facet#link", "uri": uri}))
+    for match in _TAG.finditer(text):
+        tag = _TRAILING_PUNCTUATION.sub("", match.group(1).strip())
+        if not tag or len(regex.findall(r"\X", tag)) > 64:
+            continue
+        start = match.start(1) - 1  # the # sign
+        found.append(
+            (start, start + 1 + len(tag), {"$type": "app.bsky.richtext.facet#tag", "tag": tag})
+        )
+    found.sort(key=lambda item: item[0])
+    return [
+        (
+            {"byteStart": _byte_offset(text, start), "byteEnd": _byte_offset(text, end)},
+            feature,
+        )
+        for start, end, feature in found
+    ]
+
+
+def _byte_offset(text: str, index: int) -> int:
+    return len(text[:index].encode())
+
+
+def _session_credentials(
+    session: Mapping[str, Any], credentials: Credentials, *, service: str | None = None
+) -> Credentials:
+    access = session.get("accessJwt")
+    if not isinstance(access, str) or not access:
+        raise TransientError(
+            "Bluesky answered without an access token.", ambiguous=False, code="malformed_response"
+        )
+    extra = dict(credentials.extra)
+    if service:
+        extra["service_url"] = service
+    if isinstance(session.get("handle"), str):
+        extra["handle"] = session["handle"]
+    pds = _pds_from_did_doc(session.get("didDoc"))
+    if pds:
+        extra["pds_url"] = pds
+    return replace(
+        credentials,
+        external_id=str(session.get("did") or credentials.external_id),
+        access_token=access,
+        # refreshSession rotates the refresh token; keep ours if one is ever left out.
+        refresh_token=session.get("refreshJwt") or credentials.refresh_token,
+        expires_at=_jwt_expiry(access),
+        extra=extra,
+    )
+
+
+def _pds_from_did_doc(did_doc: object) -> str | None:
+    """The account's own PDS (its DID document's #atproto_pds service), when given."""
+    if not isinstance(did_doc, dict) or not isinstance(did_doc.get("service"), list):
+        return None
+    for service in did_doc["service"]:
+        if isinstance(service, dict) and str(service.get("id", "")).endswith("#atproto_pds"):
+            endpoint = service.get("serviceEndpoint")
+            if isinstance(endpoint, str) and endpoint.startswith("https://"):
+                return endpoint.rstrip("/")
+    return None
+
+
+def _jwt_expiry(token: str) -> datetime | None:
+    """`exp` of the access JWT (read, not verified: the PDS checks it), so Crier refreshes
+    ahead of expiry."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return datetime.fromtimestamp(int(claims["exp"]), tz=UTC)
+    except (IndexError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _pds_url(credentials: Credentials) -> str:
+    extra = credentials.extra
+    return str(extra.get("pds_url") or extra.get("service_url") or service_url()).rstrip("/")
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _strong_ref(record: Mapping[str, Any]) -> dict[str, str]:
+    return {"uri": record["uri"], "cid": record["cid"]}
+
+
+def _web_url(uri: str, credentials: Credentials) -> str | None:
+    # at://did:plc:…/app.bsky.feed.post/<rkey> → https://bsky.app/profile/<handle>/post/<rkey>
+    parts = uri.removeprefix("at://").split("/")
+    if len(parts) != 3 or parts[1] != "app.bsky.feed.post":
+        return None
+    author = credentials.extra.get("handle") or parts[0]
+    return f"{WEB_URL}/profile/{quote(str(author), safe=':.')}/post/{parts[2]}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _refused(response: httpx.Response) -> bool:
+    # refreshSession answers an expired or revoked refresh JWT with 400/401 ExpiredToken or
+    # InvalidToken; 429 and 5xx are passing failures, not refusals.
+    return response.status_code in (400, 401)
+
+
+def _refresh_refused(response: httpx.Response) -> RefreshRefused:
+    data = _json_object(response)
+    return RefreshRefused(
+        str(data.get("message") or data.get("error") or "Bluesky refused the refresh token."),
+        code=str(data.get("error") or f"http_{response.status_code}"),
+        platform_response=response.text,
+        status=response.status_code,
+    )
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    """The shared mapping with Bluesky's error names; its reset header has no X- prefix."""
+    try:
+        raise_for_platform_status(response, error_table=ERRORS)
+    except TransientError as exc:
+        if exc.retry_after is None:
+            exc.retry_after = _reset_seconds(response.headers)
+        raise
+
+
+def _reset_seconds(headers: httpx.Headers) -> float | None:
+    try:
+        reset = float(headers.get("ratelimit-reset", ""))
+    except ValueError:
+        return None
+    return max(0.0, reset - datetime.now(UTC).timestamp())
+
+
+def _thread_incomplete(posted: list[str], total: int, exc: ConnectorError) -> TransientError:
+    return TransientError(
+        f"Posted {len(posted)} of {total} thread items ({', '.join(posted)}), then: "
+        f"{exc.message}. Retrying would post the first items again.",
+        ambiguous=True,
+        code="thread_incomplete",
+        platform_response=exc.platform_response,
+        status=exc.status,
+    )
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _unreadable(response: httpx.Response, what: str) -> TransientError:
+    return TransientError(
+        f"Bluesky answered HTTP {response.status_code} with {what}.",
+        ambiguous=True,
+        code="malformed_response",
+        platform_response=response.text,
+        status=response.status_code,
+    )

@@ -1,0 +1,144 @@
+"""What a connector raises: each class tells the caller what to do next.
+
+| error            | the platform acted?           | caller                                   |
+|------------------|-------------------------------|------------------------------------------|
+| TransientError   | maybe (`ambiguous`) or no     | retry later; if ambiguous, only when the |
+|                  |                               | connector is idempotent                  |
+| RateLimited      | no                            | retry after `retry_after`                |
+| AuthExpired      | no                            | refresh once, then retry                 |
+| RefreshRefused   | no                            | mark the account needs_reauth            |
+| PermanentError   | no                            | fail the delivery, show `message`        |
+
+Secrets never reach an error: messages and response excerpts pass through `redact()`.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import re
+from typing import Any
+
+EXCERPT_LIMIT = 1000
+REDACTED = "[REDACTED]"
+MIN_SECRET_LENGTH = 8
+
+# A credential is at least 8 token characters, so prose such as "bearer is" survives.
+_AUTH_SCHEME = re.compile(r"\b(Bearer(?:-API)?|Basic)(\s+)[\w.~+/=:-]{8,}", re.IGNORECASE)
+# Token-bearing keys in JSON bodies, form bodies and query strings (Graph API puts
+# `access_token` in the query).
+_SECRET_FIELD = re.compile(
+    r"""(["']?(?:access_token|refresh_token|id_token|client_secret|api_key|password|token)"""
+    r"""["']?\s*[:=]\s*["']?)[^"'&\s,;}]+""",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Hide credentials in `text`: auth headers, token fields and any literal `secrets`."""
+    for secret in secrets:
+        # A very short "secret" would shred ordinary words; real tokens are long.
+        if secret and len(secret) >= MIN_SECRET_LENGTH:
+            text = text.replace(secret, REDACTED)
+    text = _AUTH_SCHEME.sub(rf"\1\2{REDACTED}", text)
+    return _SECRET_FIELD.sub(rf"\1{REDACTED}", text)
+
+
+def excerpt(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """A redacted slice of a platform response, at most EXCERPT_LIMIT characters."""
+    text = redact(text, secrets)
+    if len(text) <= EXCERPT_LIMIT:
+        return text
+    return text[: EXCERPT_LIMIT - 1] + "…"
+
+
+class ConnectorError(Exception):
+    """Base of everything a connector raises for a failed call."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        platform_response: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        self.message = redact(message)
+        self.code = code
+        self.status = status  # the HTTP status, when the platform answered
+        self.platform_response = excerpt(platform_response) if platform_response else None
+        super().__init__(self.message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's default pickling replays `args` only and would lose the keyword-only
+        # attributes; Celery and multiprocessing pickle errors across processes.
+        return (copyreg.__newobj__, (type(self), self.message), self.__dict__)
+
+    def __repr__(self) -> str:
+        details = "".join(
+            f", {name}={value!r}"
+            for name, value in vars(self).items()
+            if name not in ("message", "platform_response")
+        )
+        return f"{type(self).__name__}({self.message!r}{details})"
+
+
+class TransientError(ConnectorError):
+    """A passing failure worth retrying later.
+
+    `ambiguous=True`: the request reached the platform and it may have acted (read timeout,
+    500/502/504, connection dropped mid-response); retry only when the connector is
+    idempotent, otherwise the outcome is unknown. `ambiguous=False`: the platform certainly
+    did not act (connection refused, connect timeout, 503, 429).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        ambiguous: bool,
+        retry_after: float | None = None,
+        code: str | None = None,
+        platform_response: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        self.ambiguous = ambiguous
+        self.retry_after = retry_after
+        super().__init__(message, code=code, platform_response=platform_response, status=status)
+
+
+class RateLimited(TransientError):
+    """The platform refused the call for now (429); it did not act."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        code: str | None = None,
+        platform_response: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            ambiguous=False,
+            retry_after=retry_after,
+            code=code,
+            platform_response=platform_response,
+            status=status,
+        )
+
+
+class AuthExpired(ConnectorError):
+    """The access token is expired or invalid: refresh once, then retry."""
+
+
+class RefreshRefused(AuthExpired):
+    """The token endpoint refused the refresh (or the platform has none): reconnect needed.
+
+    Only this error may flag an account `needs_reauth`; a network failure during refresh
+    is a TransientError.
+    """
+
+
+class PermanentError(ConnectorError):
+    """The platform rejected the request; retrying the same request cannot succeed."""

@@ -1,0 +1,486 @@
+"""LinkedIn: member and organization posts through the versioned REST Posts API.
+
+API reference (read 2026-11):
+- Posts API: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api
+- Images API: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api
+- Videos API: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/videos-api
+- MultiImage posts: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/multiimage-post-api
+- little text format (commentary escaping): https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/little-text-format
+- OAuth 2.0 authorization code flow: https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow
+- Refresh tokens: https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens
+- OpenID userinfo (the "me" endpoint): https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2
+- Errors: https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling
+- Rate limits: https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/rate-limits
+
+A publish is: for each image, `initializeUpload` then a PUT of the bytes; for a video,
+`initializeUpload` with the size, a PUT per part LinkedIn asks for, `finalizeUpload` with the
+parts' ETags; then `POST /rest/posts`, the only call that publishes (its id comes back in the
+`x-restli-id` header). LinkedIn offers no idempotency key and no lookup by our key, so the
+connector is not idempotent: an ambiguous failure of that last call becomes `unknown`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from connectors.base import (
+    AccountProfile,
+    Connector,
+    Content,
+    Credentials,
+    MediaItem,
+    OAuthApp,
+    Option,
+    PlatformLimits,
+    Problem,
+    Published,
+)
+from connectors.errors import (
+    AuthExpired,
+    ConnectorError,
+    PermanentError,
+    RefreshRefused,
+    TransientError,
+)
+from connectors.http import (
+    download,
+    platform_error,
+    raise_for_platform_status,
+    send,
+    unambiguous,
+)
+
+API_URL = "https://api.linkedin.com"
+OAUTH_URL = "https://www.linkedin.com/oauth/v2"
+# LinkedIn sunsets each monthly version about a year after release (LESSONS 7: a stale
+# hard-coded version fails with NONEXISTENT_VERSION), so it is configuration.
+DEFAULT_VERSION = "202605"
+# Organization posting needs w_organization_social (Community Management API product).
+DEFAULT_SCOPES = "openid profile w_member_social"
+MIN_VIDEO_SECONDS = 3.0
+MIN_VIDEO_BYTES = 75_000
+
+# Error codes LinkedIn puts in `code` (versioning) or `serviceErrorCode` (tokens); anything
+# else falls back to the status: 401 AuthExpired, 429 RateLimited, other 4xx PermanentError
+# (422 "Content is a duplicate of urn:li:share:…" included), 5xx transient.
+ERRORS: dict[str, type[ConnectorError]] = {
+    "NONEXISTENT_VERSION": PermanentError,  # 426: CRIER_LINKEDIN_VERSION is not active
+    "VERSION_MISSING": PermanentError,
+    "65600": AuthExpired,  # invalid access token
+    "65601": AuthExpired,  # revoked by the member
+    "65602": AuthExpired,  # expired
+    "65604": AuthExpired,  # empty access token
+}
+
+# Reserved characters of the little text format; unescaped, LinkedIn may cut the post at
+# the first one. URLs and #hashtags are left as written so they still link.
+_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+_VERBATIM = re.compile(r"https?://[^\s()<>\[\]{}|\\]+|(?<![\w#])#\w+")
+
+
+def api_version() -> str:
+    return os.environ.get("CRIER_LINKEDIN_VERSION") or DEFAULT_VERSION
+
+
+def oauth_scopes() -> str:
+    return os.environ.get("CRIER_LINKEDIN_SCOPES") or DEFAULT_SCOPES
+
+
+class LinkedInConnector(Connector):
+    platform = "linkedin"
+    display_name = "LinkedIn"
+    connection = "oauth"
+    idempotent = False
+    # Posts API: commentary up to 3,000 characters. Images API: JPG, GIF, PNG (under
+    # 36,152,320 pixels, no byte limit stated). MultiImage: 2 to 20 images, no video mixed in.
+    # Videos API: MP4, 3 s to 30 min, 75 KB to 5 GB for organic posts. LinkedIn publishes
+    # no rate-limit numbers ("not published in documentation"; daily, reset at midnight UTC).
+    # Sources: the Posts, Images, MultiImage and Videos API pages above; checked 2026-11.
+    limits = PlatformLimits(
+        max_chars=3000,
+        max_images=20,
+        max_videos=1,
+        allow_mixed_media=False,
+        image_types=frozenset({"image/jpeg", "image/png", "image/gif"}),
+        video_types=frozenset({"video/mp4"}),
+        max_video_bytes=5_000_000_000,
+        max_video_seconds=1800,
+    )
+    options = (
+        Option(
+            name="visibility",
+            kind=str,
+            choices=("PUBLIC", "CONNECTIONS", "LOGGED_IN"),
+            help="Who can see the post; PUBLIC by default. CONNECTIONS is for member posts.",
+        ),
+    )
+
+    def validate(self, content: Content) -> list[Problem]:
+        problems = super().validate(content)
+        for index, item in enumerate(content.media):
+            if item.kind != "video":
+                continue
+            if item.duration is not None and item.duration < MIN_VIDEO_SECONDS:
+                problems.append(
+                    Problem(
+                        "video_too_short",
+                        f"Video lasts {item.duration:g} s; LinkedIn needs at least "
+                        f"{MIN_VIDEO_SECONDS:g} s.",
+                        f"media[{index}]",
+                    )
+                )
+            if item.size is not None and item.size < MIN_VIDEO_BYTES:
+                problems.append(
+                    Problem(
+                        "video_too_small",
+                        f"Video is {item.size} bytes; LinkedIn needs at least 75 KB.",
+                        f"media[{index}]",
+                    )
+                )
+        return problems
+
+    def publish(self, content: Content, credentials: Credentials) -> Published:
+        author = author_urn(credentials)
+        with unambiguous():
+            media = self._upload_media(content.media, author, credentials)
+        body: dict[str, Any] = {
+            "author": author,
+            "commentary": little_text(content.text),
+            "visibility": content.options.get("visibility", "PUBLIC"),
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        if media:
+            body["content"] = media
+        response = send(
+            self.client, "POST", f"{API_URL}/rest/posts", headers=_headers(credentials), json=body
+        )
+        _raise_for_status(response)
+        post_urn = response.headers.get("x-restli-id", "")
+        if not post_urn:
+            raise _unreadable(response, "a post without the x-restli-id header")
+        return Published(
+            state="published",
+            external_id=post_urn,
+            url=f"https://www.linkedin.com/feed/update/{post_urn}/",
+        )
+
+    def _upload_media(
+        self, media: tuple[MediaItem, ...], author: str, credentials: Credentials
+    ) -> dict[str, Any] | None:
+        videos = [item for item in media if item.kind == "video"]
+        if videos:
+            return {"media": {"id": self._upload_video(videos[0], author, credentials)}}
+        images = [
+            _image_entry(self._upload_image(item, author, credentials), item)
+            for item in media
+            if item.kind == "image"
+        ]
+        if len(images) == 1:
+            return {"media": images[0]}
+        if images:
+            return {"multiImage": {"images": images}}
+        return None
+
+    def _upload_image(self, item: MediaItem, author: str, credentials: Credentials) -> str:
+        response = send(
+            self.client,
+            "POST",
+            f"{API_URL}/rest/images?action=initializeUpload",
+            headers=_headers(credentials),
+            json={"initializeUploadRequest": {"owner": author}},
+        )
+        _raise_for_status(response)
+        value = _json_object(response).get("value") or {}
+        upload_url, image_urn = value.get("uploadUrl"), value.get("image")
+        if not isinstance(upload_url, str) or not isinstance(image_urn, str):
+            raise _unreadable(response, "an image upload without uploadUrl and image")
+        with download(self.client, item.url) as file:
+            data = file.read()
+        put = send(
+            self.client,
+            "PUT",
+            upload_url,
+            headers={"Authorization": f"Bearer {credentials.access_token}"},
+            content=data,
+        )
+        _raise_for_status(put)
+        return image_urn
+
+    def _upload_video(self, item: MediaItem, author: str, credentials: Credentials) -> str:
+        with download(self.client, item.url, max_bytes=self.limits.max_video_bytes) as file:
+            size = file.seek(0, os.SEEK_END)
+            response = send(
+                self.client,
+                "POST",
+                f"{API_URL}/rest/videos?action=initializeUpload",
+                headers=_headers(credentials),
+                json={
+                    "initializeUploadRequest": {
+                        "owner": author,
+                        "fileSizeBytes": size,
+                        "uploadCaptions": False,
+                        "uploadThumbnail": False,
+                    }
+                },
+            )
+            _raise_for_status(response)
+            value = _json_object(response).get("value") or {}
+            video_urn = value.get("video")
+            instructions = value.get("uploadInstructions")
+            if not isinstance(video_urn, str) or not isinstance(instructions, list):
+                raise _unreadable(response, "a video upload without video and uploadInstructions")
+            part_ids = []
+            for part in instructions:
+                try:
+                    url, first, last = (
+                        part["uploadUrl"],
+                        int(part["firstByte"]),
+                        int(part["lastByte"]),
+                    )
+                except (KeyError, TypeError, ValueError):
+                    raise _unreadable(response, "an unreadable video upload instruction") from None
+                file.seek(first)
+                put = send(
+                    self.client,
+                    "PUT",
+                    url,
+                    headers={
+                        "Authorization": f"Bearer {credentials.access_token}",
+                        "Content-Type": "application/octet-stream",
+                    },
+                    content=file.read(last - first + 1),
+                )
+                _raise_for_status(put)
+                etag = put.headers.get("etag")
+                if not etag:
+                    raise _unreadable(put, "an uploaded video part without an ETag")
+                part_ids.append(etag)
+        finalize = send(
+            self.client,
+            "POST",
+            f"{API_URL}/rest/videos?action=finalizeUpload",
+            headers=_headers(credentials),
+            json={
+                "finalizeUploadRequest": {
+                    "video": video_urn,
+                    "uploadToken": value.get("uploadToken") or "",
+                    "uploadedPartIds": part_ids,
+                }
+            },
+        )
+        _raise_for_status(finalize)
+        return video_urn
+
+    def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
+        # LinkedIn's web flow has no PKCE (only approved native apps get it): the
+        # challenge is not sent, and the client secret authenticates the exchange.
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": app.client_id,
+                "redirect_uri": app.redirect_uri,
+                "state": state,
+                "scope": oauth_scopes(),
+            }
+        )
+        return f"{OAUTH_URL}/authorization?{query}"
+
+    def exchange_code(
+        self, app: OAuthApp, *, code: str, code_verifier: str
+    ) -> tuple[Credentials, AccountProfile]:
+        response = send(
+            self.client,
+            "POST",
+            f"{OAUTH_URL}/accessToken",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": app.client_id,
+                "client_secret": app.client_secret,
+                "redirect_uri": app.redirect_uri,
+            },
+        )
+        if response.status_code in (400, 401):
+            error_code, message = platform_error(response)
+            raise PermanentError(
+                message,
+                code=error_code,
+                platform_response=response.text,
+                status=response.status_code,
+            )
+        _raise_for_status(response)
+        tokens = _tokens_from(response, Credentials(external_id="", access_token=""))
+        me = send(
+            self.client,
+            "GET",
+            f"{API_URL}/v2/userinfo",
+            headers={"Authorization": f"Bearer {tokens.access_token}"},
+        )
+        _raise_for_status(me)
+        profile = _json_object(me)
+        member_id = str(profile.get("sub") or "")
+        if not member_id:
+            raise _unreadable(me, "a userinfo answer without sub")
+        credentials = replace(
+            tokens,
+            external_id=member_id,
+            extra={"author_urn": f"urn:li:person:{member_id}"},
+        )
+        name = str(profile.get("name") or "")
+        return credentials, AccountProfile(
+            external_id=member_id,
+            username=name,
+            display_name=name,
+            avatar_url=str(profile.get("picture") or ""),
+        )
+
+    def refresh(self, credentials: Credentials) -> Credentials:
+        if not credentials.refresh_token:
+            # LinkedIn gives refresh tokens to approved partners only; others reconnect.
+            raise RefreshRefused(
+                "LinkedIn issued no refresh token for this account; reconnect it.",
+                code="no_refresh_token",
+            )
+        client_id, client_secret = _app_credentials()
+        response = send(
+            self.client,
+            "POST",
+            f"{OAUTH_URL}/accessToken",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": credentials.refresh_token,
+                "client_id": client_id,
+                "client_secret": client_secret,
+            },
+        )
+        if _refused(response):
+            error_code, message = platform_error(response)
+            raise RefreshRefused(
+                message,
+                code=error_code,
+                platform_response=response.text,
+                status=response.status_code,
+            )
+        raise_for_platform_status(response)
+        return _tokens_from(response, credentials)
+
+
+def author_urn(credentials: Credentials) -> str:
+    """`extra.author_urn` (a member or an organization) or the connected member."""
+    urn = credentials.extra.get("author_urn")
+    return str(urn) if urn else f"urn:li:person:{credentials.external_id}"
+
+
+def little_text(text: str) -> str:
+    """Escape the little-format reserved characters, leaving URLs and hashtags intact."""
+    parts: list[str] = []
+    position = 0
+    for match in _VERBATIM.finditer(text):
+        parts.append(_RESERVED.sub(r"\\\1", text[position : match.start()]))
+        parts.append(match.group())
+        position = match.end()
+    parts.append(_RESERVED.sub(r"\\\1", text[position:]))
+    return "".join(parts)
+
+
+def _image_entry(image_urn: str, item: MediaItem) -> dict[str, str]:
+    entry = {"id": image_urn}
+    if item.alt_text:
+        entry["altText"] = item.alt_text
+    return entry
+
+
+def _headers(credentials: Credentials) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {credentials.access_token}",
+        "LinkedIn-Version": api_version(),
+        "X-Restli-Protocol-Version": "2.0.0",
+    }
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    """The shared mapping, plus LinkedIn's `serviceErrorCode` as the error code."""
+    if response.is_success:
+        return
+    code, _ = platform_error(response)
+    service_code = _json_object(response).get("serviceErrorCode")
+    service_code = str(service_code) if service_code is not None else None
+    error_class = ERRORS.get(code or "") or ERRORS.get(service_code or "")
+    try:
+        raise_for_platform_status(
+            response, error_table={code or "": error_class} if error_class else None
+        )
+    except ConnectorError as exc:
+        if exc.code is None:
+            exc.code = service_code
+        raise
+
+
+def _refused(response: httpx.Response) -> bool:
+    # RFC 6749 §5.2 answers a refused grant with 400 or 401; any other client error from
+    # the token endpoint is a refusal too. 408, 429 and 5xx are passing failures.
+    status = response.status_code
+    return 400 <= status < 500 and status not in (408, 429)
+
+
+def _app_credentials() -> tuple[str, str]:
+    # refresh() receives no OAuthApp, so it reads the same variables as the settings do.
+    client_id = os.environ.get("CRIER_OAUTH_LINKEDIN_CLIENT_ID", "")
+    client_secret = os.environ.get("CRIER_OAUTH_LINKEDIN_CLIENT_SECRET", "")
+    if not client_id or not client_secret:
+        raise TransientError(
+            "Cannot refresh LinkedIn tokens: CRIER_OAUTH_LINKEDIN_CLIENT_ID and "
+            "CRIER_OAUTH_LINKEDIN_CLIENT_SECRET are not set.",
+            ambiguous=False,
+            code="not_configured",
+        )
+    return client_id, client_secret
+
+
+def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
+    data = _json_object(response)
+    access_token = data.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        raise _unreadable(response, "a token answer without access_token")
+    expires_in = data.get("expires_in")
+    return replace(
+        credentials,
+        access_token=access_token,
+        refresh_token=data.get("refresh_token") or credentials.refresh_token,
+        expires_at=(
+            datetime.now(UTC) + timedelta(seconds=expires_in)
+            if isinstance(expires_in, (int, float))
+            else None
+        ),
+    )
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _unreadable(response: httpx.Response, what: str) -> TransientError:
+    return TransientError(
+        f"LinkedIn answered HTTP {response.status_code} with {what}.",
+        ambiguous=True,
+        code="malformed_response",
+        platform_response=response.text,
+        status=response.status_code,
+    )

@@ -1,0 +1,445 @@
+"""Mastodon: statuses on any instance, with the Idempotency-Key header Mastodon honours.
+
+API reference (read 2026-11):
+- Post a new status (Idempotency-Key, kept "up to 1 hour"; 401/422 bodies):
+  https://docs.joinmastodon.org/methods/statuses/#create
+- Upload media (v2: 200 when processed, 202 while processing; `GET /api/v1/media/:id` answers
+  206 until done): https://docs.joinmastodon.org/methods/media/#v2
+  and https://docs.joinmastodon.org/methods/media/#get
+- Instance configuration (statuses.max_characters, characters_reserved_per_url, media limits):
+  https://docs.joinmastodon.org/methods/instance/#v2 and
+  https://docs.joinmastodon.org/entities/Instance/#configuration
+- The account behind a token: https://docs.joinmastodon.org/methods/accounts/#verify_credentials
+- Rate limits (300 calls per 5 minutes per account; X-RateLimit-Reset is an ISO 8601
+  timestamp): https://docs.joinmastodon.org/api/rate-limits/
+- Errors (`{"error": "..."}`): https://docs.joinmastodon.org/entities/Error/
+
+A publish is: for each file, a download from Crier and `POST /api/v2/media` (uploads publish
+nothing, so their failures are never ambiguous); then one `POST /api/v1/statuses` per item of
+the thread, each in reply to the previous one and each with its own Idempotency-Key derived
+from the delivery's key. Mastodon answers a repeated key with the status it already created,
+so a retry after an ambiguous failure never posts twice (within the hour Mastodon keeps keys).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import regex
+
+from connectors.base import (
+    AccountProfile,
+    Connector,
+    Content,
+    Credentials,
+    MediaItem,
+    Option,
+    PlatformLimits,
+    Problem,
+    Published,
+    RateLimit,
+)
+from connectors.errors import (
+    AuthExpired,
+    ConnectorError,
+    PermanentError,
+    TransientError,
+)
+from connectors.http import (
+    download,
+    raise_for_platform_status,
+    send,
+    unambiguous,
+)
+
+# Mastodon's defaults, used until the instance tells its own (GET /api/v2/instance).
+DEFAULT_MAX_CHARACTERS = 500
+DEFAULT_MAX_MEDIA = 4
+DEFAULT_URL_WEIGHT = 23
+# Entities/Instance: media_attachments.description_limit in the documented example.
+DEFAULT_DESCRIPTION_LIMIT = 1500
+# Seconds suggested before retrying when an uploaded video is still being processed.
+MEDIA_PROCESSING_RETRY_SECONDS = 30.0
+
+# Mastodon's length rule (StatusLengthValidator): every URL counts as
+# characters_reserved_per_url, a remote mention counts only its local part, the rest counts
+# in grapheme clusters, and the content warning (spoiler_text) counts too.
+_URL = regex.compile(r"https?://[^\s<>\"]+", regex.IGNORECASE)
+_REMOTE_MENTION = regex.compile(r"(?<![\w/])(@[\w.-]+)@[\w.-]+\.\w+", regex.UNICODE)
+
+
+class MastodonConnector(Connector):
+    platform = "mastodon"
+    display_name = "Mastodon"
+    connection = "token"
+    connect_fields = ("instance_url", "access_token")
+    idempotent = True  # Idempotency-Key header on POST /api/v1/statuses
+    # Mastodon defaults: 500 characters (each URL 23), 4 images or 1 video/audio, images
+    # up to 16 MB (16777216), videos up to 99 MB (103809024), at most 120 fps, alt text up
+    # to 1500 characters; 300 requests per 5 minutes per account. An instance may change
+    # all of these: connect() stores its own text and media-count limits in `extra` and
+    # publish() enforces them. Sources: https://docs.joinmastodon.org/entities/Instance/
+    # and https://docs.joinmastodon.org/api/rate-limits/ (checked 2026-11).
+    limits = PlatformLimits(
+        max_chars=DEFAULT_MAX_CHARACTERS,
+        max_images=DEFAULT_MAX_MEDIA,
+        max_videos=1,
+        allow_mixed_media=False,
+        image_types=frozenset(
+            {
+                "image/jpeg",
+                "image/png",
+                "image/gif",
+                "image/webp",
+                "image/heic",
+                "image/heif",
+                "image/avif",
+            }
+        ),
+        video_types=frozenset({"video/mp4", "video/quicktime", "video/webm", "video/ogg"}),
+        max_image_bytes=16_777_216,
+        max_video_bytes=103_809_024,
+        max_thread_items=24,
+        per_account_rate=RateLimit(requests=300, per_seconds=300),
+    )
+    options = (
+        Option(
+            name="visibility",
+            kind=str,
+            choices=("public", "unlisted", "private", "direct"),
+            help="Who sees the status; the account's default when omitted.",
+        ),
+        Option(name="spoiler_text", kind=str, help="Content warning shown before the text."),
+        Option(name="sensitive", kind=bool, help="Hide the media behind a warning."),
+        Option(name="language", kind=str, help="ISO 639-1 code of the text."),
+    )
+
+    def text_length(self, text: str) -> int:
+        return _length(text, DEFAULT_URL_WEIGHT)
+
+    def validate(self, content: Content) -> list[Problem]:
+        problems = super().validate(content)
+        spoiler = content.options.get("spoiler_text")
+        if isinstance(spoiler, str) and spoiler:
+            length = self.text_length(content.text) + self.text_length(spoiler)
+            if length > self.limits.max_chars and not any(
+                problem.code == "text_too_long" and problem.field == "text" for problem in problems
+            ):
+                problems.append(_too_long(length, self.limits.max_chars, "text"))
+        for index, item in enumerate(content.media):
+            if item.alt_text and len(item.alt_text) > DEFAULT_DESCRIPTION_LIMIT:
+                problems.append(
+                    Problem(
+                        "alt_text_too_long",
+                        f"Alt text is {len(item.alt_text)} characters; Mastodon allows "
+                        f"{DEFAULT_DESCRIPTION_LIMIT}.",
+                        f"media[{index}]",
+                    )
+                )
+        return problems
+
+    def limits_for(self, credentials: Credentials) -> PlatformLimits:
+        """The limits of the account's own instance, as read when it was connected."""
+        extra = credentials.extra
+        return replace(
+            self.limits,
+            max_chars=_positive(extra.get("max_characters"), self.limits.max_chars),
+            max_images=_positive(extra.get("max_media_attachments"), self.limits.max_images),
+        )
+
+    # --- publishing ------------------------------------------------------------------------
+
+    def publish(self, content: Content, credentials: Credentials) -> Published:
+        base = _instance_url(credentials)
+        self._check_instance_limits(content, credentials)
+        media_ids = [self._upload(base, item, credentials) for item in content.media]
+        status = self._post_status(
+            base,
+            credentials,
+            text=content.text,
+            key=content.idempotency_key,
+            options=content.options,
+            media_ids=media_ids,
+        )
+        previous = status
+        for index, item in enumerate(content.thread, start=1):
+            # Each follow-up answers the one before it; its own key makes a retry replay it.
+            previous = self._post_status(
+                base,
+                credentials,
+                text=item,
+                key=f"{content.idempotency_key}:{index}",
+                options=content.options,
+                in_reply_to_id=previous["id"],
+            )
+        return Published(state="published", external_id=status["id"], url=status.get("url"))
+
+    def _post_status(
+        self,
+        base: str,
+        credentials: Credentials,
+        *,
+        text: str,
+        key: str,
+        options: Mapping[str, Any],
+        media_ids: list[str] | None = None,
+        in_reply_to_id: str | None = None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"status": text}
+        if media_ids:
+            body["media_ids"] = media_ids
+        if in_reply_to_id:
+            body["in_reply_to_id"] = in_reply_to_id
+        for name in ("visibility", "spoiler_text", "sensitive", "language"):
+            if name in options:
+                body[name] = options[name]
+        response = send(
+            self.client,
+            "POST",
+            f"{base}/api/v1/statuses",
+            # The key goes in the header: Mastodon does not read one from the body.
+            headers={**_auth(credentials), "Idempotency-Key": key},
+            json=body,
+        )
+        _raise_for_status(response)
+        status = _json_object(response)
+        if not isinstance(status.get("id"), str) or not status["id"]:
+            # 2xx: the instance acted. A retry with the same key returns the same status.
+            raise _unreadable(response, "a status without an id")
+        return status
+
+    def _upload(self, base: str, item: MediaItem, credentials: Credentials) -> str:
+        limit = self.limits.max_video_bytes if item.kind == "video" else self.limits.max_image_bytes
+        with unambiguous():
+            with download(self.client, item.url, max_bytes=limit) as file:
+                data = {"description": item.alt_text} if item.alt_text else {}
+                response = send(
+                    self.client,
+                    "POST",
+                    f"{base}/api/v2/media",
+                    headers=_auth(credentials),
+                    files={"file": (_file_name(item), file, item.mime_type)},
+                    data=data,
+                )
+            _raise_for_status(response)
+            attachment = _json_object(response)
+            media_id = attachment.get("id")
+            if not isinstance(media_id, str) or not media_id:
+                raise _unreadable(response, "a media attachment without an id")
+            if response.status_code == 202 and not attachment.get("url"):
+                self._check_processed(base, media_id, credentials)
+        return media_id
+
+    def _check_processed(self, base: str, media_id: str, credentials: Credentials) -> None:
+        # 202: the file is still being processed, and a status cannot take it yet ("Cannot
+        # attach files that have not finished processing"). One look, no waiting here.
+        response = send(
+            self.client, "GET", f"{base}/api/v1/media/{media_id}", headers=_auth(credentials)
+        )
+        _raise_for_status(response)
+        if response.status_code == 206 or not _json_object(response).get("url"):
+            # poll() cannot help: it is given a handle but not the text to post. Nothing was
+            # posted, so the delivery is retried later (the file is uploaded again then).
+            raise TransientError(
+                "Mastodon is still processing the uploaded media; nothing was posted yet.",
+                ambiguous=False,
+                retry_after=MEDIA_PROCESSING_RETRY_SECONDS,
+                code="media_processing",
+                status=response.status_code,
+            )
+
+    def _check_instance_limits(self, content: Content, credentials: Credentials) -> None:
+        limits = self.limits_for(credentials)
+        weight = _positive(credentials.extra.get("characters_reserved_per_url"), DEFAULT_URL_WEIGHT)
+        spoiler = content.options.get("spoiler_text")
+        spoiler_length = _length(spoiler, weight) if isinstance(spoiler, str) else 0
+        for where, text in [("text", content.text)] + [
+            (f"thread[{index}]", item) for index, item in enumerate(content.thread)
+        ]:
+            length = _length(text, weight) + spoiler_length
+            if length > limits.max_chars:
+                problem = _too_long(length, limits.max_chars, where)
+                raise PermanentError(problem.message, code=problem.code)
+        if len(content.media) > limits.max_images:
+            raise PermanentError(
+                f"{len(content.media)} files; this Mastodon instance allows "
+                f"{limits.max_images} per status.",
+                code="too_many_media",
+            )
+
+    # --- connecting ------------------------------------------------------------------------
+
+    def connect(self, fields: Mapping[str, str]) -> tuple[Credentials, AccountProfile]:
+        base = normalize_instance_url(fields.get("instance_url", ""))
+        token = (fields.get("access_token") or "").strip()
+        if not token:
+            raise PermanentError("An access token is required.", code="missing_access_token")
+        unnamed = Credentials(external_id="", access_token=token, extra={"instance_url": base})
+        response = send(
+            self.client,
+            "GET",
+            f"{base}/api/v1/accounts/verify_credentials",
+            headers=_auth(unnamed),
+        )
+        try:
+            _raise_for_status(response)
+        except AuthExpired as exc:
+            # A token that does not work at connect time is a wrong token, not an expired one.
+            raise PermanentError(
+                f"{exc.message} (Mastodon refused the access token)",
+                code=exc.code,
+                platform_response=response.text,
+                status=exc.status,
+            ) from exc
+        account = _json_object(response)
+        account_id = account.get("id")
+        if not isinstance(account_id, str) or not account_id:
+            raise PermanentError(
+                "The instance did not answer like Mastodon (no account id).",
+                code="not_mastodon",
+                platform_response=response.text,
+            )
+        extra = {"instance_url": base, **self._instance_configuration(base, unnamed)}
+        acct = str(account.get("acct") or account.get("username") or "")
+        return (
+            replace(unnamed, external_id=account_id, extra=extra),
+            AccountProfile(
+                external_id=account_id,
+                username=f"{acct}@{urlsplit(base).hostname}" if "@" not in acct else acct,
+                display_name=str(account.get("display_name") or ""),
+                avatar_url=str(account.get("avatar") or ""),
+            ),
+        )
+
+    def _instance_configuration(self, base: str, credentials: Credentials) -> dict[str, int]:
+        """The instance's own limits; Mastodon's defaults when it does not say (older
+        versions and other fediverse servers lack /api/v2/instance)."""
+        response = send(self.client, "GET", f"{base}/api/v2/instance", headers=_auth(credentials))
+        if response.status_code == 404:
+            response = send(
+                self.client, "GET", f"{base}/api/v1/instance", headers=_auth(credentials)
+            )
+        _raise_for_status(response)
+        instance = _json_object(response)
+        configuration = instance.get("configuration")
+        statuses = configuration.get("statuses", {}) if isinstance(configuration, dict) else {}
+        if not isinstance(statuses, dict):
+            statuses = {}
+        return {
+            "max_characters": _positive(
+                # Pleroma/Akkoma and glitch-soc answer max_toot_chars in v1.
+                statuses.get("max_characters", instance.get("max_toot_chars")),
+                DEFAULT_MAX_CHARACTERS,
+            ),
+            "max_media_attachments": _positive(
+                statuses.get("max_media_attachments"), DEFAULT_MAX_MEDIA
+            ),
+            "characters_reserved_per_url": _positive(
+                statuses.get("characters_reserved_per_url"), DEFAULT_URL_WEIGHT
+            ),
+        }
+
+
+def normalize_instance_url(value: str) -> str:
+    """`mastodon.social`, `https://mastodon.social/` → `https://mastodon.social`."""
+    value = value.strip().rstrip("/")
+    if not value:
+        raise PermanentError("An instance URL is required.", code="missing_instance_url")
+    if "://" not in value:
+        value = f"https://{value}"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PermanentError(f"Not an instance URL: {value!r}.", code="invalid_instance_url")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _instance_url(credentials: Credentials) -> str:
+    base = credentials.extra.get("instance_url")
+    if not isinstance(base, str) or not base:
+        raise PermanentError(
+            "This Mastodon account has no instance URL; reconnect it.",
+            code="missing_instance_url",
+        )
+    return base.rstrip("/")
+
+
+def _auth(credentials: Credentials) -> dict[str, str]:
+    return {"Authorization": f"Bearer {credentials.access_token}"}
+
+
+def _length(text: str, url_weight: int) -> int:
+    text = _REMOTE_MENTION.sub(r"\1", text)
+    urls = _URL.findall(text)
+    rest = _URL.sub("", text)
+    return len(regex.findall(r"\X", rest)) + url_weight * len(urls)
+
+
+def _too_long(length: int, limit: int, where: str) -> Problem:
+    return Problem(
+        "text_too_long",
+        f"Text is {length} characters (with the content warning); this Mastodon instance "
+        f"allows {limit}.",
+        where,
+    )
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    """The shared mapping; Mastodon's reset header is an ISO 8601 time, not a number."""
+    try:
+        raise_for_platform_status(response)
+    except ConnectorError as exc:
+        if isinstance(exc, TransientError) and exc.retry_after is None:
+            exc.retry_after = reset_seconds(response.headers)
+        if exc.code and exc.code == exc.message:
+            # {"error": "..."} carries a message, not a code.
+            exc.code = f"http_{response.status_code}"
+        raise
+
+
+def reset_seconds(headers: Mapping[str, str], *, now: datetime | None = None) -> float | None:
+    """Seconds until `X-RateLimit-Reset` (e.g. 2026-11-24T10:25:00.019685Z)."""
+    value = httpx.Headers(headers).get("x-ratelimit-reset")
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _positive(value: object, default: int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return default
+
+
+def _file_name(item: MediaItem) -> str:
+    name = os.path.basename(urlsplit(item.url).path)
+    return name or f"upload.{item.mime_type.partition('/')[2] or 'bin'}"
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _unreadable(response: httpx.Response, what: str) -> TransientError:
+    return TransientError(
+        f"Mastodon answered HTTP {response.status_code} with {what}.",
+        ambiguous=True,
+        code="malformed_response",
+        platform_response=response.text,
+        status=response.status_code,
+    )

@@ -1,0 +1,233 @@
+"""Webhook: publish by POSTing the post as JSON to the account's URL (Zapier, Make, n8n, sites).
+
+References (read 2026-11):
+- Standard Webhooks specification (headers, signature scheme, secrets, idempotency):
+  https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
+- The `standardwebhooks` Python library used to sign: https://pypi.org/project/standardwebhooks/
+
+Each request carries `webhook-id`, `webhook-timestamp` and `webhook-signature` (`v1,` +
+base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` with the account's secret). The id is the
+delivery's idempotency key, the same on every retry, so a receiver that dedupes on it (as
+the specification asks) never posts twice: the connector is idempotent.
+
+The body, as a receiver sees it:
+
+    {"type": "post.publish", "timestamp": "2026-11-24T10:40:12Z",
+     "data": {"idempotency_key": "...", "text": "...", "thread": ["..."],
+              "media": [{"url": "...", "mime_type": "image/png", "alt_text": "..."}],
+              "options": {...}}}
+
+Media are URLs Crier serves; the receiver fetches them. Any 2xx is success; a JSON answer
+may name the created item with `id` and `url` (otherwise the webhook-id stands as its id).
+Unless CRIER_ALLOW_PRIVATE_WEBHOOKS is set (the variable Crier's own outgoing webhooks
+use), the URL must resolve to public addresses only, checked on connect and before each
+send, so an account cannot point Crier at its own network.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import ipaddress
+import json
+import os
+import socket
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from standardwebhooks import Webhook
+
+from connectors.base import (
+    AccountProfile,
+    Connector,
+    Content,
+    Credentials,
+    MediaItem,
+    Option,
+    PlatformLimits,
+    Published,
+)
+from connectors.errors import PermanentError, TransientError
+from connectors.http import raise_for_platform_status, send
+
+EVENT_TYPE = "post.publish"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
+# The specification: secrets "SHOULD be between 24 bytes and 64 bytes" of random data.
+MIN_SECRET_BYTES = 24
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def private_targets_allowed() -> bool:
+    return os.environ.get("CRIER_ALLOW_PRIVATE_WEBHOOKS", "").strip().lower() in _TRUE
+
+
+class WebhookConnector(Connector):
+    platform = "webhook"
+    display_name = "Webhook"
+    connection = "token"
+    connect_fields = ("url", "signing_secret")
+    idempotent = True  # webhook-id = idempotency key; receivers dedupe on it
+    # A receiver is whatever the user runs: these bounds only keep a post sane (and the body
+    # well under the 1 MB that Zapier and Make accept per request). Checked 2026-11.
+    limits = PlatformLimits(
+        max_chars=100_000,
+        max_images=20,
+        max_videos=10,
+        allow_mixed_media=True,
+        image_types=frozenset(
+            {"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/heic"}
+        ),
+        video_types=frozenset({"video/mp4", "video/quicktime", "video/webm"}),
+        max_thread_items=50,
+    )
+    options = (
+        Option(
+            name="data",
+            kind=dict,
+            help="Free-form object passed to the receiver as data.options.data.",
+        ),
+    )
+
+    def publish(self, content: Content, credentials: Credentials) -> Published:
+        url = _target(credentials)
+        _check_target(url, connecting=False)
+        now = datetime.now(UTC).replace(microsecond=0)
+        payload = {
+            "type": EVENT_TYPE,
+            "timestamp": now.isoformat().replace("+00:00", "Z"),
+            "data": {
+                "idempotency_key": content.idempotency_key,
+                "text": content.text,
+                "thread": list(content.thread),
+                "media": [_media(item) for item in content.media],
+                "options": dict(content.options),
+            },
+        }
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        signature = _signer(credentials.access_token).sign(content.idempotency_key, now, body)
+        response = send(
+            self.client,
+            "POST",
+            url,
+            headers={
+                "Content-Type": "application/json",
+                "webhook-id": content.idempotency_key,
+                "webhook-timestamp": str(int(now.timestamp())),
+                "webhook-signature": signature,
+            },
+            content=body.encode(),
+        )
+        raise_for_platform_status(response)
+        answer = _json_object(response)
+        external_id = answer.get("id")
+        answer_url = answer.get("url")
+        return Published(
+            state="published",
+            external_id=str(external_id)
+            if isinstance(external_id, (str, int)) and str(external_id)
+            else content.idempotency_key,
+            url=answer_url
+            if isinstance(answer_url, str) and answer_url.startswith(("https://", "http://"))
+            else None,
+        )
+
+    def connect(self, fields: Mapping[str, str]) -> tuple[Credentials, AccountProfile]:
+        url = fields["url"].strip()
+        secret = fields["signing_secret"].strip()
+        _check_target(url, connecting=True)
+        _signer(secret)
+        # The URL may carry a token (Zapier and Make hooks do): the account id is its digest
+        # and the profile shows only the host.
+        account_id = hashlib.sha256(url.encode()).hexdigest()[:24]
+        host = urlsplit(url).hostname or ""
+        return Credentials(
+            external_id=account_id, access_token=secret, extra={"url": url}
+        ), AccountProfile(external_id=account_id, username=host, display_name=host)
+
+
+def _target(credentials: Credentials) -> str:
+    url = credentials.extra.get("url")
+    if not isinstance(url, str) or not url:
+        raise PermanentError("This webhook account has no URL; reconnect it.", code="no_url")
+    return url
+
+
+def _signer(secret: str) -> Webhook:
+    """The secret as Standard Webhooks wants it: `whsec_` (optional) + base64 of 24+ bytes."""
+    raw = secret.removeprefix(SECRET_PREFIX)
+    try:
+        key = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) < MIN_SECRET_BYTES:
+        raise PermanentError(
+            f"The signing secret must be {SECRET_PREFIX} followed by base64 of at least "
+            f"{MIN_SECRET_BYTES} random bytes (Standard Webhooks), for example "
+            f"{SECRET_PREFIX} + base64 of 32 bytes from a secure random source.",
+            code="invalid_signing_secret",
+        )
+    return Webhook(key)
+
+
+def _check_target(url: str, *, connecting: bool) -> None:
+    """http(s) with a host; public addresses only unless private targets are allowed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PermanentError(
+            "The webhook URL must be an http:// or https:// URL with a host name.",
+            code="invalid_url",
+        )
+    if private_targets_allowed():
+        return
+    try:
+        resolved = socket.getaddrinfo(
+            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+        )
+    except (socket.gaierror, UnicodeError) as exc:
+        message = f"The webhook host {parts.hostname} cannot be resolved."
+        if connecting:
+            raise PermanentError(message, code="unresolvable_host") from exc
+        # DNS hiccups pass; nothing was sent.
+        raise TransientError(message, ambiguous=False, code="unresolvable_host") from exc
+    for *_, sockaddr in resolved:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+        if not _is_public(address):
+            raise PermanentError(
+                f"The webhook host {parts.hostname} resolves to {address}, a private or "
+                "reserved address; set CRIER_ALLOW_PRIVATE_WEBHOOKS to allow it.",
+                code="private_address",
+            )
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local  # 169.254.169.254, the cloud metadata service
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+def _media(item: MediaItem) -> dict[str, Any]:
+    entry: dict[str, Any] = {"url": item.url, "mime_type": item.mime_type}
+    for name in ("alt_text", "size", "width", "height", "duration", "fps"):
+        value = getattr(item, name)
+        if value is not None:
+            entry[name] = value
+    return entry
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,543 @@
+"""X (Twitter): posts through API v2, media through the v2 chunked upload, OAuth 2.0 PKCE.
+
+API reference (read 2026-11):
+- Create a post, replies, media ids: https://docs.x.com/x-api/posts/create-post
+- Chunked media upload (initialize, append, finalize, status):
+  https://docs.x.com/x-api/media/quickstart/media-upload-chunked and the v2 OpenAPI
+  description (https://api.x.com/2/openapi.json: /2/media/upload/initialize,
+  /2/media/upload/{id}/append, /2/media/upload/{id}/finalize, GET /2/media/upload)
+- Alt text: https://docs.x.com/x-api/media/create-media-metadata
+- Media limits (4 images or 1 video or 1 GIF; image 5 MB, GIF 15 MB, video 512 MB,
+  0.5 to 140 s): https://docs.x.com/x-api/media/quickstart/best-practices
+- Weighted length (URLs 23, CJK and emoji 2, limit 280):
+  https://docs.x.com/resources/fundamentals/counting-characters
+- OAuth 2.0 Authorization Code Flow with PKCE (authorize URL, token and refresh requests,
+  Basic auth for confidential clients, offline.access for refresh tokens):
+  https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token
+- The "me" endpoint: https://docs.x.com/x-api/users/get-my-user
+- Rate limits (x-rate-limit-reset, Unix seconds; POST /2/tweets 100 per 15 minutes per user,
+  10,000 per 24 hours per app): https://docs.x.com/x-api/fundamentals/rate-limits
+- Errors (RFC 7807 problems: title, detail, type; v1.1-style `errors[].code`):
+  https://docs.x.com/x-api/fundamentals/response-codes-and-errors
+
+A publish is: for each file, a download from Crier, initialize, append in chunks, finalize
+and (with alt text) metadata — none of which publishes, so their failures are never
+ambiguous — then one `POST /2/tweets` per item of the thread. X takes no idempotency key
+for posts and the connector does no look-up, so it is not idempotent.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from twitter_text import parse_tweet
+
+from connectors.base import (
+    AccountProfile,
+    Connector,
+    Content,
+    Credentials,
+    MediaItem,
+    OAuthApp,
+    Option,
+    PlatformLimits,
+    Problem,
+    Published,
+    RateLimit,
+)
+from connectors.errors import (
+    AuthExpired,
+    ConnectorError,
+    PermanentError,
+    RateLimited,
+    RefreshRefused,
+    TransientError,
+    redact,
+)
+from connectors.http import (
+    download,
+    platform_error,
+    raise_for_platform_status,
+    retry_after_seconds,
+    send,
+    unambiguous,
+)
+
+DEFAULT_API_URL = "https://api.x.com"
+DEFAULT_AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
+# media.write for uploads, offline.access for a refresh token.
+DEFAULT_SCOPES = "tweet.read tweet.write users.read media.write offline.access"
+WEB_URL = "https://x.com"
+CHUNK_BYTES = 4 * 1024 * 1024  # APPEND takes at most 5 MB per segment
+MAX_GIF_BYTES = 15 * 1024 * 1024
+MAX_ALT_TEXT = 1000
+
+# v1.1-style numeric codes and v2 problem types (the last part of `type`).
+ERRORS: dict[str, type[ConnectorError]] = {
+    "88": RateLimited,  # rate limit exceeded
+    "89": AuthExpired,  # invalid or expired token
+    "185": RateLimited,  # user is over the daily status update limit
+    "186": PermanentError,  # text too long
+    "187": PermanentError,  # duplicate status
+    "324": PermanentError,  # media id invalid
+    "usage-capped": RateLimited,  # the project's monthly cap
+    "duplicate_content": PermanentError,
+}
+
+
+def api_url() -> str:
+    return (os.environ.get("CRIER_X_API_URL") or DEFAULT_API_URL).rstrip("/")
+
+
+def authorize_url() -> str:
+    return os.environ.get("CRIER_X_AUTHORIZE_URL") or DEFAULT_AUTHORIZE_URL
+
+
+def oauth_scopes() -> str:
+    return os.environ.get("CRIER_X_SCOPES") or DEFAULT_SCOPES
+
+
+class XConnector(Connector):
+    platform = "x"
+    display_name = "X"
+    connection = "oauth"
+    idempotent = False
+    # 280 weighted characters; 4 images (JPEG, PNG, WebP, GIF, 5 MB; an animated GIF
+    # 15 MB) or 1 video (MP4/MOV, 512 MB, 0.5 to 140 s); no mixing; alt text up to 1000
+    # characters. POST /2/tweets: 100 per 15 minutes per user, 10,000 per 24 hours per app.
+    # Sources: best-practices, counting-characters and rate-limits pages above; checked
+    # 2026-11.
+    limits = PlatformLimits(
+        max_chars=280,
+        max_images=4,
+        max_videos=1,
+        allow_mixed_media=False,
+        image_types=frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"}),
+        video_types=frozenset({"video/mp4", "video/quicktime"}),
+        max_image_bytes=5 * 1024 * 1024,
+        max_video_bytes=512 * 1024 * 1024,
+        max_video_seconds=140,
+        max_thread_items=24,
+        per_account_rate=RateLimit(requests=100, per_seconds=900),
+        per_platform_rate=RateLimit(requests=10_000, per_seconds=86_400),
+    )
+    options = (
+        Option(
+            name="reply_settings",
+            kind=str,
+            choices=("following", "mentionedUsers", "subscribers", "verified"),
+            help="Who may reply; everyone when omitted.",
+        ),
+    )
+
+    def text_length(self, text: str) -> int:
+        return parse_tweet(text).weightedLength
+
+    def validate(self, content: Content) -> list[Problem]:
+        problems = super().validate(content)
+        gifs = sum(item.mime_type.lower() == "image/gif" for item in content.media)
+        if gifs and len(content.media) > 1:
+            problems.append(
+                Problem("gif_alone", "X takes an animated GIF only on its own.", "media")
+            )
+        for index, item in enumerate(content.media):
+            if item.alt_text and len(item.alt_text) > MAX_ALT_TEXT:
+                problems.append(
+                    Problem(
+                        "alt_text_too_long",
+                        f"Alt text is {len(item.alt_text)} characters; X allows {MAX_ALT_TEXT}.",
+                        f"media[{index}]",
+                    )
+                )
+        return problems
+
+    # --- publishing ------------------------------------------------------------------------
+
+    def publish(self, content: Content, credentials: Credentials) -> Published:
+        media_ids = [self._upload(item, credentials) for item in content.media]
+        root = self._create_post(credentials, content.text, content.options, media_ids=media_ids)
+        posted = [root]
+        for item in content.thread:
+            try:
+                posted.append(
+                    self._create_post(credentials, item, content.options, reply_to=posted[-1])
+                )
+            except ConnectorError as exc:
+                # The first posts are live: retrying the delivery would post them again.
+                raise TransientError(
+                    f"Posted {len(posted)} of {len(content.thread) + 1} thread items "
+                    f"({', '.join(posted)}), then: {exc.message}. Retrying would post the "
+                    "first items again.",
+                    ambiguous=True,
+                    code="thread_incomplete",
+                    platform_response=exc.platform_response,
+                    status=exc.status,
+                ) from exc
+        return Published(state="published", external_id=root, url=_post_url(root, credentials))
+
+    def _create_post(
+        self,
+        credentials: Credentials,
+        text: str,
+        options: Mapping[str, Any],
+        *,
+        media_ids: Sequence[str] = (),
+        reply_to: str | None = None,
+    ) -> str:
+        body: dict[str, Any] = {}
+        if text:
+            body["text"] = text
+        if media_ids:
+            body["media"] = {"media_ids": list(media_ids)}
+        if reply_to:
+            body["reply"] = {"in_reply_to_tweet_id": reply_to}
+        if "reply_settings" in options:
+            body["reply_settings"] = options["reply_settings"]
+        response = send(
+            self.client, "POST", f"{api_url()}/2/tweets", headers=_auth(credentials), json=body
+        )
+        _raise_for_status(response)
+        data = _json_object(response).get("data")
+        post_id = data.get("id") if isinstance(data, dict) else None
+        if not isinstance(post_id, str) or not post_id:
+            raise TransientError(
+                f"X answered HTTP {response.status_code} without the post's id.",
+                ambiguous=True,
+                code="malformed_response",
+                platform_response=response.text,
+                status=response.status_code,
+            )
+        return post_id
+
+    def _upload(self, item: MediaItem, credentials: Credentials) -> str:
+        mime = item.mime_type.lower()
+        if item.kind == "video":
+            category, limit = "tweet_video", self.limits.max_video_bytes
+        elif mime == "image/gif":
+            category, limit = "tweet_gif", MAX_GIF_BYTES
+        else:
+            category, limit = "tweet_image", self.limits.max_image_bytes
+        base = f"{api_url()}/2/media/upload"
+        with unambiguous(), download(self.client, item.url, max_bytes=limit) as file:
+            file.seek(0, os.SEEK_END)
+            total = file.tell()
+            file.seek(0)
+            response = send(
+                self.client,
+                "POST",
+                f"{base}/initialize",
+                headers=_auth(credentials),
+                json={"media_type": mime, "total_bytes": total, "media_category": category},
+            )
+            _raise_for_status(response)
+            media_id = _media_data(response).get("id")
+            if not isinstance(media_id, str) or not media_id:
+                raise _unreadable(response, "an upload without a media id")
+            for index, chunk in enumerate(iter(lambda: file.read(CHUNK_BYTES), b"")):
+                response = send(
+                    self.client,
+                    "POST",
+                    f"{base}/{media_id}/append",
+                    headers=_auth(credentials),
+                    data={"segment_index": str(index)},
+                    files={"media": ("blob", chunk, "application/octet-stream")},
+                )
+                _raise_for_status(response)
+            response = send(
+                self.client, "POST", f"{base}/{media_id}/finalize", headers=_auth(credentials)
+            )
+            _raise_for_status(response)
+            processing = _media_data(response).get("processing_info")
+            if isinstance(processing, dict) and processing.get("state") != "succeeded":
+                self._check_processed(media_id, processing, credentials)
+            if item.alt_text:
+                response = send(
+                    self.client,
+                    "POST",
+                    f"{api_url()}/2/media/metadata",
+                    headers=_auth(credentials),
+                    json={"id": media_id, "metadata": {"alt_text": {"text": item.alt_text}}},
+                )
+                _raise_for_status(response)
+        return media_id
+
+    def _check_processed(
+        self, media_id: str, processing: Mapping[str, Any], credentials: Credentials
+    ) -> None:
+        """Videos and GIFs are processed after finalize; a post cannot use them before.
+        One STATUS look, no waiting: poll() is not an option, as it does not get the text."""
+        if processing.get("state") in ("pending", "in_progress"):
+            response = send(
+                self.client,
+                "GET",
+                f"{api_url()}/2/media/upload",
+                params={"command": "STATUS", "media_id": media_id},
+                headers=_auth(credentials),
+            )
+            _raise_for_status(response)
+            processing = _media_data(response).get("processing_info") or {}
+        state = processing.get("state")
+        if state in (None, "succeeded"):
+            return
+        if state == "failed":
+            error = processing.get("error")
+            message = error.get("message") if isinstance(error, dict) else None
+            raise PermanentError(
+                f"X could not process the media: {message or 'processing failed'}.",
+                code=str(error.get("name")) if isinstance(error, dict) else "media_failed",
+            )
+        check_after = processing.get("check_after_secs")
+        raise TransientError(
+            "X is still processing the uploaded media; nothing was posted yet.",
+            ambiguous=False,
+            retry_after=float(check_after) if isinstance(check_after, (int, float)) else None,
+            code="media_processing",
+        )
+
+    # --- OAuth -----------------------------------------------------------------------------
+
+    def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": app.client_id,
+                "redirect_uri": app.redirect_uri,
+                "scope": oauth_scopes(),
+                "state": state,
+                "code_challenge": code_challenge,
+                "code_challenge_method": "S256",
+            }
+        )
+        return f"{authorize_url()}?{query}"
+
+    def exchange_code(
+        self, app: OAuthApp, *, code: str, code_verifier: str
+    ) -> tuple[Credentials, AccountProfile]:
+        response = send(
+            self.client,
+            "POST",
+            f"{api_url()}/2/oauth2/token",
+            headers=_basic(app.client_id, app.client_secret),
+            data={
+                "code": code,
+                "grant_type": "authorization_code",
+                "client_id": app.client_id,
+                "redirect_uri": app.redirect_uri,
+                "code_verifier": code_verifier,
+            },
+        )
+        if _refused(response):
+            code_name, message = platform_error(response)
+            raise PermanentError(
+                message,
+                code=code_name,
+                platform_response=response.text,
+                status=response.status_code,
+            )
+        _raise_for_status(response)
+        tokens = _tokens_from(response, Credentials(external_id="", access_token=""))
+        me = send(
+            self.client,
+            "GET",
+            f"{api_url()}/2/users/me",
+            params={"user.fields": "profile_image_url"},
+            headers=_auth(tokens),
+        )
+        _raise_for_status(me)
+        user = _json_object(me).get("data")
+        user = user if isinstance(user, dict) else {}
+        user_id = user.get("id")
+        if not isinstance(user_id, str) or not user_id:
+            raise TransientError(
+                "X answered /2/users/me without a user id.",
+                ambiguous=False,
+                code="malformed_response",
+                platform_response=me.text,
+            )
+        username = str(user.get("username") or "")
+        return (
+            replace(tokens, external_id=user_id, extra={"username": username}),
+            AccountProfile(
+                external_id=user_id,
+                username=username,
+                display_name=str(user.get("name") or ""),
+                avatar_url=str(user.get("profile_image_url") or ""),
+            ),
+        )
+
+    def refresh(self, credentials: Credentials) -> Credentials:
+        if not credentials.refresh_token:
+            raise RefreshRefused(
+                "No X refresh token is stored (was offline.access granted?); reconnect.",
+                code="no_refresh_token",
+            )
+        client_id, client_secret = _app_credentials()
+        response = send(
+            self.client,
+            "POST",
+            f"{api_url()}/2/oauth2/token",
+            headers=_basic(client_id, client_secret),
+            data={
+                "refresh_token": credentials.refresh_token,
+                "grant_type": "refresh_token",
+                "client_id": client_id,
+            },
+        )
+        if _refused(response):
+            code, message = platform_error(response)
+            raise RefreshRefused(
+                message, code=code, platform_response=response.text, status=response.status_code
+            )
+        _raise_for_status(response)
+        return _tokens_from(response, credentials)
+
+
+def _auth(credentials: Credentials) -> dict[str, str]:
+    return {"Authorization": f"Bearer {credentials.access_token}"}
+
+
+def _basic(client_id: str, client_secret: str) -> dict[str, str]:
+    """Confidential clients authenticate to the token endpoint with Basic; public clients
+    (no secret) send only client_id in the form."""
+    if not client_secret:
+        return {}
+    pair = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+    return {"Authorization": f"Basic {pair}"}
+
+
+def _app_credentials() -> tuple[str, str]:
+    # refresh() receives no OAuthApp, so it reads the same variables as the settings do.
+    client_id = os.environ.get("CRIER_OAUTH_X_CLIENT_ID", "")
+    if not client_id:
+        raise TransientError(
+            "Cannot refresh X tokens: CRIER_OAUTH_X_CLIENT_ID is not set.",
+            ambiguous=False,
+            code="not_configured",
+        )
+    return client_id, os.environ.get("CRIER_OAUTH_X_CLIENT_SECRET", "")
+
+
+def _refused(response: httpx.Response) -> bool:
+    # RFC 6749 §5.2: the token endpoint refuses a grant with 400 or 401.
+    return response.status_code in (400, 401)
+
+
+def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
+    data = _json_object(response)
+    access_token = data.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        raise TransientError(
+            f"X answered HTTP {response.status_code} without an access token.",
+            ambiguous=False,
+            code="malformed_response",
+        )
+    expires_in = data.get("expires_in")
+    return replace(
+        credentials,
+        access_token=access_token,
+        # X rotates refresh tokens; keep ours if an answer ever leaves it out.
+        refresh_token=data.get("refresh_token") or credentials.refresh_token,
+        expires_at=(
+            datetime.now(UTC) + timedelta(seconds=expires_in)
+            if isinstance(expires_in, (int, float))
+            else None
+        ),
+    )
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    """The shared mapping, with X's error details and its 24-hour reset header."""
+    if response.is_success:
+        return
+    code = _x_code(response)
+    error_class = ERRORS.get(code or "")
+    platform_code, _ = platform_error(response)
+    try:
+        raise_for_platform_status(
+            response, error_table={platform_code or "": error_class} if error_class else None
+        )
+    except ConnectorError as exc:
+        exc.code = code or exc.code
+        message = _x_message(response)
+        if message:
+            exc.message = redact(message)
+            exc.args = (exc.message,)
+        if isinstance(exc, TransientError):
+            # A 24-hour user cap (x-user-limit-24hour-reset) outlasts the 15-minute window.
+            waits = [exc.retry_after, _daily_reset(response.headers)]
+            exc.retry_after = max((wait for wait in waits if wait is not None), default=None)
+        raise
+
+
+def _x_code(response: httpx.Response) -> str | None:
+    data = _json_object(response)
+    problem_type = data.get("type")
+    if isinstance(problem_type, str) and "/problems/" in problem_type:
+        return problem_type.rsplit("/", 1)[-1]
+    detail = str(data.get("detail") or "")
+    if "duplicate content" in detail.lower():
+        return "duplicate_content"
+    errors = data.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        listed = errors[0].get("code")
+        if isinstance(listed, int) and not isinstance(listed, bool):
+            return str(listed)
+    return None
+
+
+def _x_message(response: httpx.Response) -> str | None:
+    """`detail`, then each `errors[].message` (the specific reasons of an invalid request)."""
+    data = _json_object(response)
+    parts = [data.get("detail") or data.get("title")]
+    errors = data.get("errors")
+    if isinstance(errors, list):
+        parts += [error.get("message") for error in errors if isinstance(error, dict)]
+    seen: list[str] = []
+    for part in parts:
+        if isinstance(part, str) and part.strip() and part not in seen:
+            seen.append(part)
+    return " ".join(seen) or None
+
+
+def _daily_reset(headers: httpx.Headers) -> float | None:
+    if headers.get("x-user-limit-24hour-remaining") not in (None, "0"):
+        return None
+    reset = headers.get("x-user-limit-24hour-reset")
+    return retry_after_seconds({"x-rate-limit-reset": reset}) if reset else None
+
+
+def _media_data(response: httpx.Response) -> dict[str, Any]:
+    data = _json_object(response).get("data")
+    return data if isinstance(data, dict) else {}
+
+
+def _post_url(post_id: str, credentials: Credentials) -> str:
+    username = credentials.extra.get("username")
+    if isinstance(username, str) and username:
+        return f"{WEB_URL}/{username}/status/{post_id}"
+    return f"{WEB_URL}/i/web/status/{post_id}"
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _unreadable(response: httpx.Response, what: str) -> TransientError:
+    return TransientError(
+        f"X answered HTTP {response.status_code} with {what}.",
+        ambiguous=False,
+        code="malformed_response",
+        platform_response=response.text,
+        status=response.status_code,
+    )
