@@ -1,0 +1,116 @@
+"""From stored posts to what a connector receives, and the per-account checks before that."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+from django.conf import settings
+
+from accounts.models import SocialAccount, Workspace
+from connectors.base import Connector, Content
+from connectors.errors import PermanentError, TransientError
+from connectors.registry import get_connector
+from media import services as media_services
+from media.selectors import MediaFacts, media_facts
+from posts.models import Delivery, Post
+
+
+@cache
+def connector_for(platform: str) -> Connector:
+    """One connector (and so one pooled, thread-safe httpx client) per platform and process."""
+    return get_connector(platform, timeout=settings.CRIER_HTTP_TIMEOUT)
+
+
+def media_index(*, workspace: Workspace, bulk: dict) -> dict[str, MediaFacts]:
+    """Media assets referenced by the request, by id, within the workspace: another
+    workspace's ids are simply absent. Uploads PUT but never completed are checked now."""
+    ids = {ref["id"] for item in bulk.get("posts", ()) for ref in item.get("media") or ()}
+    return media_services.media_resolve(workspace_id=workspace.pk, ids=ids) if ids else {}
+
+
+def problems_for(
+    *, post: Post, account: SocialAccount | None, account_id: str, media_index: dict
+) -> list[str]:
+    """Why this post cannot go to this account (empty when it can)."""
+    if account is None:
+        return [f"Account {account_id} is not connected to this workspace."]
+    if not account.can_publish:
+        reason = f" ({account.status_reason})" if account.status_reason else ""
+        return [f"Account {account_id} is {account.status}{reason}: reconnect it first."]
+    unlisted = {ref["id"] for ref in post.media} - media_index.keys()
+    if unlisted:  # an edit that left the media alone: the index was built from the changes
+        media_index.update(
+            media_services.media_resolve(workspace_id=post.workspace_id, ids=unlisted)
+        )
+    missing = [ref["id"] for ref in post.media if ref["id"] not in media_index]
+    if missing:
+        return [f"Media not found: {', '.join(missing)}."]
+    unusable = [media_index[ref["id"]].problem for ref in post.media]
+    if any(unusable):
+        return [problem for problem in unusable if problem]
+    connector = connector_for(account.platform)
+    content = build_content(post, account, "", media_index=media_index)
+    return [problem.message for problem in connector.validate(content)]
+
+
+def build_content(
+    post: Post,
+    account: SocialAccount,
+    idempotency_key: str,
+    *,
+    media_index: dict[str, MediaFacts] | None = None,
+) -> Content:
+    """What the connector receives. With `media_index` the content is being checked (a
+    rendition still being made stands in by its type); without, it is being sent, so the
+    media is read now and must be there."""
+    block = post.block_for(account.platform)
+    sending = media_index is None
+    if sending:
+        ids = [ref["id"] for ref in post.media]
+        media_index = media_facts(workspace_id=post.workspace_id, ids=ids) if ids else {}
+    limits = connector_for(account.platform).limits
+    accepted = limits.image_types | limits.video_types
+    items = []
+    for ref in post.media:
+        facts = media_index.get(ref["id"])
+        if facts is None or facts.original is None:
+            if sending:
+                raise PermanentError(
+                    f"Media {ref['id']} was deleted or failed; edit the post.", code="media_gone"
+                )
+            continue  # problems_for has said why
+        # The original when the platform takes its type, else a copy it takes (WebP → JPEG).
+        item = next(
+            (v for v in (facts.original, *facts.alternatives) if v.mime_type in accepted),
+            facts.original,
+        )
+        if sending and not item.url:
+            raise TransientError(
+                f"Media {ref['id']} is still being converted for {account.platform}.",
+                ambiguous=False,
+                retry_after=30,
+                code="media_processing",
+            )
+        items.append(replace(item, alt_text=ref.get("alt") or None))
+    return Content(
+        text=block.get("text", ""),
+        media=tuple(items),
+        options=options_for(post, account.platform),
+        idempotency_key=idempotency_key,
+        thread=tuple(block.get("thread", ())),
+    )
+
+
+def options_for(post: Post, platform: str) -> dict:
+    """A network's own block is taken as written (the API checked it); options in the
+    `default` block reach only the networks that know them."""
+    if platform in post.networks:
+        return post.networks[platform].get("options", {})
+    known = {option.name for option in connector_for(platform).options}
+    defaults = post.networks.get("default", {}).get("options", {})
+    return {name: value for name, value in defaults.items() if name in known}
+
+
+def content_for(delivery: Delivery) -> Content:
+    return build_content(delivery.post, delivery.account, delivery.idempotency_key)

@@ -1,0 +1,230 @@
+"""The dispatcher: claims due deliveries from the database and sends one task per delivery.
+
+The database is the source of truth; a lost broker message only delays a post. Claims use
+`SELECT ... FOR UPDATE SKIP LOCKED` where the database has it (PostgreSQL), so several
+dispatchers take disjoint batches; on SQLite, `BEGIN IMMEDIATE` serialises writers, so the
+same code stays correct. Every state change is a filtered UPDATE: a row another dispatcher
+moved first is simply not matched.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from posts.content import connector_for
+from posts.models import Attempt, Delivery, Job
+from posts.outcomes import emit_delivery_event, transition
+from posts.states import DeliveryStatus as S
+from webhooks.models import Event
+
+logger = logging.getLogger(__name__)
+
+
+def _lock(queryset: QuerySet) -> QuerySet:
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset
+
+
+def _send_after_commit(task_name: str, delivery_ids: list[str]) -> None:
+    from posts import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: [task.delay(pk) for pk in delivery_ids])
+
+
+def claim_due(*, now: datetime, batch_size: int) -> list[str]:
+    """Move up to `batch_size` due deliveries to `queued` and send their publish tasks."""
+    with transaction.atomic():
+        due = _lock(
+            Delivery.objects.filter(status__in=[S.SCHEDULED, S.RETRYING], due_at__lte=now)
+            .order_by("due_at")
+            .values_list("pk", flat=True)
+        )
+        ids = list(due[:batch_size])
+        if not ids:
+            return []
+        claimed = Delivery.objects.filter(
+            pk__in=ids, status__in=[S.SCHEDULED, S.RETRYING], due_at__lte=now
+        ).update(
+            status=S.QUEUED,
+            due_at=None,
+            lease_expires_at=now + settings.CRIER_QUEUE_LEASE,
+            updated_at=now,
+        )
+        if claimed != len(ids):  # only possible without row locks; SQLite serialises instead
+            logger.warning("claimed fewer rows than selected", extra={"selected": len(ids)})
+        _send_after_commit("publish_delivery", ids)
+    return ids
+
+
+def _renew_and_send(
+    *,
+    status: str,
+    clock: str,
+    extend_by: timedelta,
+    task_name: str,
+    now: datetime,
+    batch_size: int,
+) -> list[str]:
+    """Deliveries in `status` whose `clock` ran out: push the clock forward, send the task.
+
+    Pushing the clock first means a message lost again is simply sent again next time.
+    """
+    with transaction.atomic():
+        ids = list(
+            _lock(
+                Delivery.objects.filter(status=status, **{f"{clock}__lte": now})
+                .order_by(clock)
+                .values_list("pk", flat=True)
+            )[:batch_size]
+        )
+        if ids:
+            Delivery.objects.filter(pk__in=ids, status=status).update(
+                **{clock: now + extend_by}, updated_at=now
+            )
+            _send_after_commit(task_name, ids)
+    return ids
+
+
+def resend_stale_queued(*, now: datetime, batch_size: int) -> list[str]:
+    """Re-send deliveries whose queued message never started (lost with a broker or worker)."""
+    return _renew_and_send(
+        status=S.QUEUED,
+        clock="lease_expires_at",
+        extend_by=settings.CRIER_QUEUE_LEASE,
+        task_name="publish_delivery",
+        now=now,
+        batch_size=batch_size,
+    )
+
+
+def sweep_abandoned_publishing(*, now: datetime, batch_size: int) -> list[str]:
+    """A worker died mid-call: retry where the platform dedupes, else flag `unknown`.
+
+    Never guess: without an idempotency key or a lookup, a second call could post twice.
+    """
+    with transaction.atomic():
+        stale = list(
+            _lock(
+                Delivery.objects.filter(status=S.PUBLISHING, lease_expires_at__lte=now)
+                .select_related("account")
+                .order_by("lease_expires_at")
+            )[:batch_size]
+        )
+        for delivery in stale:
+            connector = connector_for(delivery.account.platform)
+            Attempt.objects.filter(delivery=delivery, outcome="").update(
+                outcome=Attempt.Outcome.UNKNOWN,
+                finished_at=now,
+                message="The worker stopped before it reported an outcome.",
+            )
+            if connector.idempotent and delivery.attempts < settings.CRIER_MAX_ATTEMPTS:
+                target, changes = (
+                    S.RETRYING,
+                    {
+                        "due_at": now,
+                        "error_code": "worker_lost",
+                        "error_message": "The worker stopped mid-publish; retrying with the same "
+                        "idempotency key, so the platform will not post twice.",
+                    },
+                )
+            else:
+                target, changes = (
+                    S.UNKNOWN,
+                    {
+                        "due_at": None,
+                        "error_code": "outcome_unknown",
+                        "error_message": "The worker stopped while calling "
+                        f"{delivery.account.platform}; Crier cannot tell whether the post went "
+                        "out. Check the account, then mark it published or failed, or retry it.",
+                    },
+                )
+            transition(delivery.pk, target, expected=S.PUBLISHING, lease_expires_at=None, **changes)
+    return [delivery.pk for delivery in stale]
+
+
+def poll_due_processing(*, now: datetime, batch_size: int) -> list[str]:
+    """Send poll tasks for deliveries the platform is still finishing."""
+    return _renew_and_send(
+        status=S.PROCESSING,
+        clock="due_at",
+        extend_by=settings.CRIER_POLL_INTERVAL,
+        task_name="poll_delivery",
+        now=now,
+        batch_size=batch_size,
+    )
+
+
+def flag_overdue(*, now: datetime, batch_size: int) -> list[str]:
+    """Raise `post.overdue` once for each delivery late by more than CRIER_OVERDUE_AFTER."""
+    cutoff = now - settings.CRIER_OVERDUE_AFTER
+    with transaction.atomic():
+        late = list(
+            _lock(
+                Delivery.objects.filter(
+                    status__in=[S.SCHEDULED, S.QUEUED, S.PUBLISHING, S.RETRYING],
+                    overdue_at__isnull=True,
+                    scheduled_at__lte=cutoff,
+                )
+                .order_by("scheduled_at")
+                .values_list("pk", flat=True)
+            )[:batch_size]
+        )
+        Delivery.objects.filter(pk__in=late, overdue_at__isnull=True).update(overdue_at=now)
+        for delivery_id in late:
+            emit_delivery_event(delivery_id, Event.POST_OVERDUE)
+    if late:
+        logger.warning("deliveries overdue", extra={"count": len(late)})
+    return late
+
+
+def dispatch(*, time_budget: float | None = None) -> dict[str, int]:
+    """One beat tick: claim due work in batches until none is left or the budget is spent."""
+    budget = time_budget if time_budget is not None else settings.CRIER_DISPATCH_INTERVAL * 2
+    started = time.monotonic()
+    batch = settings.CRIER_DISPATCH_BATCH
+    counts = {"claimed": 0, "resent": 0, "swept": 0, "polled": 0, "overdue": 0}
+    # Overdue first: work that is late because beat or the workers were down is reported
+    # even when this very tick is about to catch up on it.
+    steps = (
+        ("overdue", flag_overdue),
+        ("claimed", claim_due),
+        ("resent", resend_stale_queued),
+        ("swept", sweep_abandoned_publishing),
+        ("polled", poll_due_processing),
+    )
+    for name, step in steps:
+        while time.monotonic() - started < budget:
+            done = step(now=timezone.now(), batch_size=batch)
+            counts[name] += len(done)
+            if len(done) < batch:
+                break
+    if any(counts.values()):
+        logger.info("dispatched", extra=counts)
+    return counts
+
+
+def dispatch_job(*, job: Job) -> None:
+    """Publish-now jobs do not wait for the next beat tick: claim their deliveries at once."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.filter(post__job=job, status=S.SCHEDULED, due_at__lte=now).values_list(
+                "pk", flat=True
+            )
+        )
+        Delivery.objects.filter(pk__in=ids, status=S.SCHEDULED).update(
+            status=S.QUEUED,
+            due_at=None,
+            lease_expires_at=now + settings.CRIER_QUEUE_LEASE,
+            updated_at=now,
+        )
+        _send_after_commit("publish_delivery", ids)

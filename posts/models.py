@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+
+from accounts.ids import public_id_field
+from accounts.models import Member, SocialAccount, Workspace
+from posts.states import PENDING, DeliveryStatus, JobStatus
+from posts.states import DeliveryStatus as S
+
+
+class Job(models.Model):
+    """What the API returns for asynchronous work; `payload` lists per-item failures."""
+
+    class Kind(models.TextChoices):
+        PUBLISH_NOW = "publish_now"
+        SCHEDULE = "schedule"
+        DRAFT = "draft"
+        QUEUE = "queue"  # each account's next free posting-schedule slot (planning)
+
+    id = public_id_field("job")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.WORKING)
+    request = models.JSONField(
+        default=dict, encoder=DjangoJSONEncoder, help_text="The validated request to expand."
+    )
+    payload = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Decided when the request is accepted (the caller's role and key scopes are known
+    # then): its deliveries wait in pending_approval instead of being scheduled.
+    needs_approval = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk} ({self.status})"
+
+
+class Post(models.Model):
+    """One piece of content for one or more accounts (a 'post group' in Publora/PostPost)."""
+
+    id = public_id_field("post")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="posts")
+    job = models.ForeignKey(Job, null=True, on_delete=models.SET_NULL, related_name="posts")
+    input_index = models.PositiveIntegerField(default=0, help_text="Position in the bulk request.")
+    networks = models.JSONField(default=dict, help_text="Per-network blocks, with `default`.")
+    media = models.JSONField(default=list, help_text="[{id, alt}] in order.")
+    labels = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"post {self.pk}"
+
+    @property
+    def state(self) -> str:
+        """One word for the whole post, derived from its deliveries (never stored twice)."""
+        return post_state({delivery.status for delivery in self.deliveries.all()})
+
+    def block_for(self, platform: str) -> dict:
+        """The network block that applies to `platform`: its own, else `default`."""
+        return self.networks.get(platform) or self.networks.get("default") or {}
+
+
+def post_state(statuses: set[str]) -> str:
+    live = statuses - {S.CANCELLED} or statuses
+    if not live:
+        return S.DRAFT
+    if live & {S.QUEUED, S.PUBLISHING, S.PROCESSING, S.RETRYING}:
+        return "publishing"
+    for state in (S.SCHEDULED, S.PENDING_APPROVAL, S.DRAFT, S.UNKNOWN):
+        if state in live:
+            return state
+    if live == {S.PUBLISHED} or live == {S.FAILED} or live == {S.CANCELLED}:
+        return next(iter(live))
+    return "partially_published"
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def pending(self) -> DeliveryQuerySet:
+        return self.filter(status__in=PENDING)
+
+
+class Delivery(models.Model):
+    """One post to one account at one time: the unit the workers publish."""
+
+    id = public_id_field("dlv")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
+    account = models.ForeignKey(SocialAccount, on_delete=models.PROTECT, related_name="deliveries")
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.SCHEDULED
+    )
+    scheduled_at = models.DateTimeField()
+    # When the dispatcher may next claim it: scheduled_at, then each retry's backoff time.
+    due_at = models.DateTimeField(null=True, blank=True)
+    # Deadline of the current queued/publishing/processing stage; the sweeper acts after it.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    external_id = models.CharField(max_length=200, blank=True)
+    external_url = models.URLField(max_length=1000, blank=True)
+    processing_handle = models.CharField(max_length=200, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    error_response = models.TextField(blank=True, help_text="Excerpt of the platform's answer.")
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Set when `post.overdue` was raised, so it is raised once per delivery.
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    # The posting-schedule slot this delivery holds (queue posts, evergreen refills); cleared
+    # when it is moved to another time or back to draft. Unique per account while live.
+    slot_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        indexes = [
+            # The dispatcher's claim: due work only, so the index stays small however
+            # many published rows accumulate.
+            models.Index(
+                fields=["due_at"],
+                name="delivery_due_idx",
+                condition=Q(status__in=["scheduled", "retrying"]),
+            ),
+            models.Index(
+                fields=["lease_expires_at"],
+                name="delivery_lease_idx",
+                condition=Q(status__in=["queued", "publishing", "processing"]),
+            ),
+            models.Index(
+                fields=["scheduled_at"],
+                name="delivery_overdue_idx",
+                condition=Q(
+                    status__in=["scheduled", "queued", "publishing", "retrying"],
+                    overdue_at__isnull=True,
+                ),
+            ),
+            models.Index(fields=["workspace", "status", "scheduled_at"]),
+            models.Index(fields=["account", "status"]),
+        ]
+        constraints = [
+            # Two queue requests can never hold the same slot, whatever raced.
+            models.UniqueConstraint(
+                fields=["account", "slot_at"],
+                name="one_delivery_per_slot",
+                condition=Q(slot_at__isnull=False) & ~Q(status__in=["draft", "cancelled"]),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} ({self.status})"
+
+
+class Attempt(models.Model):
+    """One call to a platform for a delivery. Append-only history for operators."""
+
+    class Outcome(models.TextChoices):
+        PUBLISHED = "published"
+        PROCESSING = "processing"
+        RETRY = "retry"
+        RATE_LIMITED = "rate_limited"
+        AUTH_EXPIRED = "auth_expired"
+        FAILED = "failed"
+        UNKNOWN = "unknown"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    error_class = models.CharField(max_length=64, blank=True)
+    message = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="one_attempt_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of {self.delivery_id}: {self.outcome or 'running'}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to an `Idempotency-Key`, replayed for 24 hours."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="one_response_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"idempotency key {self.key}"

@@ -1,0 +1,333 @@
+"""Shapes of the native posts API (Publer's): validated synchronously, before anything is stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+from connectors.registry import connector_class, platform_choices
+from posts.models import Attempt, Delivery, Job, Post
+
+POST_TYPES = ("status", "link", "photo", "video", "carousel", "reel", "story", "article")
+MEDIA_TYPES = ("photo", "video", "carousel", "reel", "story")
+
+
+def network_names() -> set[str]:
+    return {"default"} | {slug for slug, _ in platform_choices()}
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with an offset; a naive time is refused instead of being guessed."""
+
+    def to_internal_value(self, value: object) -> datetime:
+        # DRF's own parsing would silently read a naive time in the default zone (UTC), so
+        # look at the text before it does.
+        parsed = value if isinstance(value, datetime) else _parse_iso(value)
+        if parsed is not None and timezone.is_naive(parsed):
+            raise serializers.ValidationError(
+                f"'{value}' has no UTC offset: send ISO 8601 with an offset, "
+                "for example 2026-12-01T09:00:00+01:00."
+            )
+        return super().to_internal_value(value)
+
+
+def _parse_iso(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_datetime(value.strip())
+    except ValueError:  # well formed but impossible, such as February 30: DRF says so
+        return None
+
+
+class NetworkBlockSerializer(serializers.Serializer):
+    """One network's content. Options beyond type and text belong to that network's connector."""
+
+    type = serializers.ChoiceField(choices=POST_TYPES, default="status")
+    text = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
+    thread = serializers.ListField(
+        child=serializers.CharField(max_length=10000), required=False, max_length=25
+    )
+
+    def to_internal_value(self, data: object) -> dict:
+        validated = super().to_internal_value(data)
+        if isinstance(data, dict):
+            # Unknown keys are kept as options; connectors validate them (see DESIGN.md).
+            validated["options"] = {
+                key: value for key, value in data.items() if key not in self.fields
+            }
+        return validated
+
+
+def content_problems(networks: dict, media: list) -> list[str]:
+    """What makes these network blocks unpublishable whatever the account."""
+    problems = []
+    for name, block in networks.items():
+        if not block.get("text", "").strip() and not media:
+            problems.append(f"{name}: text is empty and the post has no media.")
+        if block.get("type") in MEDIA_TYPES and not media:
+            problems.append(f"{name}: type '{block['type']}' needs media.")
+    return problems
+
+
+class TargetSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=40)
+    scheduled_at = AwareDateTimeField(required=False)
+
+
+class MediaRefSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=40)
+    alt = serializers.CharField(max_length=1500, required=False, allow_blank=True, default="")
+
+
+class RecurrenceSerializer(serializers.Serializer):
+    """An RFC 5545 rule from the post's scheduled_at, in each account's timezone, with an end."""
+
+    rrule = serializers.CharField(max_length=500)
+    count = serializers.IntegerField(min_value=1, required=False)
+    until = AwareDateTimeField(required=False)
+
+    def validate_rrule(self, rule: str) -> str:
+        from planning.recurrence import InvalidRule, normalize_rule
+
+        try:
+            return normalize_rule(rule)
+        except InvalidRule as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def validate_count(self, count: int) -> int:
+        limit = settings.CRIER_RECURRENCE_MAX_COUNT
+        if count > limit:
+            raise serializers.ValidationError(f"at most {limit} occurrences.")
+        return count
+
+    def validate(self, attrs: dict) -> dict:
+        if ("count" in attrs) == ("until" in attrs):
+            raise serializers.ValidationError("give exactly one end: count or until.")
+        return attrs
+
+
+class PostInputSerializer(serializers.Serializer):
+    networks = serializers.DictField(child=NetworkBlockSerializer(), allow_empty=False)
+    accounts = serializers.ListField(child=TargetSerializer(), allow_empty=False, max_length=100)
+    media = serializers.ListField(child=MediaRefSerializer(), required=False, max_length=20)
+    labels = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=20
+    )
+    recurrence = RecurrenceSerializer(required=False)
+    evergreen = serializers.BooleanField(
+        required=False, help_text="Recycle it into the accounts' evergreen slots (planning)."
+    )
+
+    def validate_networks(self, networks: dict) -> dict:
+        unknown = sorted(set(networks) - network_names())
+        if unknown:
+            known = ", ".join(sorted(network_names()))
+            raise serializers.ValidationError(
+                f"unknown network(s) {', '.join(unknown)}; known: {known}."
+            )
+        problems = [
+            f"{name}: {problem.message}"
+            for name, block in networks.items()
+            if name != "default"
+            for problem in connector_class(name).option_problems(block.get("options", {}))
+        ]
+        if problems:
+            raise serializers.ValidationError(problems)
+        return networks
+
+    def validate_accounts(self, accounts: list[dict]) -> list[dict]:
+        ids = [target["id"] for target in accounts]
+        duplicates = sorted({account_id for account_id in ids if ids.count(account_id) > 1})
+        if duplicates:
+            raise serializers.ValidationError(f"account(s) listed twice: {', '.join(duplicates)}.")
+        return accounts
+
+    def validate(self, attrs: dict) -> dict:
+        """Rules across fields; every broken one is reported, not just the first."""
+        errors: dict[str, object] = {}
+        content = content_problems(attrs["networks"], attrs.get("media") or [])
+        if content:
+            errors["networks"] = content
+        mode = self.context["mode"]
+        if mode == Job.Kind.QUEUE:
+            # Queue posts take each account's next free posting-schedule slot (planning).
+            timed = {
+                index: {"scheduled_at": ["is not allowed with state queue: the slot decides."]}
+                for index, target in enumerate(attrs["accounts"])
+                if "scheduled_at" in target
+            }
+            if timed:
+                errors["accounts"] = timed
+        recurrence = attrs.get("recurrence")
+        if recurrence is not None:
+            problems = _recurrence_problems(mode, recurrence, attrs["accounts"])
+            if problems:
+                errors["recurrence"] = problems
+        if mode == Job.Kind.SCHEDULE:
+            # A little slack for clock skew and request transit.
+            earliest = timezone.now() - settings.CRIER_PAST_TOLERANCE
+            targets: dict[int, dict[str, list[str]]] = {}
+            for index, target in enumerate(attrs["accounts"]):
+                when = target.get("scheduled_at")
+                if when is None:
+                    targets[index] = {"scheduled_at": ["is required for scheduled posts."]}
+                elif when < earliest:
+                    targets[index] = {"scheduled_at": [f"{when.isoformat()} is in the past."]}
+            if targets:
+                errors["accounts"] = targets
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def _recurrence_problems(mode: str, recurrence: dict, targets: list[dict]) -> list[str]:
+    if mode not in (Job.Kind.SCHEDULE, Job.Kind.DRAFT):
+        return [f"is not available with {mode}: send state scheduled (or draft)."]
+    if any(target.get("scheduled_at") is None for target in targets):
+        return ["needs scheduled_at on every account: it is the first occurrence."]
+    until = recurrence.get("until")
+    first = min(target["scheduled_at"] for target in targets)
+    if until is not None and until <= first:
+        return [f"until ({until.isoformat()}) is not after the first occurrence."]
+    return []
+
+
+class BulkPostsField(serializers.ListField):
+    """The bulk's posts; an over-long list is refused before any item is validated."""
+
+    def to_internal_value(self, data: object) -> list:
+        limit = settings.CRIER_BULK_LIMIT
+        if isinstance(data, list) and len(data) > limit:
+            raise serializers.ValidationError(
+                f"at most {limit} posts per request, got {len(data)}."
+            )
+        return super().to_internal_value(data)
+
+
+class BulkSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["scheduled", "draft", "queue"], default="scheduled")
+    posts = BulkPostsField(child=PostInputSerializer(), allow_empty=False)
+
+
+class ScheduleRequestSerializer(serializers.Serializer):
+    bulk = BulkSerializer()
+
+
+class JobAcceptedSerializer(serializers.Serializer):
+    job_id = serializers.CharField()
+
+
+class JobPostSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    post_id = serializers.CharField()
+    account_id = serializers.CharField()
+    state = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(allow_blank=True)
+
+
+class JobStatusSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    payload = serializers.DictField()
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attempt
+        fields = [
+            "number",
+            "started_at",
+            "finished_at",
+            "outcome",
+            "error_class",
+            "message",
+            "duration_ms",
+        ]
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    account_id = serializers.CharField()
+    state = serializers.CharField(source="status")
+    url = serializers.CharField(source="external_url")
+    error = serializers.SerializerMethodField()
+    attempt_log = AttemptSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "account_id",
+            "state",
+            "scheduled_at",
+            "attempts",
+            "external_id",
+            "url",
+            "published_at",
+            "error",
+            "attempt_log",
+        ]
+
+    def get_error(self, delivery: Delivery) -> dict | None:
+        if not delivery.error_message:
+            return None
+        return {
+            "code": delivery.error_code,
+            "message": delivery.error_message,
+            "platform_response": delivery.error_response,
+        }
+
+
+class PostSerializer(serializers.ModelSerializer):
+    state = serializers.SerializerMethodField()
+    deliveries = DeliverySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "state",
+            "networks",
+            "media",
+            "labels",
+            "job_id",
+            "created_at",
+            "updated_at",
+            "deliveries",
+        ]
+
+    def get_state(self, post: Post) -> str:
+        return post.state
+
+
+class PostUpdateSerializer(serializers.Serializer):
+    """A partial edit; context["post"] is the post, so the result is checked as a whole."""
+
+    networks = serializers.DictField(child=NetworkBlockSerializer(), required=False)
+    media = serializers.ListField(child=MediaRefSerializer(), required=False, max_length=20)
+    labels = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    scheduled_at = AwareDateTimeField(required=False)
+    state = serializers.ChoiceField(choices=["scheduled", "draft"], required=False)
+
+    def validate_networks(self, networks: dict) -> dict:
+        return PostInputSerializer.validate_networks(self, networks)
+
+    def validate_scheduled_at(self, when: datetime) -> datetime:
+        if when < timezone.now() - settings.CRIER_PAST_TOLERANCE:
+            raise serializers.ValidationError(f"{when.isoformat()} is in the past.")
+        return when
+
+    def validate(self, attrs: dict) -> dict:
+        post = self.context["post"]
+        problems = content_problems(
+            attrs.get("networks", post.networks), attrs.get("media", post.media)
+        )
+        if problems:
+            raise serializers.ValidationError({"networks": problems})
+        return attrs

@@ -1,0 +1,333 @@
+"""Writes of the posts app: jobs, posts and deliveries. Views and tasks call these."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from accounts.auth import ApiContext
+from accounts.models import SocialAccount
+from config.errors import Conflict
+from posts import content
+from posts.models import Delivery, Job, Post
+from posts.outcomes import transition
+from posts.selectors import job_status
+from posts.states import (
+    CANCELLABLE,
+    EDITABLE,
+    TERMINAL,
+    DeliveryStatus,
+    JobStatus,
+    can_transition,
+)
+from webhooks.models import Event
+from webhooks.services import emit
+
+# What POST /posts/{id}/retry re-runs: a final failure, or an outcome nobody could confirm.
+RETRYABLE = frozenset({DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN})
+
+logger = logging.getLogger(__name__)
+
+
+def job_create(*, context: ApiContext, kind: str, bulk: dict, expand_now: bool = False) -> Job:
+    """Store the job; its expansion runs on a worker once this transaction commits.
+
+    `expand_now` expands it in this request instead, for dialects that answer with the
+    post's id at once (Publora's `postGroupId`); publishing still happens on workers.
+    """
+    from planning import services as planning
+    from posts.tasks import run_job
+
+    job = Job.objects.create(
+        workspace=context.workspace,
+        kind=kind,
+        request=bulk,
+        created_by=context.member,
+        needs_approval=planning.job_needs_approval(context=context, kind=kind),
+    )
+    # The monthly post quota (402 rolls this transaction back). After the insert, so the
+    # counter row is locked only for the rest of this transaction.
+    planning.job_reserve_quota(context=context, bulk=bulk)
+    if expand_now:
+        job_run(job_id=job.pk)
+    else:
+        transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
+def job_run(*, job_id: str) -> None:
+    """Expand a job's posts and accounts into deliveries; refusals go to `payload.failures`."""
+    from planning import services as planning
+
+    job = Job.objects.select_related("workspace").get(pk=job_id)
+    if job.status != JobStatus.WORKING or Post.objects.filter(job=job).exists():
+        return  # already expanded: a redelivered message must not create posts twice
+    try:
+        with transaction.atomic():
+            failures = _expand(job)
+            job.payload = {"failures": failures}
+            job.save(update_fields=["payload"])
+            planning.job_expanded(job=job)
+    except Exception:
+        logger.exception("job expansion failed", extra={"job_id": job.pk})
+        with transaction.atomic():
+            failed = Job.objects.filter(pk=job.pk, status=JobStatus.WORKING).update(
+                status=JobStatus.FAILED,
+                error="The job could not be expanded; it has been logged.",
+                completed_at=timezone.now(),
+            )
+            if failed:
+                planning.job_expanded(job=job, failed=True)
+        return
+    if job.kind == Job.Kind.PUBLISH_NOW:
+        from posts.dispatch import dispatch_job
+
+        dispatch_job(job=job)
+    job_refresh(job_id=job.pk)
+
+
+def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
+    from planning.services import Expansion
+
+    accounts = {
+        account.pk: account
+        for account in SocialAccount.objects.filter(workspace=job.workspace).connected()
+    }
+    media_index = content.media_index(workspace=job.workspace, bulk=job.request)
+    now = timezone.now()
+    targeted = {t["id"] for item in job.request["posts"] for t in item["accounts"]}
+    # Queue slots, approval state, recurrence (planning): locks queue accounts first.
+    planning = Expansion(job, targeted & set(accounts), now=now)
+    failures: dict[str, dict[str, list[str]]] = {}
+    deliveries: list[Delivery] = []
+    for index, item in enumerate(job.request["posts"]):
+        post = Post(
+            workspace=job.workspace,
+            job=job,
+            input_index=index,
+            networks=item["networks"],
+            media=item.get("media", []),
+            labels=item.get("labels", []),
+            created_by=job.created_by,
+        )
+        targets = []
+        for target in item["accounts"]:
+            account = accounts.get(target["id"])
+            problems = content.problems_for(
+                post=post, account=account, account_id=target["id"], media_index=media_index
+            )
+            slot = None
+            if not problems and job.kind == Job.Kind.QUEUE:
+                slot, why_none = planning.slot_for(post, account)
+                problems = [why_none] if slot is None else []
+            if problems:
+                failures.setdefault(str(index), {})[target["id"]] = problems
+                continue
+            targets.append((account, slot or _scheduled_time(job, target, now), slot))
+        if not targets:
+            continue
+        post.save()
+        status = planning.status
+        post_deliveries = []
+        for account, when, slot in targets:
+            delivery = Delivery(
+                workspace=job.workspace,
+                post=post,
+                account=account,
+                status=status,
+                scheduled_at=when,
+                due_at=when if status == DeliveryStatus.SCHEDULED else None,
+                slot_at=slot,
+            )
+            delivery.idempotency_key = f"crier-{delivery.pk}"
+            post_deliveries.append(delivery)
+        deliveries.extend(post_deliveries)
+        planning.post_stored(post, item, post_deliveries)
+    Delivery.objects.bulk_create(deliveries, batch_size=500)
+    planning.finish()
+    return failures
+
+
+def _scheduled_time(job: Job, target: dict, now: datetime) -> datetime:
+    when = target.get("scheduled_at")
+    if job.kind == Job.Kind.PUBLISH_NOW or when is None:
+        return now
+    return datetime.fromisoformat(when) if isinstance(when, str) else when
+
+
+def job_refresh(*, job_id: str) -> bool:
+    """Complete the job once its work is done; True when this call completed it.
+
+    Scheduled and draft jobs are done when stored; publish-now jobs when every delivery
+    is terminal. The conditional update lets exactly one caller win.
+    """
+    # Not `request`: it holds the whole bulk body, and this runs after every delivery.
+    job = Job.objects.defer("request").get(pk=job_id)
+    expanded = "failures" in job.payload
+    if job.status != JobStatus.WORKING or not expanded:
+        return False
+    if job.kind == Job.Kind.PUBLISH_NOW:
+        # A draft (a rejected approval) will not go out with this job either.
+        done = TERMINAL | {DeliveryStatus.DRAFT}
+        unfinished = Delivery.objects.filter(post__job=job).exclude(status__in=done)
+        if unfinished.exists():
+            return False
+    with transaction.atomic():
+        completed = Job.objects.filter(pk=job.pk, status=JobStatus.WORKING).update(
+            status=JobStatus.COMPLETED, completed_at=timezone.now()
+        )
+        if completed:
+            job.refresh_from_db()
+            emit(
+                workspace_id=job.workspace_id,
+                event=Event.JOB_COMPLETED,
+                data={"job_id": job.pk, **job_status(job=job)},
+            )
+    return bool(completed)
+
+
+def post_update(*, post: Post, changes: dict) -> Post:
+    """Edit text, media, labels, time or state while nothing of the post has gone out."""
+    with transaction.atomic():
+        deliveries = list(
+            Delivery.objects.select_for_update().filter(post=post).select_related("account")
+        )
+        busy = [d for d in deliveries if d.status not in EDITABLE]
+        if busy:
+            states = ", ".join(sorted({d.status for d in busy}))
+            raise Conflict(f"This post can no longer be edited: deliveries are {states}.")
+        live = [d for d in deliveries if d.status != DeliveryStatus.CANCELLED]
+        schedules = [(delivery, *_new_schedule(delivery, changes)) for delivery in live]
+        for field in ("networks", "media", "labels"):
+            if field in changes:
+                setattr(post, field, changes[field])
+        media_index = content.media_index(workspace=post.workspace, bulk={"posts": [changes]})
+        problems = [
+            f"{delivery.account_id}: {message}"
+            for delivery in live
+            for message in content.problems_for(
+                post=post,
+                account=delivery.account,
+                account_id=delivery.account_id,
+                media_index=media_index,
+            )
+        ]
+        if problems:
+            raise ValidationError(problems)
+        post.save()
+        for delivery, status, when in schedules:
+            if when != delivery.scheduled_at or status == DeliveryStatus.DRAFT:
+                delivery.slot_at = None  # a queue slot is given back when the post leaves it
+            delivery.status, delivery.scheduled_at = status, when
+            if status == DeliveryStatus.SCHEDULED:
+                delivery.due_at = when
+            elif status in (DeliveryStatus.DRAFT, DeliveryStatus.PENDING_APPROVAL):
+                delivery.due_at = None  # never dispatched
+            # A retrying delivery keeps its backoff time; a failed one waits for a retry.
+            delivery.save(
+                update_fields=["status", "due_at", "scheduled_at", "slot_at", "updated_at"]
+            )
+    return post
+
+
+def _new_schedule(delivery: Delivery, changes: dict) -> tuple[str, datetime]:
+    """The delivery's status and time after the edit; refuses moves the state machine forbids."""
+    when = changes.get("scheduled_at", delivery.scheduled_at)
+    target = changes.get("state", delivery.status)
+    if target != delivery.status and not can_transition(delivery.status, target):
+        hint = ": retry the post instead." if delivery.status in RETRYABLE else "."
+        raise Conflict(
+            f"Delivery {delivery.pk} is {delivery.status} and cannot become {target}{hint}"
+        )
+    moved_to_scheduled = (
+        target in (DeliveryStatus.SCHEDULED, DeliveryStatus.PENDING_APPROVAL)
+        and target != delivery.status
+    )
+    if moved_to_scheduled and when < timezone.now() - settings.CRIER_PAST_TOLERANCE:
+        # The draft's old time has passed: scheduling it as it is would publish at once.
+        raise ValidationError(
+            {"scheduled_at": [f"{when.isoformat()} is in the past: send a new time."]}
+        )
+    return target, when
+
+
+def deliveries_cancel(*, deliveries: QuerySet[Delivery]) -> int:
+    """Cancel what has not gone out; published and failed deliveries stay on record."""
+    cancelled = deliveries.filter(status__in=CANCELLABLE).update(
+        status=DeliveryStatus.CANCELLED,
+        due_at=None,
+        lease_expires_at=None,
+        updated_at=timezone.now(),
+    )
+    _refresh_jobs_of(deliveries)
+    return cancelled
+
+
+def deliveries_retry(*, deliveries: QuerySet[Delivery]) -> int:
+    """Run failed and `unknown` deliveries again, now, with a fresh attempt budget."""
+    now = timezone.now()
+    retried = deliveries.filter(status__in=RETRYABLE).update(
+        status=DeliveryStatus.RETRYING,
+        due_at=now,
+        attempts=0,
+        lease_expires_at=None,
+        error_code="",
+        error_message="",
+        error_response="",
+        updated_at=now,
+    )
+    if retried:
+        # Their publish-now jobs reflect the work again until the retried deliveries finish.
+        Job.objects.filter(
+            pk__in=deliveries.values("post__job_id"), kind=Job.Kind.PUBLISH_NOW
+        ).update(status=JobStatus.WORKING, completed_at=None)
+    return retried
+
+
+def deliveries_publish_now(*, deliveries: QuerySet[Delivery]) -> int:
+    """Bring scheduled (and draft) deliveries forward: the next dispatcher run takes them."""
+    now = timezone.now()
+    return deliveries.filter(status__in=[DeliveryStatus.SCHEDULED, DeliveryStatus.DRAFT]).update(
+        status=DeliveryStatus.SCHEDULED, due_at=now, scheduled_at=now, updated_at=now
+    )
+
+
+def delivery_resolve(*, delivery: Delivery, outcome: str, resolved_by: str) -> bool:
+    """An operator states what became of an `unknown` delivery after checking the platform."""
+    if outcome not in (DeliveryStatus.PUBLISHED, DeliveryStatus.FAILED):
+        raise ValueError(f"an unknown delivery resolves to published or failed, not {outcome}")
+    note = f"Marked {outcome} by {resolved_by} after checking the platform."
+    changes = {"error_code": "resolved_by_operator", "error_message": note}
+    if outcome == DeliveryStatus.PUBLISHED:
+        changes["published_at"] = timezone.now()
+    return transition(
+        delivery.pk, outcome, expected=DeliveryStatus.UNKNOWN, lease_expires_at=None, **changes
+    )
+
+
+def _refresh_jobs_of(deliveries: QuerySet[Delivery]) -> None:
+    for job_id in set(deliveries.values_list("post__job_id", flat=True)) - {None}:
+        job_refresh(job_id=job_id)
+
+
+def post_delete(*, post: Post) -> int:
+    """Cancel every delivery of the post that has not gone out, and end its recurrence."""
+    from planning.services import post_deleted
+
+    with transaction.atomic():
+        post_deleted(post=post)
+        return deliveries_cancel(deliveries=Delivery.objects.filter(post=post))
+
+
+def post_retry(*, post: Post) -> int:
+    """Re-run the failed and unknown deliveries of a post; 409 when there are none."""
+    retried = deliveries_retry(deliveries=Delivery.objects.filter(post=post))
+    if not retried:
+        raise Conflict("This post has no failed or unknown deliveries to retry.")
+    return retried

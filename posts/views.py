@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Scope, Workspace
+from posts import selectors, services
+from posts.idempotency import idempotent
+from posts.models import Job, Post
+from posts.serializers import (
+    AwareDateTimeField,
+    JobAcceptedSerializer,
+    JobStatusSerializer,
+    PostSerializer,
+    PostUpdateSerializer,
+    ScheduleRequestSerializer,
+)
+from posts.states import DeliveryStatus
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Same key and body within 24 h replays the first response.",
+)
+
+
+class _ScheduleView(APIView):
+    """Validate the whole bulk request now; expand it on a worker; answer 202 with a job."""
+
+    required_scope = Scope.POSTS
+    publish_now = False
+
+    @extend_schema(
+        request=ScheduleRequestSerializer,
+        responses={202: JobAcceptedSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["posts"],
+    )
+    def post(self, request: Request) -> Response:
+        context = request.auth
+        return idempotent(request, context.workspace, lambda: self._accept(request))
+
+    def _accept(self, request: Request) -> Response:
+        kind = Job.Kind.PUBLISH_NOW if self.publish_now else _schedule_kind(request.data)
+        serializer = ScheduleRequestSerializer(data=request.data, context={"mode": kind})
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            job = services.job_create(
+                context=request.auth, kind=kind, bulk=serializer.validated_data["bulk"]
+            )
+        return Response({"job_id": job.pk}, status=202)
+
+
+def _schedule_kind(data: object) -> str:
+    """Draft, queue or scheduled, read before validation because the rules differ (any shape)."""
+    bulk = data.get("bulk") if isinstance(data, dict) else None
+    state = bulk.get("state") if isinstance(bulk, dict) else None
+    kinds = {"draft": Job.Kind.DRAFT, "queue": Job.Kind.QUEUE}
+    return kinds.get(state, Job.Kind.SCHEDULE) if isinstance(state, str) else Job.Kind.SCHEDULE
+
+
+class ScheduleView(_ScheduleView):
+    publish_now = False
+
+
+class PublishNowView(_ScheduleView):
+    publish_now = True
+
+
+class JobStatusView(APIView):
+    required_scope = Scope.POSTS
+
+    @extend_schema(responses=JobStatusSerializer, tags=["jobs"])
+    def get(self, request: Request, job_id: str) -> Response:
+        job = selectors.job_get(workspace=request.auth.workspace, job_id=job_id)
+        return Response(JobStatusSerializer(selectors.job_status(job=job)).data)
+
+
+class PostFilterSerializer(drf_serializers.Serializer):
+    state = drf_serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
+    account_id = drf_serializers.CharField(required=False)
+    to = AwareDateTimeField(required=False)
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        fields["from"] = AwareDateTimeField(required=False)  # a keyword, so set by name
+        return fields
+
+
+class PostListView(ListAPIView):
+    required_scope = Scope.POSTS
+    serializer_class = PostSerializer
+
+    @extend_schema(parameters=[PostFilterSerializer], tags=["posts"])
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no caller
+            return Post.objects.none()
+        filters = PostFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.post_list(
+            workspace=self.request.auth.workspace, filters=filters.validated_data
+        )
+
+
+class PostDetailView(APIView):
+    required_scope = Scope.POSTS
+
+    def _post(self, request: Request, post_id: str):
+        return selectors.post_get(workspace=request.auth.workspace, post_id=post_id)
+
+    @extend_schema(responses=PostSerializer, tags=["posts"])
+    def get(self, request: Request, post_id: str) -> Response:
+        return Response(PostSerializer(self._post(request, post_id)).data)
+
+    @extend_schema(request=PostUpdateSerializer, responses=PostSerializer, tags=["posts"])
+    def patch(self, request: Request, post_id: str) -> Response:
+        post = self._post(request, post_id)
+        serializer = PostUpdateSerializer(data=request.data, context={"post": post})
+        serializer.is_valid(raise_exception=True)
+        from planning.approvals import post_edit  # an edit may need approval (planning)
+
+        post_edit(context=request.auth, post=post, changes=serializer.validated_data)
+        return Response(PostSerializer(self._post(request, post_id)).data)
+
+    @extend_schema(responses=PostSerializer, tags=["posts"])
+    def delete(self, request: Request, post_id: str) -> Response:
+        post = self._post(request, post_id)
+        services.post_delete(post=post)
+        return Response(PostSerializer(self._post(request, post_id)).data)
+
+
+class PostRetryView(APIView):
+    required_scope = Scope.POSTS
+
+    @extend_schema(
+        request=None, responses=PostSerializer, parameters=[IDEMPOTENCY_PARAMETER], tags=["posts"]
+    )
+    def post(self, request: Request, post_id: str) -> Response:
+        workspace = request.auth.workspace
+        return idempotent(request, workspace, lambda: self._retry(workspace, post_id))
+
+    def _retry(self, workspace: Workspace, post_id: str) -> Response:
+        services.post_retry(post=selectors.post_get(workspace=workspace, post_id=post_id))
+        post = selectors.post_get(workspace=workspace, post_id=post_id)
+        return Response(PostSerializer(post).data, status=202)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from webhooks.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=Event.choices), required=False, allow_empty=True
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "description", "events", "is_active", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class CreatedWebhookEndpointSerializer(WebhookEndpointSerializer):
+    """Only the creation response carries the signing secret."""
+
+    secret = serializers.CharField(read_only=True)
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookAttempt
+        fields = ["number", "started_at", "duration_ms", "status_code", "error", "response_excerpt"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    message_id = serializers.CharField()
+    event = serializers.CharField(source="message.event")
+    payload = serializers.JSONField(source="message.payload")
+    attempt_log = WebhookAttemptSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "message_id",
+            "event",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_status_code",
+            "last_error",
+            "payload",
+            "attempt_log",
+            "created_at",
+        ]

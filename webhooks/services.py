@@ -1,0 +1,186 @@
+"""Outgoing webhooks: events are stored with the change they report, then sent and retried.
+
+Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with
+the endpoint's secret, using the spec's own library.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from standardwebhooks import Webhook
+
+from accounts.models import Workspace
+from config.netguard import BlockedURL, check_url
+from webhooks.models import (
+    Event,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookMessage,
+    new_signing_secret,
+)
+from webhooks.signals import event_emitted
+
+logger = logging.getLogger(__name__)
+RESPONSE_EXCERPT = 500
+
+
+def check_target(url: str) -> None:
+    check_url(url, allow_private=settings.CRIER_ALLOW_PRIVATE_WEBHOOKS)
+
+
+def endpoint_create(
+    *, workspace: Workspace, url: str, events: list[str], description: str = ""
+) -> WebhookEndpoint:
+    check_target(url)
+    return WebhookEndpoint.objects.create(
+        workspace=workspace,
+        url=url,
+        events=events,
+        description=description,
+        signing={"secret": new_signing_secret()},
+    )
+
+
+def endpoint_update(*, endpoint: WebhookEndpoint, changes: dict[str, Any]) -> WebhookEndpoint:
+    if "url" in changes:
+        check_target(changes["url"])
+    for field, value in changes.items():
+        setattr(endpoint, field, value)
+    endpoint.save()
+    return endpoint
+
+
+def emit(*, workspace_id: str, event: str, data: dict[str, Any]) -> WebhookMessage | None:
+    """Record `event` for every endpoint that wants it; sending starts after commit.
+
+    Call it inside the transaction that makes the change, so the event exists exactly when
+    the change does. Listeners of `webhooks.signals.event_emitted` hear every event first.
+    """
+    event_emitted.send(sender=Event, workspace_id=workspace_id, event=event, data=data)
+    endpoints = [
+        endpoint
+        for endpoint in WebhookEndpoint.objects.filter(workspace_id=workspace_id, is_active=True)
+        if endpoint.wants(event)
+    ]
+    if not endpoints:
+        return None
+    now = timezone.now()
+    message = WebhookMessage.objects.create(
+        workspace_id=workspace_id,
+        event=event,
+        payload={"type": event, "timestamp": now.isoformat(), "data": data},
+    )
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(message=message, endpoint=e, next_attempt_at=now) for e in endpoints]
+    )
+    ids = [delivery.pk for delivery in deliveries]
+    transaction.on_commit(lambda: _send_later(ids))
+    return message
+
+
+def _send_later(delivery_ids: list[int]) -> None:
+    from webhooks.tasks import send_webhook
+
+    for pk in delivery_ids:
+        send_webhook.delay(pk)
+
+
+def dispatch_due(*, batch_size: int = 500) -> int:
+    """Send every pending delivery whose time has come (retries, and messages lost in transit)."""
+    now = timezone.now()
+    due = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+    )
+    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:batch_size])
+    _send_later(ids)
+    return len(ids)
+
+
+def _claim(delivery_id: int) -> bool:
+    """Take the delivery for one attempt; a concurrent or repeated message matches no row."""
+    now = timezone.now()
+    return bool(
+        WebhookDelivery.objects.filter(
+            pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+        ).update(
+            next_attempt_at=now + timedelta(seconds=settings.CRIER_WEBHOOK_TIMEOUT * 3),
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def signed_request(endpoint: WebhookEndpoint, message: WebhookMessage) -> tuple[str, dict]:
+    body = json.dumps(message.payload, separators=(",", ":"))
+    timestamp = timezone.now()
+    signature = Webhook(endpoint.secret).sign(message.pk, timestamp, body)
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": message.pk,
+        "webhook-timestamp": str(int(timestamp.timestamp())),
+        "webhook-signature": signature,
+    }
+    return body, headers
+
+
+def webhook_send(*, delivery_id: int) -> None:
+    if not _claim(delivery_id):
+        return
+    delivery = WebhookDelivery.objects.select_related("endpoint", "message").get(pk=delivery_id)
+    started = timezone.now()
+    status_code, error, excerpt = None, "", ""
+    try:
+        check_target(delivery.endpoint.url)
+        body, headers = signed_request(delivery.endpoint, delivery.message)
+        response = httpx.post(
+            delivery.endpoint.url,
+            content=body,
+            headers=headers,
+            timeout=settings.CRIER_WEBHOOK_TIMEOUT,
+            follow_redirects=False,
+        )
+        status_code, excerpt = response.status_code, response.text[:RESPONSE_EXCERPT]
+        if not response.is_success:
+            error = f"The endpoint answered {response.status_code}."
+    except BlockedURL as exc:
+        error = str(exc)
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    finished = timezone.now()
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        number=delivery.attempts,
+        started_at=started,
+        duration_ms=int((finished - started).total_seconds() * 1000),
+        status_code=status_code,
+        error=error,
+        response_excerpt=excerpt,
+    )
+    _record(delivery, status_code=status_code, error=error, now=finished)
+
+
+def _record(delivery: WebhookDelivery, *, status_code: int | None, error: str, now) -> None:
+    changes: dict[str, Any] = {"last_status_code": status_code, "last_error": error}
+    if not error:
+        changes.update(status=WebhookDelivery.Status.SUCCEEDED, next_attempt_at=None)
+    elif delivery.attempts >= settings.CRIER_WEBHOOK_MAX_ATTEMPTS:
+        changes.update(status=WebhookDelivery.Status.FAILED, next_attempt_at=None)
+    else:
+        delay = get_exponential_backoff_interval(
+            factor=settings.CRIER_WEBHOOK_RETRY_BASE,
+            retries=delivery.attempts - 1,
+            maximum=settings.CRIER_WEBHOOK_RETRY_MAX,
+            full_jitter=False,
+        )
+        changes["next_attempt_at"] = now + timedelta(seconds=delay)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)

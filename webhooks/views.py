@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role, Scope
+from config.netguard import BlockedURL
+from webhooks import services
+from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.serializers import (
+    CreatedWebhookEndpointSerializer,
+    WebhookDeliverySerializer,
+    WebhookEndpointSerializer,
+)
+
+
+class _WebhookView:
+    required_scope = Scope.WEBHOOKS
+    write_role = Role.ADMIN
+    serializer_class = WebhookEndpointSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no caller
+            return WebhookEndpoint.objects.none()
+        return WebhookEndpoint.objects.filter(workspace=self.request.auth.workspace).order_by(
+            "created_at"
+        )
+
+
+def _guarded(action):
+    try:
+        return action()
+    except BlockedURL as exc:
+        raise ValidationError({"url": [str(exc)]}) from exc
+
+
+@extend_schema(tags=["webhooks"])
+class WebhookListView(_WebhookView, generics.ListCreateAPIView):
+    @extend_schema(responses={201: CreatedWebhookEndpointSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = WebhookEndpointSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        endpoint = _guarded(
+            lambda: services.endpoint_create(
+                workspace=request.auth.workspace,
+                url=data["url"],
+                events=data.get("events", []),
+                description=data.get("description", ""),
+            )
+        )
+        body = CreatedWebhookEndpointSerializer(endpoint).data
+        return Response({**body, "secret": endpoint.secret}, status=201)
+
+
+@extend_schema(tags=["webhooks"])
+class WebhookDetailView(_WebhookView, generics.RetrieveUpdateDestroyAPIView):
+    lookup_url_kwarg = "webhook_id"
+
+    def perform_update(self, serializer: WebhookEndpointSerializer) -> None:
+        _guarded(
+            lambda: services.endpoint_update(
+                endpoint=serializer.instance, changes=serializer.validated_data
+            )
+        )
+
+
+@extend_schema(tags=["webhooks"])
+class WebhookDeliveryListView(generics.ListAPIView):
+    """What was sent to an endpoint, newest first, with every attempt."""
+
+    required_scope = Scope.WEBHOOKS
+    serializer_class = WebhookDeliverySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return WebhookDelivery.objects.none()
+        endpoint = get_object_or_404(
+            WebhookEndpoint, workspace=self.request.auth.workspace, pk=self.kwargs["webhook_id"]
+        )
+        return (
+            WebhookDelivery.objects.filter(endpoint=endpoint)
+            .select_related("message")
+            .prefetch_related("attempt_log")
+            .order_by("-created_at", "-pk")
+        )
