@@ -1,0 +1,202 @@
+"""Approvals: posts by editors, or by API keys without the `approve` scope, wait in
+`pending_approval` when the workspace asks for it; a person with `approve` schedules them
+(optionally editing the text) or rejects them with a comment back to draft.
+
+State changes go through `posts.services.post_update`, so the state machine, content
+checks and past-time refusals are those of every other edit.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from accounts.auth import ApiContext
+from accounts.models import Member, Role, Scope, Workspace
+from config.errors import Conflict
+from planning.models import ApprovalDecision
+from posts.models import Delivery, Job, Post
+from posts.states import DeliveryStatus, can_transition
+from webhooks.models import Event
+from webhooks.services import emit
+
+S = DeliveryStatus
+
+
+def approval_needed(*, workspace: Workspace, member: Member | None, scopes: list[str]) -> bool:
+    """Whether posts from this caller wait for approval in this workspace."""
+    required = Workspace.objects.values_list("approval_required", flat=True).get(pk=workspace.pk)
+    if not required:
+        return False
+    if member is None or not member.has_role(Role.ADMIN):
+        return True  # editors always ask, whatever their key may do
+    return Scope.APPROVE not in scopes
+
+
+def approval_needed_for(context: ApiContext) -> bool:
+    return approval_needed(
+        workspace=context.workspace, member=context.member, scopes=context.api_key.scopes
+    )
+
+
+def pending_event(*, post: Post, reason: str = "created") -> None:
+    """`post.pending_approval`, in the caller's transaction."""
+    deliveries = list(
+        Delivery.objects.filter(post=post, status=S.PENDING_APPROVAL).select_related("account")
+    )
+    if not deliveries:
+        return
+    author = post.created_by.user.get_username() if post.created_by_id else ""
+    emit(
+        workspace_id=post.workspace_id,
+        event=Event.POST_PENDING_APPROVAL,
+        data={
+            "post_id": post.pk,
+            "job_id": post.job_id,
+            "reason": reason,
+            "created_by": author,
+            "text": post.block_for("default").get("text", ""),
+            "accounts": [
+                {
+                    "account_id": d.account_id,
+                    "platform": d.account.platform,
+                    "scheduled_at": d.scheduled_at,
+                }
+                for d in deliveries
+            ],
+        },
+    )
+
+
+def route_edit(*, post: Post, changes: dict) -> dict:
+    """An edit by someone who needs approval: scheduling, or changing the content of a
+    scheduled post, sends it (back) to pending_approval instead."""
+    statuses = set(post.deliveries.exclude(status=S.CANCELLED).values_list("status", flat=True))
+    if not statuses or not statuses <= {S.DRAFT, S.SCHEDULED, S.PENDING_APPROVAL}:
+        return changes  # failed or published work is not re-approved by an edit
+    content_changed = any(name in changes for name in ("networks", "media"))
+    if changes.get("state") == S.SCHEDULED or (
+        "state" not in changes and content_changed and S.SCHEDULED in statuses
+    ):
+        return {**changes, "state": S.PENDING_APPROVAL}
+    return changes
+
+
+def _decide(
+    *, post: Post, verdict: str, member: Member | None, by: str, comment: str
+) -> ApprovalDecision:
+    return ApprovalDecision.objects.create(
+        workspace_id=post.workspace_id,
+        post=post,
+        verdict=verdict,
+        comment=comment,
+        decided_by=member,
+        decided_by_name=by,
+    )
+
+
+def _pending_or_conflict(post: Post) -> list[Delivery]:
+    pending = list(
+        Delivery.objects.select_for_update().filter(post=post, status=S.PENDING_APPROVAL)
+    )
+    if not pending:
+        raise Conflict(f"Post {post.pk} is not waiting for approval.")
+    return pending
+
+
+def post_approve(
+    *, post: Post, member: Member | None, by: str, changes: dict | None = None
+) -> ApprovalDecision:
+    """Schedule a pending post. `changes` may hold `text` (the default block's text),
+    `networks`, `scheduled_at`. A publish-now post goes out now; another whose time has
+    passed needs a new `scheduled_at` (400 naming it)."""
+    from posts.services import post_update
+
+    changes = dict(changes or {})
+    with transaction.atomic():
+        _pending_or_conflict(post)
+        update: dict = {"state": S.SCHEDULED}
+        if "text" in changes:
+            update["networks"] = with_text(changes.get("networks", post.networks), changes["text"])
+        elif "networks" in changes:
+            update["networks"] = changes["networks"]
+        if changes.get("scheduled_at"):
+            update["scheduled_at"] = changes["scheduled_at"]
+        elif post.job_id and post.job.kind == Job.Kind.PUBLISH_NOW:
+            update["scheduled_at"] = timezone.now()
+        post_update(post=post, changes=update)
+        decision = _decide(
+            post=post,
+            verdict=ApprovalDecision.Verdict.APPROVED,
+            member=member,
+            by=by,
+            comment=changes.get("comment", ""),
+        )
+        emit(
+            workspace_id=post.workspace_id,
+            event=Event.POST_APPROVED,
+            data={"post_id": post.pk, "job_id": post.job_id, "approved_by": by},
+        )
+    return decision
+
+
+def post_reject(*, post: Post, member: Member | None, by: str, comment: str) -> ApprovalDecision:
+    """Send a pending post back to draft with the reviewer's comment.
+
+    No content check here (unlike approving): a post for an account that needs reconnecting
+    can still be turned down. A queue slot is given back.
+    """
+    from posts.services import job_refresh
+
+    if not comment.strip():
+        raise ValidationError({"comment": ["A rejection needs a comment for the author."]})
+    assert can_transition(S.PENDING_APPROVAL, S.DRAFT)
+    with transaction.atomic():
+        _pending_or_conflict(post)
+        Delivery.objects.filter(post=post, status=S.PENDING_APPROVAL).update(
+            status=S.DRAFT, due_at=None, slot_at=None, updated_at=timezone.now()
+        )
+        decision = _decide(
+            post=post,
+            verdict=ApprovalDecision.Verdict.REJECTED,
+            member=member,
+            by=by,
+            comment=comment,
+        )
+        if post.job_id:
+            job_refresh(job_id=post.job_id)  # a rejected publish-now job is done
+        emit(
+            workspace_id=post.workspace_id,
+            event=Event.POST_REJECTED,
+            data={
+                "post_id": post.pk,
+                "job_id": post.job_id,
+                "rejected_by": by,
+                "comment": comment,
+            },
+        )
+    return decision
+
+
+def with_text(networks: dict, text: str) -> dict:
+    """The networks with `text` as the default block's text (every block's, with no default)."""
+    edited = copy.deepcopy(networks)
+    names = ["default"] if "default" in edited else list(edited)
+    for name in names:
+        edited[name]["text"] = text
+    return edited
+
+
+def post_edit(*, context: ApiContext, post: Post, changes: dict) -> Post:
+    """PATCH /posts/{id}: the edit, routed through approval when the caller needs it."""
+    from posts.services import post_update
+
+    routed = route_edit(post=post, changes=changes) if approval_needed_for(context) else changes
+    with transaction.atomic():
+        post_update(post=post, changes=routed)
+        if routed.get("state") == S.PENDING_APPROVAL:
+            pending_event(post=post, reason="edited")
+    return post

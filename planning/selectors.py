@@ -1,0 +1,101 @@
+"""Reads of the planning app, always scoped to the caller's workspace."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import SocialAccount, Workspace
+from planning.models import MonthlyUsage, Notification, PlannedPost, PostingSchedule
+from planning.quotas import month_of
+from posts.models import Delivery, Post
+from posts.selectors import _with_deliveries
+from posts.states import DeliveryStatus
+
+
+def account_get(*, workspace: Workspace, account_id: str) -> SocialAccount:
+    """The workspace's connected account, or 404 (another workspace's id looks unknown)."""
+    return get_object_or_404(workspace.social_accounts.connected(), pk=account_id)
+
+
+def schedule_list(*, workspace: Workspace, account_id: str | None = None) -> QuerySet:
+    schedules = PostingSchedule.objects.filter(workspace=workspace).select_related("account")
+    if account_id:
+        schedules = schedules.filter(account_id=account_id)
+    return schedules.order_by("account_id", "day_of_week", "time", "pk")
+
+
+def schedule_get(*, workspace: Workspace, schedule_id: str) -> PostingSchedule:
+    return get_object_or_404(
+        PostingSchedule.objects.filter(workspace=workspace).select_related("account"),
+        pk=schedule_id,
+    )
+
+
+def pending_posts(*, workspace: Workspace) -> QuerySet[Post]:
+    """Posts with a delivery waiting for approval, oldest request first."""
+    waiting = Delivery.objects.filter(workspace=workspace, status=DeliveryStatus.PENDING_APPROVAL)
+    posts = Post.objects.filter(workspace=workspace, pk__in=waiting.values("post_id"))
+    return _with_deliveries(posts.order_by("created_at", "pk"))
+
+
+def approval_counts(*, workspace: Workspace) -> dict:
+    waiting = Delivery.objects.filter(workspace=workspace, status=DeliveryStatus.PENDING_APPROVAL)
+    by_account = dict(
+        waiting.values_list("account_id").annotate(n=Count("pk")).order_by("account_id")
+    )
+    return {
+        "posts": waiting.values("post_id").distinct().count(),
+        "deliveries": sum(by_account.values()),
+        "by_account": by_account,
+    }
+
+
+def post_get(*, workspace: Workspace, post_id: str) -> Post:
+    return get_object_or_404(Post.objects.filter(workspace=workspace), pk=post_id)
+
+
+def notification_list(
+    *, workspace: Workspace, unread: bool | None = None, event: str | None = None
+) -> QuerySet[Notification]:
+    notifications = Notification.objects.filter(workspace=workspace)
+    if unread is True:
+        notifications = notifications.filter(read_at=None)
+    elif unread is False:
+        notifications = notifications.exclude(read_at=None)
+    if event:
+        notifications = notifications.filter(event=event)
+    return notifications.order_by("-created_at", "-id")
+
+
+def unread_count(*, workspace: Workspace) -> int:
+    return Notification.objects.filter(workspace=workspace, read_at=None).count()
+
+
+def workspace_settings(*, workspace: Workspace) -> dict:
+    workspace.refresh_from_db()
+    used = (
+        MonthlyUsage.objects.filter(workspace=workspace, month=month_of(timezone.now()))
+        .values_list("posts", flat=True)
+        .first()
+    )
+    return {
+        "approval_required": workspace.approval_required,
+        "evergreen_gap_days": workspace.evergreen_gap_days,
+        "max_accounts": workspace.max_accounts,
+        "max_posts_per_month": workspace.max_posts_per_month,
+        "accounts_connected": workspace.social_accounts.connected().count(),
+        "posts_this_month": used or 0,
+    }
+
+
+def planned_list(*, workspace: Workspace, status: str | None = None) -> QuerySet[PlannedPost]:
+    plans = PlannedPost.objects.filter(workspace=workspace)
+    if status:
+        plans = plans.filter(status=status)
+    return plans.order_by("-created_at", "-pk")
+
+
+def planned_get(*, workspace: Workspace, plan_id: str) -> PlannedPost:
+    return get_object_or_404(PlannedPost.objects.filter(workspace=workspace), pk=plan_id)

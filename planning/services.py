@@ -1,0 +1,135 @@
+"""Writes of the planning app: posting schedules, and the steps it adds to the posts
+pipeline (quota and approval when a job is accepted, queue slots, approval state and
+recurrence when it is expanded). `posts.services` calls the pipeline steps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from accounts.auth import ApiContext
+from accounts.models import SocialAccount
+from config.errors import Conflict
+from planning import approvals, evergreen, quotas, recurring
+from planning.models import PostingSchedule, Weekday
+from planning.queue import QueuePlanner, content_type_of, lock_accounts
+from posts.models import Delivery, Job, Post
+from posts.states import DeliveryStatus
+
+S = DeliveryStatus
+
+# -- posting schedules ----------------------------------------------------------------------
+
+
+def _duplicate(account: SocialAccount, day: int, wall) -> Conflict:
+    return Conflict(
+        f"Account {account.pk} already has a slot on {Weekday(day).label} at {wall:%H:%M}."
+    )
+
+
+def schedule_create(*, account: SocialAccount, fields: dict) -> PostingSchedule:
+    schedule = PostingSchedule(workspace_id=account.workspace_id, account=account, **fields)
+    try:
+        with transaction.atomic():
+            schedule.save()
+    except IntegrityError:
+        raise _duplicate(account, schedule.day_of_week, schedule.time) from None
+    return schedule
+
+
+def schedule_update(*, schedule: PostingSchedule, changes: dict) -> PostingSchedule:
+    for name, value in changes.items():
+        setattr(schedule, name, value)
+    try:
+        with transaction.atomic():
+            schedule.save()
+    except IntegrityError:
+        raise _duplicate(schedule.account, schedule.day_of_week, schedule.time) from None
+    return schedule
+
+
+def schedule_delete(*, schedule: PostingSchedule) -> None:
+    """Posts that already hold one of its slots keep their time."""
+    schedule.delete()
+
+
+def account_timezone_set(*, account: SocialAccount, name: str) -> SocialAccount:
+    """Slots and recurrences of the account are read in this zone from now on; deliveries
+    already stored keep their instant."""
+    account.timezone = name
+    account.save(update_fields=["timezone", "updated_at"])
+    return account
+
+
+# -- steps of the posts pipeline ----------------------------------------------------------
+
+
+def job_needs_approval(*, context: ApiContext, kind: str) -> bool:
+    """Whether the posts of a request wait in pending_approval (drafts never do)."""
+    return kind != Job.Kind.DRAFT and approvals.approval_needed_for(context)
+
+
+def job_reserve_quota(*, context: ApiContext, bulk: dict) -> None:
+    """Take the request's posts from the monthly quota (402 when over). Inside the
+    transaction that stores the job, so a refused or failed request takes nothing."""
+    quotas.posts_reserve(workspace=context.workspace, count=len(bulk.get("posts", ())))
+
+
+def job_expanded(*, job: Job, failed: bool = False) -> None:
+    """Give back the quota of posts the job did not store (every target refused them)."""
+    stored = 0 if failed else Post.objects.filter(job=job).count()
+    quotas.posts_refund(
+        workspace_id=job.workspace_id,
+        month=quotas.month_of(job.created_at),
+        count=len(job.request.get("posts", ())) - stored,
+    )
+
+
+class Expansion:
+    """What planning decides while a job becomes deliveries, in the expansion transaction."""
+
+    def __init__(self, job: Job, account_ids: Iterable[str], *, now: datetime) -> None:
+        self.job = job
+        self.queue: QueuePlanner | None = None
+        self.stored: list[tuple[Post, dict, list[Delivery]]] = []
+        if job.kind == Job.Kind.QUEUE:
+            ids = list(account_ids)
+            lock_accounts(ids)  # before reading the taken slots: see planning.queue
+            self.queue = QueuePlanner(ids, now=now)
+
+    @property
+    def status(self) -> str:
+        if self.job.kind == Job.Kind.DRAFT:
+            return S.DRAFT
+        return S.PENDING_APPROVAL if self.job.needs_approval else S.SCHEDULED
+
+    def slot_for(self, post: Post, account: SocialAccount) -> tuple[datetime | None, str]:
+        """(the slot now held for this post, "") or (None, why there is none)."""
+        assert self.queue is not None
+        kind = content_type_of(post.block_for(account.platform))
+        slot = self.queue.take(account.pk, kind)
+        return (slot, "") if slot else (None, self.queue.why_none(account.pk, kind))
+
+    def post_stored(self, post: Post, item: dict, deliveries: list[Delivery]) -> None:
+        self.stored.append((post, item, deliveries))
+
+    def finish(self) -> None:
+        """After the deliveries are saved: evergreen flags, recurring series, approval
+        requests."""
+        for post, item, deliveries in self.stored:
+            if item.get("evergreen"):
+                evergreen.evergreen_mark(post_id=post.pk, workspace_id=post.workspace_id)
+            spec = item.get("recurrence")
+            if spec:
+                for delivery in deliveries:
+                    recurring.series_create(post=post, delivery=delivery, spec=spec)
+            if self.status == S.PENDING_APPROVAL:
+                approvals.pending_event(post=post, reason=self.job.request.get("origin", "created"))
+
+
+def post_deleted(*, post: Post) -> None:
+    """A deleted post's recurring series end with it, and it is no longer recycled."""
+    recurring.series_stop(post=post)
+    evergreen.evergreen_stop(post_id=post.pk)
