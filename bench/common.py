@@ -1,0 +1,253 @@
+"""What every benchmark shares: its own database and Redis index, child processes, figures.
+
+Each script creates a dedicated PostgreSQL database on the server of `DATABASE_URL`
+(default: the local server), migrates it, uses its own Redis database index on the server
+of `REDIS_URL`, and drops and empties both at the end, whatever happened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import redis
+from cryptography.fernet import Fernet
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+class BenchTimeout(Exception):
+    """The script ran past its time budget; everything it started is stopped on the way out."""
+
+
+def parse_args(description: str, **extra: Any) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="scaled down, under 2 minutes")
+    for name, options in extra.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", **options)
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise BenchTimeout in the main thread once `seconds` have passed."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise BenchTimeout(f"benchmark exceeded its {seconds:.0f} s budget")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# -- database and Redis ------------------------------------------------------------------
+
+
+def _with_path(url: str, path: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=path))
+
+
+@contextlib.contextmanager
+def bench_database(name: str) -> Iterator[str]:
+    """A fresh PostgreSQL database on DATABASE_URL's server, dropped afterwards."""
+    server = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not server.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("the benchmarks need PostgreSQL: set DATABASE_URL=postgres://...")
+    database = f"crier_bench_{name}_{os.getpid()}"
+    admin = _with_path(server, "/postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{database}"')
+    try:
+        yield _with_path(server, f"/{database}")
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def bench_redis(index: int) -> Iterator[str]:
+    """Redis database `index` on REDIS_URL's server, emptied before and after."""
+    url = _with_path(os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL, f"/{index}")
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def configure_django(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    """Environment for this process and its children; migrates and sets Django up here."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+        "SECRET_KEY": "bench-only-secret-key-" + os.urandom(8).hex(),
+        "CRIER_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SECURE_HTTPS": "0",
+        "DEBUG": "0",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+    os.environ.update(env)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=REPO, check=True
+    )
+    import django
+
+    django.setup()
+    return env
+
+
+def postgres_version(database_url: str) -> str:
+    with psycopg.connect(database_url) as conn:
+        return str(conn.execute("SHOW server_version").fetchone()[0])
+
+
+# -- child processes ---------------------------------------------------------------------
+
+
+class Processes:
+    """Child processes with a log file each, each in its own session; all stopped at exit."""
+
+    def __init__(self) -> None:
+        self.log_dir = Path(tempfile.mkdtemp(prefix="crier-bench-"))
+        self.running: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, args: Sequence[str], env: dict[str, str] | None = None) -> None:
+        log = (self.log_dir / f"{name}.log").open("ab")
+        self.running[name] = subprocess.Popen(
+            list(args),
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def log(self, name: str) -> str:
+        path = self.log_dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def wait_for_log(self, name: str, needle: str, timeout: float = 60) -> None:
+        def found() -> bool:
+            if self.running[name].poll() is not None:
+                raise RuntimeError(f"{name} exited:\n{self.log(name)[-3000:]}")
+            return needle in self.log(name)
+
+        wait_until(found, timeout, f"{name} never logged {needle!r}")
+
+    def stop(self, name: str) -> None:
+        process = self.running.pop(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for name in list(self.running):
+            self.stop(name)
+
+    def __enter__(self) -> Processes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop_all()
+
+
+def wait_until(
+    condition: Callable[[], bool], timeout: float, message: str = "", every: float = 0.1
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(message or "condition not met in time")
+        time.sleep(every)
+
+
+def wait_for_http(url: str, timeout: float = 30) -> None:
+    import httpx
+
+    def answers() -> bool:
+        try:
+            return httpx.get(url, timeout=1).status_code < 500
+        except httpx.HTTPError:
+            return False
+
+    wait_until(answers, timeout, f"{url} never answered")
+
+
+# -- figures -----------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile (share in 0..100) of a non-empty sequence."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summary(values: Sequence[float], digits: int = 4) -> dict[str, float]:
+    return {f"p{share}": round(percentile(values, share), digits) for share in (50, 95, 99)} | {
+        "max": round(max(values), digits),
+        "count": len(values),
+    }
+
+
+def machine(database_url: str) -> dict[str, Any]:
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return {
+        "cores": os.cpu_count(),
+        "ram_gb": round(pages / 2**30, 1),
+        "python": platform.python_version(),
+        "postgres": postgres_version(database_url),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
+    }
+
+
+def publish_result(name: str, result: dict[str, Any]) -> None:
+    """Print the one JSON object and keep it in bench/results/<name>.json."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result, indent=2, sort_keys=False, default=str)
+    (RESULTS / f"{name}.json").write_text(text + "\n")
+    print(text, flush=True)
+
+
+def chart_path(name: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    return RESULTS / f"{name}.png"

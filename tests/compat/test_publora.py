@@ -1,0 +1,209 @@
+"""The Publora and PostPost documents' own requests, against Crier (base URL and key swapped)."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from posts.models import Delivery, Post
+from tests.conftest import make_caller
+from tests.factories import MemberFactory, SocialAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def publora(owner) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_X_PUBLORA_KEY=owner.secret)
+    return client
+
+
+@pytest.fixture
+def postpost(owner) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=owner.secret)
+    return client
+
+
+@pytest.fixture
+def connections(owner):
+    x = SocialAccountFactory(
+        workspace=owner.workspace, username="example", display_name="Example User"
+    )
+    other = SocialAccountFactory(workspace=owner.workspace)
+    return [f"sandbox-{x.pk}", f"sandbox-{other.pk}"]
+
+
+def test_platform_connections_lists_platform_ids(publora, connections):
+    response = publora.get("/api/v1/platform-connections")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is True
+    assert [c["platformId"] for c in body["connections"]] == connections
+    assert body["connections"][0]["username"] == "example"
+    assert body["connections"][0]["displayName"] == "Example User"
+    assert "X-RateLimit-Remaining" in response
+
+
+def test_create_post_with_a_scheduled_time_schedules_every_platform(publora, connections):
+    response = publora.post(
+        "/api/v1/create-post",
+        {
+            "content": "Your post content",
+            "scheduledTime": "2099-04-07T10:00:00Z",
+            "platforms": connections,
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    group = response.json()["postGroupId"]
+    assert response.json() == {"success": True, "postGroupId": group}
+    deliveries = Delivery.objects.filter(post_id=group)
+    assert {d.status for d in deliveries} == {"scheduled"}
+    assert deliveries.count() == 2
+    assert Post.objects.get(pk=group).block_for("sandbox")["text"] == "Your post content"
+
+
+def test_postpost_draft_then_schedule_flow(postpost, connections):
+    created = postpost.post(
+        "/api/v1/create-post",
+        {"content": "Check out our new product! 🚀", "platforms": connections[:1]},
+        format="json",
+    )
+    group = created.json()["postGroupId"]
+    assert Delivery.objects.get(post_id=group).status == "draft"
+
+    scheduled = postpost.put(
+        f"/api/v1/update-post/{group}",
+        {"status": "scheduled", "scheduledTime": "2099-03-01T14:00:00.000Z"},
+        format="json",
+    )
+
+    assert scheduled.status_code == 200, scheduled.content
+    delivery = Delivery.objects.get(post_id=group)
+    assert delivery.status == "scheduled"
+    assert delivery.scheduled_at.isoformat() == "2099-03-01T14:00:00+00:00"
+
+
+def test_update_post_edits_the_content(publora, connections):
+    group = publora.post(
+        "/api/v1/create-post", {"content": "old", "platforms": connections[:1]}, format="json"
+    ).json()["postGroupId"]
+    response = publora.put(f"/api/v1/update-post/{group}", {"content": "new"}, format="json")
+    assert response.status_code == 200
+    assert Post.objects.get(pk=group).block_for("sandbox")["text"] == "new"
+
+
+def test_delete_post_cancels_and_reports_what_already_went_out(publora, connections):
+    group = publora.post(
+        "/api/v1/create-post",
+        {"content": "bye", "scheduledTime": "2099-04-07T10:00:00Z", "platforms": connections},
+        format="json",
+    ).json()["postGroupId"]
+    first = Delivery.objects.filter(post_id=group).order_by("created_at").first()
+    Delivery.objects.filter(pk=first.pk).update(status="published", external_url="https://x/1")
+
+    response = publora.delete(f"/api/v1/delete-post/{group}")
+
+    assert response.status_code == 200
+    assert response.json() == {"success": True, "cancelled": 1, "alreadyPublished": ["https://x/1"]}
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "error"),
+    [
+        ({}, 401, "API key is required"),
+        ({"HTTP_X_API_KEY": "crier_nope_nope"}, 401, "Invalid API key"),
+        ({"HTTP_X_PUBLORA_KEY": "garbage"}, 401, "Invalid API key"),
+    ],
+)
+def test_auth_errors_use_the_documented_messages(owner, headers, status, error):
+    response = APIClient().get("/api/v1/platform-connections", **headers)
+    assert response.status_code == status
+    assert response.json() == {"success": False, "error": error}
+
+
+def test_a_managed_user_acts_within_the_key_workspace(owner, postpost, connections):
+    viewer = MemberFactory(workspace=owner.workspace, role=Role.VIEWER)
+    response = postpost.post(
+        "/api/v1/create-post",
+        {"content": "x", "platforms": connections},
+        format="json",
+        HTTP_X_POSTPOST_USER_ID=viewer.pk,
+    )
+    assert response.status_code == 403  # the viewer may read, not post
+    listed = postpost.get(
+        "/api/v1/platform-connections",
+        HTTP_X_POSTPOST_USER_ID=viewer.pk,
+        HTTP_X_POSTPOST_CLIENT="mcp",
+    )
+    assert listed.status_code == 200
+
+
+def test_a_user_of_another_workspace_is_not_managed_by_the_key(postpost, outsider):
+    response = postpost.get(
+        "/api/v1/platform-connections", HTTP_X_POSTPOST_USER_ID=outsider.member.pk
+    )
+    assert response.status_code == 403
+    assert response.json() == {"success": False, "error": "User is not managed by key"}
+    malformed = postpost.get("/api/v1/platform-connections", HTTP_X_POSTPOST_USER_ID="42")
+    assert malformed.status_code == 400
+    assert malformed.json() == {"success": False, "error": "Invalid x-postpost-user-id"}
+
+
+def test_another_workspace_post_group_is_not_found(postpost, outsider, connections):
+    theirs = make_caller(outsider.member)
+    account = SocialAccountFactory(workspace=outsider.workspace)
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=theirs.secret)
+    group = client.post(
+        "/api/v1/create-post",
+        {"content": "theirs", "platforms": [f"sandbox-{account.pk}"]},
+        format="json",
+    ).json()["postGroupId"]
+
+    for response in (
+        postpost.put(f"/api/v1/update-post/{group}", {"content": "mine now"}, format="json"),
+        postpost.delete(f"/api/v1/delete-post/{group}"),
+    ):
+        assert response.status_code == 404
+        assert response.json() == {"success": False, "error": "Not found."}
+    assert Post.objects.get(pk=group).block_for("sandbox")["text"] == "theirs"
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (
+            {"content": "x", "platforms": ["sandbox-acc_nothere"]},
+            "Unknown platform connection(s): sandbox-acc_nothere",
+        ),
+        ({"content": "x", "platforms": []}, "platforms: This list may not be empty."),
+        ({"platforms": ["a"]}, "content: This field is required."),
+    ],
+)
+def test_bad_requests_are_400_with_the_reason(publora, body, error):
+    response = publora.post("/api/v1/create-post", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"success": False, "error": error}
+    assert not Post.objects.exists()
+
+
+def test_a_naive_or_past_time_is_refused_like_the_native_api(publora, connections):
+    naive = publora.post(
+        "/api/v1/create-post",
+        {"content": "x", "scheduledTime": "2099-04-07T10:00:00", "platforms": connections},
+        format="json",
+    )
+    assert naive.status_code == 400
+    assert "has no UTC offset" in naive.json()["error"]
+    past = publora.post(
+        "/api/v1/create-post",
+        {"content": "x", "scheduledTime": "2020-04-07T10:00:00Z", "platforms": connections},
+        format="json",
+    )
+    assert past.status_code == 400
+    assert "in the past" in past.json()["error"]
+    assert not Post.objects.exists()

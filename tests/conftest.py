@@ -1,0 +1,89 @@
+"""Shared fixtures: workspace A (owner, editor, viewer) and an outsider in workspace B."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Member, Role, SocialAccount, Workspace
+from accounts.services import api_key_issue
+from tests.factories import MemberFactory, SocialAccountFactory, WorkspaceFactory
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test in which a request ended in a 500: bad input must never be one.
+
+    ApiErrorMiddleware turns an unhandled exception into a JSON 500 without raising it in
+    the test client, but Django still logs every 5xx on `django.request`. A 503 is an
+    answer (readiness, an unreachable dependency), not a crash, so it is let through.
+    """
+    yield
+    server_errors = [
+        record
+        for when in ("setup", "call")
+        for record in caplog.get_records(when)
+        if record.name == "django.request"
+        and record.levelno >= logging.ERROR
+        and getattr(record, "status_code", 500) != 503
+    ]
+    assert not server_errors, [record.getMessage() for record in server_errors]
+
+
+@dataclass
+class Caller:
+    """A member with a live API key and a client that sends it."""
+
+    member: Member
+    secret: str
+    client: APIClient
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.member.workspace
+
+
+def make_caller(member: Member, scopes: list[str] | None = None) -> Caller:
+    issued = api_key_issue(workspace=member.workspace, name="test", scopes=scopes, member=member)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer-API {issued.secret}")
+    return Caller(member=member, secret=issued.secret, client=client)
+
+
+@pytest.fixture
+def workspace(db) -> Workspace:
+    return WorkspaceFactory(name="Workspace A")
+
+
+@pytest.fixture
+def owner(workspace) -> Caller:
+    return make_caller(MemberFactory(workspace=workspace, role=Role.OWNER))
+
+
+@pytest.fixture
+def editor(workspace) -> Caller:
+    return make_caller(MemberFactory(workspace=workspace, role=Role.EDITOR))
+
+
+@pytest.fixture
+def viewer(workspace) -> Caller:
+    return make_caller(MemberFactory(workspace=workspace, role=Role.VIEWER))
+
+
+@pytest.fixture
+def outsider(db) -> Caller:
+    return make_caller(MemberFactory(workspace=WorkspaceFactory(name="Workspace B")))
+
+
+@pytest.fixture
+def account(workspace) -> SocialAccount:
+    return SocialAccountFactory(workspace=workspace)
+
+
+@pytest.fixture
+def outsider_account(outsider) -> SocialAccount:
+    return SocialAccountFactory(workspace=outsider.workspace)

@@ -1,0 +1,211 @@
+"""POST /api/v1/media/from-url: a worker fetches the file, never from Crier's own network."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from config import netguard
+from media.models import MediaAsset
+from tests.media.conftest import MEDIA, stored_files
+
+FROM_URL = f"{MEDIA}/from-url"
+
+
+class FileServer(ThreadingHTTPServer):
+    """Serves `files` by path; `redirects` maps a path to a Location."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        super().__init__((host, 0), _Handler)
+        self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}
+        self.requested: list[str] = []
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FileServer
+
+    def do_GET(self) -> None:
+        self.server.requested.append(self.path)
+        if self.path in self.server.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.server.redirects[self.path])
+            self.end_headers()
+            return
+        body = self.server.files.get(self.path)
+        self.send_response(200 if body is not None else 404)
+        self.send_header("Content-Length", str(len(body or b"")))
+        self.end_headers()
+        self.wfile.write(body or b"")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def file_server(samples) -> Iterator[FileServer]:
+    server = FileServer()
+    server.files["/pictures/summer%20logo.png"] = samples["png"].data
+    server.files["/clip"] = samples["mp4_15"].data
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def private_urls_allowed(settings) -> None:
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
+
+
+def fetch(caller, url: str, run_after_commit):
+    """Ask for the fetch and run the worker's task, as the media queue would."""
+    return run_after_commit(lambda: caller.client.post(FROM_URL, {"url": url}, format="json"))
+
+
+def test_fetches_a_file_and_probes_it(
+    editor, file_server, private_urls_allowed, run_after_commit, samples
+):
+    response = fetch(editor, file_server.url("/pictures/summer%20logo.png"), run_after_commit)
+
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["job_id"] == body["media_id"]
+    asset = editor.client.get(f"{MEDIA}/{body['job_id']}").json()
+    assert asset["status"] == "ready", asset
+    assert (asset["mime_type"], asset["width"], asset["height"]) == ("image/png", 64, 48)
+    assert asset["size"] == len(samples["png"].data)
+    assert asset["file_name"] == "summer_logo.png"
+    assert asset["source_url"] == file_server.url("/pictures/summer%20logo.png")
+    assert asset["url"].endswith(".png")
+
+
+def test_follows_redirects_and_takes_the_type_from_the_bytes(
+    editor, file_server, private_urls_allowed, run_after_commit
+):
+    file_server.redirects["/latest"] = "/clip"
+
+    body = fetch(editor, file_server.url("/latest"), run_after_commit).json()
+
+    asset = editor.client.get(f"{MEDIA}/{body['media_id']}").json()
+    assert (asset["status"], asset["mime_type"], asset["fps"]) == ("ready", "video/mp4", 15)
+    assert file_server.requested == ["/latest", "/clip"]
+
+
+def test_a_loopback_url_is_refused_before_anything_is_fetched(editor, file_server):
+    response = editor.client.post(
+        FROM_URL, {"url": file_server.url("/pictures/summer%20logo.png")}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            "url: The host 127.0.0.1 resolves to 127.0.0.1, a private or reserved address; "
+            "Crier does not call those."
+        ]
+    }
+    assert file_server.requested == []
+    assert MediaAsset.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/a.png", "http://169.254.169.254/latest"])
+def test_other_schemes_and_the_metadata_service_are_refused(editor, url):
+    response = editor.client.post(FROM_URL, {"url": url}, format="json")
+
+    assert response.status_code == 400
+    assert MediaAsset.objects.count() == 0
+
+
+def test_a_redirect_to_loopback_is_refused(
+    editor, samples, run_after_commit, monkeypatch, media_root
+):
+    # 127.0.0.2 plays a public host for the guard; the redirect leads to 127.0.0.1.
+    public = ipaddress.ip_address("127.0.0.2")
+    monkeypatch.setattr(netguard, "_is_public", lambda address: address == public)
+    server = FileServer(host="127.0.0.2")
+    server.files["/logo.png"] = samples["png"].data
+    server.redirects["/go"] = f"http://127.0.0.1:{server.port}/logo.png"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        body = fetch(editor, server.url("/go", host="127.0.0.2"), run_after_commit).json()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    asset = MediaAsset.objects.get(pk=body["media_id"])
+    assert asset.status == "failed"
+    assert asset.error == (
+        "The host 127.0.0.1 resolves to 127.0.0.1, a private or reserved address; "
+        "Crier does not call those."
+    )
+    assert server.requested == ["/go"]
+    assert stored_files(media_root) == []
+
+
+def test_the_address_connected_to_is_the_address_checked(editor, monkeypatch, run_after_commit):
+    # DNS rebinding: the name passes the first check, then resolves to loopback.
+    answers = iter(["93.184.216.34", "127.0.0.1"])
+
+    def resolve(host: str, port: int, **kwargs: object):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
+
+    monkeypatch.setattr(netguard.socket, "getaddrinfo", resolve)
+
+    body = fetch(editor, "http://rebind.example/logo.png", run_after_commit).json()
+
+    asset = MediaAsset.objects.get(pk=body["media_id"])
+    assert asset.status == "failed"
+    assert "resolves to 127.0.0.1" in asset.error
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("/missing", "answered HTTP 404."),
+        ("/clip", "The file is 1"),  # over the limit set below
+    ],
+)
+def test_a_failed_fetch_is_recorded_on_the_media(
+    editor, file_server, private_urls_allowed, run_after_commit, settings, path, error
+):
+    settings.CRIER_MEDIA_MAX_VIDEO_BYTES = settings.CRIER_MEDIA_MAX_IMAGE_BYTES = 1000
+
+    body = fetch(editor, file_server.url(path), run_after_commit).json()
+
+    asset = editor.client.get(f"{MEDIA}/{body['media_id']}").json()
+    assert asset["status"] == "failed"
+    assert error in asset["error"]
+
+
+def test_a_fetched_file_whose_bytes_are_not_media_is_refused(
+    editor, file_server, private_urls_allowed, run_after_commit
+):
+    file_server.files["/page"] = b"<html><body>not an image</body></html>"
+
+    body = fetch(editor, file_server.url("/page"), run_after_commit).json()
+
+    asset = MediaAsset.objects.get(pk=body["media_id"])
+    assert asset.status == "failed"
+    assert asset.error.startswith("The file is not a file type Crier recognizes")
+
+
+def test_another_workspace_cannot_see_the_fetch(
+    editor, outsider, file_server, private_urls_allowed, run_after_commit
+):
+    body = fetch(editor, file_server.url("/clip"), run_after_commit).json()
+
+    assert outsider.client.get(f"{MEDIA}/{body['media_id']}").status_code == 404

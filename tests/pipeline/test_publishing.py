@@ -1,0 +1,116 @@
+"""The publish step's own rules, run in this process against the real simulator."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from connectors.base import PlatformLimits, RateLimit
+from posts import dispatch, publishing, quotas
+from posts.models import Attempt, Delivery
+from tests.pipeline.test_chaos import stored_posts
+from tests.pipeline.test_workers import sandbox_account
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def queued(owner, simulator, broker):
+    """One delivery claimed by the dispatcher (its message sits unconsumed in the broker)."""
+    account = sandbox_account(owner.workspace, simulator, "direct")
+    (delivery_id,) = stored_posts(owner, [account], 1)
+    assert dispatch.claim_due(now=timezone.now(), batch_size=10) == [delivery_id]
+    return Delivery.objects.get(pk=delivery_id)
+
+
+def test_a_duplicate_message_is_a_no_op(queued, simulator):
+    publishing.delivery_publish(delivery_id=queued.pk)
+    publishing.delivery_publish(delivery_id=queued.pk)
+
+    queued.refresh_from_db()
+    assert queued.status == "published"
+    assert queued.attempts == 1
+    assert Attempt.objects.filter(delivery=queued).count() == 1
+    assert simulator.simulator.stats()["requests"] == 1
+
+
+def test_published_means_the_platform_id_is_in_hand(queued, simulator):
+    publishing.delivery_publish(delivery_id=queued.pk)
+
+    queued.refresh_from_db()
+    (post,) = simulator.simulator.feed()
+    assert queued.external_id == post["id"]
+    assert queued.external_url == post["url"]
+    assert queued.published_at is not None
+
+
+def test_a_throttled_delivery_is_requeued_without_calling_the_platform(
+    queued, simulator, monkeypatch
+):
+    tight = PlatformLimits(
+        max_chars=500,
+        max_images=4,
+        max_videos=1,
+        allow_mixed_media=False,
+        image_types=frozenset(),
+        video_types=frozenset(),
+        per_account_rate=RateLimit(requests=1, per_seconds=60),
+    )
+    connector = publishing.content.connector_for("sandbox")
+    monkeypatch.setattr(type(connector), "limits", tight)
+    # The account already used its one call of this minute.
+    assert (
+        quotas.wait_for_capacity(platform="sandbox", account_id=queued.account_id, limits=tight)
+        == 0
+    )
+
+    publishing.delivery_publish(delivery_id=queued.pk)
+
+    queued.refresh_from_db()
+    assert queued.status == "retrying"
+    assert queued.attempts == 0  # nothing was sent, so no attempt was spent
+    assert timezone.now() + timedelta(seconds=50) < queued.due_at
+    assert simulator.simulator.stats()["requests"] == 0
+
+
+def test_a_post_the_platform_finishes_later_is_polled_to_published(queued, simulator):
+    simulator.simulator.configure("direct", {"processing_polls": 2})
+    publishing.delivery_publish(delivery_id=queued.pk)
+    queued.refresh_from_db()
+    assert queued.status == "processing"
+    assert queued.processing_handle
+
+    publishing.delivery_poll(delivery_id=queued.pk)
+    queued.refresh_from_db()
+    assert queued.status == "processing"  # still being finished
+    publishing.delivery_poll(delivery_id=queued.pk)
+    publishing.delivery_poll(delivery_id=queued.pk)
+    queued.refresh_from_db()
+    assert queued.status == "published"
+    assert simulator.simulator.stats()["posts"] == 1
+
+
+def test_an_abandoned_call_is_retried_with_its_key_when_the_platform_dedupes(queued, simulator):
+    assert publishing.claim_for_publishing(queued.pk)
+    Attempt.objects.create(delivery=queued, number=1, started_at=timezone.now())
+    later = timezone.now() + timedelta(hours=1)  # past the publishing lease
+
+    assert dispatch.sweep_abandoned_publishing(now=later, batch_size=10) == [queued.pk]
+
+    queued.refresh_from_db()
+    assert queued.status == "retrying"
+    assert queued.error_code == "worker_lost"
+    assert Attempt.objects.get(delivery=queued).outcome == "unknown"
+
+
+def test_a_cancelled_delivery_is_not_published_by_a_late_message(queued, owner, simulator):
+    response = owner.client.delete(f"/api/v1/posts/{queued.post_id}")
+    assert response.status_code == 200
+
+    publishing.delivery_publish(delivery_id=queued.pk)
+
+    queued.refresh_from_db()
+    assert queued.status == "cancelled"
+    assert simulator.simulator.stats()["requests"] == 0

@@ -1,0 +1,81 @@
+"""GET /api/v1/job_status/{job_id}: the caller's own jobs only, readable by every role."""
+
+from __future__ import annotations
+
+import pytest
+
+from posts.models import Job
+from posts.tasks import run_job
+from tests.conftest import make_caller
+from tests.posts.conftest import SCHEDULE, bulk, future, job_status, post_item, stored
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def job_id(editor, account, send) -> str:
+    response = send(editor, SCHEDULE, bulk(post_item(account.pk, when=future())))
+    assert response.status_code == 202
+    return response.json()["job_id"]
+
+
+def test_a_job_is_working_until_its_task_has_run(editor, account):
+    # No eager tasks and no on-commit callbacks: the job is stored but not expanded yet.
+    response = editor.client.post(
+        SCHEDULE, bulk(post_item(account.pk, when=future())), format="json"
+    )
+
+    status = job_status(editor, response.json()["job_id"])
+    assert status["status"] == "working"
+    assert status["payload"] == {"failures": {}, "posts": []}
+    assert status["completed_at"] is None
+
+
+def test_a_viewer_reads_the_status_of_a_job_in_its_workspace(viewer, editor, job_id):
+    assert job_status(viewer, job_id) == job_status(editor, job_id)
+    assert job_status(viewer, job_id)["status"] == "completed"
+
+
+def test_another_workspaces_job_is_not_found(outsider, job_id):
+    response = outsider.client.get(f"/api/v1/job_status/{job_id}")
+
+    assert response.status_code == 404
+    assert response.json() == {"errors": ["Not found."]}
+
+
+def test_an_unknown_job_is_not_found(editor):
+    response = editor.client.get("/api/v1/job_status/job_doesnotexist")
+
+    assert response.status_code == 404
+    assert response.json() == {"errors": ["Not found."]}
+
+
+def test_a_viewer_cannot_create_jobs(viewer, account, send):
+    before = stored()
+
+    response = send(viewer, "/api/v1/posts/schedule/publish", bulk(post_item(account.pk)))
+
+    assert response.status_code == 403
+    assert stored() == before
+
+
+def test_a_key_without_the_posts_scope_cannot_read_jobs(editor, job_id):
+    limited = make_caller(editor.member, scopes=["media"])
+
+    response = limited.client.get(f"/api/v1/job_status/{job_id}")
+
+    assert response.status_code == 403
+    assert response.json() == {"errors": ["This API key lacks the 'posts' scope."]}
+
+
+def test_a_job_whose_expansion_crashed_is_failed_with_a_message(editor, eager_tasks):
+    # A stored request the serializer would never let through: the task must not crash
+    # the worker, and the caller must learn the job failed.
+    job = Job.objects.create(
+        workspace=editor.workspace, kind=Job.Kind.SCHEDULE, request={"posts": "not a list"}
+    )
+    run_job.delay(job.pk)
+
+    status = job_status(editor, job.pk)
+    assert status["status"] == "failed"
+    assert status["payload"]["error"] == "The job could not be expanded; it has been logged."

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.conftest import make_caller
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_api_response_carries_rate_limit_headers(owner, settings):
+    settings.API_RATE_LIMIT = "5/minute"
+    response = owner.client.get("/api/v1/users/me")
+    assert response["X-RateLimit-Limit"] == "5"
+    assert response["X-RateLimit-Remaining"] == "4"
+
+
+def test_over_the_limit_is_a_429_with_retry_after(owner, workspace, settings):
+    settings.API_RATE_LIMIT = "3/minute"
+    statuses = [owner.client.get("/api/v1/users/me").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = owner.client.get("/api/v1/users/me")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused["X-RateLimit-Remaining"] == "0"
+    assert refused.json()["errors"][0].startswith("Rate limit exceeded: retry in")
+    # Another key of the same workspace has its own window.
+    other = make_caller(MemberFactory(workspace=workspace))
+    assert other.client.get("/api/v1/users/me").status_code == 200
+
+
+def test_failed_logins_are_limited_per_address(settings, workspace):
+    settings.API_RATE_LIMIT = "2/minute"
+    # A fresh address per run: the limiter's Redis outlives a single test run.
+    client = APIClient(REMOTE_ADDR=f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}")
+    client.credentials(HTTP_AUTHORIZATION="Bearer-API crier_guess_guess")
+    statuses = [client.get("/api/v1/users/me").status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
