@@ -24,12 +24,18 @@ MIN_SECRET_LENGTH = 8
 
 # A credential is at least 8 token characters, so prose such as "bearer is" survives.
 _AUTH_SCHEME = re.compile(r"\b(Bearer(?:-API)?|Basic)(\s+)[\w.~+/=:-]{8,}", re.IGNORECASE)
-# Token-bearing keys in JSON bodies, form bodies and query strings (Graph API puts
-# `access_token` in the query).
+# Token-bearing keys in form bodies and query strings (`access_token=…`: the Graph API puts
+# it in the query), JSON or repr keys (`"access_token": "…"`) and quoted values
+# (`token: "…"`). A bare `name: value` is prose ("access token: Session has expired"), so
+# it is left readable.
+_SECRET_KEYS = r"(?:access_token|refresh_token|id_token|client_secret|api_key|password|token)"  # noqa: S105 (a pattern of key names)
 _SECRET_FIELD = re.compile(
-    r"""(["']?(?:access_token|refresh_token|id_token|client_secret|api_key|password|token)"""
-    r"""["']?\s*[:=]\s*["']?)[^"'&\s,;}]+""",
-    re.IGNORECASE,
+    rf"""(?<![A-Za-z0-9])(?P<prefix>
+        {_SECRET_KEYS}\s*=\s*["']?
+      | (?P<quote>["']){_SECRET_KEYS}(?P=quote)\s*:\s*["']?
+      | {_SECRET_KEYS}["']?\s*:\s*["']
+    )[^"'&\s,;}}]+""",
+    re.IGNORECASE | re.VERBOSE,
 )
 
 
@@ -40,7 +46,7 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
         if secret and len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, REDACTED)
     text = _AUTH_SCHEME.sub(rf"\1\2{REDACTED}", text)
-    return _SECRET_FIELD.sub(rf"\1{REDACTED}", text)
+    return _SECRET_FIELD.sub(rf"\g<prefix>{REDACTED}", text)
 
 
 def excerpt(text: str, secrets: tuple[str, ...] = ()) -> str:

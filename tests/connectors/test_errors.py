@@ -24,6 +24,12 @@ from connectors.errors import (
         ("grant_type=refresh_token&refresh_token=rt-0123456789", "rt-0123456789"),
         ("GET /me?access_token=EAAB0123456789&fields=id", "EAAB0123456789"),
         ("client_secret='shh-0123456789'", "shh-0123456789"),
+        ('{"access_token":"tok-0123456789","expires_in":5183944}', "tok-0123456789"),
+        ("{'refresh_token': 'rt-0123456789'}", "rt-0123456789"),
+        ('access_token: "tok-0123456789"', "tok-0123456789"),
+        ('{"oauth_token": "ot-0123456789"}', "ot-0123456789"),
+        ("oauth_token=ot-0123456789&oauth_verifier=v", "ot-0123456789"),
+        ("password = hunter2-0123456789", "hunter2-0123456789"),
     ],
 )
 def test_redact_hides_credentials(text, secret):
@@ -42,6 +48,27 @@ def test_redact_leaves_prose_about_tokens_alone():
     message = "The access token was replaced; send a bearer token."
 
     assert redact(message) == message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Error validating access token: Session has expired on Monday, 30-Nov-26.",
+        "Invalid OAuth access token: Cannot parse access token",
+        "The token: it was revoked by the user.",
+        "password: must be at least 12 characters",
+        "refresh_token: missing, reconnect the account",
+    ],
+)
+def test_redact_keeps_platform_messages_that_name_a_token_readable(message):
+    assert redact(message) == message
+
+
+def test_redact_hides_the_value_but_keeps_the_key_and_the_rest():
+    body = '{"error": "expired", "access_token": "tok-0123456789", "hint": "refresh"}'
+
+    assert redact(body) == '{"error": "expired", "access_token": "[REDACTED]", "hint": "refresh"}'
+    assert redact("a=1&access_token=tok-0123456789&b=2") == "a=1&access_token=[REDACTED]&b=2"
 
 
 def test_platform_response_is_redacted_and_capped():
