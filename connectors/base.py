@@ -290,9 +290,14 @@ class Connector(abc.ABC):
     def publish(self, content: Content, credentials: Credentials) -> Published:
         """Post `content` as the account; one attempt."""
 
-    def poll(self, handle: str, credentials: Credentials) -> Published:
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
         """Check a post that `publish()` returned as processing.
 
+        `content` is the post being finished, as `publish()` received it (the pipeline
+        always passes it; a connector must still cope with None where it can): a step
+        taken once processing is done may need it (a video Pin, a thread's follow-ups).
         Only connectors whose `publish()` can answer state="processing" override this;
         for the others it is never called, so reaching it is a programming error.
         """

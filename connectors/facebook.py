@@ -230,7 +230,9 @@ class FacebookConnector(Connector):
             state="published", external_id=post_id, url=f"https://www.facebook.com/{post_id}"
         )
 
-    def poll(self, handle: str, credentials: Credentials) -> Published:
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
         response = send(
             self.client,
             "GET",

@@ -175,7 +175,9 @@ class InstagramConnector(Connector):
                 )
         return Published(state="processing", handle=f"{container}:{caption_digest(content.text)}")
 
-    def poll(self, handle: str, credentials: Credentials) -> Published:
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
         container, _, digest = handle.partition(":")
         response = send(
             self.client,

@@ -16,10 +16,9 @@ from the URL Crier serves. A video is registered with `POST /v5/media`, its byte
 the returned S3 `upload_url` with the `upload_parameters`, and the Pin can only be created
 once `GET /v5/media/{id}` says `succeeded`: if it already does at the end of `publish()`,
 the Pin is created there; otherwise the delivery is `processing` and `poll()` creates the
-Pin when the media is ready. Creating it needs the post itself, which today's `poll(handle,
-credentials)` does not receive: `poll()` accepts `content=` for the day the pipeline passes
-it, and until then fails such a delivery with a message saying so. No idempotency key
-exists, so the connector is not idempotent.
+Pin when the media is ready, from the post the pipeline passes to `poll(..., content=)`
+(without it, as when the post's media was deleted meanwhile, the delivery fails with a
+message saying so). No idempotency key exists, so the connector is not idempotent.
 """
 
 from __future__ import annotations
@@ -197,9 +196,9 @@ class PinterestConnector(Connector):
             return Published(state="processing", handle=handle)
         if content is None:
             raise PermanentError(
-                "Pinterest finished processing the video after the publish call, and this "
-                "version of Crier cannot create a video Pin later (polling does not receive "
-                "the post). Nothing was pinned.",
+                "Pinterest finished processing the video, but the post it belongs to could "
+                "not be read (was its media deleted?), so no Pin was created. Nothing was "
+                "pinned.",
                 code="pin_needs_content",
             )
         try:

@@ -67,7 +67,9 @@ class SandboxConnector(Connector):
     def _idempotency_header(self, content: Content) -> dict[str, str]:
         return {"Idempotency-Key": content.idempotency_key}
 
-    def poll(self, handle: str, credentials: Credentials) -> Published:
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
         response = send(
             self.client,
             "GET",

@@ -25,8 +25,9 @@ Threads pulls media from Crier's public URL. A text post is published in one cal
 (`auto_publish_text`), follow-ups as replies the same way. A post with media is two-phase:
 publish() creates the container(s) (nothing is public yet, so failures there are never
 ambiguous) and returns `processing` with the container id; poll() checks the container and,
-once FINISHED, calls threads_publish — the only call that publishes. A container can be
-published once, so a repeated poll cannot post twice. No idempotency key exists for text
+once FINISHED, calls threads_publish — the only call that publishes — then posts the
+follow-ups as replies (poll() receives the post). A container can be published once, so a
+repeated poll cannot post twice. No idempotency key exists for text
 posts and the connector does no look-up, so it is not idempotent.
 """
 
@@ -166,8 +167,6 @@ class ThreadsConnector(Connector):
                     "media",
                 )
             )
-        if content.media and content.thread:
-            problems.append(_thread_with_media())
         for index, item in enumerate(content.media):
             if item.kind == "video" and item.fps is not None and item.fps > 60:
                 problems.append(
@@ -192,9 +191,6 @@ class ThreadsConnector(Connector):
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
         if content.media:
-            if content.thread:
-                problem = _thread_with_media()
-                raise PermanentError(problem.message, code=problem.code)
             return Published(state="processing", handle=self._containers(content, credentials))
         root = self._create(
             credentials,
@@ -205,8 +201,16 @@ class ThreadsConnector(Connector):
                 **_reply_control(content.options),
             },
         )
+        self._replies(root, content.thread, credentials)
+        return Published(
+            state="published", external_id=root, url=self._permalink(root, credentials)
+        )
+
+    def _replies(self, root: str, thread: tuple[str, ...], credentials: Credentials) -> None:
+        """Each follow-up in reply to the previous post; raises TransientError
+        `thread_incomplete` naming what is live when one fails."""
         posted = [root]
-        for item in content.thread:
+        for item in thread:
             try:
                 posted.append(
                     self._create(
@@ -220,9 +224,8 @@ class ThreadsConnector(Connector):
                     )
                 )
             except ConnectorError as exc:
-                # The first posts are live: retrying the delivery would post them again.
                 raise TransientError(
-                    f"Posted {len(posted)} of {len(content.thread) + 1} thread items "
+                    f"Posted {len(posted)} of {len(thread) + 1} thread items "
                     f"({', '.join(posted)}), then: {exc.message}. Retrying would post the "
                     "first items again.",
                     ambiguous=True,
@@ -230,9 +233,6 @@ class ThreadsConnector(Connector):
                     platform_response=exc.platform_response,
                     status=exc.status,
                 ) from exc
-        return Published(
-            state="published", external_id=root, url=self._permalink(root, credentials)
-        )
 
     def _containers(self, content: Content, credentials: Credentials) -> str:
         """Create the post's container(s); nothing is public until threads_publish."""
@@ -271,7 +271,9 @@ class ThreadsConnector(Connector):
         _raise_for_status(response)
         return _id_from(response)
 
-    def poll(self, handle: str, credentials: Credentials) -> Published:
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
         response = send(
             self.client,
             "GET",
@@ -318,6 +320,18 @@ class ThreadsConnector(Connector):
         )
         _raise_for_status(published)
         post_id = _id_from(published)
+        if content is not None and content.thread:
+            try:
+                self._replies(post_id, content.thread, credentials)
+            except TransientError as exc:
+                # Polling again would find the container PUBLISHED and never finish the
+                # thread: stop here and say what is live.
+                raise PermanentError(
+                    exc.message,
+                    code="thread_incomplete",
+                    platform_response=exc.platform_response,
+                    status=exc.status,
+                ) from exc
         return Published(
             state="published", external_id=post_id, url=self._permalink(post_id, credentials)
         )
@@ -454,17 +468,6 @@ def _media_fields(item: MediaItem) -> dict[str, str]:
 def _reply_control(options: Mapping[str, Any]) -> dict[str, str]:
     value = options.get("reply_control")
     return {"reply_control": value} if isinstance(value, str) else {}
-
-
-def _thread_with_media() -> Problem:
-    # Media posts are published from poll(), which is given the container but not the
-    # follow-up texts, so their replies could not be chained.
-    return Problem(
-        "thread_with_media",
-        "Threads follow-up items are supported on text posts only; post the media "
-        "without follow-ups.",
-        "thread",
-    )
 
 
 def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:

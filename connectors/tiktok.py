@@ -299,7 +299,9 @@ class TikTokConnector(Connector):
         handle = _Handle(publish_id=publish_id, deadline=deadline, username=username, kind=kind)
         return Published(state="processing", handle=handle.encode())
 
-    def poll(self, handle: str, credentials: Credentials) -> Published:
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
         parsed = _Handle.decode(handle)
         with unambiguous():
             response = send(

@@ -282,7 +282,9 @@ class YouTubeConnector(Connector):
             state="processing", external_id=video_id, url=watch_url(video_id), handle=video_id
         )
 
-    def poll(self, handle: str, credentials: Credentials) -> Published:
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
         with unambiguous():
             response = send(
                 self.client,

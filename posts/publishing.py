@@ -18,7 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts import tokens
-from connectors.base import Connector, Credentials, Published
+from connectors.base import Connector, Content, Credentials, Published
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
@@ -63,6 +63,8 @@ def delivery_publish(*, delivery_id: str) -> None:
             f"Account {account.pk} is {account.status}: reconnect it, then retry the post.",
         )
         return
+    if not _media_ready(delivery):
+        return
     connector = content.connector_for(account.platform)
     try:
         wait = quotas.wait_for_capacity(
@@ -83,6 +85,29 @@ def delivery_publish(*, delivery_id: str) -> None:
         )
         return
     _attempt(delivery, connector, tokens.credentials_for(account))
+
+
+def _media_ready(delivery: Delivery) -> bool:
+    """False when the post's media is still being uploaded (the delivery waits in
+    `retrying`, which is not an attempt: nothing was sent) or never came (it fails)."""
+    try:
+        content.media_wait(delivery)
+    except PermanentError as exc:
+        _fail(delivery, exc.code or "media_missing", exc.message, exc)
+        return False
+    except TransientError as exc:
+        transition(
+            delivery.pk,
+            S.RETRYING,
+            expected=S.PUBLISHING,
+            attempts=F("attempts") - 1,
+            due_at=timezone.now() + timedelta(seconds=exc.retry_after or 1),
+            lease_expires_at=None,
+            error_code=exc.code or "media_pending",
+            error_message=exc.message,
+        )
+        return False
+    return True
 
 
 def _attempt(delivery: Delivery, connector: Connector, credentials: Credentials) -> None:
@@ -243,7 +268,7 @@ def _fail(delivery: Delivery, code: str, message: str, exc: ConnectorError | Non
 def delivery_poll(*, delivery_id: str) -> None:
     """Ask the platform whether an accepted post is finished. Safe to repeat any time."""
     delivery = (
-        Delivery.objects.select_related("account")
+        Delivery.objects.select_related("post", "account")
         .filter(pk=delivery_id, status=S.PROCESSING)
         .first()
     )
@@ -253,7 +278,9 @@ def delivery_poll(*, delivery_id: str) -> None:
     now = timezone.now()
     try:
         result = connector.poll(
-            delivery.processing_handle, tokens.credentials_for(delivery.account)
+            delivery.processing_handle,
+            tokens.credentials_for(delivery.account),
+            content=_content_for_poll(delivery),
         )
     except (TransientError, AuthExpired) as exc:
         logger.info(
@@ -294,3 +321,17 @@ def delivery_poll(*, delivery_id: str) -> None:
             error_message=f"{delivery.account.platform} accepted the post but did not "
             f"finish processing it within {settings.CRIER_PROCESSING_TIMEOUT}.",
         )
+
+
+def _content_for_poll(delivery: Delivery) -> Content | None:
+    """The post as publish() sent it, for the steps a connector takes once processing is
+    done. Media deleted or re-converted since is no reason to stop asking: the connector
+    gets None and says itself whether it needed the content."""
+    try:
+        return content.content_for(delivery)
+    except ConnectorError as exc:
+        logger.info(
+            "polling without the post's content",
+            extra={"delivery_id": delivery.pk, "error": exc.message},
+        )
+        return None

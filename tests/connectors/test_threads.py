@@ -109,14 +109,14 @@ def test_validate_carousel_size_fps_and_alt_text(connector):
     assert [p.code for p in connector.validate(text(media=alt))] == ["alt_text_too_long"]
 
 
-def test_validate_refuses_follow_ups_on_a_media_post_and_bad_reply_control(connector):
+def test_validate_takes_follow_ups_on_a_media_post_and_refuses_bad_reply_control(connector):
     image = (MediaItem(url="https://m.test/a.png", mime_type="image/png"),)
 
     problems = connector.validate(
         text(media=image, thread=("more",), options={"reply_control": "nobody"})
     )
 
-    assert {p.code for p in problems} == {"thread_with_media", "option_choice"}
+    assert {p.code for p in problems} == {"option_choice"}
 
 
 # --- publishing ------------------------------------------------------------------------
@@ -261,15 +261,17 @@ def test_container_failures_are_never_ambiguous(connector, respx_mock, credentia
     assert caught.value.ambiguous is False
 
 
-def test_media_with_follow_ups_is_refused_before_any_call(connector, respx_mock, credentials):
-    route = respx_mock.post(THREADS)
+def test_media_with_follow_ups_creates_only_the_container_at_publish(
+    connector, respx_mock, credentials
+):
+    route = respx_mock.post(THREADS).respond(200, json={"id": "container-1"})
     image = (MediaItem(url="https://media.crier.test/a.jpg", mime_type="image/jpeg"),)
 
-    with pytest.raises(PermanentError) as caught:
-        connector.publish(text(media=image, thread=("more",)), credentials)
+    published = connector.publish(text(media=image, thread=("more",)), credentials)
 
-    assert caught.value.code == "thread_with_media"
-    assert not route.called
+    assert published == Published(state="processing", handle="container-1")
+    assert route.call_count == 1
+    assert "reply_to_id" not in form(route.calls.last)
 
 
 # --- poll ------------------------------------------------------------------------------
@@ -303,6 +305,45 @@ def test_poll_publishes_a_finished_container(connector, respx_mock, credentials)
     assert result == Published(
         state="published", external_id="1801", url="https://www.threads.net/@ada/post/1801"
     )
+
+
+def test_poll_posts_the_follow_ups_of_a_media_post_once_it_is_published(
+    connector, respx_mock, credentials
+):
+    status_route(respx_mock, "FINISHED")
+    respx_mock.post(PUBLISH).respond(200, json={"id": "1801"})
+    replies = respx_mock.post(THREADS).mock(
+        side_effect=[httpx.Response(200, json={"id": n}) for n in ("1802", "1803")]
+    )
+    permalink_route(respx_mock, "1801")
+    image = (MediaItem(url="https://media.crier.test/a.jpg", mime_type="image/jpeg"),)
+
+    result = connector.poll(
+        "container-1", credentials, content=text(media=image, thread=("two", "three"))
+    )
+
+    bodies = [form(call) for call in replies.calls]
+    assert [(body["text"], body["reply_to_id"]) for body in bodies] == [
+        ("two", "1801"),
+        ("three", "1802"),
+    ]
+    assert all(body["media_type"] == "TEXT" for body in bodies)
+    assert all(body["auto_publish_text"] == "true" for body in bodies)
+    assert result.external_id == "1801"
+
+
+def test_a_follow_up_failing_after_the_media_post_fails_the_poll_naming_what_is_live(
+    connector, respx_mock, credentials
+):
+    status_route(respx_mock, "FINISHED")
+    respx_mock.post(PUBLISH).respond(200, json={"id": "1801"})
+    respx_mock.post(THREADS).respond(500, json=graph_error(2, "Service unavailable"))
+
+    with pytest.raises(PermanentError) as caught:
+        connector.poll("container-1", credentials, content=text(thread=("two",)))
+
+    assert caught.value.code == "thread_incomplete"
+    assert "1801" in caught.value.message
 
 
 def test_poll_of_a_failed_container_is_permanent_with_threads_reason(
