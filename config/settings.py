@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "media",
     "webhooks",
     "planning",
+    "analytics",
     "compat",
 ]
 
@@ -334,4 +335,16 @@ CELERY_BEAT_SCHEDULE["planning-recurrences"] = {
     "task": "planning.tasks.materialize_recurrences",
     "schedule": float(CRIER_PLANNING_INTERVAL),
     "options": {"expires": float(CRIER_PLANNING_INTERVAL)},
+}
+
+# --- Analytics: post metrics and follower counts (analytics/services.py)
+CRIER_ANALYTICS_INTERVAL = env_int("CRIER_ANALYTICS_INTERVAL", 900)  # seconds between runs
+# Posts are sampled for this many days after publishing, each at most once per EVERY hours.
+CRIER_ANALYTICS_WINDOW = timedelta(days=env_int("CRIER_ANALYTICS_WINDOW_DAYS", 30))
+CRIER_ANALYTICS_EVERY = timedelta(hours=env_int("CRIER_ANALYTICS_EVERY_HOURS", 6))
+CRIER_ANALYTICS_BATCH = env_int("CRIER_ANALYTICS_BATCH", 100)  # posts (and accounts) per run
+CELERY_BEAT_SCHEDULE["analytics-collect"] = {
+    "task": "analytics.tasks.collect_metrics",
+    "schedule": float(CRIER_ANALYTICS_INTERVAL),
+    "options": {"expires": float(CRIER_ANALYTICS_INTERVAL)},
 }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("posts.urls")),
     path("api/v1/", include("webhooks.urls")),
     path("api/v1/", include("media.urls")),
+    path("api/v1/", include("analytics.urls")),
     path("", include(media_file_urlpatterns)),
     path("api/v1/", include(publora_urlpatterns)),
 ]

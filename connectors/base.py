@@ -142,6 +142,44 @@ class AccountProfile:
     avatar_url: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostMetrics:
+    """What a platform counts for one post, as of now; None where it does not offer a metric.
+
+    `impressions` is the platform's views or impressions count, `likes` its likes or
+    reactions, `shares` its reposts or reshares, `clicks` its link or post clicks. Counts
+    with no common column (quotes, saves, bookmarks) go to `extra`.
+    """
+
+    impressions: int | None = None
+    likes: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    clicks: int | None = None
+    extra: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountMetrics:
+    """What a platform counts for one account, as of now."""
+
+    followers: int | None = None
+
+
+def metric_count(value: object) -> int | None:
+    """A count as platforms send it (a number, or a numeric string for Google); None when
+    absent or unreadable, so a missing metric is never taken for zero."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class OAuthApp:
     """Crier's registered app on a platform (from settings), for the OAuth flow."""
@@ -302,6 +340,18 @@ class Connector(abc.ABC):
         for the others it is never called, so reaching it is a programming error.
         """
         raise NotImplementedError(f"{self.platform} never returns processing posts")
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics | None:
+        """Current counts for a published post (`handle`: its external id); one attempt.
+
+        None means the platform offers no post metrics (this default); connectors that
+        can read them override it. Raises the usual `connectors.errors` types.
+        """
+        return None
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics | None:
+        """Current follower count of the account; one attempt. None: not offered."""
+        return None
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         """Where to send the user to grant access (OAuth platforms; PKCE S256 where offered)."""

@@ -17,6 +17,10 @@ API reference (read 2026-11):
 - Errors (`{"error": "ExpiredToken", "message": ...}`, expired tokens answer 400) and
   rate limits (RateLimit-Reset header, Unix seconds; 5000 points an hour, a create costs 3):
   https://docs.bsky.app/docs/advanced-guides/rate-limits
+- Metrics: `app.bsky.feed.getPosts` (likeCount, repostCount, replyCount, quoteCount of a
+  postView): https://docs.bsky.app/docs/api/app-bsky-feed-get-posts; followersCount from
+  `app.bsky.actor.getProfile`: https://docs.bsky.app/docs/api/app-bsky-actor-get-profile.
+  Bluesky counts no impressions or clicks.
 
 A publish is: blob uploads and handle look-ups (they publish nothing, so their failures are
 never ambiguous), then one `createRecord` per item of the thread. Bluesky has no
@@ -38,6 +42,7 @@ import httpx
 import regex
 
 from connectors.base import (
+    AccountMetrics,
     AccountProfile,
     Connector,
     Content,
@@ -45,9 +50,11 @@ from connectors.base import (
     MediaItem,
     Option,
     PlatformLimits,
+    PostMetrics,
     Problem,
     Published,
     RateLimit,
+    metric_count,
 )
 from connectors.errors import (
     AuthExpired,
@@ -276,6 +283,48 @@ class BlueskyConnector(Connector):
             _raise_for_status(response)
         did = _json_object(response).get("did")
         return did if isinstance(did, str) and did.startswith("did:") else None
+
+    # --- metrics ---------------------------------------------------------------------------
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{_pds_url(credentials)}/xrpc/app.bsky.feed.getPosts",
+            params={"uris": handle},
+            headers=_auth(credentials.access_token),
+        )
+        with unambiguous():
+            _raise_for_status(response)
+        posts = _json_object(response).get("posts")
+        view = next(
+            (post for post in posts or () if isinstance(post, dict) and post.get("uri") == handle),
+            None,
+        )
+        if view is None:
+            # getPosts leaves out posts that were deleted (or are hidden from this account).
+            raise PermanentError(
+                f"Bluesky has no post {handle}.", code="not_found", status=response.status_code
+            )
+        quotes = metric_count(view.get("quoteCount"))
+        return PostMetrics(
+            likes=metric_count(view.get("likeCount")),
+            comments=metric_count(view.get("replyCount")),
+            shares=metric_count(view.get("repostCount")),
+            extra={"quotes": quotes} if quotes is not None else {},
+        )
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{_pds_url(credentials)}/xrpc/app.bsky.actor.getProfile",
+            params={"actor": credentials.external_id},
+            headers=_auth(credentials.access_token),
+        )
+        with unambiguous():
+            _raise_for_status(response)
+        return AccountMetrics(followers=metric_count(_json_object(response).get("followersCount")))
 
     # --- sessions --------------------------------------------------------------------------
 

@@ -13,6 +13,11 @@ API reference (read 2026-11):
 - Rate limits (300 calls per 5 minutes per account; X-RateLimit-Reset is an ISO 8601
   timestamp): https://docs.joinmastodon.org/api/rate-limits/
 - Errors (`{"error": "..."}`): https://docs.joinmastodon.org/entities/Error/
+- Metrics: a status's `replies_count`, `reblogs_count`, `favourites_count`
+  (https://docs.joinmastodon.org/methods/statuses/#get and
+  https://docs.joinmastodon.org/entities/Status/); the account's `followers_count` from
+  verify_credentials (https://docs.joinmastodon.org/entities/Account/). Mastodon counts no
+  impressions or clicks.
 
 A publish is: for each file, a download from Crier and `POST /api/v2/media` (uploads publish
 nothing, so their failures are never ambiguous); then one `POST /api/v1/statuses` per item of
@@ -34,6 +39,7 @@ import httpx
 import regex
 
 from connectors.base import (
+    AccountMetrics,
     AccountProfile,
     Connector,
     Content,
@@ -41,9 +47,11 @@ from connectors.base import (
     MediaItem,
     Option,
     PlatformLimits,
+    PostMetrics,
     Problem,
     Published,
     RateLimit,
+    metric_count,
 )
 from connectors.errors import (
     AuthExpired,
@@ -272,6 +280,34 @@ class MastodonConnector(Connector):
                 f"{limits.max_images} per status.",
                 code="too_many_media",
             )
+
+    # --- metrics ---------------------------------------------------------------------------
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
+        base = _instance_url(credentials)
+        response = send(
+            self.client, "GET", f"{base}/api/v1/statuses/{handle}", headers=_auth(credentials)
+        )
+        with unambiguous():
+            _raise_for_status(response)
+        status = _json_object(response)
+        return PostMetrics(
+            likes=metric_count(status.get("favourites_count")),
+            comments=metric_count(status.get("replies_count")),
+            shares=metric_count(status.get("reblogs_count")),
+        )
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics:
+        base = _instance_url(credentials)
+        response = send(
+            self.client,
+            "GET",
+            f"{base}/api/v1/accounts/verify_credentials",
+            headers=_auth(credentials),
+        )
+        with unambiguous():
+            _raise_for_status(response)
+        return AccountMetrics(followers=metric_count(_json_object(response).get("followers_count")))
 
     # --- connecting ------------------------------------------------------------------------
 

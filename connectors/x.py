@@ -19,6 +19,10 @@ API reference (read 2026-11):
   10,000 per 24 hours per app): https://docs.x.com/x-api/fundamentals/rate-limits
 - Errors (RFC 7807 problems: title, detail, type; v1.1-style `errors[].code`):
   https://docs.x.com/x-api/fundamentals/response-codes-and-errors
+- Metrics: `GET /2/tweets/:id?tweet.fields=public_metrics` (impression, like, reply,
+  retweet, quote and bookmark counts): https://docs.x.com/x-api/posts/get-post-by-post-id
+  and https://docs.x.com/x-api/fundamentals/metrics; followers from
+  `GET /2/users/me?user.fields=public_metrics`: https://docs.x.com/x-api/users/get-my-user
 
 A publish is: for each file, a download from Crier, initialize, append in chunks, finalize
 and (with alt text) metadata — none of which publishes, so their failures are never
@@ -40,6 +44,7 @@ import httpx
 from twitter_text import parse_tweet
 
 from connectors.base import (
+    AccountMetrics,
     AccountProfile,
     Connector,
     Content,
@@ -48,9 +53,11 @@ from connectors.base import (
     OAuthApp,
     Option,
     PlatformLimits,
+    PostMetrics,
     Problem,
     Published,
     RateLimit,
+    metric_count,
 )
 from connectors.errors import (
     AuthExpired,
@@ -301,6 +308,40 @@ class XConnector(Connector):
             code="media_processing",
         )
 
+    # --- metrics ---------------------------------------------------------------------------
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{api_url()}/2/tweets/{handle}",
+            params={"tweet.fields": "public_metrics"},
+            headers=_auth(credentials),
+        )
+        counts = _public_metrics(response, "post")
+        return PostMetrics(
+            impressions=metric_count(counts.get("impression_count")),
+            likes=metric_count(counts.get("like_count")),
+            comments=metric_count(counts.get("reply_count")),
+            shares=metric_count(counts.get("retweet_count")),
+            extra={
+                name: value
+                for name, key in (("quotes", "quote_count"), ("bookmarks", "bookmark_count"))
+                if (value := metric_count(counts.get(key))) is not None
+            },
+        )
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{api_url()}/2/users/me",
+            params={"user.fields": "public_metrics"},
+            headers=_auth(credentials),
+        )
+        counts = _public_metrics(response, "user")
+        return AccountMetrics(followers=metric_count(counts.get("followers_count")))
+
     # --- OAuth -----------------------------------------------------------------------------
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
@@ -511,6 +552,31 @@ def _daily_reset(headers: httpx.Headers) -> float | None:
         return None
     reset = headers.get("x-user-limit-24hour-reset")
     return retry_after_seconds({"x-rate-limit-reset": reset}) if reset else None
+
+
+def _public_metrics(response: httpx.Response, what: str) -> dict[str, Any]:
+    """`data.public_metrics`; X answers a deleted or hidden post with 200 and only `errors`."""
+    with unambiguous():
+        _raise_for_status(response)
+    body = _json_object(response)
+    data = body.get("data")
+    if not isinstance(data, dict):
+        errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+        details = [
+            str(error["detail"])
+            for error in errors
+            if isinstance(error, dict) and error.get("detail")
+        ]
+        raise PermanentError(
+            " ".join(details) or _x_message(response) or f"X returned no {what}.",
+            code="not_found",
+            platform_response=response.text,
+            status=response.status_code,
+        )
+    counts = data.get("public_metrics")
+    if not isinstance(counts, dict):
+        raise _unreadable(response, f"a {what} without public_metrics")
+    return counts
 
 
 def _media_data(response: httpx.Response) -> dict[str, Any]:
