@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("media.urls")),
     path("api/v1/", include("analytics.urls")),
     path("", include(media_file_urlpatterns)),
+    path("public/v1/", include("compat.postiz_urls")),
     path("api/v1/", include(publora_urlpatterns)),
 ]
 

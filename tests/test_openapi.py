@@ -15,17 +15,20 @@ from openapi_spec_validator import validate
 
 REPO = Path(__file__).resolve().parent.parent
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+# The native API and the dialects under /api/v1/, and Postiz's /public/v1/.
+API_PREFIXES = ("api/v1/", "public/v1/")
 # Every warning left, by file: fix it there, then remove it here.
 
 
 def routed_api_views(patterns: list | None = None, prefix: str = "") -> dict[str, set[str]]:
-    """Every /api/v1 route, in OpenAPI's `{param}` form, with the methods its view implements."""
+    """Every /api/v1 and /public/v1 route, in OpenAPI's `{param}` form, with the methods its
+    view implements."""
     found: dict[str, set[str]] = {}
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             found.update(routed_api_views(entry.url_patterns, route))
-        elif isinstance(entry, URLPattern) and route.startswith("api/v1/"):
+        elif isinstance(entry, URLPattern) and route.startswith(API_PREFIXES):
             view_class = entry.callback.view_class
             path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
             found[path] = {method for method in HTTP_METHODS if hasattr(view_class, method)}
@@ -64,7 +67,11 @@ def dialect_of(operation: dict) -> str | None:
     return tags[0] if tags else None
 
 
-DIALECT_SCHEMES = {"dialect: Publora / PostPost": "PubloraKey"}
+DIALECT_SCHEMES = {
+    "dialect: Publora / PostPost": "PubloraKey",
+    "dialect: Postiz": "PostizKey",
+    "dialect: Repostra": "RepostraKey",
+}
 
 
 def test_every_api_operation_requires_the_api_key(schema):
@@ -72,7 +79,7 @@ def test_every_api_operation_requires_the_api_key(schema):
         f"{method.upper()} {path}"
         for path, operations in schema["paths"].items()
         for method, operation in operations.items()
-        if path.startswith("/api/v1/")
+        if path.startswith(tuple(f"/{prefix}" for prefix in API_PREFIXES))
         and operation.get("security")
         != [{DIALECT_SCHEMES.get(dialect_of(operation), "ApiKey"): []}]
     ]
@@ -83,10 +90,11 @@ def test_every_api_operation_requires_the_api_key(schema):
 def test_every_routed_api_v1_path_and_method_is_documented(schema):
     routed = routed_api_views()
     assert "/api/v1/posts/schedule/publish" in routed  # the walk found the routes at all
+    assert "/public/v1/integrations" in routed
     documented = {
         path: {method for method in operations if method in HTTP_METHODS}
         for path, operations in schema["paths"].items()
-        if path.startswith("/api/v1/")
+        if path.startswith(tuple(f"/{prefix}" for prefix in API_PREFIXES))
     }
     assert documented == routed
 

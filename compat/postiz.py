@@ -1,0 +1,530 @@
+"""The Postiz / PostSider dialect under `/public/v1/`: auth, limits, envelope and channels.
+
+Auth is the raw Crier API key in `Authorization` (no scheme), acting for the key's own
+workspace. Each workspace may make `API_LIMIT` requests a minute (default 60, the
+document's figure), counted in Redis like the native limit; every answer carries
+`X-RateLimit-Limit/-Remaining`, a 429 adds `Retry-After`. Errors are `{"msg": "..."}`
+with the document's statuses: 400 (Crier's 409/422 refusals too: the document has no such
+codes), 401, 402 (plan limits, planning/quotas.py), 404 (another workspace's objects too),
+429. Posts are in compat/postiz_posts.py.
+
+Where Crier has no such concept, the closest faithful behaviour, never a fake success:
+
+- `GET /groups`: Postiz groups channels into "customers"; Crier has none, so the list is
+  always empty and integrations carry no `customer`.
+- `GET /social/:integration` answers the OAuth URL; the platform sends the user back to
+  Crier's own `/api/v1/accounts/callback/<platform>`, which stores the channel (402 there
+  when the workspace's account limit is reached). `refresh` is not needed: connecting the
+  same platform account again reconnects it. Token platforms (Bluesky, Mastodon, ...) are
+  a 400, as Postiz answers for integrations it cannot connect through the public API.
+- `DELETE /integrations/:id` cancels what this channel has not published yet (only this
+  channel's deliveries, not whole groups as Postiz does), then disconnects it; a channel
+  with posting schedules or a post being published right now is a 400 and stays as it was.
+- `GET /integration-settings/:id` describes the Crier connector: its text limit, its
+  per-network options as a schema, and no tools.
+- `POST /integration-trigger/:id`: Crier connectors expose no tools, so any `methodName`
+  is a 404 `Tool not found` (as Postiz answers for a method a provider lacks).
+- `POST /upload-from-url` answers at once with the media still being fetched by a worker
+  (`status: pending_upload`, `path: null`); a post naming it is refused until it is
+  ready (`GET /api/v1/media/{id}`).
+- Analytics routes: see compat/postiz_analytics.py when present.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import UnreadablePostError
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from limits import RateLimitItem, RateLimitItemPerMinute
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts import connection
+from accounts import selectors as account_selectors
+from accounts import services as account_services
+from accounts.auth import ApiContext, resolve_api_key, touch_last_used
+from accounts.models import AccountStatus, Role, Scope, SocialAccount
+from accounts.throttling import ApiKeyRateThrottle
+from compat.dialect import DialectView
+from config.errors import PayloadTooLarge
+from connectors.base import Connector
+from connectors.registry import CONNECTORS, connector_class
+from media import probing, storage
+from media import services as media_services
+from media.models import MediaAsset
+from media.serializers import FromUrlRequestSerializer, UploadFormSerializer
+from media.uploads import HashingUploadHandler
+from media.views import MULTIPART_OVERHEAD, NotMultipart
+from planning import selectors as planning_selectors
+from planning.models import ContentType
+from planning.queue import QueuePlanner
+from posts import services as post_services
+from posts.models import Delivery
+
+TAGS = ["dialect: Postiz"]
+# Statuses the document does not use, and what a Postiz client should see instead.
+_AS_BAD_REQUEST = {409, 422}
+
+
+def envelope(messages: list[str], status: int) -> dict[str, Any]:
+    return {"msg": "; ".join(messages)}
+
+
+class PostizKeyAuthentication(BaseAuthentication):
+    """`Authorization: <key>`: the raw key, no scheme (the document's form)."""
+
+    def authenticate(self, request: Request) -> tuple[object, ApiContext] | None:
+        presented = request.META.get("HTTP_AUTHORIZATION", "").strip()
+        if not presented:
+            return None
+        try:
+            api_key = resolve_api_key(presented)
+        except exceptions.AuthenticationFailed as exc:
+            raise exceptions.AuthenticationFailed("Invalid API key") from exc
+        member = api_key.member
+        touch_last_used(api_key)
+        return member.user, ApiContext(api_key=api_key, member=member, workspace=member.workspace)
+
+    def authenticate_header(self, request: Request) -> str:
+        return "Authorization"
+
+
+class PostizKeyScheme(OpenApiAuthenticationExtension):
+    target_class = PostizKeyAuthentication
+    name = "PostizKey"
+
+    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A Crier API key, raw: no `Bearer` prefix (Postiz's form).",
+        }
+
+
+class PostizRateThrottle(ApiKeyRateThrottle):
+    """`API_LIMIT` requests a minute per workspace (the document: per organization)."""
+
+    namespace = "postiz"
+
+    def rate(self) -> RateLimitItem:
+        return RateLimitItemPerMinute(settings.POSTIZ_API_LIMIT)
+
+    def identity(self, request: Request) -> str:
+        if isinstance(request.auth, ApiContext):
+            return f"ws:{request.auth.workspace.pk}"
+        return super().identity(request)
+
+
+class PostizView(DialectView):
+    authentication_classes = [PostizKeyAuthentication]
+    throttle_classes = [PostizRateThrottle]
+    envelope = staticmethod(envelope)
+    messages = {exceptions.NotAuthenticated: "Missing API key in the Authorization header"}
+    required_scope = Scope.POSTS
+
+    def _handle(self, exc: Exception, context: dict) -> Response | None:
+        response = super()._handle(exc, context)
+        if response is not None and response.status_code in _AS_BAD_REQUEST:
+            response.status_code = 400
+        return response
+
+
+def not_found(message: str) -> exceptions.NotFound:
+    return exceptions.NotFound(message)
+
+
+def integration_get(request: Request, integration_id: str) -> SocialAccount:
+    """The caller's connected channel; another workspace's id is simply not found."""
+    account = (
+        SocialAccount.objects.connected()
+        .filter(workspace=request.auth.workspace, pk=integration_id)
+        .first()
+    )
+    if account is None:
+        raise not_found("Integration not found")
+    return account
+
+
+# -- channels ------------------------------------------------------------------------------
+
+
+class PostizIntegrationSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    identifier = serializers.CharField(help_text="The Crier platform slug (x, linkedin, ...).")
+    picture = serializers.CharField(allow_blank=True)
+    disabled = serializers.BooleanField()
+    refreshNeeded = serializers.BooleanField()
+    profile = serializers.CharField(allow_blank=True)
+
+
+def integration_shape(account: SocialAccount) -> dict[str, Any]:
+    return {
+        "id": account.pk,
+        "name": account.display_name or account.username or account.external_id,
+        "identifier": account.platform,
+        "picture": account.avatar_url,
+        "disabled": account.status == AccountStatus.DISABLED,
+        "refreshNeeded": account.status == AccountStatus.NEEDS_REAUTH,
+        "profile": account.username,
+    }
+
+
+class IntegrationListView(PostizView):
+    required_scope = Scope.ACCOUNTS
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: PostizIntegrationSerializer(many=True)},
+        description="A JSON array, as Postiz's CLI expects.",
+    )
+    def get(self, request: Request) -> Response:
+        accounts = account_selectors.social_account_list(workspace=request.auth.workspace)
+        return Response([integration_shape(account) for account in accounts])
+
+
+class GroupListView(PostizView):
+    required_scope = Scope.ACCOUNTS
+
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            200: inline_serializer("PostizGroup", {"id": serializers.CharField()}, many=True)
+        },
+        description="Always empty: Crier has no channel groups (Postiz customers).",
+    )
+    def get(self, request: Request) -> Response:
+        return Response([])
+
+
+class IntegrationDetailView(PostizView):
+    required_scope = Scope.ACCOUNTS
+    write_role = Role.ADMIN
+
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={
+            200: inline_serializer(
+                "PostizIntegrationDeleted",
+                {
+                    "id": serializers.CharField(),
+                    "deletedAt": serializers.DateTimeField(),
+                    "cancelledPosts": serializers.IntegerField(),
+                },
+            )
+        },
+        description="Cancels this channel's unpublished deliveries, then disconnects it.",
+    )
+    def delete(self, request: Request, integration_id: str) -> Response:
+        account = integration_get(request, integration_id)
+        with transaction.atomic():
+            cancelled = post_services.deliveries_cancel(
+                deliveries=Delivery.objects.filter(account=account)
+            )
+            account_services.social_account_disconnect(account=account)
+        return Response(
+            {
+                "id": account.pk,
+                "deletedAt": serializers.DateTimeField().to_representation(account.disconnected_at),
+                "cancelledPosts": cancelled,
+            }
+        )
+
+
+class SocialConnectView(PostizView):
+    required_scope = Scope.ACCOUNTS
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter(
+                "refresh", str, required=False, description="Accepted; reconnecting is implied."
+            )
+        ],
+        responses={200: inline_serializer("PostizSocialUrl", {"url": serializers.URLField()})},
+        description="The platform's authorization URL for a new channel (OAuth platforms).",
+    )
+    def get(self, request: Request, integration: str) -> Response:
+        # A GET by name, but it starts a connection: the native rule (admins) applies.
+        if not request.auth.member.has_role(Role.ADMIN):
+            raise exceptions.PermissionDenied(
+                f"Your role '{request.auth.member.role}' cannot connect channels; it needs 'admin'."
+            )
+        if integration not in CONNECTORS:
+            known = ", ".join(sorted(CONNECTORS))
+            raise exceptions.ValidationError(f"Integration not allowed; known: {known}")
+        connector = connection.connector_for_connection(integration)
+        try:
+            if connector.connection != "oauth":
+                raise exceptions.ValidationError(
+                    f"{connector.display_name} is connected with credentials, not OAuth: "
+                    "use POST /api/v1/accounts"
+                )
+            url = connection.oauth_start(context=request.auth, connector=connector)
+        finally:
+            connector.close()
+        return Response({"url": url})
+
+
+def _option_schema(connector: type[Connector]) -> dict[str, Any] | str:
+    if not connector.options:
+        return "No additional settings required"
+    names = {str: "string", bool: "boolean", int: "integer", list: "array", dict: "object"}
+    properties = {}
+    for option in connector.options:
+        kinds = option.kind if isinstance(option.kind, tuple) else (option.kind,)
+        described: dict[str, Any] = {"type": [names.get(kind, "string") for kind in kinds]}
+        if len(described["type"]) == 1:
+            described["type"] = described["type"][0]
+        if option.choices is not None:
+            described["enum"] = list(option.choices)
+        if option.help:
+            described["description"] = option.help
+        properties[option.name] = described
+    required = [option.name for option in connector.options if option.required]
+    return {"properties": properties, "required": required}
+
+
+def _rules(connector: type[Connector]) -> str:
+    limits = connector.limits
+    rules = [
+        f"Text up to {limits.max_chars} characters",
+        f"up to {limits.max_images} images or {limits.max_videos} videos",
+    ]
+    if limits.requires_media:
+        rules.append("media is required")
+    if limits.max_thread_items:
+        rules.append(f"threads of up to {limits.max_thread_items} follow-up values")
+    else:
+        rules.append("no threads: one value per post")
+    return "; ".join(rules) + "."
+
+
+class IntegrationSettingsView(PostizView):
+    required_scope = Scope.ACCOUNTS
+
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            200: inline_serializer(
+                "PostizIntegrationSettings",
+                {
+                    "output": inline_serializer(
+                        "PostizIntegrationSettingsOutput",
+                        {
+                            "rules": serializers.CharField(),
+                            "maxLength": serializers.IntegerField(),
+                            "settings": serializers.JSONField(),
+                            "tools": serializers.ListField(child=serializers.JSONField()),
+                        },
+                    )
+                },
+            )
+        },
+    )
+    def get(self, request: Request, integration_id: str) -> Response:
+        account = integration_get(request, integration_id)
+        connector = connector_class(account.platform)
+        output = {
+            "rules": _rules(connector),
+            "maxLength": connector.limits.max_chars,
+            "settings": _option_schema(connector),
+            "tools": [],
+        }
+        return Response({"output": output})
+
+
+class PostizTriggerSerializer(serializers.Serializer):
+    methodName = serializers.CharField(max_length=200)
+    data = serializers.DictField(required=False)
+
+
+class IntegrationTriggerView(PostizView):
+    required_scope = Scope.ACCOUNTS
+
+    @extend_schema(
+        tags=TAGS,
+        request=PostizTriggerSerializer,
+        responses={
+            201: inline_serializer("PostizTriggerOutput", {"output": serializers.JSONField()})
+        },
+        description="Crier connectors expose no tools: a known channel answers 404 Tool not found.",
+    )
+    def post(self, request: Request, integration_id: str) -> Response:
+        integration_get(request, integration_id)
+        PostizTriggerSerializer(data=request.data).is_valid(raise_exception=True)
+        raise not_found("Tool not found")
+
+
+class FindSlotView(PostizView):
+    @extend_schema(
+        tags=TAGS,
+        responses={200: inline_serializer("PostizSlot", {"date": serializers.DateTimeField()})},
+        description="The channel's next free posting-schedule slot (Crier's queue).",
+    )
+    def get(self, request: Request, integration_id: str) -> Response:
+        account = integration_get(request, integration_id)
+        planner = QueuePlanner([account.pk])
+        slot = planner.peek(account.pk, ContentType.TEXT)
+        if slot is None:
+            raise exceptions.ValidationError(planner.why_none(account.pk, ContentType.TEXT))
+        return Response({"date": serializers.DateTimeField().to_representation(slot)})
+
+
+# -- notifications -------------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+class PostizNotificationPageSerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
+
+
+class PostizNotificationSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    content = serializers.CharField()
+    event = serializers.CharField()
+    level = serializers.CharField()
+    read = serializers.BooleanField()
+    createdAt = serializers.DateTimeField()
+
+
+class NotificationListView(PostizView):
+    @extend_schema(
+        tags=TAGS,
+        parameters=[PostizNotificationPageSerializer],
+        responses={
+            200: inline_serializer(
+                "PostizNotifications",
+                {
+                    "notifications": PostizNotificationSerializer(many=True),
+                    "total": serializers.IntegerField(),
+                    "page": serializers.IntegerField(),
+                    "hasMore": serializers.BooleanField(),
+                },
+            )
+        },
+        description=f"Newest first, {NOTIFICATIONS_PER_PAGE} a page; `page` counts from 0.",
+    )
+    def get(self, request: Request) -> Response:
+        query = PostizNotificationPageSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = query.validated_data["page"]
+        notifications = planning_selectors.notification_list(workspace=request.auth.workspace)
+        total = notifications.count()
+        start = page * NOTIFICATIONS_PER_PAGE
+        rows = notifications[start : start + NOTIFICATIONS_PER_PAGE]
+        return Response(
+            {
+                "notifications": PostizNotificationSerializer(
+                    [
+                        {
+                            "id": row.pk,
+                            "content": row.message,
+                            "event": row.event,
+                            "level": row.level,
+                            "read": row.read_at is not None,
+                            "createdAt": row.created_at,
+                        }
+                        for row in rows
+                    ],
+                    many=True,
+                ).data,
+                "total": total,
+                "page": page,
+                "hasMore": start + NOTIFICATIONS_PER_PAGE < total,
+            }
+        )
+
+
+# -- media ---------------------------------------------------------------------------------
+
+
+class PostizMediaSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    path = serializers.URLField(allow_null=True, help_text="Use it with `id` in posts' image.")
+    organizationId = serializers.CharField()
+    status = serializers.CharField()
+    type = serializers.CharField(allow_blank=True)
+    mimeType = serializers.CharField(allow_blank=True)
+    fileSize = serializers.IntegerField(allow_null=True)
+    createdAt = serializers.DateTimeField()
+
+
+def media_shape(asset: MediaAsset) -> dict[str, Any]:
+    usable = asset.status in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING)
+    return PostizMediaSerializer(
+        {
+            "id": asset.pk,
+            "name": asset.filename or asset.original_filename,
+            "path": storage.public_url(asset.storage_key) if usable else None,
+            "organizationId": asset.workspace_id,
+            "status": asset.status,
+            "type": asset.kind,
+            "mimeType": asset.mime_type,
+            "fileSize": asset.size,
+            "createdAt": asset.created_at,
+        }
+    ).data
+
+
+class UploadView(PostizView):
+    required_scope = Scope.MEDIA
+    parser_classes = [MultiPartParser]
+    streams_body = True  # ApiErrorMiddleware leaves the size limit to `post`
+
+    @extend_schema(tags=TAGS, request=UploadFormSerializer, responses={201: PostizMediaSerializer})
+    def post(self, request: Request) -> Response:
+        # The native upload's guards (media/views.py), in the same order.
+        if not request.content_type.startswith("multipart/form-data"):
+            raise NotMultipart()
+        limit = probing.largest_allowed()
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError as exc:
+            raise exceptions.ParseError("Content-Length header is not a number.") from exc
+        if length > limit + MULTIPART_OVERHEAD:
+            raise PayloadTooLarge(f"Request body is {length} bytes; the limit is {limit} bytes.")
+        request._request.upload_handlers = [HashingUploadHandler(request._request, max_bytes=limit)]
+        try:
+            form = UploadFormSerializer(data=request.data)
+        except UnreadablePostError as exc:  # the client went away mid-upload
+            raise exceptions.ParseError("The upload was interrupted; send it again.") from exc
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        asset = media_services.media_upload(
+            workspace=request.auth.workspace,
+            upload=upload,
+            content_type=upload.content_type,
+            file_name=upload.name or "",
+        )
+        return Response(media_shape(asset), status=201)
+
+
+class UploadFromUrlView(PostizView):
+    required_scope = Scope.MEDIA
+
+    @extend_schema(
+        tags=TAGS,
+        request=FromUrlRequestSerializer,
+        responses={201: PostizMediaSerializer},
+        description="A worker fetches the file: `status` is pending_upload and `path` null "
+        "until it is ready.",
+    )
+    def post(self, request: Request) -> Response:
+        body = FromUrlRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        asset = media_services.media_from_url_create(
+            workspace=request.auth.workspace, url=body.validated_data["url"]
+        )
+        return Response(media_shape(asset), status=201)

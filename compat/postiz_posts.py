@@ -1,0 +1,584 @@
+"""Postiz's posts under `/public/v1/posts`, over the native job pipeline.
+
+`POST /posts` turns each `posts[i]` (one channel, its `value` list) into one native post
+for that channel, all in one job, expanded in the request so the answer names the posts:
+`type` now → publish now, schedule → scheduled at `date`, draft → draft. The first value
+is the post; the following values become the thread replies the native API supports
+(`networks.<platform>.thread`, posted one after the other right after the post), so a
+channel without threads refuses them (400 naming the channel). Postiz's Group is the job:
+`group` in the answers, and `DELETE /posts/group/:group` cancels the job's posts.
+
+Where Crier differs, it says so rather than pretend:
+
+- A follow-up value with `delay` > 0 or with images is a 400: native thread replies are
+  text, posted at once.
+- `settings`: the options the channel's Crier connector knows are applied (and checked);
+  the others are listed per post in the answer's `ignoredSettings`.
+- `shortLink: true` publishes links as written, as a self-hosted Postiz without a
+  shortener does. `inter` (repeat every n days, forever) is a 400: native recurrence needs
+  an end. `value[].id` and `posts[].group` are ignored: this route only creates.
+- HTML content (Postiz's editor sends `<p>...</p>`) is published as plain text.
+- A channel refusing the content (connector checks) fails the whole request with a 400
+  naming the channel and why; nothing is stored and no quota is taken.
+- Post ids are Crier post ids; `GET /posts` lists one entry per channel (delivery).
+  `DELETE /posts/:id` cancels that post only (the group route cancels a group).
+- `GET /posts/:id/missing` is the per-channel validation of the stored post, as the
+  document describes it.
+- `PUT /posts/:id/release-id` records what a platform published: it resolves a delivery
+  whose outcome is unknown as published (the operator decision of DESIGN.md), or corrects
+  the id of a published one. A post sent to several channels takes its delivery id.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import SocialAccount
+from compat.postiz import TAGS, PostizView, not_found
+from config.errors import flatten_errors
+from connectors.registry import connector_class
+from media import storage
+from media.models import MediaAsset
+from planning.approvals import post_edit
+from posts import content, services
+from posts.models import Delivery, Job, Post
+from posts.serializers import AwareDateTimeField, PostUpdateSerializer, ScheduleRequestSerializer
+from posts.states import DeliveryStatus, JobStatus
+
+S = DeliveryStatus
+# Postiz's four states for Crier's delivery states.
+STATES = {
+    S.DRAFT: "DRAFT",
+    S.PENDING_APPROVAL: "DRAFT",
+    S.SCHEDULED: "QUEUE",
+    S.QUEUED: "QUEUE",
+    S.PUBLISHING: "QUEUE",
+    S.PROCESSING: "QUEUE",
+    S.RETRYING: "QUEUE",
+    S.PUBLISHED: "PUBLISHED",
+    S.FAILED: "ERROR",
+    S.UNKNOWN: "ERROR",
+    S.CANCELLED: "DELETED",
+}
+KINDS = {"now": Job.Kind.PUBLISH_NOW, "schedule": Job.Kind.SCHEDULE, "draft": Job.Kind.DRAFT}
+
+_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
+_BREAK = re.compile(r"<br\s*/?>|</p>\s*(?=<p[\s>])|</(?:div|li|h[1-6])>", re.IGNORECASE)
+
+
+def plain_text(value: str) -> str:
+    """Postiz's editor sends HTML paragraphs; platforms get the text, a line per paragraph."""
+    if not _TAG.search(value):
+        return value
+    return html.unescape(_TAG.sub("", _BREAK.sub("\n", value))).strip()
+
+
+# -- shapes --------------------------------------------------------------------------------
+
+
+class PostizImageSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=40, help_text="The id POST /upload answered.")
+    path = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    alternativeText = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=1500
+    )
+
+
+class PostizValueSerializer(serializers.Serializer):
+    content = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
+    id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    image = serializers.ListField(child=PostizImageSerializer(), required=False, max_length=20)
+    delay = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class PostizIntegrationRefSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=40)
+
+
+class PostizPostEntrySerializer(serializers.Serializer):
+    integration = PostizIntegrationRefSerializer()
+    value = serializers.ListField(child=PostizValueSerializer(), allow_empty=False, max_length=26)
+    group = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    settings = serializers.DictField(required=False)
+
+    def validate_value(self, values: list[dict]) -> list[dict]:
+        problems = {}
+        for index, value in enumerate(values[1:], start=1):
+            if value.get("delay"):
+                problems[index] = {
+                    "delay": [
+                        "Crier posts thread replies right after the post: a delay is not "
+                        "supported (send 0)."
+                    ]
+                }
+            elif value.get("image"):
+                problems[index] = {"image": ["thread replies are text only in Crier."]}
+        if problems:
+            raise serializers.ValidationError(problems)
+        return values
+
+
+class PostizTagSerializer(serializers.Serializer):
+    value = serializers.CharField(max_length=100, allow_blank=True)
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class PostizCreatePostSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=list(KINDS))
+    date = AwareDateTimeField(required=False, help_text="Required to schedule.")
+    shortLink = serializers.BooleanField(required=False, default=False)
+    tags = serializers.ListField(child=PostizTagSerializer(), required=False, max_length=20)
+    order = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    inter = serializers.IntegerField(required=False, allow_null=True)
+    posts = serializers.ListField(
+        child=PostizPostEntrySerializer(), allow_empty=False, max_length=100
+    )
+
+    def validate_inter(self, inter: int | None) -> int | None:
+        if inter:
+            raise serializers.ValidationError(
+                "repeating posts are not supported here: Crier's recurrence needs an end "
+                "(POST /api/v1/posts/schedule with recurrence)."
+            )
+        return inter
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["type"] == "schedule" and "date" not in attrs:
+            raise serializers.ValidationError({"date": ["is required to schedule a post."]})
+        return attrs
+
+
+class PostizCreatedSerializer(serializers.Serializer):
+    postId = serializers.CharField()
+    integration = serializers.CharField()
+    group = serializers.CharField()
+    ignoredSettings = serializers.ListField(child=serializers.CharField())
+
+
+class PostizPostIntegrationSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    providerIdentifier = serializers.CharField()
+    picture = serializers.CharField(allow_blank=True)
+
+
+class PostizPostImageSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    path = serializers.CharField(allow_null=True)
+
+
+class PostizPostSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    group = serializers.CharField(allow_null=True)
+    content = serializers.CharField(allow_blank=True)
+    thread = serializers.ListField(child=serializers.CharField(allow_blank=True))
+    image = PostizPostImageSerializer(many=True)
+    publishDate = serializers.DateTimeField()
+    state = serializers.CharField()
+    releaseURL = serializers.CharField(allow_null=True)
+    releaseId = serializers.CharField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField())
+    integration = PostizPostIntegrationSerializer()
+
+
+def post_shapes(deliveries: list[Delivery]) -> list[dict]:
+    """One Postiz post per delivery (a post per channel)."""
+    media_ids = {ref["id"] for d in deliveries for ref in d.post.media}
+    paths = {
+        asset.pk: storage.public_url(asset.storage_key)
+        for asset in MediaAsset.objects.filter(
+            pk__in=media_ids, status__in=[MediaAsset.Status.READY, MediaAsset.Status.PROCESSING]
+        )
+    }
+    shapes = []
+    for delivery in deliveries:
+        post, account = delivery.post, delivery.account
+        block = post.block_for(account.platform)
+        shapes.append(
+            {
+                "id": post.pk,
+                "group": post.job_id,
+                "content": block.get("text", ""),
+                "thread": list(block.get("thread", [])),
+                "image": [{"id": ref["id"], "path": paths.get(ref["id"])} for ref in post.media],
+                "publishDate": delivery.scheduled_at,
+                "state": STATES.get(delivery.status, "QUEUE"),
+                "releaseURL": delivery.external_url or None,
+                "releaseId": delivery.external_id or None,
+                "error": delivery.error_message or None,
+                "tags": list(post.labels),
+                "integration": {
+                    "id": account.pk,
+                    "name": account.display_name or account.username or account.external_id,
+                    "providerIdentifier": account.platform,
+                    "picture": account.avatar_url,
+                },
+            }
+        )
+    return PostizPostSerializer(shapes, many=True).data
+
+
+def post_get(request: Request, post_id: str) -> Post:
+    post = Post.objects.filter(workspace=request.auth.workspace, pk=post_id).first()
+    if post is None:
+        raise not_found("Post not found")
+    return post
+
+
+# -- create and list -----------------------------------------------------------------------
+
+
+def _channels(request: Request, entries: list[dict]) -> dict[str, SocialAccount]:
+    ids = {entry["integration"]["id"] for entry in entries}
+    accounts = {
+        account.pk: account
+        for account in SocialAccount.objects.connected().filter(
+            workspace=request.auth.workspace, pk__in=ids
+        )
+    }
+    unknown = sorted(ids - accounts.keys())
+    if unknown:
+        raise not_found(f"Integration not found: {', '.join(unknown)}")
+    return accounts
+
+
+def _native_item(
+    entry: dict, account: SocialAccount, *, when: str | None, labels: list[str]
+) -> tuple[dict, list[str]]:
+    """The native bulk item for one Postiz channel entry, and the settings left out."""
+    first, *follow_ups = entry["value"]
+    settings = {k: v for k, v in (entry.get("settings") or {}).items() if k != "__type"}
+    known = {option.name for option in connector_class(account.platform).options}
+    block: dict[str, Any] = {"type": "status", "text": plain_text(first["content"])}
+    if follow_ups:
+        block["thread"] = [plain_text(value["content"]) for value in follow_ups]
+    block.update({name: value for name, value in settings.items() if name in known})
+    target = {"id": account.pk, **({"scheduled_at": when} if when else {})}
+    item = {
+        "networks": {account.platform: block},
+        "accounts": [target],
+        "media": [
+            {"id": image["id"], "alt": image.get("alternativeText") or ""}
+            for image in first.get("image") or []
+        ],
+        "labels": labels,
+    }
+    return item, sorted(set(settings) - known)
+
+
+def _native_messages(errors: object) -> list[str]:
+    """Native field paths, renamed to the request's (`bulk.posts[0]` → `posts[0]`)."""
+    return [
+        message.replace("bulk.posts", "posts").removeprefix("bulk.")
+        for message in flatten_errors(errors)
+    ]
+
+
+class PostizPostListQuerySerializer(serializers.Serializer):
+    startDate = AwareDateTimeField()
+    endDate = AwareDateTimeField()
+    customer = serializers.CharField(required=False, help_text="Ignored: Crier has no customers.")
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["endDate"] < attrs["startDate"]:
+            raise serializers.ValidationError({"endDate": ["is before startDate."]})
+        return attrs
+
+
+class PostsView(PostizView):
+    @extend_schema(
+        tags=TAGS,
+        request=PostizCreatePostSerializer,
+        responses={201: PostizCreatedSerializer(many=True)},
+        description="Create, schedule or publish: one post per channel entry, one group.",
+    )
+    def post(self, request: Request) -> Response:
+        dialect = PostizCreatePostSerializer(data=request.data)
+        dialect.is_valid(raise_exception=True)
+        data = dialect.validated_data
+        accounts = _channels(request, data["posts"])
+        kind = KINDS[data["type"]]
+        when = data["date"].isoformat() if "date" in data and kind != Job.Kind.PUBLISH_NOW else None
+        labels = [tag.get("label") or tag["value"] for tag in data.get("tags", [])]
+        labels = [label for label in labels if label]
+        items, ignored = [], []
+        for entry in data["posts"]:
+            item, left_out = _native_item(
+                entry, accounts[entry["integration"]["id"]], when=when, labels=labels
+            )
+            items.append(item)
+            ignored.append(left_out)
+        state = "draft" if kind == Job.Kind.DRAFT else "scheduled"
+        native = ScheduleRequestSerializer(
+            data={"bulk": {"state": state, "posts": items}}, context={"mode": kind}
+        )
+        if not native.is_valid():
+            raise exceptions.ValidationError(_native_messages(native.errors))
+        with transaction.atomic():
+            job = services.job_create(
+                context=request.auth,
+                kind=kind,
+                bulk=native.validated_data["bulk"],
+                expand_now=True,
+            )
+            job.refresh_from_db()
+            refusals = [
+                f"posts[{index}] ({accounts[account_id].platform} {account_id}): {message}"
+                for index, by_account in job.payload.get("failures", {}).items()
+                for account_id, messages in by_account.items()
+                for message in messages
+            ]
+            if job.status == JobStatus.FAILED:
+                refusals.append(job.error or "The post could not be stored.")
+            if refusals:
+                transaction.set_rollback(True)
+                raise exceptions.ValidationError(refusals)
+            posts = {post.input_index: post for post in Post.objects.filter(job=job)}
+        created = [
+            {
+                "postId": posts[index].pk,
+                "integration": entry["integration"]["id"],
+                "group": job.pk,
+                "ignoredSettings": ignored[index],
+            }
+            for index, entry in enumerate(data["posts"])
+        ]
+        return Response(PostizCreatedSerializer(created, many=True).data, status=201)
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[PostizPostListQuerySerializer],
+        responses={
+            200: inline_serializer("PostizPostList", {"posts": PostizPostSerializer(many=True)})
+        },
+        description="Posts per channel whose time falls in [startDate, endDate].",
+    )
+    def get(self, request: Request) -> Response:
+        query = PostizPostListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        window = query.validated_data
+        deliveries = (
+            Delivery.objects.filter(
+                workspace=request.auth.workspace,
+                scheduled_at__gte=window["startDate"],
+                scheduled_at__lte=window["endDate"],
+            )
+            .exclude(status=S.CANCELLED)
+            .select_related("post", "account")
+            .order_by("scheduled_at", "pk")
+        )
+        return Response({"posts": post_shapes(list(deliveries))})
+
+
+# -- one post ------------------------------------------------------------------------------
+
+_DELETED = inline_serializer(
+    "PostizPostDeleted",
+    {
+        "id": serializers.CharField(),
+        "cancelled": serializers.IntegerField(),
+        "alreadyPublished": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+def _published_urls(posts: list[Post]) -> list[str]:
+    return list(
+        Delivery.objects.filter(post__in=posts, status=S.PUBLISHED)
+        .order_by("created_at")
+        .values_list("external_url", flat=True)
+    )
+
+
+class PostDetailView(PostizView):
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={200: _DELETED},
+        description="Cancels what has not gone out; what was published stays and is listed.",
+    )
+    def delete(self, request: Request, post_id: str) -> Response:
+        post = post_get(request, post_id)
+        cancelled = services.post_delete(post=post)
+        return Response(
+            {"id": post.pk, "cancelled": cancelled, "alreadyPublished": _published_urls([post])}
+        )
+
+
+class GroupDeleteView(PostizView):
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={200: _DELETED},
+        description="A group is the set of posts one POST /posts created (a Crier job).",
+    )
+    def delete(self, request: Request, group: str) -> Response:
+        posts = list(Post.objects.filter(workspace=request.auth.workspace, job_id=group))
+        if not posts:
+            raise not_found("Group not found")
+        cancelled = sum(services.post_delete(post=post) for post in posts)
+        return Response(
+            {"id": group, "cancelled": cancelled, "alreadyPublished": _published_urls(posts)}
+        )
+
+
+class PostizMissingSerializer(serializers.Serializer):
+    postId = serializers.CharField()
+    integration = PostizPostIntegrationSerializer()
+    valid = serializers.BooleanField()
+    errors = serializers.ListField(child=serializers.CharField())
+
+
+class MissingView(PostizView):
+    @extend_schema(
+        tags=TAGS,
+        responses={200: PostizMissingSerializer(many=True)},
+        description="Per-channel validation of the stored post: what each channel refuses.",
+    )
+    def get(self, request: Request, post_id: str) -> Response:
+        post = post_get(request, post_id)
+        deliveries = list(
+            Delivery.objects.filter(post=post)
+            .exclude(status=S.CANCELLED)
+            .select_related("account")
+            .order_by("created_at", "pk")
+        )
+        index = content.media_index(
+            workspace=post.workspace, bulk={"posts": [{"media": post.media}]}
+        )
+        checks = []
+        for delivery in deliveries:
+            account = delivery.account
+            problems = content.problems_for(
+                post=post, account=account, account_id=account.pk, media_index=index
+            )
+            checks.append(
+                {
+                    "postId": post.pk,
+                    "integration": {
+                        "id": account.pk,
+                        "name": account.display_name or account.username or account.external_id,
+                        "providerIdentifier": account.platform,
+                        "picture": account.avatar_url,
+                    },
+                    "valid": not problems,
+                    "errors": problems,
+                }
+            )
+        return Response(PostizMissingSerializer(checks, many=True).data)
+
+
+class PostizStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["draft", "schedule"])
+
+
+_STATUS_ANSWER = inline_serializer(
+    "PostizPostStatus", {"id": serializers.CharField(), "state": serializers.CharField()}
+)
+
+
+class StatusView(PostizView):
+    @extend_schema(
+        tags=TAGS,
+        request=PostizStatusSerializer,
+        responses={200: _STATUS_ANSWER},
+        description="draft ⇄ schedule, at the post's time (a past time is a 400).",
+    )
+    def put(self, request: Request, post_id: str) -> Response:
+        post = post_get(request, post_id)
+        body = PostizStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        target = S.DRAFT if body.validated_data["status"] == "draft" else S.SCHEDULED
+        native = PostUpdateSerializer(data={"state": target}, context={"post": post})
+        native.is_valid(raise_exception=True)
+        post_edit(context=request.auth, post=post, changes=native.validated_data)
+        post = Post.objects.get(pk=post.pk)
+        return Response({"id": post.pk, "state": STATES.get(post.state, "QUEUE")})
+
+
+class PostizReleaseIdSerializer(serializers.Serializer):
+    releaseId = serializers.CharField(max_length=200)
+    releaseURL = serializers.URLField(required=False, max_length=1000)
+
+
+def _released_delivery(request: Request, post_id: str) -> Delivery:
+    if post_id.startswith("dlv_"):
+        delivery = get_object_or_404(
+            Delivery.objects.select_related("post"),
+            workspace=request.auth.workspace,
+            pk=post_id,
+        )
+        candidates = [delivery] if delivery.status in (S.PUBLISHED, S.UNKNOWN) else []
+    else:
+        post = post_get(request, post_id)
+        candidates = list(
+            Delivery.objects.filter(post=post, status__in=[S.PUBLISHED, S.UNKNOWN]).select_related(
+                "post"
+            )
+        )
+    if not candidates:
+        raise exceptions.ValidationError(
+            "A release id is recorded for a published post, or one whose outcome is unknown; "
+            "this one is neither."
+        )
+    if len(candidates) > 1:
+        ids = ", ".join(delivery.pk for delivery in candidates)
+        raise exceptions.ValidationError(
+            f"This post went to several channels: send one delivery id instead ({ids})."
+        )
+    return candidates[0]
+
+
+class ReleaseIdView(PostizView):
+    @extend_schema(
+        tags=TAGS,
+        request=PostizReleaseIdSerializer,
+        responses={
+            200: inline_serializer(
+                "PostizRelease",
+                {
+                    "id": serializers.CharField(),
+                    "releaseId": serializers.CharField(),
+                    "releaseURL": serializers.CharField(allow_null=True),
+                    "state": serializers.CharField(),
+                },
+            ),
+        },
+        description="`:id` is a post id, or a delivery id (dlv_…) for a post sent to several "
+        "channels.",
+    )
+    def put(self, request: Request, post_id: str) -> Response:
+        body = PostizReleaseIdSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        delivery = _released_delivery(request, post_id)
+        changes = {"external_id": body.validated_data["releaseId"]}
+        if "releaseURL" in body.validated_data:
+            changes["external_url"] = body.validated_data["releaseURL"]
+        member = request.auth.member
+        with transaction.atomic():
+            if delivery.status == S.UNKNOWN:
+                services.delivery_resolve(
+                    delivery=delivery,
+                    outcome=S.PUBLISHED,
+                    resolved_by=f"{member.user.get_username()} (Postiz release-id)",
+                )
+            Delivery.objects.filter(pk=delivery.pk, status=S.PUBLISHED).update(**changes)
+        delivery.refresh_from_db()
+        return Response(
+            {
+                "id": delivery.post_id,
+                "releaseId": delivery.external_id,
+                "releaseURL": delivery.external_url or None,
+                "state": STATES[delivery.status],
+            }
+        )

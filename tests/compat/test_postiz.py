@@ -1,0 +1,624 @@
+"""The Postiz / PostSider document's requests against Crier (base URL and key swapped)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import AccountStatus, Role, SocialAccount
+from config import celery_app
+from connectors.simulator import SimulatorServer
+from planning.models import Notification, PostingSchedule
+from posts.models import Delivery, Job, Post
+from tests.conftest import Caller, make_caller
+from tests.factories import MemberFactory, SocialAccountFactory
+from tests.media import files
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/public/v1"
+
+
+def future(hours: float = 2) -> str:
+    return (timezone.now() + timedelta(hours=hours)).replace(microsecond=0).isoformat()
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def simulator() -> Iterator[SimulatorServer]:
+    with SimulatorServer() as server:
+        yield server
+
+
+@pytest.fixture
+def live_account(workspace, simulator: SimulatorServer) -> SocialAccount:
+    return SocialAccountFactory(
+        workspace=workspace,
+        display_name="Sandbox Page",
+        credentials={
+            "access_token": "sim-access-token",
+            "refresh_token": "sim-refresh-token",
+            "extra": {"base_url": simulator.url},
+        },
+    )
+
+
+def postiz_client(secret: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=secret)  # the raw key: no Bearer prefix
+    return client
+
+
+@pytest.fixture
+def postiz(owner: Caller) -> APIClient:
+    return postiz_client(owner.secret)
+
+
+@pytest.fixture
+def send(
+    postiz: APIClient, eager_tasks: None, django_capture_on_commit_callbacks: Callable
+) -> Callable:
+    """POST /posts, then run what it left for after commit (the publish tasks)."""
+
+    def send(body: dict):
+        with django_capture_on_commit_callbacks(execute=True):
+            return postiz.post(f"{BASE}/posts", body, format="json")
+
+    return send
+
+
+def create_body(*account_ids: str, kind: str = "schedule", date: str | None = None, **extra):
+    """The document's create-post body: one `posts` entry per integration."""
+    return {
+        "type": kind,
+        "shortLink": False,
+        "date": date or future(),
+        "tags": [],
+        "posts": [
+            {
+                "integration": {"id": account_id},
+                "value": [{"content": "Hello from the Postiz API", "image": []}],
+                "settings": {"__type": "sandbox"},
+            }
+            for account_id in account_ids
+        ],
+        **extra,
+    }
+
+
+# -- the document's examples ---------------------------------------------------------------
+
+
+def test_the_documented_curl_lists_integrations_as_a_json_array(postiz, account):
+    # curl -H 'Authorization: your-api-key' https://api.postsider.com/public/v1/integrations
+    response = postiz.get(f"{BASE}/integrations")
+
+    assert response.status_code == 200
+    assert response.json() == [
+        {
+            "id": account.pk,
+            "name": account.display_name,
+            "identifier": "sandbox",
+            "picture": "",
+            "disabled": False,
+            "refreshNeeded": False,
+            "profile": account.username,
+        }
+    ]
+
+
+def test_every_response_carries_the_rate_limit_headers(postiz, account):
+    first = postiz.get(f"{BASE}/integrations")
+    second = postiz.get(f"{BASE}/groups")
+
+    assert first["X-RateLimit-Limit"] == "60"
+    assert first["X-RateLimit-Remaining"] == "59"
+    assert second["X-RateLimit-Remaining"] == "58"
+    assert second.json() == []
+
+
+def test_the_61st_request_in_a_minute_is_a_429_with_retry_after(postiz, owner, account):
+    statuses = [postiz.get(f"{BASE}/integrations").status_code for _ in range(61)]
+
+    assert statuses == [200] * 60 + [429]
+    refused = postiz.get(f"{BASE}/integrations")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused["X-RateLimit-Limit"] == "60"
+    assert refused["X-RateLimit-Remaining"] == "0"
+    assert refused.json()["msg"].startswith("Rate limit exceeded: retry in")
+    # The limit is the workspace's: another key of the same workspace is refused too.
+    teammate = make_caller(MemberFactory(workspace=owner.workspace))
+    assert postiz_client(teammate.secret).get(f"{BASE}/integrations").status_code == 429
+
+
+def test_api_limit_lowers_the_limit_per_workspace(postiz, outsider, settings):
+    settings.POSTIZ_API_LIMIT = 2
+
+    statuses = [postiz.get(f"{BASE}/groups").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    # Another workspace has its own window.
+    other = postiz_client(outsider.secret).get(f"{BASE}/groups")
+    assert other.status_code == 200
+    assert other["X-RateLimit-Limit"] == "2"
+    assert other["X-RateLimit-Remaining"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("authorization", "message"),
+    [
+        (None, "Missing API key in the Authorization header"),
+        ("crier_nope_nope", "Invalid API key"),
+        ("garbage", "Invalid API key"),
+    ],
+)
+def test_a_missing_or_bad_key_is_a_401_with_msg(owner, authorization, message):
+    client = APIClient()
+    if authorization:
+        client.credentials(HTTP_AUTHORIZATION=authorization)
+
+    response = client.get(f"{BASE}/integrations")
+
+    assert response.status_code == 401
+    assert response.json() == {"msg": message}
+
+
+def test_a_revoked_key_is_a_401(owner):
+    owner.member.api_keys.get().revoke()
+
+    response = postiz_client(owner.secret).get(f"{BASE}/integrations")
+
+    assert response.status_code == 401
+    assert response.json() == {"msg": "Invalid API key"}
+
+
+# -- posts ---------------------------------------------------------------------------------
+
+
+def test_create_post_schedules_one_post_per_integration_in_one_group(postiz, account):
+    second = SocialAccountFactory(workspace=account.workspace)
+    when = future(3)
+
+    response = postiz.post(
+        f"{BASE}/posts",
+        create_body(account.pk, second.pk, date=when, tags=[{"value": "news", "label": "News"}]),
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    created = response.json()
+    job = Job.objects.get()
+    assert created == [
+        {
+            "postId": created[0]["postId"],
+            "integration": account.pk,
+            "group": job.pk,
+            "ignoredSettings": [],
+        },
+        {
+            "postId": created[1]["postId"],
+            "integration": second.pk,
+            "group": job.pk,
+            "ignoredSettings": [],
+        },
+    ]
+    first = Post.objects.get(pk=created[0]["postId"])
+    assert first.block_for("sandbox")["text"] == "Hello from the Postiz API"
+    assert first.labels == ["News"]
+    delivery = first.deliveries.get()
+    assert (delivery.account_id, delivery.status) == (account.pk, "scheduled")
+    assert delivery.scheduled_at.isoformat() == when
+    assert Post.objects.get(pk=created[1]["postId"]).deliveries.get().account_id == second.pk
+
+
+def test_type_now_publishes_through_the_pipeline(send, postiz, live_account, simulator):
+    response = send(create_body(live_account.pk, kind="now", date="2020-01-01T00:00:00Z"))
+
+    assert response.status_code == 201, response.content
+    post_id = response.json()[0]["postId"]
+    delivery = Delivery.objects.get(post_id=post_id)
+    assert delivery.status == "published"
+    feed = simulator.simulator.feed(None)
+    assert [entry["text"] for entry in feed] == ["Hello from the Postiz API"]
+    assert delivery.external_url == feed[0]["url"]
+    assert Job.objects.get().kind == Job.Kind.PUBLISH_NOW
+
+    start = (timezone.now() - timedelta(hours=1)).isoformat()
+    end = (timezone.now() + timedelta(hours=1)).isoformat()
+    posts = postiz.get(f"{BASE}/posts", {"startDate": start, "endDate": end}).json()["posts"]
+    assert [(p["id"], p["state"], p["releaseURL"]) for p in posts] == [
+        (post_id, "PUBLISHED", feed[0]["url"])
+    ]
+
+
+def test_follow_up_values_become_a_thread_posted_after_the_post(send, live_account, simulator):
+    body = create_body(live_account.pk, kind="now")
+    body["posts"][0]["value"] += [
+        {"content": "<p>Second part</p>", "image": [], "delay": 0},
+        {"content": "<p>Third &amp; last</p><p>R&amp;D</p>", "image": []},
+    ]
+
+    response = send(body)
+
+    assert response.status_code == 201, response.content
+    post = Post.objects.get(pk=response.json()[0]["postId"])
+    assert post.block_for("sandbox")["thread"] == ["Second part", "Third & last\nR&D"]
+    feed = simulator.simulator.feed(None)
+    assert feed[0]["text"] == "Hello from the Postiz API"
+    assert feed[0]["thread"] == ["Second part", "Third & last\nR&D"]
+    assert post.deliveries.get().status == "published"
+
+
+def test_a_follow_up_with_a_delay_is_refused_rather_than_posted_early(postiz, account):
+    body = create_body(account.pk)
+    body["posts"][0]["value"].append({"content": "later", "image": [], "delay": 3600})
+
+    response = postiz.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 400
+    assert "a delay is not supported" in response.json()["msg"]
+    assert response.json()["msg"].startswith("posts[0].value[1].delay:")
+    assert not Post.objects.exists()
+
+
+def test_a_channel_without_threads_refuses_follow_ups_naming_the_channel(postiz, workspace):
+    telegram = SocialAccountFactory(workspace=workspace, platform="telegram")
+    body = create_body(telegram.pk)
+    body["posts"][0]["settings"] = {}
+    body["posts"][0]["value"].append({"content": "a reply", "image": []})
+
+    response = postiz.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 400, response.content
+    message = response.json()["msg"]
+    assert message.startswith(f"posts[0] (telegram {telegram.pk}):")
+    assert "has no threads" in message
+    assert not Post.objects.exists()
+    assert not Job.objects.exists()
+
+
+def test_a_draft_is_stored_as_a_draft_and_can_be_scheduled(postiz, account):
+    when = future(5)
+    created = postiz.post(
+        f"{BASE}/posts", create_body(account.pk, kind="draft", date=when), format="json"
+    )
+    post_id = created.json()[0]["postId"]
+    assert Delivery.objects.get(post_id=post_id).status == "draft"
+
+    scheduled = postiz.put(f"{BASE}/posts/{post_id}/status", {"status": "schedule"}, format="json")
+
+    assert scheduled.status_code == 200, scheduled.content
+    assert scheduled.json() == {"id": post_id, "state": "QUEUE"}
+    delivery = Delivery.objects.get(post_id=post_id)
+    assert (delivery.status, delivery.scheduled_at.isoformat()) == ("scheduled", when)
+    back = postiz.put(f"{BASE}/posts/{post_id}/status", {"status": "draft"}, format="json")
+    assert back.json() == {"id": post_id, "state": "DRAFT"}
+
+
+def test_images_come_from_the_upload_route(postiz, account, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
+        },
+    }
+    settings.CRIER_PUBLIC_MEDIA_URL = "http://testserver/media/"
+    png = SimpleUploadedFile("logo.png", files.image_bytes("PNG"), content_type="image/png")
+
+    uploaded = postiz.post(f"{BASE}/upload", {"file": png}, format="multipart")
+
+    assert uploaded.status_code == 201, uploaded.content
+    media = uploaded.json()
+    assert media["id"].startswith("med_")
+    assert media["name"] == "logo.png"
+    assert media["path"].startswith("http://testserver/media/") and media["path"].endswith(".png")
+    assert (media["organizationId"], media["status"], media["type"]) == (
+        account.workspace_id,
+        "ready",
+        "image",
+    )
+    body = create_body(account.pk)
+    body["posts"][0]["value"][0]["image"] = [{"id": media["id"], "path": media["path"]}]
+    created = postiz.post(f"{BASE}/posts", body, format="json")
+    assert created.status_code == 201, created.content
+    post = Post.objects.get(pk=created.json()[0]["postId"])
+    assert post.media == [{"id": media["id"], "alt": ""}]
+    start, end = timezone.now().isoformat(), future(4)
+    listed = postiz.get(f"{BASE}/posts", {"startDate": start, "endDate": end}).json()["posts"]
+    assert listed[0]["image"] == [{"id": media["id"], "path": media["path"]}]
+
+
+def test_settings_the_connector_does_not_know_are_reported_not_applied(postiz, account):
+    body = create_body(account.pk)
+    body["posts"][0]["settings"] = {"__type": "x", "who_can_reply_post": "everyone"}
+
+    response = postiz.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 201
+    assert response.json()[0]["ignoredSettings"] == ["who_can_reply_post"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"type": "later"}, 'type: "later" is not a valid choice.'),
+        ({"date": "2099-04-07T10:00:00"}, "date: '2099-04-07T10:00:00' has no UTC offset"),
+        ({"date": "2020-04-07T10:00:00Z"}, "is in the past"),
+        ({"posts": []}, "posts: This list may not be empty."),
+        ({"inter": 7}, "inter: repeating posts are not supported here"),
+    ],
+)
+def test_bad_input_is_a_400_with_msg(postiz, account, change, message):
+    response = postiz.post(f"{BASE}/posts", {**create_body(account.pk), **change}, format="json")
+
+    assert response.status_code == 400
+    assert message in response.json()["msg"]
+    assert not Post.objects.exists()
+
+
+def test_schedule_without_a_date_is_a_400(postiz, account):
+    body = create_body(account.pk)
+    del body["date"]
+
+    response = postiz.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"msg": "date: is required to schedule a post."}
+
+
+def test_the_monthly_quota_is_a_402(postiz, account, workspace):
+    workspace.max_posts_per_month = 1
+    workspace.save()
+    assert postiz.post(f"{BASE}/posts", create_body(account.pk), format="json").status_code == 201
+
+    response = postiz.post(f"{BASE}/posts", create_body(account.pk), format="json")
+
+    assert response.status_code == 402
+    assert response.json()["msg"].startswith("Monthly post limit reached: 1 of 1 posts used")
+    assert Post.objects.count() == 1
+
+
+def test_list_posts_needs_the_date_range_and_returns_the_window(postiz, account):
+    inside = postiz.post(f"{BASE}/posts", create_body(account.pk, date=future(2)), format="json")
+    postiz.post(f"{BASE}/posts", create_body(account.pk, date=future(48)), format="json")
+
+    missing = postiz.get(f"{BASE}/posts")
+    listed = postiz.get(f"{BASE}/posts", {"startDate": future(1), "endDate": future(3)})
+
+    assert missing.status_code == 400
+    assert "startDate: This field is required." in missing.json()["msg"]
+    assert listed.status_code == 200
+    posts = listed.json()["posts"]
+    assert [p["id"] for p in posts] == [inside.json()[0]["postId"]]
+    assert posts[0]["state"] == "QUEUE"
+    assert posts[0]["content"] == "Hello from the Postiz API"
+    assert posts[0]["integration"] == {
+        "id": account.pk,
+        "name": account.display_name,
+        "providerIdentifier": "sandbox",
+        "picture": "",
+    }
+    assert posts[0]["group"] == inside.json()[0]["group"]
+
+
+def test_missing_validates_the_post_per_channel(postiz, account):
+    post_id = postiz.post(f"{BASE}/posts", create_body(account.pk), format="json").json()[0][
+        "postId"
+    ]
+    account.status = AccountStatus.NEEDS_REAUTH
+    account.save()
+
+    response = postiz.get(f"{BASE}/posts/{post_id}/missing")
+
+    assert response.status_code == 200
+    [check] = response.json()
+    assert check["postId"] == post_id
+    assert check["integration"]["id"] == account.pk
+    assert check["valid"] is False
+    assert check["errors"] == [f"Account {account.pk} is needs_reauth: reconnect it first."]
+
+
+def test_delete_a_post_and_a_group(postiz, account):
+    second = SocialAccountFactory(workspace=account.workspace)
+    created = postiz.post(f"{BASE}/posts", create_body(account.pk, second.pk), format="json").json()
+    first_id, group = created[0]["postId"], created[0]["group"]
+    Delivery.objects.filter(post_id=first_id).update(
+        status="published", external_url="https://sandbox.test/1"
+    )
+
+    one = postiz.delete(f"{BASE}/posts/{first_id}")
+    assert one.json() == {
+        "id": first_id,
+        "cancelled": 0,
+        "alreadyPublished": ["https://sandbox.test/1"],
+    }
+    whole = postiz.delete(f"{BASE}/posts/group/{group}")
+    assert whole.status_code == 200
+    assert whole.json() == {
+        "id": group,
+        "cancelled": 1,
+        "alreadyPublished": ["https://sandbox.test/1"],
+    }
+    assert Delivery.objects.get(post_id=created[1]["postId"]).status == "cancelled"
+
+
+def test_release_id_resolves_an_unknown_outcome_as_published(postiz, account):
+    post_id = postiz.post(f"{BASE}/posts", create_body(account.pk), format="json").json()[0][
+        "postId"
+    ]
+    scheduled = postiz.put(f"{BASE}/posts/{post_id}/release-id", {"releaseId": "1"}, format="json")
+    assert scheduled.status_code == 400
+    Delivery.objects.filter(post_id=post_id).update(status="unknown")
+
+    response = postiz.put(
+        f"{BASE}/posts/{post_id}/release-id",
+        {"releaseId": "17841", "releaseURL": "https://sandbox.test/p/17841"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "id": post_id,
+        "releaseId": "17841",
+        "releaseURL": "https://sandbox.test/p/17841",
+        "state": "PUBLISHED",
+    }
+    delivery = Delivery.objects.get(post_id=post_id)
+    assert (delivery.status, delivery.external_id) == ("published", "17841")
+    assert delivery.error_code == "resolved_by_operator"
+
+
+# -- channels, slots, notifications --------------------------------------------------------
+
+
+def test_find_slot_answers_the_next_free_posting_schedule_slot(postiz, account):
+    missing = postiz.get(f"{BASE}/find-slot/{account.pk}")
+    assert missing.status_code == 400
+    assert "has no active posting schedule" in missing.json()["msg"]
+    tomorrow = timezone.now() + timedelta(days=1)
+    PostingSchedule.objects.create(
+        workspace=account.workspace,
+        account=account,
+        day_of_week=tomorrow.weekday(),
+        time=tomorrow.replace(hour=9, minute=30).time().replace(second=0, microsecond=0),
+    )
+
+    response = postiz.get(f"{BASE}/find-slot/{account.pk}")
+
+    assert response.status_code == 200
+    expected = tomorrow.replace(hour=9, minute=30, second=0, microsecond=0)
+    assert response.json() == {"date": expected.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def test_integration_settings_describe_the_connector(postiz, account):
+    response = postiz.get(f"{BASE}/integration-settings/{account.pk}")
+
+    assert response.status_code == 200
+    output = response.json()["output"]
+    assert output["maxLength"] == 500
+    assert output["tools"] == []
+    assert "threads of up to 25 follow-up values" in output["rules"]
+
+
+def test_integration_trigger_has_no_tools(postiz, account):
+    response = postiz.post(
+        f"{BASE}/integration-trigger/{account.pk}", {"methodName": "boards"}, format="json"
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {"msg": "Tool not found"}
+
+
+def test_social_answers_the_oauth_url(postiz, settings):
+    settings.CRIER_OAUTH_APPS = {"sandbox": {"client_id": "client-1", "client_secret": "s"}}
+
+    response = postiz.get(f"{BASE}/social/sandbox")
+
+    assert response.status_code == 200, response.content
+    assert "client_id=client-1" in response.json()["url"]
+    unknown = postiz.get(f"{BASE}/social/myspace")
+    assert unknown.status_code == 400
+    assert unknown.json()["msg"].startswith("Integration not allowed")
+    token = postiz.get(f"{BASE}/social/bluesky")
+    assert token.status_code == 400
+    assert "not OAuth" in token.json()["msg"]
+
+
+def test_an_editor_cannot_connect_or_disconnect_channels(editor, account):
+    client = postiz_client(editor.secret)
+
+    assert client.get(f"{BASE}/social/sandbox").status_code == 403
+    assert client.delete(f"{BASE}/integrations/{account.pk}").status_code == 403
+
+
+def test_delete_integration_cancels_its_posts_and_disconnects_it(postiz, account):
+    post_id = postiz.post(f"{BASE}/posts", create_body(account.pk), format="json").json()[0][
+        "postId"
+    ]
+
+    response = postiz.delete(f"{BASE}/integrations/{account.pk}")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["cancelledPosts"] == 1
+    assert Delivery.objects.get(post_id=post_id).status == "cancelled"
+    account.refresh_from_db()
+    assert account.disconnected_at is not None
+    assert postiz.get(f"{BASE}/integrations").json() == []
+
+
+def test_notifications_are_listed_newest_first(postiz, workspace):
+    Notification.objects.create(workspace=workspace, event="post.failed", message="old one")
+    Notification.objects.create(workspace=workspace, event="post.failed", message="new one")
+
+    response = postiz.get(f"{BASE}/notifications")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert [n["content"] for n in body["notifications"]] == ["new one", "old one"]
+    assert (body["total"], body["page"], body["hasMore"]) == (2, 0, False)
+
+
+def test_upload_from_url_refuses_a_private_address(postiz):
+    response = postiz.post(
+        f"{BASE}/upload-from-url", {"url": "http://127.0.0.1/a.png"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["msg"].startswith("url:")
+
+
+# -- another workspace ---------------------------------------------------------------------
+
+
+def test_another_workspace_objects_are_404_with_msg(postiz, outsider, outsider_account):
+    theirs = postiz_client(outsider.secret)
+    created = theirs.post(f"{BASE}/posts", create_body(outsider_account.pk), format="json")
+    post_id, group = created.json()[0]["postId"], created.json()[0]["group"]
+
+    answers = [
+        postiz.get(f"{BASE}/posts/{post_id}/missing"),
+        postiz.put(f"{BASE}/posts/{post_id}/status", {"status": "draft"}, format="json"),
+        postiz.put(f"{BASE}/posts/{post_id}/release-id", {"releaseId": "1"}, format="json"),
+        postiz.delete(f"{BASE}/posts/{post_id}"),
+        postiz.delete(f"{BASE}/posts/group/{group}"),
+        postiz.get(f"{BASE}/find-slot/{outsider_account.pk}"),
+        postiz.get(f"{BASE}/integration-settings/{outsider_account.pk}"),
+        postiz.post(f"{BASE}/integration-trigger/{outsider_account.pk}", {}, format="json"),
+        postiz.delete(f"{BASE}/integrations/{outsider_account.pk}"),
+        postiz.post(f"{BASE}/posts", create_body(outsider_account.pk), format="json"),
+    ]
+
+    assert [answer.status_code for answer in answers] == [404] * len(answers)
+    assert {answer.json()["msg"].split(":")[0] for answer in answers} == {
+        "Post not found",
+        "Group not found",
+        "Integration not found",
+    }
+    assert Delivery.objects.get(post_id=post_id).status == "scheduled"
+    outsider_account.refresh_from_db()
+    assert outsider_account.disconnected_at is None
+
+
+def test_a_viewer_key_reads_but_cannot_post(viewer, account):
+    client = postiz_client(viewer.secret)
+
+    assert client.get(f"{BASE}/integrations").status_code == 200
+    refused = client.post(f"{BASE}/posts", create_body(account.pk), format="json")
+    assert refused.status_code == 403
+    assert refused.json() == {"msg": "Your role 'viewer' cannot do this; it needs 'editor'."}
+    assert viewer.member.role == Role.VIEWER
