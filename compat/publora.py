@@ -9,6 +9,7 @@ Unlike those services, a `postGroupId` is always checked against the caller (404
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -17,12 +18,17 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.auth import ApiContext, resolve_api_key, touch_last_used
 from accounts.models import Member, Scope, SocialAccount
 from compat.dialect import DialectView
+from media import probing, storage
+from media import services as media_services
+from media.models import MediaAsset
+from media.views import multipart_data
 from posts import services
 from posts.models import Delivery, Job, Post
 from posts.serializers import PostUpdateSerializer, ScheduleRequestSerializer
@@ -194,6 +200,11 @@ class UpdatePostView(PubloraView):
         dialect = UpdatePostSerializer(data=request.data)
         dialect.is_valid(raise_exception=True)
         data = dialect.validated_data
+        # Uploads are checked here, the step after them in PostPost's flow; refused ones
+        # leave the post, and the caller learns why before anything is scheduled.
+        media_problems = group_media_settle(post)
+        if media_problems:
+            raise exceptions.ValidationError(media_problems)
         changes: dict[str, Any] = {}
         if "status" in data:
             changes["state"] = data["status"]
@@ -221,3 +232,227 @@ class DeletePostView(PubloraView):
             )
         )
         return Response({"success": True, "cancelled": cancelled, "alreadyPublished": published})
+
+
+# --- Media: get-upload-url, process-video, delete (PostPost's draft → upload → schedule)
+
+# Publora's presigned URLs last 15 minutes, PostPost's an hour.
+UPLOAD_URL_TTL = {"HTTP_X_PUBLORA_KEY": timedelta(minutes=15), "HTTP_X_API_KEY": timedelta(hours=1)}
+MAX_IMAGES = 4  # per post group, or one video (Publora)
+MAX_VIDEO_BYTES = 512 * 1024 * 1024  # process-video (PostPost)
+VIDEO_FORMATS = "MP4, MOV, AVI, MKV, WebM"
+PUBLISHED_OR_FAILED = {DeliveryStatus.PUBLISHED, DeliveryStatus.FAILED}
+
+
+class PubloraMediaView(PubloraView):
+    """Media routes change a post group too: the key needs the media and posts scopes."""
+
+    required_scope = Scope.MEDIA
+
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)
+        if not request.auth.has_scope(Scope.POSTS):
+            self.permission_denied(request, message="This API key lacks the 'posts' scope.")
+
+
+def _post_group(request: Request, post_group_id: str, *, locked: bool = False) -> Post:
+    posts = Post.objects.select_for_update() if locked else Post.objects
+    return get_object_or_404(posts, workspace=request.auth.workspace, pk=post_group_id)
+
+
+def _refuse_if_gone_out(post: Post, doing: str) -> None:
+    """PostPost's rule: a post already published or failed keeps its media as it was."""
+    if Delivery.objects.filter(post=post, status__in=PUBLISHED_OR_FAILED).exists():
+        raise exceptions.ValidationError(
+            f"Cannot {doing} a post that has already been published or failed"
+        )
+
+
+def _check_room(post: Post, kind: str, *, besides: str = "") -> None:
+    """Up to 4 images or 1 video per post group; failed uploads do not count."""
+    ids = {ref["id"] for ref in post.media} - {besides}
+    held = MediaAsset.objects.filter(workspace_id=post.workspace_id, pk__in=ids).exclude(
+        status=MediaAsset.Status.FAILED
+    )
+    kinds = list(held.values_list("kind", flat=True))
+    images, videos = kinds.count("image"), kinds.count("video")
+    if videos or (kind == "video" and images) or images >= MAX_IMAGES:
+        raise exceptions.ValidationError(
+            f"A post group holds up to {MAX_IMAGES} images or 1 video; this one has "
+            f"{images} image(s) and {videos} video(s)."
+        )
+
+
+def group_media_settle(post: Post) -> list[str]:
+    """Check the bytes of the group's uploads that arrived since (Publora/PostPost clients
+    never say when a PUT is done); refused ones are taken off the post. Returns why each
+    medium of the group cannot be used yet, empty when all are ready."""
+    ids = [ref["id"] for ref in post.media]
+    if not ids:
+        return []
+    facts = media_services.media_resolve(workspace_id=post.workspace_id, ids=ids)
+    failed = {media_id for media_id, fact in facts.items() if fact.status == "failed"}
+    problems = [fact.problem or "" for fact in facts.values() if fact.status == "failed"]
+    problems += [
+        f"Media {media_id} has not been uploaded yet: PUT the file to its uploadUrl first."
+        for media_id, fact in facts.items()
+        if fact.status == MediaAsset.Status.PENDING_UPLOAD
+    ]
+    if failed:
+        services.post_media_detach(post=post, media_ids=failed)
+    return problems
+
+
+class UploadUrlSerializer(serializers.Serializer):
+    fileName = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    contentType = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    type = serializers.ChoiceField(choices=["image", "video"], required=False)
+    postGroupId = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class GetUploadUrlView(PubloraMediaView):
+    @extend_schema(
+        tags=TAGS,
+        request=UploadUrlSerializer,
+        responses={
+            200: inline_serializer(
+                "PubloraUploadUrl",
+                {
+                    "success": serializers.BooleanField(),
+                    "uploadUrl": serializers.URLField(),
+                    "fileUrl": serializers.URLField(),
+                    "mediaId": serializers.CharField(),
+                },
+            )
+        },
+        description=(
+            "A URL to PUT one image or video to, attached to the post group: 15 minutes "
+            "with x-publora-key, 1 hour with x-api-key. The bytes are checked against "
+            "contentType once they arrive; a post waits for its uploads when it goes out."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        body = UploadUrlSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if not all(data.get(name) for name in ("fileName", "contentType", "postGroupId")):
+            raise exceptions.ValidationError("fileName, contentType, and postGroupId are required")
+        ttl = next(
+            (ttl for header, ttl in UPLOAD_URL_TTL.items() if request.META.get(header)),
+            UPLOAD_URL_TTL["HTTP_X_API_KEY"],
+        )
+        with transaction.atomic():
+            post = _post_group(request, data["postGroupId"], locked=True)
+            _refuse_if_gone_out(post, "add media to")
+            # Checks the type (allowed, agrees with `type`); the room is counted after.
+            asset, upload_url = media_services.media_upload_url_create(
+                workspace=request.auth.workspace,
+                file_name=data["fileName"],
+                content_type=data["contentType"],
+                kind=data.get("type"),
+                ttl=ttl,
+            )
+            _check_room(post, asset.kind)
+            services.post_media_attach(post=post, media_id=asset.pk)
+        return Response(
+            {
+                "success": True,
+                "uploadUrl": upload_url,
+                "fileUrl": storage.public_url(asset.storage_key),
+                "mediaId": asset.pk,
+            }
+        )
+
+
+class ProcessVideoForm(serializers.Serializer):
+    video = serializers.FileField(required=False)
+    postGroupId = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+def video_metadata(asset: MediaAsset) -> dict[str, Any]:
+    """PostPost's media `metadata` object, measured from the bytes."""
+    return {
+        "size": asset.size,
+        "width": asset.width,
+        "height": asset.height,
+        "aspectRatio": asset.aspect_ratio,
+        "format": asset.mime_type,
+        "frameRate": asset.fps,
+        "codecName": asset.codec,
+        "bitRate": asset.bit_rate,
+        "duration": asset.duration,
+    }
+
+
+class ProcessVideoView(PubloraMediaView):
+    parser_classes = [MultiPartParser]
+    streams_body = True  # ApiErrorMiddleware leaves the size limit to `post`
+
+    @extend_schema(
+        tags=TAGS,
+        request={"multipart/form-data": ProcessVideoForm},
+        responses={200: dict},
+        description=(
+            "Upload one video (MP4, MOV, AVI, MKV or WebM, up to 512 MB) to a post group; "
+            "its bytes are checked and measured before the answer."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        limit = min(MAX_VIDEO_BYTES, probing.max_bytes("video"))
+        form = ProcessVideoForm(data=multipart_data(request, limit=limit, field="video"))
+        form.is_valid(raise_exception=True)
+        video = form.validated_data.get("video")
+        if video is None:
+            raise exceptions.ValidationError("No video file uploaded")
+        with video:
+            if not form.validated_data.get("postGroupId"):
+                raise exceptions.ValidationError("postGroupId is required")
+            post = _post_group(request, form.validated_data["postGroupId"])
+            _refuse_if_gone_out(post, "add media to")
+            declared = probing.declared_type(video.content_type, video.name or "")
+            if probing.ALLOWED.get(declared, ("",))[0] != "video":
+                raise exceptions.ValidationError(
+                    f"Unsupported video format. Allowed: {VIDEO_FORMATS}"
+                )
+            _check_room(post, "video")
+            asset = media_services.media_upload(
+                workspace=request.auth.workspace,
+                upload=video,
+                content_type=video.content_type,
+                file_name=video.name or "",
+            )
+        try:
+            with transaction.atomic():
+                post = _post_group(request, post.pk, locked=True)
+                _check_room(post, "video", besides=asset.pk)
+                services.post_media_attach(post=post, media_id=asset.pk)
+        except exceptions.APIException:
+            media_services.media_delete(asset=asset)  # another upload took the room meanwhile
+            raise
+        return Response(
+            {
+                "success": True,
+                "sessionId": asset.pk,
+                "mediaId": asset.pk,
+                "fileUrl": storage.public_url(asset.storage_key),
+                "metadata": video_metadata(asset),
+            }
+        )
+
+
+class DeletePostMediaView(PubloraMediaView):
+    @extend_schema(tags=TAGS, responses={200: dict})
+    def delete(self, request: Request, media_id: str) -> Response:
+        asset = MediaAsset.objects.filter(workspace=request.auth.workspace, pk=media_id).first()
+        if asset is None:
+            raise exceptions.NotFound("Media file not found")
+        posts = Post.objects.filter(
+            workspace=request.auth.workspace, media__icontains=f'"{asset.pk}"'
+        )
+        with transaction.atomic():
+            for post in posts:
+                _refuse_if_gone_out(post, "delete media from")
+                services.post_media_detach(post=post, media_ids={asset.pk})
+            # Its objects are deleted after commit; should storage fail, the sweep retries.
+            media_services.media_delete(asset=asset)
+        return Response({"success": True})

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from compat import publora
+from compat import publora, repostra
+from compat.routing import SHARED_PATHS, by_auth_header
+from planning import views as planning_views
 
 # Publora and PostPost share these routes under /api/v1/.
 publora_urlpatterns = [
@@ -21,5 +23,95 @@ publora_urlpatterns = [
         "delete-post/<str:post_group_id>",
         publora.DeletePostView.as_view(),
         name="publora-delete-post",
+    ),
+    path("get-upload-url", publora.GetUploadUrlView.as_view(), name="publora-upload-url"),
+    path(
+        "media/process-video",
+        publora.ProcessVideoView.as_view(),
+        name="publora-process-video",
+    ),
+    path(
+        "media/post/media/<str:media_id>",
+        publora.DeletePostMediaView.as_view(),
+        name="publora-delete-media",
+    ),
+]
+
+
+def _shared(path_name: str, repostra_view: type, native_view: type, note: str):
+    SHARED_PATHS["/api/v1/" + path_name.replace("<str:", "{").replace(">", "}")] = note
+    return by_auth_header(repostra=repostra_view.as_view(), native=native_view.as_view())
+
+
+# Repostra under /api/v1/; included before planning's routes, whose paths two of these share.
+repostra_urlpatterns = [
+    path(
+        "social-accounts",
+        repostra.SocialAccountListView.as_view(),
+        name="repostra-social-accounts",
+    ),
+    path(
+        "social-accounts/<str:account_id>",
+        repostra.SocialAccountDetailView.as_view(),
+        name="repostra-social-account",
+    ),
+    path(
+        "posting-schedules",
+        _shared(
+            "posting-schedules",
+            repostra.ScheduleListView,
+            planning_views.PostingScheduleListView,
+            "Repostra's schedule list `{data, meta}` (GET) and create with account_id, "
+            "platform, day_of_week, time, content_type, blog_column_index, is_active (POST).",
+        ),
+        name="repostra-posting-schedules",
+    ),
+    path(
+        "posting-schedules/<str:schedule_id>",
+        _shared(
+            "posting-schedules/<str:schedule_id>",
+            repostra.ScheduleDetailView,
+            planning_views.PostingScheduleDetailView,
+            "Repostra's schedule `{data}` (GET), update of day_of_week, time, content_type, "
+            "blog_column_index, is_active (PUT) and delete (DELETE); PATCH is native only.",
+        ),
+        name="repostra-posting-schedule",
+    ),
+    path(
+        "approvals",
+        _shared(
+            "approvals",
+            repostra.ApprovalListView,
+            planning_views.ApprovalListView,
+            "`{data: {pending_blog, pending_social}, meta: {pending_blog_count, "
+            "pending_social_count}}`.",
+        ),
+        name="repostra-approvals",
+    ),
+    path(
+        "approvals/blog/<str:content_id>/approve",
+        repostra.BlogApproveView.as_view(),
+        name="repostra-approve-blog",
+    ),
+    path(
+        "approvals/social/<str:post_id>/approve-topic",
+        repostra.SocialTopicApproveView.as_view(),
+        name="repostra-approve-topic",
+    ),
+    path(
+        "approvals/social/<str:post_id>/approve-content",
+        repostra.SocialContentApproveView.as_view(),
+        name="repostra-approve-content",
+    ),
+    path("content", repostra.ContentListView.as_view(), name="repostra-content"),
+    path(
+        "content/<str:content_id>",
+        repostra.ContentDetailView.as_view(),
+        name="repostra-content-detail",
+    ),
+    path(
+        "content/<str:content_id>/approve",
+        repostra.ContentApproveView.as_view(),
+        name="repostra-content-approve",
     ),
 ]

@@ -177,6 +177,11 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI assets served by Crier itself: /api/docs/ works offline and pins a version.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Paths two dialects share document the native operation and describe the other there.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "compat.routing.describe_shared_paths",
+    ],
     # `state` takes queue on creation only (planning); name both choice sets once.
     "ENUM_NAME_OVERRIDES": {
         "BulkStateEnum": ["scheduled", "draft", "queue"],
@@ -295,6 +300,8 @@ CRIER_UPLOAD_URL_TTL = timedelta(seconds=env_int("CRIER_UPLOAD_URL_TTL", 3600))
 CRIER_ALLOW_PRIVATE_URLS = env_bool("CRIER_ALLOW_PRIVATE_URLS", False)
 CRIER_MEDIA_FETCH_TIMEOUT = env_int("CRIER_MEDIA_FETCH_TIMEOUT", 300)  # whole download, seconds
 CRIER_MEDIA_SWEEP_INTERVAL = env_int("CRIER_MEDIA_SWEEP_INTERVAL", 600)
+# How long past its time a delivery waits for media still being uploaded, then fails.
+CRIER_MEDIA_WAIT = timedelta(seconds=env_int("CRIER_MEDIA_WAIT_SECONDS", 600))
 CELERY_BEAT_SCHEDULE["media-sweep"] = {
     "task": "media.tasks.sweep",
     "schedule": float(CRIER_MEDIA_SWEEP_INTERVAL),

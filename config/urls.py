@@ -5,7 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from compat.urls import publora_urlpatterns
+from compat.urls import publora_urlpatterns, repostra_urlpatterns
 from config import health, metrics
 from config.errors import error_response
 from media.urls import file_urlpatterns as media_file_urlpatterns
@@ -19,16 +19,19 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # Repostra first: it shares two paths with planning (compat.routing picks the view).
+    path("api/v1/", include(repostra_urlpatterns)),
     # planning before posts: `posts/validate` must not be read as a post id.
     path("api/v1/", include("planning.urls")),
     path("api/v1/", include("accounts.urls")),
     path("api/v1/", include("posts.urls")),
     path("api/v1/", include("webhooks.urls")),
+    # Publora's `media/process-video` before the native `media/<id>`, which would take it.
+    path("api/v1/", include(publora_urlpatterns)),
     path("api/v1/", include("media.urls")),
     path("api/v1/", include("analytics.urls")),
     path("", include(media_file_urlpatterns)),
     path("public/v1/", include("compat.postiz_urls")),
-    path("api/v1/", include(publora_urlpatterns)),
 ]
 
 

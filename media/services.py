@@ -125,9 +125,15 @@ def _upload(
 
 
 def media_upload_url_create(
-    *, workspace: Workspace, file_name: str, content_type: str, kind: str | None
+    *,
+    workspace: Workspace,
+    file_name: str,
+    content_type: str,
+    kind: str | None,
+    ttl: timedelta | None = None,
 ) -> tuple[MediaAsset, str]:
-    """A pending asset and the URL to PUT its bytes to, valid for CRIER_UPLOAD_URL_TTL."""
+    """A pending asset and the URL to PUT its bytes to, valid for `ttl` (at most, and by
+    default, CRIER_UPLOAD_URL_TTL: Publora's URLs last 15 minutes)."""
     try:
         declared = probing.check_declared(content_type)
     except MediaRejected as exc:
@@ -138,7 +144,7 @@ def media_upload_url_create(
         raise exceptions.ValidationError(
             {"type": [f"{content_type} is {named[declared_kind]}, not {named[kind]}."]}
         )
-    ttl = settings.CRIER_UPLOAD_URL_TTL
+    ttl = min(ttl or settings.CRIER_UPLOAD_URL_TTL, settings.CRIER_UPLOAD_URL_TTL)
     asset = MediaAsset.objects.create(
         workspace=workspace,
         status=Status.PENDING_UPLOAD,
@@ -173,6 +179,9 @@ def media_receive_upload(*, token: str, body: IO[bytes], length: int | None) -> 
     ).first()
     if asset is None:
         raise exceptions.NotFound("No upload is waiting at this URL.")
+    if asset.upload_expires_at and asset.upload_expires_at <= timezone.now():
+        # The token's own age limit is the longest TTL; a shorter one was asked for.
+        raise exceptions.PermissionDenied("This upload URL has expired; ask for a new one.")
     limit = probing.max_bytes(asset.kind)
     if length is not None and length > limit:
         raise PayloadTooLarge(f"The {asset.kind} is {length} bytes; the limit is {limit} bytes.")
@@ -479,6 +488,16 @@ def media_sweep(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     expired = 0
     for asset in MediaAsset.objects.filter(status=Status.PENDING_UPLOAD, upload_expires_at__lt=now):
+        if not asset.source_url and posts_using(asset):
+            # A post names it: Publora/PostPost clients PUT the file and never call
+            # complete, so its bytes are checked now, as scheduling would have.
+            try:
+                media_complete(asset=asset)
+                continue
+            except StorageUnavailable:
+                continue  # the next sweep tries again
+            except (Unprocessable, Conflict):
+                pass  # nothing was PUT (or the bytes were refused and it failed already)
         message = (
             "The file could not be fetched in time."
             if asset.source_url

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.http import (
     FileResponse,
     Http404,
@@ -45,6 +48,25 @@ class NotMultipart(exceptions.APIException):
     default_code = "unsupported_media_type"
 
 
+def multipart_data(request: Request, *, limit: int, field: str = "file") -> Mapping[str, Any]:
+    """The request's multipart form, its file parts streamed to disk (hashed, size-checked
+    as they arrive): 415 when it is not multipart, 413 past `limit` bytes of files."""
+    if not request.content_type.startswith("multipart/form-data"):
+        raise NotMultipart(f"Send the file as multipart/form-data in a field named '{field}'.")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError as exc:
+        raise exceptions.ParseError("Content-Length header is not a number.") from exc
+    if length > limit + MULTIPART_OVERHEAD:
+        raise PayloadTooLarge(f"Request body is {length} bytes; the limit is {limit} bytes.")
+    # Set before anything reads the body (DRF parses lazily, on first access).
+    request._request.upload_handlers = [HashingUploadHandler(request._request, max_bytes=limit)]
+    try:
+        return request.data
+    except UnreadablePostError as exc:  # the client went away mid-upload
+        raise exceptions.ParseError("The upload was interrupted; send it again.") from exc
+
+
 class MediaListView(ListAPIView):
     """GET lists the workspace's media; POST uploads one file (multipart, streamed to disk)."""
 
@@ -68,21 +90,7 @@ class MediaListView(ListAPIView):
 
     @extend_schema(request=UploadFormSerializer, responses={201: MediaSerializer}, tags=["media"])
     def post(self, request: Request) -> Response:
-        if not request.content_type.startswith("multipart/form-data"):
-            raise NotMultipart()
-        limit = probing.largest_allowed()
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError as exc:
-            raise exceptions.ParseError("Content-Length header is not a number.") from exc
-        if length > limit + MULTIPART_OVERHEAD:
-            raise PayloadTooLarge(f"Request body is {length} bytes; the limit is {limit} bytes.")
-        # Set before anything reads the body (DRF parses lazily, on first access).
-        request._request.upload_handlers = [HashingUploadHandler(request._request, max_bytes=limit)]
-        try:
-            form = UploadFormSerializer(data=request.data)
-        except UnreadablePostError as exc:  # the client went away mid-upload
-            raise exceptions.ParseError("The upload was interrupted; send it again.") from exc
+        form = UploadFormSerializer(data=multipart_data(request, limit=probing.largest_allowed()))
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         asset = services.media_upload(

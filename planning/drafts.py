@@ -174,7 +174,14 @@ def draft_store(*, plan: PlannedPost, text: str, by: str, needs_approval: bool) 
     with transaction.atomic():
         moved = PlannedPost.objects.filter(
             pk=plan.pk, status__in=[P.PLANNED, P.GENERATING, P.FAILED]
-        ).update(status=P.DRAFTED, text=text, drafted_by=by, error="", lease_expires_at=None)
+        ).update(
+            status=P.DRAFTED,
+            text=text,
+            drafted_by=by,
+            drafted_at=timezone.now(),
+            error="",
+            lease_expires_at=None,
+        )
         if not moved:
             raise Conflict(f"Planned post {plan.pk} is drafted already.")
         job = Job.objects.create(

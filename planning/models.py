@@ -44,6 +44,9 @@ class PostingSchedule(models.Model):
     day_of_week = models.PositiveSmallIntegerField(choices=Weekday.choices)
     time = models.TimeField(help_text="Wall-clock time in the account's timezone.")
     content_type = models.CharField(max_length=16, choices=ContentType.choices, blank=True)
+    # Repostra's blog schedules name the column of its content calendar (1+); Crier only
+    # keeps it for that dialect's clients.
+    blog_column_index = models.PositiveSmallIntegerField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -224,6 +227,17 @@ class PlannedPost(models.Model):
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    drafted_at = models.DateTimeField(null=True, blank=True)
+    # Blog content (the Repostra dialect's `content`): the slot it was planned for, its
+    # EditorJS body written by a person, and when it was approved for publishing.
+    kind = models.CharField(
+        max_length=8, choices=[("post", "post"), ("blog", "blog")], default="post"
+    )
+    posting_schedule = models.ForeignKey(
+        PostingSchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.JSONField(null=True, blank=True, help_text="EditorJS document.")
+    approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from functools import cache
 
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import SocialAccount, Workspace
 from connectors.base import Connector, Content
 from connectors.errors import PermanentError, TransientError
 from connectors.registry import get_connector
 from media import services as media_services
+from media.models import MediaAsset
 from media.selectors import MediaFacts, media_facts
 from posts.models import Delivery, Post
+
+# Seconds between two looks at media that is still being uploaded.
+MEDIA_RECHECK = 30.0
 
 
 @cache
@@ -76,9 +82,8 @@ def build_content(
         facts = media_index.get(ref["id"])
         if facts is None or facts.original is None:
             if sending:
-                raise PermanentError(
-                    f"Media {ref['id']} was deleted or failed; edit the post.", code="media_gone"
-                )
+                why = facts.problem if facts else f"Media {ref['id']} was deleted."
+                raise PermanentError(f"{why} Edit the post.", code="media_gone")
             continue  # problems_for has said why
         # The original when the platform takes its type, else a copy it takes (WebP → JPEG).
         item = next(
@@ -110,6 +115,44 @@ def options_for(post: Post, platform: str) -> dict:
     known = {option.name for option in connector_for(platform).options}
     defaults = post.networks.get("default", {}).get("options", {})
     return {name: value for name, value in defaults.items() if name in known}
+
+
+def media_wait(delivery: Delivery, *, now: datetime | None = None) -> None:
+    """Check that the post's media is all there before it is sent.
+
+    A post can name media whose file is still being uploaded (Publora/PostPost attach the
+    upload to an existing post). Uploads that arrived are checked now; while others are
+    still missing, raises TransientError (look again later) until CRIER_MEDIA_WAIT past
+    the scheduled time, then PermanentError: the post never goes out without its media.
+    """
+    ids = [ref["id"] for ref in delivery.post.media]
+    if not ids:
+        return
+    index = media_services.media_resolve(workspace_id=delivery.post.workspace_id, ids=ids)
+    waiting = sorted(
+        media_id
+        for media_id, facts in index.items()
+        if facts.status == MediaAsset.Status.PENDING_UPLOAD
+    )
+    if not waiting:
+        return  # ready, or gone: build_content says why
+    now = now or timezone.now()
+    grace = settings.CRIER_MEDIA_WAIT
+    deadline = delivery.scheduled_at + grace
+    names = ", ".join(waiting)
+    if now >= deadline:
+        raise PermanentError(
+            f"Media {names} had still not been uploaded {grace.total_seconds():.0f} seconds "
+            "after the scheduled time, so the post was not published without it. Upload "
+            "the file, then retry the post.",
+            code="media_not_uploaded",
+        )
+    raise TransientError(
+        f"Waiting for media {names} to be uploaded (until {deadline.isoformat()}).",
+        ambiguous=False,
+        retry_after=min(MEDIA_RECHECK, (deadline - now).total_seconds()),
+        code="media_pending",
+    )
 
 
 def content_for(delivery: Delivery) -> Content:

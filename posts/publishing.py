@@ -63,6 +63,8 @@ def delivery_publish(*, delivery_id: str) -> None:
             f"Account {account.pk} is {account.status}: reconnect it, then retry the post.",
         )
         return
+    if not _media_ready(delivery):
+        return
     connector = content.connector_for(account.platform)
     try:
         wait = quotas.wait_for_capacity(
@@ -83,6 +85,29 @@ def delivery_publish(*, delivery_id: str) -> None:
         )
         return
     _attempt(delivery, connector, tokens.credentials_for(account))
+
+
+def _media_ready(delivery: Delivery) -> bool:
+    """False when the post's media is still being uploaded (the delivery waits in
+    `retrying`, which is not an attempt: nothing was sent) or never came (it fails)."""
+    try:
+        content.media_wait(delivery)
+    except PermanentError as exc:
+        _fail(delivery, exc.code or "media_missing", exc.message, exc)
+        return False
+    except TransientError as exc:
+        transition(
+            delivery.pk,
+            S.RETRYING,
+            expected=S.PUBLISHING,
+            attempts=F("attempts") - 1,
+            due_at=timezone.now() + timedelta(seconds=exc.retry_after or 1),
+            lease_expires_at=None,
+            error_code=exc.code or "media_pending",
+            error_message=exc.message,
+        )
+        return False
+    return True
 
 
 def _attempt(delivery: Delivery, connector: Connector, credentials: Credentials) -> None:

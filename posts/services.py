@@ -236,6 +236,36 @@ def post_update(*, post: Post, changes: dict) -> Post:
     return post
 
 
+def post_media_attach(*, post: Post, media_id: str, alt: str = "") -> Post:
+    """Add media to a post before its file has arrived (Publora/PostPost upload to an
+    existing post). Its bytes are checked once they are there: when the post is next
+    edited or scheduled (with the platforms' limits then), else when a delivery goes out,
+    which waits for them (content.media_wait)."""
+    with transaction.atomic():
+        _lock_editable(post)
+        post.media = [*post.media, {"id": media_id, "alt": alt}]
+        post.save(update_fields=["media", "updated_at"])
+    return post
+
+
+def post_media_detach(*, post: Post, media_ids: set[str]) -> Post:
+    """Take media off a post that has not gone out (the asset itself stays)."""
+    with transaction.atomic():
+        _lock_editable(post)
+        post.media = [ref for ref in post.media if ref["id"] not in media_ids]
+        post.save(update_fields=["media", "updated_at"])
+    return post
+
+
+def _lock_editable(post: Post) -> None:
+    """Lock the post and its deliveries, re-read its media; 409 once any has gone out."""
+    post.media = Post.objects.select_for_update().values_list("media", flat=True).get(pk=post.pk)
+    deliveries = Delivery.objects.select_for_update().filter(post=post)
+    busy = sorted(set(deliveries.values_list("status", flat=True)) - EDITABLE)
+    if busy:
+        raise Conflict(f"This post can no longer be edited: deliveries are {', '.join(busy)}.")
+
+
 def _new_schedule(delivery: Delivery, changes: dict) -> tuple[str, datetime]:
     """The delivery's status and time after the edit; refuses moves the state machine forbids."""
     when = changes.get("scheduled_at", delivery.scheduled_at)
