@@ -38,7 +38,7 @@ def transition(delivery_id: str, target: str, *, expected: str | None = None, **
     if expected is not None:
         allowed = allowed & {expected}
     with transaction.atomic():
-        moved = Delivery.objects.filter(pk=delivery_id, status__in=allowed).update(
+        moved = Delivery.objects.one_in_states(delivery_id, allowed).update(
             status=target, updated_at=timezone.now(), **changes
         )
         if moved and target in _EVENTS:

@@ -41,7 +41,7 @@ def claim_for_publishing(delivery_id: str) -> bool:
     """queued → publishing, once: a duplicate or late message matches no row."""
     now = timezone.now()
     return bool(
-        Delivery.objects.filter(pk=delivery_id, status=S.QUEUED).update(
+        Delivery.objects.one_in_states(delivery_id, [S.QUEUED]).update(
             status=S.PUBLISHING,
             attempts=F("attempts") + 1,
             lease_expires_at=now + settings.CRIER_PUBLISH_LEASE,
@@ -269,7 +269,7 @@ def delivery_poll(*, delivery_id: str) -> None:
     """Ask the platform whether an accepted post is finished. Safe to repeat any time."""
     delivery = (
         Delivery.objects.select_related("post", "account")
-        .filter(pk=delivery_id, status=S.PROCESSING)
+        .one_in_states(delivery_id, [S.PROCESSING])
         .first()
     )
     if delivery is None:
