@@ -858,26 +858,33 @@ def _by(context: ApiContext) -> str:
     return f"{context.member.user.get_username()} (key {context.api_key.prefix}, Repostra API)"
 
 
-def content_approve(*, context: ApiContext, plan: PlannedPost) -> PlannedPost:
-    """Approve; with a WordPress or webhook account, publish now (in this request, through
-    the pipeline's own publish step), otherwise the post keeps its scheduled time."""
-    status = content_status(plan, _deliveries(plan))
-    if status in ("published", "scheduled") or plan.approved_at:
-        raise Conflict(f"This content is approved already ({status}).")
-    if plan.status == P.GENERATING:
-        raise Conflict("This content is being generated: approve it once it is a draft.")
-    document = _document(plan)
-    html = editorjs.to_html(document) if document else ""
-    if not html.strip():
-        raise Unprocessable(
-            "This content has no body yet: send it with PUT /api/v1/content/{id} or wait "
-            "for the generator."
-        )
-    targets = _publish_targets(plan)
-    networks = _networks(plan, html)
+def content_approve(
+    *, context: ApiContext, plan: PlannedPost, title: str | None = None
+) -> PlannedPost:
+    """Approve (optionally retitled); with a WordPress or webhook account, publish now (in
+    this request, through the pipeline's own publish step), otherwise the post keeps its
+    scheduled time."""
     now = timezone.now()
     with transaction.atomic():
-        PlannedPost.objects.select_for_update().filter(pk=plan.pk).first()
+        # One approval at a time: a concurrent second one waits here, then sees the first.
+        plan = PlannedPost.objects.select_for_update().get(pk=plan.pk)
+        if title:
+            plan.topic = title
+            plan.save(update_fields=["topic", "updated_at"])
+        status = content_status(plan, _deliveries(plan))
+        if status in ("published", "scheduled") or plan.approved_at:
+            raise Conflict(f"This content is approved already ({status}).")
+        if plan.status == P.GENERATING:
+            raise Conflict("This content is being generated: approve it once it is a draft.")
+        document = _document(plan)
+        html = editorjs.to_html(document) if document else ""
+        if not html.strip():
+            raise Unprocessable(
+                "This content has no body yet: send it with PUT /api/v1/content/{id} or wait "
+                "for the generator."
+            )
+        targets = _publish_targets(plan)
+        networks = _networks(plan, html)
         post = plan.post
         pending = post is not None and post.deliveries.filter(status=S.PENDING_APPROVAL).exists()
         if pending:
@@ -903,8 +910,8 @@ def content_approve(*, context: ApiContext, plan: PlannedPost) -> PlannedPost:
             updated_at=now,
         )
     if post is not None:
-        # The worker's own step, run here: a worker that got the message first wins the
-        # claim and this call does nothing, so the post still goes out once.
+        # The worker's own step, run here and outside any transaction: a worker that got
+        # the message first wins the claim and this call does nothing (published once).
         for delivery_id in post.deliveries.filter(status=S.QUEUED).values_list("pk", flat=True):
             publishing.delivery_publish(delivery_id=delivery_id)
     plan.refresh_from_db()
@@ -1039,11 +1046,9 @@ class BlogApproveView(_ApproveView):
         plan = _content(request, content_id)
         serializer = BlogApproveSerializer(data=request.data or {})
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            if serializer.validated_data.get("title"):
-                plan.topic = serializer.validated_data["title"]
-                plan.save(update_fields=["topic", "updated_at"])
-            plan = content_approve(context=request.auth, plan=plan)
+        plan = content_approve(
+            context=request.auth, plan=plan, title=serializer.validated_data.get("title")
+        )
         return Response({"data": content_data(plan, full=True)})
 
 

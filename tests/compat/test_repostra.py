@@ -746,3 +746,19 @@ def test_editorjs_renders_every_block_escaped():
             '<p>bad <a href="https://ok.example">ok</a></p>',
         ]
     )
+
+
+def test_a_refused_publish_is_failed_content_with_the_reason(repostra, private_webhooks):
+    from tests.receiver import Receiver
+
+    with Receiver(status=400) as site:
+        create_blog_account(repostra, site.url, signing_secret=SECRET)
+        content = repostra.post("/api/v1/content", {"title": "x"}, format="json").json()["data"]
+        repostra.put(f"/api/v1/content/{content['id']}", {"content": EDITORJS}, format="json")
+        approved = repostra.post(f"/api/v1/content/{content['id']}/approve")
+        assert len(site.received) == 1
+    assert approved.status_code == 200
+    data = approved.json()["data"]
+    assert (data["status"], data["published_url"]) == ("failed", None)
+    assert "400" in data["error"]
+    assert repostra.get("/api/v1/content", {"status": "failed"}).json()["meta"]["total"] == 1
