@@ -13,6 +13,13 @@ API reference (read 2026-11):
 - User accounts (Pages and their tokens): https://developers.facebook.com/docs/graph-api/reference/user/accounts
 - Errors: https://developers.facebook.com/docs/graph-api/guides/error-handling
 - Rate limits and usage headers: https://developers.facebook.com/docs/graph-api/overview/rate-limiting
+- Metrics: a Page post's `shares`, `reactions.summary(total_count)` and
+  `comments.summary(total_count)` (https://developers.facebook.com/docs/graph-api/reference/post),
+  its Insights `post_media_view` (the replacement of the deprecated post impressions) and
+  `post_clicks` (https://developers.facebook.com/docs/graph-api/reference/insights and
+  https://developers.facebook.com/docs/platforminsights/page/deprecated-metrics); a video's
+  `likes` and `comments` summaries (https://developers.facebook.com/docs/graph-api/reference/video);
+  the Page's `followers_count` (https://developers.facebook.com/docs/graph-api/reference/page)
 
 Text posts are one `POST /{page-id}/feed`. Photos are uploaded unpublished to
 `/{page-id}/photos` (Facebook pulls them from the URL Crier serves) and attached to one feed
@@ -28,12 +35,14 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 from connectors.base import (
+    AccountMetrics,
     AccountProfile,
     Connector,
     Content,
@@ -41,8 +50,10 @@ from connectors.base import (
     OAuthApp,
     Option,
     PlatformLimits,
+    PostMetrics,
     Problem,
     Published,
+    metric_count,
 )
 from connectors.errors import (
     AuthExpired,
@@ -126,6 +137,31 @@ def raise_for_graph_status(
         if isinstance(exc, TransientError) and exc.retry_after is None:
             exc.retry_after = usage_retry_after(response.headers)
         raise
+
+
+def insight_values(body: dict[str, Any]) -> dict[str, int]:
+    """{metric name: value} from a Graph insights answer (Facebook, Instagram, Threads):
+    `data[].values[0].value` for lifetime metrics, `data[].total_value.value` for totals."""
+    found: dict[str, int] = {}
+    for entry in body.get("data") or ():
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        values = entry.get("values")
+        total = entry.get("total_value")
+        if isinstance(values, list) and values and isinstance(values[-1], dict):
+            value = metric_count(values[-1].get("value"))
+        elif isinstance(total, dict):
+            value = metric_count(total.get("value"))
+        else:
+            value = None
+        if value is not None:
+            found[entry["name"]] = value
+    return found
+
+
+def _summary_total(edge: object) -> int | None:
+    summary = edge.get("summary") if isinstance(edge, dict) else None
+    return metric_count(summary.get("total_count")) if isinstance(summary, dict) else None
 
 
 def usage_retry_after(headers: httpx.Headers) -> float | None:
@@ -255,6 +291,62 @@ class FacebookConnector(Connector):
                 platform_response=response.text,
             )
         return Published(state="processing", external_id=handle, handle=handle)
+
+    # --- metrics ---------------------------------------------------------------------------
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
+        token = credentials.access_token
+        base = f"{GRAPH_URL}/{graph_version()}/{handle}"
+        # A feed post id is "<page-id>_<post-id>"; a bare id is a video from /videos.
+        video = "_" not in handle
+        fields = (
+            "likes.summary(total_count).limit(0),comments.summary(total_count).limit(0)"
+            if video
+            else "shares,reactions.summary(total_count).limit(0),"
+            "comments.summary(total_count).limit(0)"
+        )
+        response = send(self.client, "GET", base, params={"fields": fields, "access_token": token})
+        with unambiguous():
+            raise_for_graph_status(response)
+        data = _json_object(response)
+        likes = _summary_total(data.get("likes" if video else "reactions"))
+        comments = _summary_total(data.get("comments"))
+        shares = data.get("shares")
+        metrics = PostMetrics(
+            likes=likes,
+            comments=comments,
+            # Graph leaves `shares` out of a post nobody has shared.
+            shares=metric_count(shares.get("count")) if isinstance(shares, dict) else 0,
+        )
+        if video:
+            return replace(metrics, shares=None)
+        response = send(
+            self.client,
+            "GET",
+            f"{base}/insights",
+            params={"metric": "post_media_view,post_clicks", "access_token": token},
+        )
+        try:
+            with unambiguous():
+                raise_for_graph_status(response)
+        except PermanentError:
+            # Insights need read_insights and a Page with 100 likes; the counts above stand.
+            return metrics
+        values = insight_values(_json_object(response))
+        return replace(
+            metrics, impressions=values.get("post_media_view"), clicks=values.get("post_clicks")
+        )
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{GRAPH_URL}/{graph_version()}/{credentials.external_id}",
+            params={"fields": "followers_count", "access_token": credentials.access_token},
+        )
+        with unambiguous():
+            raise_for_graph_status(response)
+        return AccountMetrics(followers=metric_count(_json_object(response).get("followers_count")))
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         query = urlencode(

@@ -12,6 +12,12 @@ API reference (read 2026-11):
 - Long-lived tokens and refresh: https://developers.facebook.com/docs/instagram-platform/reference/access_token
   and https://developers.facebook.com/docs/instagram-platform/reference/refresh_access_token
 - The "me" endpoint: https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/get-started
+- Metrics: Instagram Media Insights (`GET /<IG_MEDIA_ID>/insights`, metrics views, likes,
+  comments, shares, saved; impressions is deprecated):
+  https://developers.facebook.com/docs/instagram-platform/reference/instagram-media/insights
+  and the insights guide https://developers.facebook.com/docs/instagram-platform/insights;
+  followers from the IG user's `followers_count`:
+  https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/get-started
 
 Two phases. `publish()` checks the publishing quota and creates the media container(s) —
 Instagram pulls the media from the URL Crier serves — and answers `processing` with the
@@ -36,6 +42,7 @@ from urllib.parse import urlencode
 import httpx
 
 from connectors.base import (
+    AccountMetrics,
     AccountProfile,
     Connector,
     Content,
@@ -44,9 +51,11 @@ from connectors.base import (
     OAuthApp,
     Option,
     PlatformLimits,
+    PostMetrics,
     Problem,
     Published,
     RateLimit,
+    metric_count,
 )
 from connectors.errors import (
     ConnectorError,
@@ -55,7 +64,7 @@ from connectors.errors import (
     RefreshRefused,
     TransientError,
 )
-from connectors.facebook import graph_version, raise_for_graph_status
+from connectors.facebook import graph_version, insight_values, raise_for_graph_status
 from connectors.http import platform_error, send, unambiguous
 
 GRAPH_URL = "https://graph.instagram.com"
@@ -66,6 +75,8 @@ MAX_HASHTAGS = 30
 MAX_MENTIONS = 20
 MAX_STORY_VIDEO_SECONDS = 60.0
 RECENT_MEDIA = 25  # how far back a lost media_publish answer is looked for
+# Media insights valid for feed posts, carousels and reels alike (stories have their own).
+MEDIA_METRICS = ("views", "reach", "likes", "comments", "shares", "saved")
 
 # error_subcode values from the error-codes page whose class the HTTP status (400 for
 # nearly all) would get wrong. Other subcodes (unsupported format, aspect ratio, caption
@@ -295,6 +306,39 @@ class InstagramConnector(Connector):
             code="published_not_found",
             platform_response=response.text,
         )
+
+    # --- metrics ---------------------------------------------------------------------------
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{_base()}/{handle}/insights",
+            params={"metric": ",".join(MEDIA_METRICS)},
+            headers=_auth(credentials),
+        )
+        with unambiguous():
+            raise_for_graph_status(response)
+        values = insight_values(_json_object(response))
+        return PostMetrics(
+            impressions=values.get("views"),
+            likes=values.get("likes"),
+            comments=values.get("comments"),
+            shares=values.get("shares"),
+            extra={name: values[name] for name in ("saved", "reach") if name in values},
+        )
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{_base()}/{credentials.external_id}",
+            params={"fields": "followers_count"},
+            headers=_auth(credentials),
+        )
+        with unambiguous():
+            raise_for_graph_status(response)
+        return AccountMetrics(followers=metric_count(_json_object(response).get("followers_count")))
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         # Business Login for Instagram documents no PKCE; the app secret guards the

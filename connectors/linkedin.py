@@ -11,6 +11,16 @@ API reference (read 2026-11):
 - OpenID userinfo (the "me" endpoint): https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2
 - Errors: https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling
 - Rate limits: https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/rate-limits
+- Metrics: likes and comments of any post from socialActions
+  (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/network-update-social-actions);
+  impressions, clicks and reshares of an organization's post from
+  organizationalEntityShareStatistics with `shares=List(...)` or `ugcPosts=List(...)`
+  (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/share-statistics);
+  followers of an organization from networkSizes (edgeType=COMPANY_FOLLOWED_BY_MEMBER,
+  https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-lookup-api)
+  and of a member from memberFollowersCount?q=me
+  (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/members/follower-statistics).
+  Member posts have no impression counts outside restricted programs.
 
 A publish is: for each image, `initializeUpload` then a PUT of the bytes; for a video,
 `initializeUpload` with the size, a PUT per part LinkedIn asks for, `finalizeUpload` with the
@@ -26,11 +36,12 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
 from connectors.base import (
+    AccountMetrics,
     AccountProfile,
     Connector,
     Content,
@@ -39,8 +50,10 @@ from connectors.base import (
     OAuthApp,
     Option,
     PlatformLimits,
+    PostMetrics,
     Problem,
     Published,
+    metric_count,
 )
 from connectors.errors import (
     AuthExpired,
@@ -284,6 +297,101 @@ class LinkedInConnector(Connector):
         _raise_for_status(finalize)
         return video_urn
 
+    # --- metrics ---------------------------------------------------------------------------
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{API_URL}/rest/socialActions/{_urn(handle)}",
+            headers=_headers(credentials),
+        )
+        with unambiguous():
+            _raise_for_status(response)
+        actions = _json_object(response)
+        likes = actions.get("likesSummary")
+        comments = actions.get("commentsSummary")
+        metrics = PostMetrics(
+            likes=metric_count(likes.get("totalLikes")) if isinstance(likes, dict) else None,
+            comments=(
+                metric_count(comments.get("aggregatedTotalComments"))
+                if isinstance(comments, dict)
+                else None
+            ),
+        )
+        author = author_urn(credentials)
+        if not author.startswith("urn:li:organization:"):
+            return metrics
+        statistics = self._share_statistics(author, handle, credentials)
+        if statistics is None:
+            return metrics
+        return replace(
+            metrics,
+            impressions=metric_count(statistics.get("impressionCount")),
+            clicks=metric_count(statistics.get("clickCount")),
+            shares=metric_count(statistics.get("shareCount")),
+        )
+
+    def _share_statistics(
+        self, organization: str, post_urn: str, credentials: Credentials
+    ) -> dict[str, Any] | None:
+        """Lifetime `totalShareStatistics` of an organization's post; None when LinkedIn
+        will not say (the member is not an administrator of the page)."""
+        kind = "ugcPosts" if post_urn.startswith("urn:li:ugcPost:") else "shares"
+        # Rest.li 2.0: the URNs are encoded, the List(...) syntax around them is not.
+        query = (
+            f"q=organizationalEntity&organizationalEntity={_urn(organization)}"
+            f"&{kind}=List({_urn(post_urn)})"
+        )
+        response = send(
+            self.client,
+            "GET",
+            f"{API_URL}/rest/organizationalEntityShareStatistics?{query}",
+            headers=_headers(credentials),
+        )
+        try:
+            with unambiguous():
+                _raise_for_status(response)
+        except PermanentError:
+            return None
+        elements = _json_object(response).get("elements")
+        for element in elements if isinstance(elements, list) else ():
+            if isinstance(element, dict) and isinstance(element.get("totalShareStatistics"), dict):
+                return element["totalShareStatistics"]
+        return None
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics:
+        author = author_urn(credentials)
+        if author.startswith("urn:li:organization:"):
+            response = send(
+                self.client,
+                "GET",
+                f"{API_URL}/rest/networkSizes/{_urn(author)}",
+                params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
+                headers=_headers(credentials),
+            )
+            with unambiguous():
+                _raise_for_status(response)
+            return AccountMetrics(
+                followers=metric_count(_json_object(response).get("firstDegreeSize"))
+            )
+        response = send(
+            self.client,
+            "GET",
+            f"{API_URL}/rest/memberFollowersCount",
+            params={"q": "me"},
+            headers=_headers(credentials),
+        )
+        with unambiguous():
+            _raise_for_status(response)
+        elements = _json_object(response).get("elements")
+        first = elements[0] if isinstance(elements, list) and elements else None
+        return AccountMetrics(
+            followers=(
+                metric_count(first.get("memberFollowersCount")) if isinstance(first, dict) else None
+            )
+        )
+
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         # LinkedIn's web flow has no PKCE (only approved native apps get it): the
         # challenge is not sent, and the client secret authenticates the exchange.
@@ -401,6 +509,10 @@ def _image_entry(image_urn: str, item: MediaItem) -> dict[str, str]:
     if item.alt_text:
         entry["altText"] = item.alt_text
     return entry
+
+
+def _urn(urn: str) -> str:
+    return quote(urn, safe="")
 
 
 def _headers(credentials: Credentials) -> dict[str, str]:

@@ -10,6 +10,11 @@ v5/openapi.yaml):
   and https://developers.pinterest.com/docs/getting-started/set-up-authentication-and-authorization/
 - User account (the "me" endpoint): https://developers.pinterest.com/docs/api/v5/user_account-get
 - Rate limits: https://developers.pinterest.com/docs/reference/rate-limits/
+- Metrics: Get Pin analytics (`GET /v5/pins/{pin_id}/analytics`, dates within the last
+  90 days, `all.summary_metrics` keyed by metric type):
+  https://developers.pinterest.com/docs/api/v5/pins-analytics; followers from
+  `GET /v5/user_account` (follower_count):
+  https://developers.pinterest.com/docs/api/v5/user_account-get
 
 Image Pins are one `POST /v5/pins`: Pinterest pulls the image (or 2 to 5 images, a carousel)
 from the URL Crier serves. A video is registered with `POST /v5/media`, its bytes posted to
@@ -34,6 +39,7 @@ from urllib.parse import urlencode
 import httpx
 
 from connectors.base import (
+    AccountMetrics,
     AccountProfile,
     Connector,
     Content,
@@ -42,9 +48,11 @@ from connectors.base import (
     OAuthApp,
     Option,
     PlatformLimits,
+    PostMetrics,
     Problem,
     Published,
     RateLimit,
+    metric_count,
 )
 from connectors.errors import (
     AuthExpired,
@@ -70,6 +78,8 @@ MAX_LINK = 2048
 MAX_ALT_TEXT = 500
 MIN_VIDEO_SECONDS = 4.0
 DEFAULT_COVER_SECOND = 1  # the first frame is often black
+ANALYTICS_DAYS = 90  # Pin analytics: start_date no earlier than 90 days ago
+PIN_METRICS = ("IMPRESSION", "SAVE", "PIN_CLICK", "OUTBOUND_CLICK")
 
 # Pinterest error `code` values from the v5 OpenAPI description; others follow the status.
 ERRORS: dict[str, type[ConnectorError]] = {
@@ -285,6 +295,45 @@ class PinterestConnector(Connector):
                 platform_response=response.text,
             )
         return str(status or "")
+
+    # --- metrics ---------------------------------------------------------------------------
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
+        today = datetime.now(UTC).date()
+        response = send(
+            self.client,
+            "GET",
+            f"{API_URL}/pins/{handle}/analytics",
+            params={
+                # The longest window Pinterest serves, so the totals cover the Pin's life
+                # in the 30 days Crier samples it.
+                "start_date": (today - timedelta(days=ANALYTICS_DAYS - 1)).isoformat(),
+                "end_date": today.isoformat(),
+                "metric_types": ",".join(PIN_METRICS),
+                "app_types": "ALL",
+            },
+            headers=_auth(credentials),
+        )
+        with unambiguous():
+            _raise_for_status(response)
+        everything = _json_object(response).get("all")
+        summary = everything.get("summary_metrics") if isinstance(everything, dict) else None
+        if not isinstance(summary, dict):
+            raise _unreadable(response, "analytics without all.summary_metrics")
+        pin_clicks = metric_count(summary.get("PIN_CLICK"))
+        return PostMetrics(
+            impressions=metric_count(summary.get("IMPRESSION")),
+            # A save puts the Pin on another board: Pinterest's share.
+            shares=metric_count(summary.get("SAVE")),
+            clicks=metric_count(summary.get("OUTBOUND_CLICK")),
+            extra={"pin_clicks": pin_clicks} if pin_clicks is not None else {},
+        )
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics:
+        response = send(self.client, "GET", f"{API_URL}/user_account", headers=_auth(credentials))
+        with unambiguous():
+            _raise_for_status(response)
+        return AccountMetrics(followers=metric_count(_json_object(response).get("follower_count")))
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         # Pinterest documents no PKCE; the client secret (HTTP Basic) guards the exchange.

@@ -20,6 +20,10 @@ API reference (read 2026-11):
   https://developers.facebook.com/docs/threads/troubleshooting#rate-limiting
 - Graph errors (`{"error": {"message", "type", "code", "error_subcode"}}`; 190 invalid
   token; 4, 17, 32, 613 rate limits): https://developers.facebook.com/docs/graph-api/guides/error-handling
+- Metrics: media insights (`GET /{threads-media-id}/insights`: views, likes, replies,
+  reposts, quotes, shares) and user insights (`GET /{threads-user-id}/threads_insights`
+  with metric=followers_count, a total_value):
+  https://developers.facebook.com/docs/threads/insights
 
 Threads pulls media from Crier's public URL. A text post is published in one call
 (`auto_publish_text`), follow-ups as replies the same way. A post with media is two-phase:
@@ -44,6 +48,7 @@ import httpx
 import regex
 
 from connectors.base import (
+    AccountMetrics,
     AccountProfile,
     Connector,
     Content,
@@ -52,6 +57,7 @@ from connectors.base import (
     OAuthApp,
     Option,
     PlatformLimits,
+    PostMetrics,
     Problem,
     Published,
     RateLimit,
@@ -64,6 +70,7 @@ from connectors.errors import (
     RefreshRefused,
     TransientError,
 )
+from connectors.facebook import insight_values
 from connectors.http import platform_error, raise_for_platform_status, send, unambiguous
 
 DEFAULT_GRAPH_URL = "https://graph.threads.net"
@@ -352,6 +359,42 @@ class ThreadsConnector(Connector):
         return permalink if isinstance(permalink, str) and permalink else None
 
     # --- OAuth -----------------------------------------------------------------------------
+
+    # --- metrics ---------------------------------------------------------------------------
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{graph_url()}/{api_version()}/{quote(handle, safe='')}/insights",
+            params={
+                "metric": "views,likes,replies,reposts,quotes,shares",
+                "access_token": credentials.access_token,
+            },
+        )
+        with unambiguous():
+            _raise_for_status(response)
+        values = insight_values(_json_object(response))
+        return PostMetrics(
+            impressions=values.get("views"),
+            likes=values.get("likes"),
+            comments=values.get("replies"),
+            shares=values.get("reposts"),
+            extra={name: values[name] for name in ("quotes", "shares") if name in values},
+        )
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{_api(credentials.external_id)}/threads_insights",
+            params={"metric": "followers_count", "access_token": credentials.access_token},
+        )
+        with unambiguous():
+            _raise_for_status(response)
+        return AccountMetrics(
+            followers=insight_values(_json_object(response)).get("followers_count")
+        )
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         # Threads' authorization window documents no PKCE parameters; the challenge is

@@ -10,6 +10,12 @@ API reference (read 2026-11):
 - channels.list `mine=true` (the "me" call):
   https://developers.google.com/youtube/v3/docs/channels/list
 - Errors: https://developers.google.com/youtube/v3/docs/errors
+- Metrics: `videos.list` with part=statistics (viewCount, likeCount, commentCount as
+  strings): https://developers.google.com/youtube/v3/docs/videos/list and
+  https://developers.google.com/youtube/v3/docs/videos#statistics; subscribers from
+  `channels.list` part=statistics (subscriberCount, hiddenSubscriberCount):
+  https://developers.google.com/youtube/v3/docs/channels#statistics. Each list call costs
+  1 quota unit.
 - Quota (videos.insert has its own bucket of 100 a day; reset at midnight Pacific Time):
   https://developers.google.com/youtube/v3/determine_quota_cost
 - Google OAuth 2.0 for web servers (PKCE, offline access, refresh, `invalid_grant`):
@@ -38,6 +44,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from connectors.base import (
+    AccountMetrics,
     AccountProfile,
     Connector,
     Content,
@@ -45,9 +52,11 @@ from connectors.base import (
     OAuthApp,
     Option,
     PlatformLimits,
+    PostMetrics,
     Problem,
     Published,
     RateLimit,
+    metric_count,
 )
 from connectors.errors import (
     AuthExpired,
@@ -327,6 +336,37 @@ class YouTubeConnector(Connector):
             state="processing", external_id=handle, url=watch_url(handle), handle=handle
         )
 
+    # --- metrics ---------------------------------------------------------------------------
+
+    def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
+        response = send(
+            self.client,
+            "GET",
+            f"{API_URL}/videos",
+            params={"part": "statistics", "id": handle},
+            headers=_auth(credentials),
+        )
+        statistics = _statistics(response, f"video {handle}")
+        return PostMetrics(
+            impressions=metric_count(statistics.get("viewCount")),
+            likes=metric_count(statistics.get("likeCount")),
+            comments=metric_count(statistics.get("commentCount")),
+        )
+
+    def account_metrics(self, credentials: Credentials) -> AccountMetrics:
+        channel = str(credentials.extra.get("channel_id") or credentials.external_id)
+        response = send(
+            self.client,
+            "GET",
+            f"{API_URL}/channels",
+            params={"part": "statistics", "id": channel},
+            headers=_auth(credentials),
+        )
+        statistics = _statistics(response, f"channel {channel}")
+        if statistics.get("hiddenSubscriberCount") is True:
+            return AccountMetrics(followers=None)  # the owner hides it, even from the API
+        return AccountMetrics(followers=metric_count(statistics.get("subscriberCount")))
+
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         query = urlencode(
             {
@@ -485,6 +525,22 @@ def _raise_for_status(response: httpx.Response) -> None:
             elif reason == "uploadLimitExceeded":
                 exc.retry_after = UPLOAD_LIMIT_WAIT
         raise
+
+
+def _statistics(response: httpx.Response, what: str) -> dict[str, Any]:
+    """`items[0].statistics` of a list answer; no item means deleted or private."""
+    with unambiguous():
+        _raise_for_status(response)
+    items = _json_object(response).get("items")
+    first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else None
+    if first is None:
+        raise PermanentError(
+            f"YouTube has no {what} (deleted, or not visible to this account).",
+            code="not_found",
+            status=response.status_code,
+        )
+    statistics = first.get("statistics")
+    return statistics if isinstance(statistics, dict) else {}
 
 
 def _reason(response: httpx.Response) -> str | None:
