@@ -27,7 +27,7 @@ Where Crier has no such concept, the closest faithful behaviour, never a fake su
 - `POST /upload-from-url` answers at once with the media still being fetched by a worker
   (`status: pending_upload`, `path: null`); a post naming it is refused until it is
   ready (`GET /api/v1/media/{id}`).
-- Analytics routes: see compat/postiz_analytics.py when present.
+- Analytics (`/analytics/...`): compat/postiz_analytics.py, over the analytics app.
 """
 
 from __future__ import annotations

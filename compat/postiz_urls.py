@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from compat import postiz, postiz_posts
+from compat import postiz, postiz_analytics, postiz_posts
 
 urlpatterns = [
     path("posts", postiz_posts.PostsView.as_view(), name="postiz-posts"),
@@ -50,4 +50,14 @@ urlpatterns = [
     path("notifications", postiz.NotificationListView.as_view(), name="postiz-notifications"),
     path("upload", postiz.UploadView.as_view(), name="postiz-upload"),
     path("upload-from-url", postiz.UploadFromUrlView.as_view(), name="postiz-upload-from-url"),
+    path(
+        "analytics/post/<str:post_id>",
+        postiz_analytics.PostAnalyticsView.as_view(),
+        name="postiz-post-analytics",
+    ),
+    path(
+        "analytics/<str:integration_id>",
+        postiz_analytics.IntegrationAnalyticsView.as_view(),
+        name="postiz-integration-analytics",
+    ),
 ]

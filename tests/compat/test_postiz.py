@@ -622,3 +622,61 @@ def test_a_viewer_key_reads_but_cannot_post(viewer, account):
     assert refused.status_code == 403
     assert refused.json() == {"msg": "Your role 'viewer' cannot do this; it needs 'editor'."}
     assert viewer.member.role == Role.VIEWER
+
+
+# -- analytics -----------------------------------------------------------------------------
+
+
+def test_integration_analytics_charts_followers_per_day(postiz, account):
+    from analytics.models import AccountMetricsSnapshot
+
+    now = timezone.now()
+    for days_ago, hour, followers in [(40, 9, 50), (2, 8, 100), (2, 20, 110), (1, 9, 132)]:
+        taken = (now - timedelta(days=days_ago)).replace(hour=hour, minute=0)
+        AccountMetricsSnapshot.objects.create(
+            workspace=account.workspace, account=account, taken_at=taken, followers=followers
+        )
+
+    response = postiz.get(f"{BASE}/analytics/{account.pk}", {"date": 7})
+
+    assert response.status_code == 200
+    day = lambda days_ago: (now - timedelta(days=days_ago)).date().isoformat()  # noqa: E731
+    assert response.json() == [
+        {
+            "label": "Followers",
+            "data": [{"total": 110, "date": day(2)}, {"total": 132, "date": day(1)}],
+            "percentageChange": 20.0,
+        }
+    ]
+    assert postiz.get(f"{BASE}/analytics/{account.pk}", {"date": "week"}).status_code == 400
+
+
+def test_post_analytics_chart_each_offered_metric_per_day(postiz, account):
+    from analytics.models import PostMetricsSnapshot
+
+    created = postiz.post(
+        f"{BASE}/posts", create_body(account.pk, kind="draft"), format="json"
+    ).json()
+    post = Post.objects.get(pk=created[0]["postId"])
+    delivery = post.deliveries.get()
+    taken = timezone.now() - timedelta(hours=1)
+    PostMetricsSnapshot.objects.create(
+        workspace=account.workspace, delivery=delivery, taken_at=taken, likes=3, impressions=40
+    )
+
+    response = postiz.get(f"{BASE}/analytics/post/{post.pk}")
+
+    assert response.status_code == 200
+    day = taken.date().isoformat()
+    assert response.json() == [
+        {"label": "Impressions", "data": [{"total": 40, "date": day}], "percentageChange": 0.0},
+        {"label": "Likes", "data": [{"total": 3, "date": day}], "percentageChange": 0.0},
+    ]
+
+
+def test_analytics_of_another_workspace_are_404(postiz, outsider_account):
+    response = postiz.get(f"{BASE}/analytics/{outsider_account.pk}")
+
+    assert response.status_code == 404
+    assert response.json() == {"msg": "Integration not found"}
+    assert postiz.get(f"{BASE}/analytics/post/post_nothere").json() == {"msg": "Post not found"}
