@@ -345,13 +345,18 @@ class GetUploadUrlView(PubloraMediaView):
             post = _post_group(request, data["postGroupId"], locked=True)
             _refuse_if_gone_out(post, "add media to")
             # Checks the type (allowed, agrees with `type`); the room is counted after.
-            asset, upload_url = media_services.media_upload_url_create(
-                workspace=request.auth.workspace,
-                file_name=data["fileName"],
-                content_type=data["contentType"],
-                kind=data.get("type"),
-                ttl=ttl,
-            )
+            try:
+                asset, upload_url = media_services.media_upload_url_create(
+                    workspace=request.auth.workspace,
+                    file_name=data["fileName"],
+                    content_type=data["contentType"],
+                    kind=data.get("type"),
+                    ttl=ttl,
+                )
+            except media_services.STORAGE_ERRORS as exc:  # S3 could not sign (credentials)
+                raise media_services.StorageUnavailable(
+                    "Failed to create upload URL: media storage is unavailable."
+                ) from exc
             _check_room(post, asset.kind)
             services.post_media_attach(post=post, media_id=asset.pk)
         return Response(

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import SocialAccount
 from connectors.simulator import SimulatorServer
+from media import storage
 from media.models import MediaAsset, StorageDeletion
 from media.services import media_sweep
 from posts.dispatch import dispatch
@@ -397,6 +398,26 @@ def test_a_post_already_published_takes_no_more_media(postpost, account):
         "error": "Cannot add media to a post that has already been published or failed",
     }
     assert not MediaAsset.objects.exists()
+
+
+def test_storage_that_cannot_sign_the_url_is_a_503_and_nothing_is_kept(
+    postpost, account, monkeypatch
+):
+    def cannot_sign(**kwargs: object) -> str:
+        raise OSError("no credentials for the bucket")
+
+    monkeypatch.setattr(storage, "upload_url", cannot_sign)
+    group = create_post(postpost, account)
+
+    response = ask(postpost, group)
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "success": False,
+        "error": "Failed to create upload URL: media storage is unavailable.",
+    }
+    assert not MediaAsset.objects.exists()
+    assert Post.objects.get(pk=group).media == []
 
 
 # -- waiting for media at publish time ---------------------------------------------------------
