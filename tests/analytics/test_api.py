@@ -183,3 +183,19 @@ def test_without_a_key_it_is_401(client, account_with_followers):
     response = client.get(f"/api/v1/analytics/accounts/{account_with_followers.pk}")
 
     assert response.status_code == 401
+
+
+def test_admin_lists_snapshots_read_only(admin_client, post_with_metrics, account_with_followers):
+    posts = admin_client.get("/admin/analytics/postmetricssnapshot/")
+    accounts = admin_client.get("/admin/analytics/accountmetricssnapshot/")
+
+    assert posts.status_code == accounts.status_code == 200
+    assert post_with_metrics.pk in posts.content.decode()
+    assert admin_client.get("/admin/analytics/postmetricssnapshot/add/").status_code == 403
+    snapshot = AccountMetricsSnapshot.objects.filter(account=account_with_followers).first()
+    change = admin_client.post(
+        f"/admin/analytics/accountmetricssnapshot/{snapshot.pk}/change/", {"followers": 1}
+    )
+    assert change.status_code == 403
+    snapshot.refresh_from_db()
+    assert snapshot.followers != 1
