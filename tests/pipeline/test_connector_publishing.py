@@ -9,6 +9,7 @@ paths run once each: a rate limit, an expired token, a permanent refusal.
 
 from __future__ import annotations
 
+import base64
 import socket
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -19,6 +20,8 @@ import httpx
 import pytest
 import respx
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
 
 from accounts.models import SocialAccount
 from connectors.registry import CONNECTORS
@@ -29,10 +32,22 @@ from tests.factories import SocialAccountFactory
 from tests.media import files
 from tests.platforms import (
     ALT_TEXT,
+    FACEBOOK,
+    FACEBOOK_FEED,
+    LINKEDIN,
+    LINKEDIN_POSTS,
     PLATFORMS,
     TEXT,
     WEBHOOK_URL,
+    X_TOKEN_URL,
+    X_TWEETS,
     Platform,
+    X,
+    form_body,
+    graph_error,
+    json_body,
+    linkedin_created,
+    x_created,
 )
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +235,125 @@ def test_a_post_is_published_through_the_pipeline_with_the_documented_exchange(
     ]
     media_url = content.content_for(delivery).media[0].url if media_id else ""
     platform.check(routes, media_url)
+
+
+# --- one failure path per error family ------------------------------------------------------
+
+
+def attempt_outcomes(delivery: Delivery) -> list[str]:
+    return list(delivery.attempt_log.order_by("number").values_list("outcome", flat=True))
+
+
+def test_a_rate_limited_post_waits_out_retry_after_then_is_published(editor, run, respx_mock):
+    account = connect(editor, LINKEDIN)
+    throttled = {
+        "message": "Resource level throttle limit for calls to this resource is reached.",
+        "status": 429,
+    }
+    posts = respx_mock.post(LINKEDIN_POSTS).mock(
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "120"}, json=throttled),
+            linkedin_created(),
+        ]
+    )
+    before = timezone.now()
+
+    job_id = publish_now(editor, run, account)
+
+    delivery = only_delivery(account)
+    assert delivery.status == "retrying"
+    assert delivery.due_at >= before + timedelta(seconds=120)
+    assert delivery.error_message.startswith("Resource level throttle limit")
+    status = job_status(editor, job_id)
+    assert status["status"] == "working"
+    assert [post["state"] for post in status["payload"]["posts"]] == ["retrying"]
+    dispatcher_round(run)  # not due yet: LinkedIn is not asked again
+    assert posts.call_count == 1
+    assert only_delivery(account).status == "retrying"
+
+    Delivery.objects.filter(pk=delivery.pk).update(due_at=timezone.now())  # 120 s later
+    dispatcher_round(run)
+
+    delivery = only_delivery(account)
+    assert (delivery.status, delivery.external_id) == ("published", LINKEDIN.published.external_id)
+    assert posts.call_count == 2
+    assert json_body(posts, 0) == json_body(posts, 1)
+    assert attempt_outcomes(delivery) == ["rate_limited", "published"]
+    status = job_status(editor, job_id)
+    assert status["status"] == "completed"
+    assert status["payload"]["posts"][0]["url"] == LINKEDIN.published.url
+
+
+def test_an_expired_token_is_refreshed_once_and_the_post_goes_out(
+    editor, run, respx_mock, monkeypatch
+):
+    monkeypatch.setenv("CRIER_OAUTH_X_CLIENT_ID", "x-client-id")
+    monkeypatch.setenv("CRIER_OAUTH_X_CLIENT_SECRET", "x-client-secret")
+    account = connect(editor, X)
+    unauthorized = {"title": "Unauthorized", "type": "about:blank", "status": 401}
+    tweets = respx_mock.post(X_TWEETS).mock(
+        side_effect=[httpx.Response(401, json=unauthorized), x_created()]
+    )
+    token = respx_mock.post(X_TOKEN_URL).respond(
+        200,
+        json={
+            "token_type": "bearer",
+            "expires_in": 7200,
+            "access_token": "x-access-token-2",
+            "scope": "tweet.read tweet.write users.read media.write offline.access",
+            "refresh_token": "x-refresh-token-2",
+        },
+    )
+
+    job_id = publish_now(editor, run, account)
+
+    delivery = only_delivery(account)
+    assert (delivery.status, delivery.external_id) == ("published", X.published.external_id)
+    assert token.call_count == 1
+    assert form_body(token) == {
+        "refresh_token": "x-refresh-token",
+        "grant_type": "refresh_token",
+        "client_id": "x-client-id",
+    }
+    pair = base64.b64encode(b"x-client-id:x-client-secret").decode()
+    assert token.calls.last.request.headers["Authorization"] == f"Basic {pair}"
+    assert [call.request.headers["Authorization"] for call in tweets.calls] == [
+        "Bearer x-access-token",
+        "Bearer x-access-token-2",
+    ]
+    assert attempt_outcomes(delivery) == ["published"]  # the refresh is part of the attempt
+    account.refresh_from_db()
+    assert account.credentials["access_token"] == "x-access-token-2"
+    assert account.credentials["refresh_token"] == "x-refresh-token-2"
+    assert account.token_expires_at > timezone.now()
+    with connection.cursor() as cursor:  # stored encrypted, as every credential
+        cursor.execute(
+            f"SELECT credentials FROM {SocialAccount._meta.db_table} WHERE id = %s",  # noqa: S608
+            [account.pk],
+        )
+        (raw,) = cursor.fetchone()
+    assert "x-access-token-2" not in str(raw)
+    assert job_status(editor, job_id)["status"] == "completed"
+
+
+def test_a_post_the_platform_refuses_fails_at_once_with_its_message(editor, run, respx_mock):
+    account = connect(editor, FACEBOOK)
+    feed = respx_mock.post(FACEBOOK_FEED).respond(
+        400, json=graph_error(506, "Duplicate status message")
+    )
+
+    job_id = publish_now(editor, run, account)
+
+    delivery = only_delivery(account)
+    assert (delivery.status, delivery.error_code) == ("failed", "506")
+    assert feed.call_count == 1  # never retried
+    assert attempt_outcomes(delivery) == ["failed"]
+    status = job_status(editor, job_id)
+    assert status["status"] == "completed"
+    (post,) = status["payload"]["posts"]
+    assert (post["state"], post["error"]) == ("failed", "Duplicate status message")
+    shown = editor.client.get(f"/api/v1/posts/{delivery.post_id}").json()
+    (error,) = [item["error"] for item in shown["deliveries"]]
+    assert error["code"] == "506"
+    assert error["message"] == "Duplicate status message"
+    assert "Duplicate status message" in error["platform_response"]
