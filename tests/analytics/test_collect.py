@@ -248,3 +248,48 @@ def test_the_beat_task_runs_the_collector(mastodon, respx_mock):
 
 def _json(body: dict) -> httpx.Response:
     return httpx.Response(200, json=body)
+
+
+def test_the_nine_platforms_offer_post_and_follower_metrics():
+    nine = {
+        "x",
+        "linkedin",
+        "facebook",
+        "instagram",
+        "threads",
+        "youtube",
+        "bluesky",
+        "mastodon",
+        "pinterest",
+    }
+
+    assert set(services.platforms_offering("post_metrics")) == nine
+    assert set(services.platforms_offering("account_metrics")) == nine
+
+
+def test_due_accounts_skip_paused_inactive_and_recently_checked(workspace):
+    now = timezone.now()
+    due = mastodon_account(workspace)
+    paused = mastodon_account(workspace)
+    AccountMetricsState.objects.create(account=paused, paused_until=now + timedelta(minutes=5))
+    checked = mastodon_account(workspace)
+    AccountMetricsState.objects.create(account=checked, checked_at=now - timedelta(hours=1))
+    mastodon_account(workspace, status=AccountStatus.DISABLED)
+    SocialAccountFactory(workspace=workspace)  # sandbox: no follower counts
+
+    assert list(services.due_accounts(now)) == [due]
+
+
+def test_rate_limit_on_followers_pauses_the_account_too(mastodon, respx_mock):
+    verify = respx_mock.get(VERIFY).respond(
+        429, headers={"Retry-After": "300"}, json={"error": "Too many requests"}
+    )
+    now = timezone.now()
+
+    counts = services.collect_due(now)
+
+    assert counts["rate_limited"] == 1 and verify.call_count == 1
+    state = AccountMetricsState.objects.get(account=mastodon)
+    assert state.paused_until == now + timedelta(seconds=300)
+    assert list(services.due_accounts(now + timedelta(seconds=299))) == []
+    assert list(services.due_accounts(now + timedelta(seconds=301))) == [mastodon]
