@@ -380,6 +380,19 @@ class FindSlotView(PostizView):
         return Response({"date": serializers.DateTimeField().to_representation(slot)})
 
 
+class IsConnectedView(PostizView):
+    """Postiz clients (its n8n node) check a key with this route."""
+
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            200: inline_serializer("PostizConnected", {"connected": serializers.BooleanField()})
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"connected": True})
+
+
 # -- notifications -------------------------------------------------------------------------
 
 NOTIFICATIONS_PER_PAGE = 50

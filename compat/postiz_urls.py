@@ -36,6 +36,7 @@ urlpatterns = [
         name="postiz-integration",
     ),
     path("groups", postiz.GroupListView.as_view(), name="postiz-groups"),
+    path("is-connected", postiz.IsConnectedView.as_view(), name="postiz-is-connected"),
     path("social/<str:integration>", postiz.SocialConnectView.as_view(), name="postiz-social"),
     path(
         "integration-settings/<str:integration_id>",

@@ -120,6 +120,24 @@ def test_the_documented_curl_lists_integrations_as_a_json_array(postiz, account)
     ]
 
 
+def test_is_connected_confirms_the_key(postiz):
+    response = postiz.get(f"{BASE}/is-connected")
+
+    assert response.status_code == 200
+    assert response.json() == {"connected": True}
+
+
+def test_a_postiz_style_utc_date_with_milliseconds_is_accepted(postiz, account):
+    body = create_body(account.pk, date="2099-12-14T08:18:54.274Z")
+    body["posts"][0]["settings"] = {"__type": "x"}
+
+    response = postiz.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 201, response.content
+    delivery = Delivery.objects.get(post_id=response.json()[0]["postId"])
+    assert delivery.scheduled_at.isoformat() == "2099-12-14T08:18:54.274000+00:00"
+
+
 def test_every_response_carries_the_rate_limit_headers(postiz, account):
     first = postiz.get(f"{BASE}/integrations")
     second = postiz.get(f"{BASE}/groups")
