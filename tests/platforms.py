@@ -694,6 +694,96 @@ PINTEREST = Platform(
 )
 
 
+PINTEREST_MEDIA = "https://api.pinterest.com/v5/media"
+PINTEREST_S3 = "https://pinterest-media-upload.s3-accelerate.amazonaws.com/"
+PINTEREST_VIDEO_ID = "5255843920968240771"
+PINTEREST_VIDEO_PIN = "901"
+
+
+def pinterest_media_status(status: str) -> httpx.Response:
+    return httpx.Response(
+        200, json={"media_id": PINTEREST_VIDEO_ID, "media_type": "video", "status": status}
+    )
+
+
+def pinterest_video_routes(respx_mock: respx.MockRouter, *statuses: str) -> Routes:
+    """Register the upload, take the file on S3, answer `statuses` to GET /v5/media/{id}."""
+    return {
+        "register": respx_mock.post(PINTEREST_MEDIA).respond(
+            201,
+            json={
+                "media_id": PINTEREST_VIDEO_ID,
+                "media_type": "video",
+                "upload_url": PINTEREST_S3,
+                "upload_parameters": {
+                    "x-amz-date": "20261102T154547Z",
+                    "x-amz-signature": "sig",
+                    "x-amz-security-token": "sts",
+                    "x-amz-algorithm": "AWS4-HMAC-SHA256",
+                    "key": f"uploads/17/4d/be/2:video:704109860400394553:{PINTEREST_VIDEO_ID}",
+                    "policy": "policy-b64",
+                    "x-amz-credential": "ASIA/20261102/us-east-1/s3/aws4_request",
+                    "Content-Type": "multipart/form-data",
+                },
+            },
+        ),
+        "s3": respx_mock.post(PINTEREST_S3).respond(204),
+        "status": respx_mock.get(f"{PINTEREST_MEDIA}/{PINTEREST_VIDEO_ID}").mock(
+            side_effect=[pinterest_media_status(status) for status in statuses]
+        ),
+    }
+
+
+def mock_pinterest_video(respx_mock: respx.MockRouter) -> Routes:
+    return {
+        # Still processing when publish() looks, ready at the first poll.
+        **pinterest_video_routes(respx_mock, "registered", "succeeded"),
+        "pins": respx_mock.post(PINTEREST_PINS).respond(
+            201, json={"id": PINTEREST_VIDEO_PIN, "board_id": PINTEREST_BOARD}
+        ),
+    }
+
+
+def check_pinterest_video(routes: Routes, media_url: str) -> None:
+    assert json_body(routes["register"]) == {"media_type": "video"}
+    uploaded = routes["s3"].calls.last.request
+    assert "authorization" not in uploaded.headers
+    form = multipart(uploaded)
+    assert form["policy"] == b"policy-b64"
+    assert form["key"].endswith(PINTEREST_VIDEO_ID.encode())
+    assert form["file"][4:8] == b"ftyp"  # the MP4 Crier stored
+    assert routes["status"].call_count == 2
+    # The Pin is created by the poll, from the post the pipeline passed to it.
+    bearer(routes["pins"], "pina_access")
+    assert json_body(routes["pins"]) == {
+        "board_id": PINTEREST_BOARD,
+        "title": "Launch",
+        "description": TEXT,
+        "alt_text": ALT_TEXT,
+        "media_source": {
+            "source_type": "video_id",
+            "media_id": PINTEREST_VIDEO_ID,
+            "cover_image_key_frame_time": 1,
+        },
+    }
+
+
+PINTEREST_VIDEO = Platform(
+    slug="pinterest",
+    external_id=PINTEREST.external_id,
+    credentials=PINTEREST.credentials,
+    network={"board_id": PINTEREST_BOARD, "title": "Launch"},
+    media="mp4",
+    published=Published(
+        PINTEREST_VIDEO_PIN, f"https://www.pinterest.com/pin/{PINTEREST_VIDEO_PIN}/"
+    ),
+    mock=mock_pinterest_video,
+    check=check_pinterest_video,
+    polls=1,
+    downloads=True,
+)
+
+
 # --- WordPress: REST API posts with an application password -------------------------------
 
 WORDPRESS_SITE = "https://blog.example.com"
@@ -785,3 +875,6 @@ PLATFORMS: dict[str, Platform] = {
         WEBHOOK,
     )
 }
+
+# Every platform, then variants whose exchange differs (two-phase where the base is not).
+SCENARIOS: dict[str, Platform] = {**PLATFORMS, "pinterest-video": PINTEREST_VIDEO}

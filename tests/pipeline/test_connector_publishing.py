@@ -37,6 +37,7 @@ from tests.platforms import (
     LINKEDIN,
     LINKEDIN_POSTS,
     PLATFORMS,
+    SCENARIOS,
     TEXT,
     WEBHOOK_URL,
     X_TOKEN_URL,
@@ -67,7 +68,7 @@ def sample_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return {
         "jpeg": files.image_bytes("JPEG", size=(320, 320)),
         "png": files.image_bytes("PNG", size=(320, 320)),
-        "mp4": files.video_bytes(folder / "launch.mp4", fps=30, seconds=4, size=(360, 640)),
+        "mp4": files.video_bytes(folder / "launch.mp4", fps=30, seconds=5, size=(360, 640)),
     }
 
 
@@ -201,11 +202,11 @@ def test_every_registered_platform_has_an_end_to_end_scenario():
     assert set(PLATFORMS) == set(CONNECTORS) - {"sandbox", "sandbox_plain"}
 
 
-@pytest.mark.parametrize("slug", sorted(PLATFORMS))
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_a_post_is_published_through_the_pipeline_with_the_documented_exchange(
-    slug, editor, run, respx_mock, media_root, sample_files
+    scenario, editor, run, respx_mock, media_root, sample_files
 ):
-    platform = PLATFORMS[slug]
+    platform = SCENARIOS[scenario]
     account = connect(editor, platform)
     media_id = None
     if platform.media:
