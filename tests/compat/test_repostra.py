@@ -795,3 +795,59 @@ def test_fuzzed_repostra_operations_never_answer_5xx(wsgi_app, owner, monkeypatc
             failures[operation.label] = f"{type(exc).__name__}: {exc}"[:3000]
     assert tried == 14
     assert not failures, "\n\n".join(f"{label}\n{text}" for label, text in failures.items())
+
+
+def test_generated_content_is_approved_and_published_from_its_pending_post(
+    repostra, private_webhooks, blog_receiver, settings
+):
+    settings.CRIER_GENERATOR_URL = "https://generator.example/draft"
+    settings.CRIER_GENERATOR_KIND = "webhook"
+    account = create_blog_account(repostra, blog_receiver.url, signing_secret=SECRET)["data"]
+    schedule = repostra.post(
+        "/api/v1/posting-schedules",
+        {"account_id": account["id"], "platform": "website", "day_of_week": "monday"}
+        | {"time": "09:00"},
+        format="json",
+    ).json()["data"]
+    content = repostra.post(
+        "/api/v1/content",
+        {
+            "title": "10 SEO Tips",
+            "keyword": "seo tips",
+            "posting_schedule_id": schedule["id"],
+            "scheduled_for": "2099-04-07T09:00:00Z",
+        },
+        format="json",
+    ).json()["data"]
+    with respx.mock:
+        respx.post("https://generator.example/draft").mock(
+            return_value=httpx.Response(200, json={"text": "First <tip>.\n\nSecond tip."})
+        )
+        assert draft_generate(plan_id=content["id"]) == "drafted"  # the worker's step
+
+    drafted = repostra.get(f"/api/v1/content/{content['id']}").json()["data"]
+    assert drafted["status"] == "draft"
+    assert drafted["keyword"] == "seo tips"
+    assert drafted["ai_generated_at"] is not None
+    assert drafted["content"] == {
+        "blocks": [
+            {"type": "paragraph", "data": {"text": "First &lt;tip&gt;."}},
+            {"type": "paragraph", "data": {"text": "Second tip."}},
+        ]
+    }
+    [pending] = repostra.get("/api/v1/approvals").json()["data"]["pending_blog"]
+    assert (pending["id"], pending["ai_generated_at"]) == (
+        content["id"],
+        drafted["ai_generated_at"],
+    )
+    post = Post.objects.get(pk=PlannedPost.objects.get(pk=content["id"]).post_id)
+    assert post.deliveries.get().status == "pending_approval"
+
+    approved = repostra.post(f"/api/v1/content/{content['id']}/approve")
+    assert approved.status_code == 200, approved.json()
+    assert approved.json()["data"]["status"] == "published"
+    assert approved.json()["data"]["published_url"] == "https://blog.example.com/10-seo-tips"
+    [request] = blog_receiver.received
+    event = verify_signature(request, SECRET.encode())
+    assert event["data"]["text"] == "<p>First &lt;tip&gt;.</p>\n<p>Second tip.</p>"
+    assert Post.objects.count() == 1  # the draft's post went out; no second one
