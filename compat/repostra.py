@@ -141,7 +141,7 @@ class RepostraRateThrottle(ApiKeyRateThrottle):
     namespace = "repostra"
 
     def rate(self) -> RateLimitItem:
-        return parse(getattr(settings, "REPOSTRA_RATE_LIMIT", "60/minute"))
+        return parse(settings.REPOSTRA_RATE_LIMIT)
 
 
 class RepostraView(DialectView):
