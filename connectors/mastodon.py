@@ -24,6 +24,9 @@ nothing, so their failures are never ambiguous); then one `POST /api/v1/statuses
 the thread, each in reply to the previous one and each with its own Idempotency-Key derived
 from the delivery's key. Mastodon answers a repeated key with the status it already created,
 so a retry after an ambiguous failure never posts twice (within the hour Mastodon keeps keys).
+A file still processing after one look (a long video) leaves the delivery `processing` with
+the attachment ids as handle, nothing posted: `poll()` looks again and, once every file is
+ready, posts the statuses from the content the pipeline passes it.
 """
 
 from __future__ import annotations
@@ -72,8 +75,6 @@ DEFAULT_MAX_MEDIA = 4
 DEFAULT_URL_WEIGHT = 23
 # Entities/Instance: media_attachments.description_limit in the documented example.
 DEFAULT_DESCRIPTION_LIMIT = 1500
-# Seconds suggested before retrying when an uploaded video is still being processed.
-MEDIA_PROCESSING_RETRY_SECONDS = 30.0
 
 # Mastodon's length rule (StatusLengthValidator): every URL counts as
 # characters_reserved_per_url, a remote mention counts only its local part, the rest counts
@@ -166,7 +167,34 @@ class MastodonConnector(Connector):
     def publish(self, content: Content, credentials: Credentials) -> Published:
         base = _instance_url(credentials)
         self._check_instance_limits(content, credentials)
-        media_ids = [self._upload(base, item, credentials) for item in content.media]
+        uploads = [self._upload(base, item, credentials) for item in content.media]
+        media_ids = [media_id for media_id, _ in uploads]
+        if not all(ready for _, ready in uploads):
+            return Published(state="processing", handle=",".join(media_ids))
+        return self._post_thread(base, content, credentials, media_ids)
+
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
+        """Media still processing at publish time: look again; once all of it is ready,
+        post the statuses (the same Idempotency-Keys as publish() would have sent)."""
+        base = _instance_url(credentials)
+        media_ids = [media_id for media_id in handle.split(",") if media_id]
+        with unambiguous():
+            ready = all(self._processed(base, media_id, credentials) for media_id in media_ids)
+        if not ready:
+            return Published(state="processing", handle=handle)
+        if content is None:
+            raise PermanentError(
+                "Mastodon finished processing the media, but the post it belongs to could not "
+                "be read (was its media deleted?), so no status was posted.",
+                code="status_needs_content",
+            )
+        return self._post_thread(base, content, credentials, media_ids)
+
+    def _post_thread(
+        self, base: str, content: Content, credentials: Credentials, media_ids: list[str]
+    ) -> Published:
         status = self._post_status(
             base,
             credentials,
@@ -222,7 +250,8 @@ class MastodonConnector(Connector):
             raise _unreadable(response, "a status without an id")
         return status
 
-    def _upload(self, base: str, item: MediaItem, credentials: Credentials) -> str:
+    def _upload(self, base: str, item: MediaItem, credentials: Credentials) -> tuple[str, bool]:
+        """The attachment id, and whether a status can take it yet."""
         limit = self.limits.max_video_bytes if item.kind == "video" else self.limits.max_image_bytes
         with unambiguous():
             with download(self.client, item.url, max_bytes=limit) as file:
@@ -241,26 +270,18 @@ class MastodonConnector(Connector):
             if not isinstance(media_id, str) or not media_id:
                 raise _unreadable(response, "a media attachment without an id")
             if response.status_code == 202 and not attachment.get("url"):
-                self._check_processed(base, media_id, credentials)
-        return media_id
+                return media_id, self._processed(base, media_id, credentials)
+        return media_id, True
 
-    def _check_processed(self, base: str, media_id: str, credentials: Credentials) -> None:
-        # 202: the file is still being processed, and a status cannot take it yet ("Cannot
-        # attach files that have not finished processing"). One look, no waiting here.
+    def _processed(self, base: str, media_id: str, credentials: Credentials) -> bool:
+        # 202 at upload: the file is still being processed, and a status cannot take it yet
+        # ("Cannot attach files that have not finished processing"); GET answers 206 until
+        # it is done. One look, no waiting here.
         response = send(
             self.client, "GET", f"{base}/api/v1/media/{media_id}", headers=_auth(credentials)
         )
         _raise_for_status(response)
-        if response.status_code == 206 or not _json_object(response).get("url"):
-            # poll() cannot help: it is given a handle but not the text to post. Nothing was
-            # posted, so the delivery is retried later (the file is uploaded again then).
-            raise TransientError(
-                "Mastodon is still processing the uploaded media; nothing was posted yet.",
-                ambiguous=False,
-                retry_after=MEDIA_PROCESSING_RETRY_SECONDS,
-                code="media_processing",
-                status=response.status_code,
-            )
+        return response.status_code != 206 and bool(_json_object(response).get("url"))
 
     def _check_instance_limits(self, content: Content, credentials: Credentials) -> None:
         limits = self.limits_for(credentials)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
@@ -620,6 +620,50 @@ MASTODON = Platform(
 )
 
 
+def mock_mastodon_video(respx_mock: respx.MockRouter) -> Routes:
+    """A video Mastodon is still processing at publish time, ready at the first poll."""
+    return {
+        "upload": respx_mock.post(f"{MASTODON_BASE}/api/v2/media").respond(
+            202, json={"id": "m9", "type": "video", "url": None}
+        ),
+        "media": respx_mock.get(f"{MASTODON_BASE}/api/v1/media/m9").mock(
+            side_effect=[
+                httpx.Response(206, json={"id": "m9", "url": None}),
+                httpx.Response(200, json={"id": "m9", "url": "https://files.social.test/m9.mp4"}),
+            ]
+        ),
+        **mock_mastodon(respx_mock),
+    }
+
+
+def check_mastodon_video(routes: Routes, media_url: str) -> None:
+    upload = routes["upload"].calls.last.request
+    assert upload.headers["Authorization"] == "Bearer masto-token-123"
+    form = multipart(upload)
+    assert form["description"] == ALT_TEXT.encode()
+    assert form["file"][4:8] == b"ftyp"
+    assert routes["media"].call_count == 2
+    # Posted by the poll, from the content the pipeline passed, with the delivery's key.
+    assert routes["statuses"].call_count == 1
+    request = routes["statuses"].calls.last.request
+    assert request.headers["Idempotency-Key"].startswith("crier-")
+    assert json_body(routes["statuses"]) == {
+        "status": TEXT,
+        "media_ids": ["m9"],
+        "visibility": "unlisted",
+    }
+
+
+MASTODON_VIDEO = replace(
+    MASTODON,
+    media="mp4",
+    mock=mock_mastodon_video,
+    check=check_mastodon_video,
+    polls=1,
+    downloads=True,
+)
+
+
 # --- Telegram: Bot API sendMessage --------------------------------------------------------
 
 TELEGRAM_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -877,4 +921,8 @@ PLATFORMS: dict[str, Platform] = {
 }
 
 # Every platform, then variants whose exchange differs (two-phase where the base is not).
-SCENARIOS: dict[str, Platform] = {**PLATFORMS, "pinterest-video": PINTEREST_VIDEO}
+SCENARIOS: dict[str, Platform] = {
+    **PLATFORMS,
+    "mastodon-video": MASTODON_VIDEO,
+    "pinterest-video": PINTEREST_VIDEO,
+}

@@ -196,7 +196,7 @@ def test_images_are_downloaded_uploaded_with_alt_text_then_attached(
     }
 
 
-def test_video_still_processing_after_one_look_posts_nothing_and_is_retried_later(
+def test_video_still_processing_after_one_look_posts_nothing_and_leaves_it_processing(
     connector, respx_mock, credentials
 ):
     respx_mock.get("https://media.crier.test/v.mp4").respond(200, content=b"mp4")
@@ -205,14 +205,70 @@ def test_video_still_processing_after_one_look_posts_nothing_and_is_retried_late
     status = respx_mock.post(STATUSES).respond(200, json=STATUS)
     video = (MediaItem(url="https://media.crier.test/v.mp4", mime_type="video/mp4"),)
 
-    with pytest.raises(TransientError) as caught:
-        connector.publish(text(media=video), credentials)
+    published = connector.publish(text(media=video), credentials)
 
     assert check.calls.last.request.headers["Authorization"] == "Bearer masto-token-123"
-    assert caught.value.code == "media_processing"
-    assert caught.value.ambiguous is False
-    assert caught.value.retry_after == 30
+    assert published == Published(state="processing", handle="m9")
     assert not status.called
+
+
+def test_poll_keeps_waiting_while_a_file_is_processing(connector, respx_mock, credentials):
+    respx_mock.get(f"{BASE}/api/v1/media/m8").respond(
+        200, json={"id": "m8", "url": "https://files.test/m8.png"}
+    )
+    respx_mock.get(f"{BASE}/api/v1/media/m9").respond(206, json={"id": "m9", "url": None})
+    status = respx_mock.post(STATUSES).respond(200, json=STATUS)
+
+    published = connector.poll("m8,m9", credentials, content=text())
+
+    assert published == Published(state="processing", handle="m8,m9")
+    assert not status.called
+
+
+def test_poll_posts_the_thread_with_its_keys_once_every_file_is_ready(
+    connector, respx_mock, credentials
+):
+    respx_mock.get(f"{BASE}/api/v1/media/m9").respond(
+        200, json={"id": "m9", "url": "https://files.test/m9.mp4"}
+    )
+    route = respx_mock.post(STATUSES).mock(
+        side_effect=[
+            httpx.Response(200, json={**STATUS, "id": "1"}),
+            httpx.Response(200, json={**STATUS, "id": "2"}),
+        ]
+    )
+    video = (MediaItem(url="https://media.crier.test/v.mp4", mime_type="video/mp4"),)
+
+    published = connector.poll("m9", credentials, content=text(media=video, thread=("more",)))
+
+    first, second = (call.request for call in route.calls)
+    assert json.loads(first.content) == {"status": "Hello fediverse", "media_ids": ["m9"]}
+    assert first.headers["Idempotency-Key"] == "delivery-7"
+    assert json.loads(second.content) == {"status": "more", "in_reply_to_id": "1"}
+    assert second.headers["Idempotency-Key"] == "delivery-7:1"
+    assert published == Published(state="published", external_id="1", url=STATUS["url"])
+
+
+def test_poll_without_the_post_fails_clearly_instead_of_posting_blind(
+    connector, respx_mock, credentials
+):
+    respx_mock.get(f"{BASE}/api/v1/media/m9").respond(
+        200, json={"id": "m9", "url": "https://files.test/m9.mp4"}
+    )
+
+    with pytest.raises(PermanentError) as caught:
+        connector.poll("m9", credentials)
+
+    assert caught.value.code == "status_needs_content"
+
+
+def test_a_failing_status_check_at_poll_is_never_ambiguous(connector, respx_mock, credentials):
+    respx_mock.get(f"{BASE}/api/v1/media/m9").respond(502)
+
+    with pytest.raises(TransientError) as caught:
+        connector.poll("m9", credentials, content=text())
+
+    assert caught.value.ambiguous is False
 
 
 def test_video_processed_by_the_time_it_is_checked_is_attached(connector, respx_mock, credentials):
