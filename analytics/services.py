@@ -35,7 +35,7 @@ from analytics.models import (
 )
 from connectors.base import Connector
 from connectors.errors import AuthExpired, ConnectorError, RateLimited
-from connectors.registry import CONNECTORS, connector_class
+from connectors.registry import CONNECTORS, connector_class, get_connector
 from posts.models import Delivery, Post
 from posts.states import DeliveryStatus
 
@@ -158,8 +158,6 @@ def collect_due(
 
 
 def _connector(platform: str) -> Connector:
-    from connectors.registry import get_connector
-
     return get_connector(platform, timeout=settings.CRIER_HTTP_TIMEOUT)
 
 
