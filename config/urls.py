@@ -36,7 +36,10 @@ urlpatterns = [
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response([f"No route for {request.method} {request.path}."], 404)
+    message = f"No route for {request.method} {request.path}."
+    if request.path.startswith("/public/v1/"):  # the Postiz dialect's envelope
+        return JsonResponse({"msg": message}, status=404)
+    return error_response([message], 404)
 
 
 def server_error(request: HttpRequest) -> JsonResponse:

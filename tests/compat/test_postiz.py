@@ -195,6 +195,13 @@ def test_a_missing_or_bad_key_is_a_401_with_msg(owner, authorization, message):
     assert response.json() == {"msg": message}
 
 
+def test_an_unknown_route_is_a_404_with_msg(postiz):
+    response = postiz.get(f"{BASE}/nothing-here")
+
+    assert response.status_code == 404
+    assert response.json() == {"msg": "No route for GET /public/v1/nothing-here."}
+
+
 def test_a_revoked_key_is_a_401(owner):
     owner.member.api_keys.get().revoke()
 
