@@ -26,8 +26,12 @@ API reference (read 2026-11):
 
 A publish is: for each file, a download from Crier, initialize, append in chunks, finalize
 and (with alt text) metadata — none of which publishes, so their failures are never
-ambiguous — then one `POST /2/tweets` per item of the thread. X takes no idempotency key
-for posts and the connector does no look-up, so it is not idempotent.
+ambiguous — then one `POST /2/tweets` per item of the thread. A video or GIF X is still
+processing after one STATUS look leaves the delivery `processing` with the media ids as
+handle, nothing posted; `poll()` looks again and, once every file succeeded, posts from the
+content the pipeline passes it. X takes no idempotency key for posts and the connector does
+no look-up, so it is not idempotent: an unconfirmed post during a poll fails the delivery
+with a message saying it may be live, instead of being polled (and posted) again.
 """
 
 from __future__ import annotations
@@ -168,7 +172,45 @@ class XConnector(Connector):
     # --- publishing ------------------------------------------------------------------------
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
-        media_ids = [self._upload(item, credentials) for item in content.media]
+        uploads = [self._upload(item, credentials) for item in content.media]
+        media_ids = [media_id for media_id, _ in uploads]
+        if not all(ready for _, ready in uploads):
+            return Published(state="processing", handle=",".join(media_ids))
+        return self._post_thread(content, credentials, media_ids)
+
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
+        """Media still processing at publish time: one STATUS look per file; once all
+        succeeded, post the thread from `content`."""
+        media_ids = [media_id for media_id in handle.split(",") if media_id]
+        with unambiguous():
+            ready = all(self._media_ready(media_id, credentials) for media_id in media_ids)
+        if not ready:
+            return Published(state="processing", handle=handle)
+        if content is None:
+            raise PermanentError(
+                "X finished processing the media, but the post it belongs to could not be "
+                "read (was its media deleted?), so nothing was posted.",
+                code="post_needs_content",
+            )
+        try:
+            return self._post_thread(content, credentials, media_ids)
+        except TransientError as exc:
+            if not exc.ambiguous:
+                raise  # nothing was posted: the next poll tries again
+            # Polling again would post a second time: stop and say what is unknown.
+            raise PermanentError(
+                f"X did not confirm the post ({exc.message}); it may be live. Check the "
+                "account before retrying.",
+                code="thread_incomplete" if exc.code == "thread_incomplete" else "outcome_unknown",
+                platform_response=exc.platform_response,
+                status=exc.status,
+            ) from exc
+
+    def _post_thread(
+        self, content: Content, credentials: Credentials, media_ids: Sequence[str]
+    ) -> Published:
         root = self._create_post(credentials, content.text, content.options, media_ids=media_ids)
         posted = [root]
         for item in content.thread:
@@ -223,7 +265,8 @@ class XConnector(Connector):
             )
         return post_id
 
-    def _upload(self, item: MediaItem, credentials: Credentials) -> str:
+    def _upload(self, item: MediaItem, credentials: Credentials) -> tuple[str, bool]:
+        """The media id, and whether a post can use it yet."""
         mime = item.mime_type.lower()
         if item.kind == "video":
             category, limit = "tweet_video", self.limits.max_video_bytes
@@ -262,8 +305,9 @@ class XConnector(Connector):
             )
             _raise_for_status(response)
             processing = _media_data(response).get("processing_info")
+            ready = True
             if isinstance(processing, dict) and processing.get("state") != "succeeded":
-                self._check_processed(media_id, processing, credentials)
+                ready = self._check_processed(media_id, processing, credentials)
             if item.alt_text:
                 response = send(
                     self.client,
@@ -273,40 +317,27 @@ class XConnector(Connector):
                     json={"id": media_id, "metadata": {"alt_text": {"text": item.alt_text}}},
                 )
                 _raise_for_status(response)
-        return media_id
+        return media_id, ready
 
     def _check_processed(
         self, media_id: str, processing: Mapping[str, Any], credentials: Credentials
-    ) -> None:
+    ) -> bool:
         """Videos and GIFs are processed after finalize; a post cannot use them before.
-        One STATUS look, no waiting: poll() is not an option, as it does not get the text."""
+        One STATUS look, no waiting; False while X is still at it."""
         if processing.get("state") in ("pending", "in_progress"):
-            response = send(
-                self.client,
-                "GET",
-                f"{api_url()}/2/media/upload",
-                params={"command": "STATUS", "media_id": media_id},
-                headers=_auth(credentials),
-            )
-            _raise_for_status(response)
-            processing = _media_data(response).get("processing_info") or {}
-        state = processing.get("state")
-        if state in (None, "succeeded"):
-            return
-        if state == "failed":
-            error = processing.get("error")
-            message = error.get("message") if isinstance(error, dict) else None
-            raise PermanentError(
-                f"X could not process the media: {message or 'processing failed'}.",
-                code=str(error.get("name")) if isinstance(error, dict) else "media_failed",
-            )
-        check_after = processing.get("check_after_secs")
-        raise TransientError(
-            "X is still processing the uploaded media; nothing was posted yet.",
-            ambiguous=False,
-            retry_after=float(check_after) if isinstance(check_after, (int, float)) else None,
-            code="media_processing",
+            return self._media_ready(media_id, credentials)
+        return _processed(processing)
+
+    def _media_ready(self, media_id: str, credentials: Credentials) -> bool:
+        response = send(
+            self.client,
+            "GET",
+            f"{api_url()}/2/media/upload",
+            params={"command": "STATUS", "media_id": media_id},
+            headers=_auth(credentials),
         )
+        _raise_for_status(response)
+        return _processed(_media_data(response).get("processing_info") or {})
 
     # --- metrics ---------------------------------------------------------------------------
 
@@ -577,6 +608,22 @@ def _public_metrics(response: httpx.Response, what: str) -> dict[str, Any]:
     if not isinstance(counts, dict):
         raise _unreadable(response, f"a {what} without public_metrics")
     return counts
+
+
+def _processed(processing: Mapping[str, Any]) -> bool:
+    """True once X says `succeeded` (or says nothing: images need no processing); False
+    while pending or in progress; PermanentError when processing failed."""
+    state = processing.get("state")
+    if state in (None, "succeeded"):
+        return True
+    if state == "failed":
+        error = processing.get("error")
+        message = error.get("message") if isinstance(error, dict) else None
+        raise PermanentError(
+            f"X could not process the media: {message or 'processing failed'}.",
+            code=str(error.get("name")) if isinstance(error, dict) else "media_failed",
+        )
+    return False
 
 
 def _media_data(response: httpx.Response) -> dict[str, Any]:

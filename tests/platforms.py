@@ -157,6 +157,47 @@ X = Platform(
 )
 
 
+def x_media_status(state: str) -> httpx.Response:
+    return httpx.Response(
+        200, json={"data": {"id": X_MEDIA_ID, "processing_info": {"state": state}}}
+    )
+
+
+def mock_x_video(respx_mock: respx.MockRouter) -> Routes:
+    """A video X is still processing after finalize and one STATUS look, ready at the poll."""
+    routes = x_upload_routes(respx_mock)
+    routes["finalize"].respond(
+        200,
+        json={
+            "data": {
+                "id": X_MEDIA_ID,
+                "processing_info": {"state": "pending", "check_after_secs": 1},
+            }
+        },
+    )
+    return {
+        **routes,
+        "status": respx_mock.get(
+            f"{X_API}/2/media/upload", params={"command": "STATUS", "media_id": X_MEDIA_ID}
+        ).mock(side_effect=[x_media_status("in_progress"), x_media_status("succeeded")]),
+        "metadata": respx_mock.post(f"{X_API}/2/media/metadata").respond(200, json={}),
+        "tweets": respx_mock.post(X_TWEETS).mock(x_created()),
+    }
+
+
+def check_x_video(routes: Routes, media_url: str) -> None:
+    init = json_body(routes["initialize"])
+    assert (init["media_type"], init["media_category"]) == ("video/mp4", "tweet_video")
+    assert routes["status"].call_count == 2
+    # Posted by the poll, from the content the pipeline passed.
+    assert routes["tweets"].call_count == 1
+    bearer(routes["tweets"], "x-access-token")
+    assert json_body(routes["tweets"]) == {"text": TEXT, "media": {"media_ids": [X_MEDIA_ID]}}
+
+
+X_VIDEO = replace(X, media="mp4", mock=mock_x_video, check=check_x_video, polls=1)
+
+
 # --- LinkedIn: Posts API ------------------------------------------------------------------
 
 LINKEDIN_POSTS = "https://api.linkedin.com/rest/posts"
@@ -925,4 +966,5 @@ SCENARIOS: dict[str, Platform] = {
     **PLATFORMS,
     "mastodon-video": MASTODON_VIDEO,
     "pinterest-video": PINTEREST_VIDEO,
+    "x-video": X_VIDEO,
 }

@@ -236,7 +236,7 @@ def test_video_that_finished_processing_by_the_status_check_is_posted(
     assert sent(route.calls.last)["media"] == {"media_ids": [MEDIA_ID]}
 
 
-def test_video_still_processing_posts_nothing_and_asks_to_retry_later(
+def test_video_still_processing_posts_nothing_and_leaves_the_post_processing(
     connector, respx_mock, credentials
 ):
     respx_mock.get("https://media.crier.test/v.mp4").respond(200, content=b"mp4")
@@ -248,13 +248,88 @@ def test_video_still_processing_posts_nothing_and_asks_to_retry_later(
     route = respx_mock.post(TWEETS).mock(return_value=created())
     video = (MediaItem(url="https://media.crier.test/v.mp4", mime_type="video/mp4"),)
 
-    with pytest.raises(TransientError) as caught:
-        connector.publish(text(media=video), credentials)
+    published = connector.publish(text(media=video), credentials)
 
-    assert caught.value.code == "media_processing"
-    assert caught.value.ambiguous is False
-    assert caught.value.retry_after == 10
+    assert published == Published(state="processing", handle=MEDIA_ID)
     assert not route.called
+
+
+def status_route(respx_mock, state: str, media_id: str = MEDIA_ID, **extra):
+    return respx_mock.get(STATUS, params={"command": "STATUS", "media_id": media_id}).respond(
+        200, json={"data": {"id": media_id, "processing_info": {"state": state, **extra}}}
+    )
+
+
+def test_poll_keeps_waiting_while_x_processes_the_video(connector, respx_mock, credentials):
+    status = status_route(respx_mock, "in_progress", check_after_secs=5)
+    route = respx_mock.post(TWEETS)
+
+    published = connector.poll(MEDIA_ID, credentials, content=text())
+
+    assert status.calls.last.request.headers["Authorization"] == "Bearer x-access-token"
+    assert published == Published(state="processing", handle=MEDIA_ID)
+    assert not route.called
+
+
+def test_poll_posts_the_thread_from_the_content_once_the_video_is_ready(
+    connector, respx_mock, credentials
+):
+    status_route(respx_mock, "succeeded")
+    route = respx_mock.post(TWEETS).mock(side_effect=[created("1"), created("2")])
+    video = (MediaItem(url="https://media.crier.test/v.mp4", mime_type="video/mp4"),)
+
+    published = connector.poll(
+        MEDIA_ID, credentials, content=text("one", media=video, thread=("two",))
+    )
+
+    assert [sent(call) for call in route.calls] == [
+        {"text": "one", "media": {"media_ids": [MEDIA_ID]}},
+        {"text": "two", "reply": {"in_reply_to_tweet_id": "1"}},
+    ]
+    assert published == Published(
+        state="published", external_id="1", url="https://x.com/ada/status/1"
+    )
+
+
+def test_poll_of_media_x_failed_to_process_is_permanent(connector, respx_mock, credentials):
+    status_route(
+        respx_mock, "failed", error={"name": "InvalidMedia", "message": "Unsupported video"}
+    )
+
+    with pytest.raises(PermanentError, match="Unsupported video") as caught:
+        connector.poll(MEDIA_ID, credentials, content=text())
+
+    assert caught.value.code == "InvalidMedia"
+
+
+def test_poll_without_the_post_fails_clearly_instead_of_posting_blind(
+    connector, respx_mock, credentials
+):
+    status_route(respx_mock, "succeeded")
+
+    with pytest.raises(PermanentError) as caught:
+        connector.poll(MEDIA_ID, credentials)
+
+    assert caught.value.code == "post_needs_content"
+
+
+def test_an_unconfirmed_post_during_poll_is_never_polled_again(connector, respx_mock, credentials):
+    status_route(respx_mock, "succeeded")
+    respx_mock.post(TWEETS).mock(side_effect=httpx.ReadTimeout("slow"))
+
+    with pytest.raises(PermanentError) as caught:
+        connector.poll(MEDIA_ID, credentials, content=text())
+
+    assert caught.value.code == "outcome_unknown"
+    assert "may be live" in caught.value.message
+
+
+def test_a_rate_limited_post_during_poll_is_polled_again(connector, respx_mock, credentials):
+    status_route(respx_mock, "succeeded")
+    respx_mock.post(TWEETS).respond(429, headers={"x-rate-limit-reset": "0"})
+
+    with pytest.raises(RateLimited):
+        connector.poll(MEDIA_ID, credentials, content=text())
 
 
 def test_media_that_x_fails_to_process_is_permanent(connector, respx_mock, credentials):
