@@ -94,7 +94,11 @@ X_MEDIA_ID = "1880028106020515840"
 X_POST_ID = "1445880548472328192"
 
 
-def x_upload_routes(respx_mock: respx.MockRouter, media_id: str = X_MEDIA_ID) -> Routes:
+def x_upload_routes(
+    respx_mock: respx.MockRouter, media_id: str = X_MEDIA_ID, finalize: dict | None = None
+) -> Routes:
+    """Initialize, append and finalize; `finalize` adds fields to its answer
+    (processing_info for videos)."""
     base = f"{X_API}/2/media/upload"
     return {
         "initialize": respx_mock.post(f"{base}/initialize").respond(
@@ -107,7 +111,7 @@ def x_upload_routes(respx_mock: respx.MockRouter, media_id: str = X_MEDIA_ID) ->
             200, json={"data": {"expires_at": 1_900_000_000}}
         ),
         "finalize": respx_mock.post(f"{base}/{media_id}/finalize").respond(
-            200, json={"data": {"id": media_id, "size": 10}}
+            200, json={"data": {"id": media_id, "size": 10, **(finalize or {})}}
         ),
     }
 
@@ -165,15 +169,8 @@ def x_media_status(state: str) -> httpx.Response:
 
 def mock_x_video(respx_mock: respx.MockRouter) -> Routes:
     """A video X is still processing after finalize and one STATUS look, ready at the poll."""
-    routes = x_upload_routes(respx_mock)
-    routes["finalize"].respond(
-        200,
-        json={
-            "data": {
-                "id": X_MEDIA_ID,
-                "processing_info": {"state": "pending", "check_after_secs": 1},
-            }
-        },
+    routes = x_upload_routes(
+        respx_mock, finalize={"processing_info": {"state": "pending", "check_after_secs": 1}}
     )
     return {
         **routes,
@@ -791,27 +788,32 @@ def pinterest_media_status(status: str) -> httpx.Response:
     )
 
 
+def pinterest_register_route(respx_mock: respx.MockRouter) -> respx.Route:
+    """POST /v5/media: the media id and the S3 form to upload the video with."""
+    return respx_mock.post(PINTEREST_MEDIA).respond(
+        201,
+        json={
+            "media_id": PINTEREST_VIDEO_ID,
+            "media_type": "video",
+            "upload_url": PINTEREST_S3,
+            "upload_parameters": {
+                "x-amz-date": "20261102T154547Z",
+                "x-amz-signature": "sig",
+                "x-amz-security-token": "sts",
+                "x-amz-algorithm": "AWS4-HMAC-SHA256",
+                "key": f"uploads/17/4d/be/2:video:704109860400394553:{PINTEREST_VIDEO_ID}",
+                "policy": "policy-b64",
+                "x-amz-credential": "ASIA/20261102/us-east-1/s3/aws4_request",
+                "Content-Type": "multipart/form-data",
+            },
+        },
+    )
+
+
 def pinterest_video_routes(respx_mock: respx.MockRouter, *statuses: str) -> Routes:
     """Register the upload, take the file on S3, answer `statuses` to GET /v5/media/{id}."""
     return {
-        "register": respx_mock.post(PINTEREST_MEDIA).respond(
-            201,
-            json={
-                "media_id": PINTEREST_VIDEO_ID,
-                "media_type": "video",
-                "upload_url": PINTEREST_S3,
-                "upload_parameters": {
-                    "x-amz-date": "20261102T154547Z",
-                    "x-amz-signature": "sig",
-                    "x-amz-security-token": "sts",
-                    "x-amz-algorithm": "AWS4-HMAC-SHA256",
-                    "key": f"uploads/17/4d/be/2:video:704109860400394553:{PINTEREST_VIDEO_ID}",
-                    "policy": "policy-b64",
-                    "x-amz-credential": "ASIA/20261102/us-east-1/s3/aws4_request",
-                    "Content-Type": "multipart/form-data",
-                },
-            },
-        ),
+        "register": pinterest_register_route(respx_mock),
         "s3": respx_mock.post(PINTEREST_S3).respond(204),
         "status": respx_mock.get(f"{PINTEREST_MEDIA}/{PINTEREST_VIDEO_ID}").mock(
             side_effect=[pinterest_media_status(status) for status in statuses]

@@ -22,6 +22,7 @@ from connectors.errors import (
 )
 from connectors.facebook import DEFAULT_GRAPH_VERSION, FacebookConnector, usage_retry_after
 from connectors.registry import connector_class
+from tests.platforms import graph_error
 
 V = DEFAULT_GRAPH_VERSION
 PAGE = "1234567890"
@@ -62,10 +63,6 @@ def body(route) -> dict:
 
 def photo(name: str, alt: str | None = None) -> MediaItem:
     return MediaItem(url=f"https://media.crier.test/{name}", mime_type="image/jpeg", alt_text=alt)
-
-
-def graph_error(code: int, message: str, **extra) -> dict:
-    return {"error": {"message": message, "type": "OAuthException", "code": code, **extra}}
 
 
 # --- publishing -------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from connectors.errors import (
 from connectors.facebook import DEFAULT_GRAPH_VERSION
 from connectors.instagram import InstagramConnector, caption_digest
 from connectors.registry import connector_class
+from tests.platforms import graph_error, instagram_quota_route
 
 IG = "17841400000000001"
 BASE = f"https://graph.instagram.com/{DEFAULT_GRAPH_VERSION}"
@@ -56,12 +57,7 @@ def app() -> OAuthApp:
 
 @pytest.fixture
 def quota(respx_mock):
-    return respx_mock.get(QUOTA).respond(
-        200,
-        json={
-            "data": [{"quota_usage": 4, "config": {"quota_total": 100, "quota_duration": 86400}}]
-        },
-    )
+    return instagram_quota_route(respx_mock)
 
 
 def jpeg(name: str, alt: str | None = None) -> MediaItem:
@@ -78,10 +74,6 @@ def content(text: str = "Sunset #travel", *media: MediaItem, **kwargs) -> Conten
 
 def sent(call) -> dict:
     return json.loads(call.request.content)
-
-
-def graph_error(code: int, message: str, **extra) -> dict:
-    return {"error": {"message": message, "type": "OAuthException", "code": code, **extra}}
 
 
 # --- publish: containers ----------------------------------------------------------------

@@ -24,6 +24,7 @@ from connectors.errors import (
 )
 from connectors.pinterest import PinterestConnector
 from connectors.registry import connector_class
+from tests.platforms import pinterest_media_status, pinterest_register_route
 
 API = "https://api.pinterest.com/v5"
 PINS = f"{API}/pins"
@@ -154,24 +155,7 @@ def test_several_images_make_a_carousel_pin(connector, respx_mock, credentials):
 
 @pytest.fixture
 def registered(respx_mock):
-    return respx_mock.post(MEDIA).respond(
-        201,
-        json={
-            "media_id": "5255843920968240771",
-            "media_type": "video",
-            "upload_url": S3,
-            "upload_parameters": {
-                "x-amz-date": "20261102T154547Z",
-                "x-amz-signature": "sig",
-                "x-amz-security-token": "sts",
-                "x-amz-algorithm": "AWS4-HMAC-SHA256",
-                "key": "uploads/17/4d/be/2:video:704109860400394553:5255843920968240771",
-                "policy": "policy-b64",
-                "x-amz-credential": "ASIA/20261102/us-east-1/s3/aws4_request",
-                "Content-Type": "multipart/form-data",
-            },
-        },
-    )
+    return pinterest_register_route(respx_mock)
 
 
 @pytest.fixture
@@ -180,10 +164,7 @@ def uploaded(respx_mock):
     return respx_mock.post(S3).respond(204)
 
 
-def media_status(status: str) -> httpx.Response:
-    return httpx.Response(
-        200, json={"media_id": "5255843920968240771", "media_type": "video", "status": status}
-    )
+media_status = pinterest_media_status
 
 
 def test_video_is_registered_uploaded_to_s3_and_pinned_when_ready(

@@ -23,6 +23,7 @@ from connectors.errors import (
 )
 from connectors.registry import connector_class
 from connectors.threads import DEFAULT_SCOPES, ThreadsConnector
+from tests.platforms import graph_error
 
 GRAPH = "https://graph.threads.net"
 USER = "17841400008460056"
@@ -68,10 +69,6 @@ def permalink_route(respx_mock, post_id: str, url: str | None = None):
         200,
         json={"id": post_id, "permalink": url or f"https://www.threads.net/@ada/post/{post_id}"},
     )
-
-
-def graph_error(code: int, message: str, **extra) -> dict:
-    return {"error": {"message": message, "type": "OAuthException", "code": code, **extra}}
 
 
 # --- registry, counting and validation -------------------------------------------------

@@ -23,6 +23,7 @@ from connectors.errors import (
 )
 from connectors.registry import connector_class
 from connectors.tiktok import TikTokConnector
+from tests.platforms import tiktok_creator as creator
 
 API = "https://open.tiktokapis.com"
 CREATOR = f"{API}/v2/post/publish/creator_info/query/"
@@ -67,21 +68,6 @@ def credentials() -> Credentials:
         refresh_token="rft.example",
         extra={"open_id": "open-id-1", "username": "old_name"},
     )
-
-
-def creator(**overrides) -> dict:
-    data = {
-        "creator_avatar_url": "https://p16.tiktokcdn.com/a.jpeg",
-        "creator_username": "crier.app",
-        "creator_nickname": "Crier",
-        "privacy_level_options": ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"],
-        "comment_disabled": False,
-        "duet_disabled": False,
-        "stitch_disabled": True,
-        "max_video_post_duration_sec": 600,
-        **overrides,
-    }
-    return {"data": data, "error": OK}
 
 
 def tiktok_error(code: str, message: str) -> dict:

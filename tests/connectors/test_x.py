@@ -28,6 +28,7 @@ from connectors.errors import (
 )
 from connectors.registry import connector_class
 from connectors.x import CHUNK_BYTES, DEFAULT_SCOPES, XConnector
+from tests.platforms import X_MEDIA_ID, x_upload_routes
 
 API = "https://api.x.com"
 TWEETS = f"{API}/2/tweets"
@@ -36,7 +37,7 @@ METADATA = f"{API}/2/media/metadata"
 STATUS = f"{API}/2/media/upload"
 TOKEN = f"{API}/2/oauth2/token"
 ME = f"{API}/2/users/me"
-MEDIA_ID = "1880028106020515840"
+MEDIA_ID = X_MEDIA_ID
 
 
 @pytest.fixture
@@ -100,17 +101,8 @@ def basic(client_id: str, secret: str) -> str:
 
 
 def upload_routes(respx_mock, media_id: str = MEDIA_ID, finalize: dict | None = None):
-    init = respx_mock.post(INIT).respond(
-        200,
-        json={"data": {"id": media_id, "media_key": f"3_{media_id}", "expires_after_secs": 86399}},
-    )
-    append = respx_mock.post(f"{API}/2/media/upload/{media_id}/append").respond(
-        200, json={"data": {"expires_at": 1_900_000_000}}
-    )
-    done = respx_mock.post(f"{API}/2/media/upload/{media_id}/finalize").respond(
-        200, json={"data": {"id": media_id, "size": 10, **(finalize or {})}}
-    )
-    return init, append, done
+    routes = x_upload_routes(respx_mock, media_id, finalize)
+    return routes["initialize"], routes["append"], routes["finalize"]
 
 
 # --- registry, counting and validation -------------------------------------------------
