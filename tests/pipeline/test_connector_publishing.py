@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import SocialAccount
+from connectors.errors import PermanentError
 from connectors.registry import CONNECTORS
 from posts import content, tasks
 from posts.models import Delivery
@@ -36,6 +37,8 @@ from tests.platforms import (
     FACEBOOK_FEED,
     LINKEDIN,
     LINKEDIN_POSTS,
+    PINTEREST_PINS,
+    PINTEREST_VIDEO,
     PLATFORMS,
     SCENARIOS,
     TEXT,
@@ -48,6 +51,7 @@ from tests.platforms import (
     graph_error,
     json_body,
     linkedin_created,
+    pinterest_video_routes,
     x_created,
 )
 
@@ -358,3 +362,27 @@ def test_a_post_the_platform_refuses_fails_at_once_with_its_message(editor, run,
     assert error["code"] == "506"
     assert error["message"] == "Duplicate status message"
     assert "Duplicate status message" in error["platform_response"]
+
+
+def test_a_poll_that_cannot_rebuild_the_post_lets_the_connector_say_what_it_lacked(
+    editor, run, respx_mock, media_root, sample_files, monkeypatch
+):
+    account = connect(editor, PINTEREST_VIDEO)
+    media_id = upload(editor, run, "mp4", sample_files["mp4"])
+    routes = pinterest_video_routes(respx_mock, "registered", "succeeded")
+    serve_media(respx_mock, media_root)
+    pins = respx_mock.post(PINTEREST_PINS)
+    publish_now(editor, run, account, network=PINTEREST_VIDEO.network, media_id=media_id)
+    assert only_delivery(account).status == "processing"
+
+    def gone(delivery):
+        raise PermanentError("Media was deleted; edit the post.", code="media_gone")
+
+    monkeypatch.setattr(content, "content_for", gone)
+    dispatcher_round(run)
+
+    delivery = only_delivery(account)
+    assert (delivery.status, delivery.error_code) == ("failed", "pin_needs_content")
+    assert "no Pin was created" in delivery.error_message
+    assert routes["status"].call_count == 2
+    assert not pins.called
