@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
-from config.errors import error_response
+from compat.envelopes import error_response_for
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class ApiErrorMiddleware:
         if not is_api_path(request.path):
             return self.get_response(request)
         response = self._nul_refused(request) or self.get_response(request)
-        response = self._as_json_error(response)
+        response = self._as_json_error(request, response)
         rate_limit = getattr(request, "rate_limit", None)
         if rate_limit is not None:
             response["X-RateLimit-Limit"] = str(rate_limit[0])
@@ -50,15 +50,15 @@ class ApiErrorMiddleware:
         rather than failing deep in a query (serializer fields already refuse it in bodies)."""
         query_parts = [part for key, values in request.GET.lists() for part in (key, *values)]
         if any("\x00" in part for part in (request.path, *query_parts)):
-            return error_response(["The URL contains a NUL character."], 400)
+            return error_response_for(request, ["The URL contains a NUL character."], 400)
         return None
 
-    def _as_json_error(self, response: HttpResponse) -> HttpResponse:
+    def _as_json_error(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
             "application/json"
         ):
             message = _GENERIC_MESSAGES.get(response.status_code, response.reason_phrase)
-            converted = error_response([message], response.status_code)
+            converted = error_response_for(request, [message], response.status_code)
             for header in ("Allow", "Retry-After"):
                 if header in response:
                     converted[header] = response[header]
@@ -81,11 +81,11 @@ class ApiErrorMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return error_response(["Content-Length header is not a number."], 400)
+            return error_response_for(request, ["Content-Length header is not a number."], 400)
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and length > limit:
-            return error_response(
-                [f"Request body is {length} bytes; the limit is {limit} bytes."], 413
+            return error_response_for(
+                request, [f"Request body is {length} bytes; the limit is {limit} bytes."], 413
             )
         return None
 
@@ -93,6 +93,6 @@ class ApiErrorMiddleware:
         if not is_api_path(request.path):
             return None
         if isinstance(exception, RequestDataTooBig):
-            return error_response([_GENERIC_MESSAGES[413]], 413)
+            return error_response_for(request, [_GENERIC_MESSAGES[413]], 413)
         logger.exception("unhandled error", extra={"path": request.path})
-        return error_response([_GENERIC_MESSAGES[500]], 500)
+        return error_response_for(request, [_GENERIC_MESSAGES[500]], 500)

@@ -5,9 +5,9 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from compat.envelopes import error_response_for
 from compat.urls import publora_urlpatterns, repostra_urlpatterns
 from config import health, metrics
-from config.errors import error_response
 from media.urls import file_urlpatterns as media_file_urlpatterns
 
 admin.site.site_header = "Crier operations"
@@ -36,14 +36,11 @@ urlpatterns = [
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    message = f"No route for {request.method} {request.path}."
-    if request.path.startswith("/public/v1/"):  # the Postiz dialect's envelope
-        return JsonResponse({"msg": message}, status=404)
-    return error_response([message], 404)
+    return error_response_for(request, [f"No route for {request.method} {request.path}."], 404)
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    return error_response(["Internal server error: it has been logged."], 500)
+    return error_response_for(request, ["Internal server error: it has been logged."], 500)
 
 
 handler404 = not_found
