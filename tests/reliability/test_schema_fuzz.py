@@ -8,6 +8,7 @@ one hypothesis run per operation, every failure collected so one run names them 
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -26,7 +27,8 @@ from tests.factories import MemberFactory, SocialAccountFactory, WorkspaceFactor
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES_PER_OPERATION = 25
+# CRIER_FUZZ_EXAMPLES raises it for a long hunt outside CI.
+EXAMPLES_PER_OPERATION = int(os.environ.get("CRIER_FUZZ_EXAMPLES", "25"))
 CHECKS = [schemathesis.checks.not_a_server_error, response_schema_conformance]
 
 
