@@ -4,7 +4,27 @@ Auth is `x-publora-key: <key>` or PostPost's `x-api-key: <key>`; PostPost's
 `x-postpost-user-id` acts as a managed user (a member of the key's workspace) and
 `x-postpost-client: mcp` is accepted. Answers are `{"success": true, ...}`; errors are
 `{"success": false, "error": "..."}` with the statuses the PostPost document lists.
-Unlike those services, a `postGroupId` is always checked against the caller (404).
+PostPost's two media routes are served at its own root paths (`/media/process-video`,
+`/media/post/media/:mediaId`) as well as under `/api/v1/`.
+
+Where Crier is deliberately safer than the documents (never a silent difference):
+
+- A `postGroupId` is always checked against the caller (404), for posts and media alike.
+- `scheduledTime` follows the native rule: ISO 8601 with an offset, not in the past (the
+  Publora example's 2025 date is a 400 today).
+- `platformId` is `<Crier platform>-<account id>` (`x-acc_…`, not `twitter-123456`):
+  opaque, as clients take it from `platform-connections`.
+- `get-upload-url`: `contentType` must be an image or video type Crier accepts and agree
+  with `type`; the PUT bytes are verified; up to 4 images or 1 video per post group; a
+  storage that cannot sign is a 503 (PostPost: 500 "Failed to create upload URL").
+- `update-post` checks the group's uploads first: a refused upload is taken off the post
+  and named (400); one not PUT yet is a 400 too, as the native API refuses it.
+- `process-video` and media delete take the API key (PostPost: dashboard session only);
+  `process-video` answers when the video is stored and measured (`sessionId` is the
+  media id, with `mediaId`, `fileUrl`, `metadata`); a media delete leaves no orphaned
+  file (the sweep retries a storage that failed).
+- `delete-post` cancels what has not gone out; what was published stays and is listed
+  (`cancelled`, `alreadyPublished`).
 """
 
 from __future__ import annotations
@@ -15,7 +35,7 @@ from typing import Any
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import MultiPartParser
@@ -461,3 +481,14 @@ class DeletePostMediaView(PubloraMediaView):
             # Its objects are deleted after commit; should storage fail, the sweep retries.
             media_services.media_delete(asset=asset)
         return Response({"success": True})
+
+
+# PostPost's own paths for the two media routes, at the root (compat/urls.py).
+@extend_schema_view(post=extend_schema(operation_id="postpost_media_process_video"))
+class RootProcessVideoView(ProcessVideoView):
+    """`POST /media/process-video`: the same upload at PostPost's documented path."""
+
+
+@extend_schema_view(delete=extend_schema(operation_id="postpost_media_delete"))
+class RootDeletePostMediaView(DeletePostMediaView):
+    """`DELETE /media/post/media/:mediaId` at PostPost's documented path."""

@@ -37,6 +37,22 @@ publora_urlpatterns = [
     ),
 ]
 
+# PostPost serves its two media routes at the root (`https://api.postpost.dev/media/...`),
+# beside `/api/v1/`: a client that swaps only the host finds them there too. Mounted before
+# the root `media/<key>` file route; stored keys are `<workspace>/<hex>`, never these paths.
+postpost_root_urlpatterns = [
+    path(
+        "media/process-video",
+        publora.RootProcessVideoView.as_view(),
+        name="postpost-process-video",
+    ),
+    path(
+        "media/post/media/<str:media_id>",
+        publora.RootDeletePostMediaView.as_view(),
+        name="postpost-delete-media",
+    ),
+]
+
 
 def _shared(path_name: str, repostra_view: type, native_view: type, note: str):
     SHARED_PATHS["/api/v1/" + path_name.replace("<str:", "{").replace(">", "}")] = note

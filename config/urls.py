@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from compat.envelopes import error_response_for
-from compat.urls import publora_urlpatterns, repostra_urlpatterns
+from compat.urls import postpost_root_urlpatterns, publora_urlpatterns, repostra_urlpatterns
 from config import health, metrics
 from media.urls import file_urlpatterns as media_file_urlpatterns
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("api/v1/", include(publora_urlpatterns)),
     path("api/v1/", include("media.urls")),
     path("api/v1/", include("analytics.urls")),
+    # PostPost's media routes at the root, before the root `media/<key>` file route.
+    path("", include(postpost_root_urlpatterns)),
     path("", include(media_file_urlpatterns)),
     path("public/v1/", include("compat.postiz_urls")),
 ]

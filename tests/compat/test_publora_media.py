@@ -681,11 +681,39 @@ def test_delete_media_of_another_workspace_or_unknown_is_404(postpost, outsider,
     assert MediaAsset.objects.filter(pk=their_media).exists()
 
 
+def test_postpost_documented_root_paths_serve_the_media_routes(postpost, account, mp4, run):
+    # POST https://api.postpost.dev/media/process-video (multipart `video`, `postGroupId`),
+    # then DELETE https://api.postpost.dev/media/post/media/:mediaId: the host swapped only.
+    group = create_post(postpost, account)
+    video = SimpleUploadedFile("promo-video.mp4", mp4, "video/mp4")
+
+    uploaded = run(
+        lambda: postpost.post(
+            "/media/process-video", {"video": video, "postGroupId": group}, format="multipart"
+        )
+    )
+
+    assert uploaded.status_code == 200, uploaded.content
+    media_id = uploaded.json()["sessionId"]
+    assert Post.objects.get(pk=group).media == [{"id": media_id, "alt": ""}]
+    deleted = run(lambda: postpost.delete(f"/media/post/media/{media_id}"))
+    assert (deleted.status_code, deleted.json()) == (200, {"success": True})
+    assert Post.objects.get(pk=group).media == []
+    assert not MediaAsset.objects.exists()
+    missing = postpost.delete(f"/media/post/media/{media_id}")
+    assert (missing.status_code, missing.json()) == (
+        404,
+        {"success": False, "error": "Media file not found"},
+    )
+
+
 def test_media_routes_need_the_key(account):
     for response in (
         APIClient().post(UPLOAD_URL, {}, format="json"),
         APIClient().post(PROCESS_VIDEO, {}, format="multipart"),
         APIClient().delete("/api/v1/media/post/media/med_x"),
+        APIClient().post("/media/process-video", {}, format="multipart"),
+        APIClient().delete("/media/post/media/med_x"),
     ):
         assert response.status_code == 401
         assert response.json() == {"success": False, "error": "API key is required"}
@@ -697,6 +725,8 @@ def test_the_media_routes_are_in_the_schema_as_publora_operations():
         schema["paths"]["/api/v1/get-upload-url"]["post"],
         schema["paths"]["/api/v1/media/process-video"]["post"],
         schema["paths"]["/api/v1/media/post/media/{media_id}"]["delete"],
+        schema["paths"]["/media/process-video"]["post"],
+        schema["paths"]["/media/post/media/{media_id}"]["delete"],
     ]
     for operation in operations:
         assert operation["tags"] == ["dialect: Publora / PostPost"]
