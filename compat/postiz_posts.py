@@ -14,6 +14,10 @@ Where Crier differs, it says so rather than pretend:
   text, posted at once.
 - `settings`: the options the channel's Crier connector knows are applied (and checked);
   the others are listed per post in the answer's `ignoredSettings`.
+- `image[].id` is the id `POST /upload` answered; an id Crier does not know is looked up
+  by its `path` among the workspace's own media (Postiz's CLI sends a made-up id with the
+  path of an upload). A path that is not the workspace's upload is refused (400), never
+  fetched at publish time.
 - `shortLink: true` publishes links as written, as a self-hosted Postiz without a
   shortener does. `inter` (repeat every n days, forever) is a 400: native recurrence needs
   an end. `value[].id` and `posts[].group` are ignored: this route only creates.
@@ -34,6 +38,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
@@ -252,6 +257,30 @@ def _channels(request: Request, entries: list[dict]) -> dict[str, SocialAccount]
     return accounts
 
 
+def _media_by_path(workspace_id: str, entries: list[dict]) -> None:
+    """Give image refs whose id is not one of the workspace's media the id of the upload
+    their `path` names (`<host>/.../<workspace>/<file>`), when there is one."""
+    images = [
+        image for entry in entries for value in entry["value"] for image in value.get("image") or []
+    ]
+    known = set(
+        MediaAsset.objects.filter(
+            workspace_id=workspace_id, pk__in=[image["id"] for image in images]
+        ).values_list("pk", flat=True)
+    )
+    for image in images:
+        if image["id"] in known or not image.get("path"):
+            continue
+        key = "/".join(unquote(urlsplit(image["path"]).path).rstrip("/").split("/")[-2:])
+        found = (
+            MediaAsset.objects.filter(workspace_id=workspace_id, storage_key=key)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if found:
+            image["id"] = found
+
+
 def _native_item(
     entry: dict, account: SocialAccount, *, when: str | None, labels: list[str]
 ) -> tuple[dict, list[str]]:
@@ -307,6 +336,7 @@ class PostsView(PostizView):
         dialect.is_valid(raise_exception=True)
         data = dialect.validated_data
         accounts = _channels(request, data["posts"])
+        _media_by_path(request.auth.workspace.pk, data["posts"])
         kind = KINDS[data["type"]]
         when = data["date"].isoformat() if "date" in data and kind != Job.Kind.PUBLISH_NOW else None
         labels = [tag.get("label") or tag["value"] for tag in data.get("tags", [])]

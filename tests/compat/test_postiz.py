@@ -368,6 +368,54 @@ def test_images_come_from_the_upload_route(postiz, account, settings, tmp_path):
     assert listed[0]["image"] == [{"id": media["id"], "path": media["path"]}]
 
 
+def test_the_cli_posts_an_upload_by_its_path_with_a_made_up_id(
+    postiz, outsider, account, settings, tmp_path
+):
+    # `postiz upload ./logo.png`, then `postiz posts:create -c ... -m <path> -s ... -i <id>`:
+    # the CLI (apps/cli/src/commands/posts.ts) sends a random image id and the upload's path.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
+        },
+    }
+    settings.CRIER_PUBLIC_MEDIA_URL = "http://testserver/media/"
+
+    def upload(client: APIClient) -> dict:
+        png = SimpleUploadedFile("logo.png", files.image_bytes("PNG"), content_type="image/png")
+        response = client.post(f"{BASE}/upload", {"file": png}, format="multipart")
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    def cli_body(path: str) -> dict:
+        return {
+            "type": "schedule",
+            "date": future(),
+            "shortLink": True,
+            "tags": [],
+            "posts": [
+                {
+                    "integration": {"id": account.pk},
+                    "value": [{"content": "Hello", "image": [{"id": "k3j2h", "path": path}]}],
+                    "settings": {"__type": "EmptySettings"},
+                }
+            ],
+        }
+
+    mine, theirs = upload(postiz), upload(postiz_client(make_caller(outsider.member).secret))
+
+    created = postiz.post(f"{BASE}/posts", cli_body(mine["path"]), format="json")
+    refused = postiz.post(f"{BASE}/posts", cli_body(theirs["path"]), format="json")
+
+    assert created.status_code == 201, created.content
+    post = Post.objects.get(pk=created.json()[0]["postId"])
+    assert post.media == [{"id": mine["id"], "alt": ""}]
+    assert refused.status_code == 400
+    assert "Media not found: k3j2h" in refused.json()["msg"]
+    assert Post.objects.count() == 1
+
+
 def test_settings_the_connector_does_not_know_are_reported_not_applied(postiz, account):
     body = create_body(account.pk)
     body["posts"][0]["settings"] = {"__type": "x", "who_can_reply_post": "everyone"}
