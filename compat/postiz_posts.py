@@ -55,9 +55,11 @@ from media import storage
 from media.models import MediaAsset
 from planning.approvals import post_edit
 from posts import content, services
+from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
 from posts.serializers import AwareDateTimeField, PostUpdateSerializer, ScheduleRequestSerializer
 from posts.states import DeliveryStatus, JobStatus
+from posts.views import IDEMPOTENCY_PARAMETER
 
 S = DeliveryStatus
 # Postiz's four states for Crier's delivery states.
@@ -329,9 +331,14 @@ class PostsView(PostizView):
         tags=TAGS,
         request=PostizCreatePostSerializer,
         responses={201: PostizCreatedSerializer(many=True)},
+        parameters=[IDEMPOTENCY_PARAMETER],
         description="Create, schedule or publish: one post per channel entry, one group.",
     )
     def post(self, request: Request) -> Response:
+        # Crier's Idempotency-Key, when the client sends one: a retry posts once.
+        return idempotent(request, request.auth.workspace, lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         dialect = PostizCreatePostSerializer(data=request.data)
         dialect.is_valid(raise_exception=True)
         data = dialect.validated_data

@@ -50,9 +50,11 @@ from media import services as media_services
 from media.models import MediaAsset
 from media.views import multipart_data
 from posts import services
+from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
 from posts.serializers import PostUpdateSerializer, ScheduleRequestSerializer
 from posts.states import DeliveryStatus
+from posts.views import IDEMPOTENCY_PARAMETER
 
 KEY_HEADERS = ("HTTP_X_PUBLORA_KEY", "HTTP_X_API_KEY")
 TAGS = ["dialect: Publora / PostPost"]
@@ -174,9 +176,14 @@ class CreatePostView(PubloraView):
         tags=TAGS,
         request=CreatePostSerializer,
         responses={200: inline_serializer("PostGroup", {"postGroupId": serializers.CharField()})},
+        parameters=[IDEMPOTENCY_PARAMETER],
         description="No scheduledTime = a draft (PostPost's draft → upload → schedule flow).",
     )
     def post(self, request: Request) -> Response:
+        # Crier's Idempotency-Key, when the client sends one: a retry posts once.
+        return idempotent(request, request.auth.workspace, lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         dialect = CreatePostSerializer(data=request.data)
         dialect.is_valid(raise_exception=True)
         data = dialect.validated_data

@@ -250,6 +250,21 @@ def test_create_post_schedules_one_post_per_integration_in_one_group(postiz, acc
     assert Post.objects.get(pk=created[1]["postId"]).deliveries.get().account_id == second.pk
 
 
+def test_an_idempotency_key_makes_a_retried_create_post_once(postiz, account):
+    # Postiz has no such header; a client that sends Crier's gets Crier's guarantee.
+    body = create_body(account.pk)
+
+    first, retried = (
+        postiz.post(f"{BASE}/posts", body, format="json", HTTP_IDEMPOTENCY_KEY="try-1")
+        for _ in range(2)
+    )
+
+    assert (first.status_code, retried.status_code) == (201, 201)
+    assert retried.json() == first.json()
+    assert retried["Idempotent-Replayed"] == "true"
+    assert Post.objects.count() == 1
+
+
 def test_type_now_publishes_through_the_pipeline(send, postiz, live_account, simulator):
     response = send(create_body(live_account.pk, kind="now", date="2020-01-01T00:00:00Z"))
 

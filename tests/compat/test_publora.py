@@ -87,6 +87,21 @@ def test_postpost_draft_then_schedule_flow(postpost, connections):
     assert delivery.scheduled_at.isoformat() == "2099-03-01T14:00:00+00:00"
 
 
+def test_an_idempotency_key_makes_a_retried_create_post_post_once(publora, connections):
+    # Publora has no such header; a client that sends Crier's gets Crier's guarantee.
+    body = {"content": "Once", "scheduledTime": "2099-04-07T10:00:00Z", "platforms": connections}
+
+    first, retried = (
+        publora.post("/api/v1/create-post", body, format="json", HTTP_IDEMPOTENCY_KEY="try-1")
+        for _ in range(2)
+    )
+
+    assert (first.status_code, retried.status_code) == (200, 200)
+    assert retried.json() == first.json()
+    assert retried["Idempotent-Replayed"] == "true"
+    assert Post.objects.count() == 1
+
+
 def test_update_post_edits_the_content(publora, connections):
     group = publora.post(
         "/api/v1/create-post", {"content": "old", "platforms": connections[:1]}, format="json"
