@@ -24,6 +24,8 @@ Where Crier has no such concept, the closest faithful behaviour, never a fake su
   per-network options as a schema, and no tools.
 - `POST /integration-trigger/:id`: Crier connectors expose no tools, so any `methodName`
   is a 404 `Tool not found` (as Postiz answers for a method a provider lacks).
+- `GET /find-slot/:id` answers the channel's next free posting-schedule slot; a channel
+  without posting schedules is a 400 saying so (Postiz falls back to default times).
 - `POST /upload-from-url` answers at once with the media still being fetched by a worker
   (`status: pending_upload`, `path: null`); a post naming it is refused until it is
   ready (`GET /api/v1/media/{id}`).

@@ -24,6 +24,19 @@ How Repostra's concepts map onto Crier:
   posts in `pending_approval`; approving goes through `planning.approvals`.
 
 Ids are Crier's opaque strings (`acc_…`, `sch_…`, `pln_…`, `post_…`), not integers.
+
+Where Crier differs from the document, deliberately:
+- `posting_method` `manual` and `auto` cannot be created (422): Crier publishes what it
+  plans, so an account is a webhook/Zapier or WordPress one, or an OAuth account
+  (connected natively) that is listed as `auto`.
+- A signing secret Crier makes (none sent) is answered once, as `signing_secret` beside
+  `data`; credentials are never shown again.
+- Deletes answer 204 with no body; deleting an account with scheduled posts is a 409
+  too, as with posting schedules.
+- `approve-topic` needs a configured content generator (409 otherwise). A social post's
+  id in `pending_social` is its topic's (`pln_…`) until drafted, then its post's
+  (`post_…`); `approve-content` takes either, so the document's one id works throughout.
+- Approving content whose body is empty is a 422; approving twice is a 409.
 """
 
 from __future__ import annotations
