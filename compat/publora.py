@@ -17,6 +17,8 @@ Where Crier is deliberately safer than the documents (never a silent difference)
 - `get-upload-url`: `contentType` must be an image or video type Crier accepts and agree
   with `type`; the PUT bytes are verified; up to 4 images or 1 video per post group; a
   storage that cannot sign is a 503 (PostPost: 500 "Failed to create upload URL").
+- A platform refusing the content (its connector's checks: length, media, ...) fails the
+  whole `create-post` with a 400 naming its `platformId`; nothing is stored.
 - `update-post` checks the group's uploads first: a refused upload is taken off the post
   and named (400); one not PUT yet is a 400 too, as the native API refuses it.
 - `process-video` and media delete take the API key (PostPost: dashboard session only);
@@ -201,14 +203,20 @@ class CreatePostView(PubloraView):
                 bulk=native.validated_data["bulk"],
                 expand_now=True,
             )
+            job.refresh_from_db()
+            # Any platform refusing the content fails the request: never a post group
+            # that silently leaves a platform out.
+            names = dict(zip(ids, data["platforms"], strict=True))
+            refusals = [
+                f"{names.get(account_id, account_id)}: {message}"
+                for by_account in job.payload.get("failures", {}).values()
+                for account_id, messages in by_account.items()
+                for message in messages
+            ]
             post = Post.objects.filter(job=job).first()
-            if post is None:
-                refusals = [
-                    message
-                    for by_account in job.payload["failures"].values()
-                    for messages in by_account.values()
-                    for message in messages
-                ]
+            if post is None and not refusals:
+                refusals.append(job.error or "The post could not be stored.")
+            if refusals:
                 transaction.set_rollback(True)
                 raise exceptions.ValidationError(refusals)
         return Response({"success": True, "postGroupId": post.pk})

@@ -206,6 +206,28 @@ def test_bad_requests_are_400_with_the_reason(publora, body, error):
     assert not Post.objects.exists()
 
 
+@pytest.mark.parametrize("scheduled", [True, False], ids=["scheduled", "draft"])
+def test_a_platform_refusing_the_content_fails_the_whole_post_naming_it(
+    publora, owner, connections, scheduled
+):
+    # The document's create-post to two platforms, one of which (X) cannot take the text:
+    # no post group that silently leaves X out.
+    x = SocialAccountFactory(workspace=owner.workspace, platform="x", external_id="x-1")
+    body = {"content": "a" * 400, "platforms": [connections[0], f"x-{x.pk}"]}
+    if scheduled:
+        body["scheduledTime"] = "2099-04-07T10:00:00Z"
+
+    response = publora.post("/api/v1/create-post", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "success": False,
+        "error": f"x-{x.pk}: Text is 400 characters; X allows 280.",
+    }
+    assert not Post.objects.exists()
+    assert not Delivery.objects.exists()
+
+
 def test_a_naive_or_past_time_is_refused_like_the_native_api(publora, connections):
     naive = publora.post(
         "/api/v1/create-post",
