@@ -90,14 +90,15 @@ def build_client(
 def send(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
     """Make exactly one request; turn network failures into typed errors.
 
-    Keyword arguments go to `httpx.Client.build_request` (json, headers, params, ...).
+    Keyword arguments go to `httpx.Client.build_request` (json, headers, params, extensions).
     The status code is not checked: see `raise_for_platform_status`.
     """
     try:
         request = client.build_request(method, url, **kwargs)
     except httpx.InvalidURL as exc:
         raise PermanentError(f"Invalid platform URL: {exc}", code="invalid_url") from exc
-    host = request.url.host
+    # A URL pinned to an address (config.netguard.pin) still names its host for TLS.
+    host = request.extensions.get("sni_hostname") or request.url.host
     try:
         return client.send(request)
     except _NOT_SENT as exc:

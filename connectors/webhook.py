@@ -21,7 +21,8 @@ Media are URLs Crier serves; the receiver fetches them. Any 2xx is success; a JS
 may name the created item with `id` and `url` (otherwise the webhook-id stands as its id).
 Unless CRIER_ALLOW_PRIVATE_WEBHOOKS is set (the variable Crier's own outgoing webhooks
 use), the URL must resolve to public addresses only, checked on connect and before each
-send, so an account cannot point Crier at its own network.
+send, and each POST goes to the address just checked (never to a second lookup of the
+name), so an account cannot point Crier at its own network, not even by DNS rebinding.
 """
 
 from __future__ import annotations
@@ -29,10 +30,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import ipaddress
 import json
 import os
-import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +40,7 @@ from urllib.parse import urlsplit
 import httpx
 from standardwebhooks import Webhook
 
+from config.netguard import BlockedURL, Pinned, PrivateAddress, UnresolvableHost, pin
 from connectors.base import (
     AccountProfile,
     Connector,
@@ -93,8 +93,7 @@ class WebhookConnector(Connector):
     )
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
-        url = _target(credentials)
-        _check_target(url, connecting=False)
+        target = _pinned_target(_target(credentials), connecting=False)
         now = datetime.now(UTC).replace(microsecond=0)
         payload = {
             "type": EVENT_TYPE,
@@ -112,13 +111,15 @@ class WebhookConnector(Connector):
         response = send(
             self.client,
             "POST",
-            url,
+            target.url,
             headers={
                 "Content-Type": "application/json",
                 "webhook-id": content.idempotency_key,
                 "webhook-timestamp": str(int(now.timestamp())),
                 "webhook-signature": signature,
+                **target.headers,
             },
+            extensions=target.extensions,
             content=body.encode(),
         )
         raise_for_platform_status(response)
@@ -138,7 +139,7 @@ class WebhookConnector(Connector):
     def connect(self, fields: Mapping[str, str]) -> tuple[Credentials, AccountProfile]:
         url = fields["url"].strip()
         secret = fields["signing_secret"].strip()
-        _check_target(url, connecting=True)
+        _pinned_target(url, connecting=True)
         _signer(secret)
         # The URL may carry a token (Zapier and Make hooks do): the account id is its digest
         # and the profile shows only the host.
@@ -173,47 +174,33 @@ def _signer(secret: str) -> Webhook:
     return Webhook(key)
 
 
-def _check_target(url: str, *, connecting: bool) -> None:
-    """http(s) with a host; public addresses only unless private targets are allowed."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PermanentError(
-            "The webhook URL must be an http:// or https:// URL with a host name.",
-            code="invalid_url",
-        )
-    if private_targets_allowed():
-        return
+def _pinned_target(url: str, *, connecting: bool) -> Pinned:
+    """http(s) with a host; public addresses only unless private targets are allowed.
+
+    The URL comes back pinned to the address just checked (`config.netguard.pin`): the
+    POST goes there, not to a second lookup of the name, which could answer otherwise.
+    """
     try:
-        resolved = socket.getaddrinfo(
-            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-        )
-    except (socket.gaierror, UnicodeError) as exc:
-        message = f"The webhook host {parts.hostname} cannot be resolved."
+        return pin(url, allow_private=private_targets_allowed())
+    except UnresolvableHost as exc:
+        message = f"The webhook host {exc.host} cannot be resolved."
         if connecting:
             raise PermanentError(message, code="unresolvable_host") from exc
         # DNS hiccups pass; nothing was sent.
         raise TransientError(message, ambiguous=False, code="unresolvable_host") from exc
-    for *_, sockaddr in resolved:
-        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-        if not _is_public(address):
-            raise PermanentError(
-                f"The webhook host {parts.hostname} resolves to {address}, a private or "
-                "reserved address; set CRIER_ALLOW_PRIVATE_WEBHOOKS to allow it.",
-                code="private_address",
-            )
-
-
-def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return not (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local  # 169.254.169.254, the cloud metadata service
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-    )
+    except PrivateAddress as exc:
+        raise PermanentError(
+            f"The webhook host {exc.host} resolves to {exc.address}, a private or "
+            "reserved address; set CRIER_ALLOW_PRIVATE_WEBHOOKS to allow it.",
+            code="private_address",
+        ) from exc
+    except BlockedURL as exc:
+        raise PermanentError(
+            "The webhook URL must be an http:// or https:// URL with a host name.",
+            code="invalid_url",
+        ) from exc
+    except ValueError as exc:  # urlsplit: a port out of range, a malformed IPv6 host
+        raise PermanentError(f"The webhook URL is not valid: {exc}.", code="invalid_url") from exc
 
 
 def _media(item: MediaItem) -> dict[str, Any]:

@@ -3,16 +3,15 @@ network (SSRF): every hop, redirects included, is checked before it is requested
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import PurePosixPath
 from typing import IO
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 from django.conf import settings
 
-from config.netguard import BlockedURL, check_url
+from config.netguard import BlockedURL, Pinned, pin
 from connectors.http import USER_AGENT
 
 MAX_REDIRECTS = 5
@@ -25,12 +24,7 @@ class FetchFailed(Exception):
 
 def check_source(url: str) -> None:
     """Refuse URLs Crier must not call (also used when the request is accepted)."""
-    try:
-        check_url(url, allow_private=settings.CRIER_ALLOW_PRIVATE_URLS)
-    except BlockedURL as exc:
-        raise FetchFailed(str(exc)) from exc
-    except ValueError as exc:  # urlsplit: a port out of range, a malformed IPv6 host
-        raise FetchFailed(f"The URL is not valid: {exc}") from exc
+    _pinned(url)
 
 
 def fetch(url: str, target: IO[bytes], *, max_bytes: int) -> str:
@@ -45,10 +39,10 @@ def fetch(url: str, target: IO[bytes], *, max_bytes: int) -> str:
         timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            pinned, headers, extensions = _pinned(url)
+            pinned = _pinned(url)
             try:
                 with client.stream(
-                    "GET", pinned, headers=headers, extensions=extensions
+                    "GET", pinned.url, headers=pinned.headers, extensions=pinned.extensions
                 ) as response:
                     if response.is_redirect:
                         url = urljoin(url, response.headers["location"])
@@ -62,26 +56,16 @@ def fetch(url: str, target: IO[bytes], *, max_bytes: int) -> str:
     raise FetchFailed(f"More than {MAX_REDIRECTS} redirects.")
 
 
-def _pinned(url: str) -> tuple[str, dict[str, str], dict[str, str]]:
+def _pinned(url: str) -> Pinned:
     """`url` rewritten to one checked address of its host, with the Host header and TLS
-    server name of the original: the address connected to is the address checked, so a
-    DNS answer that changes between the check and the connection (rebinding) cannot
-    lead anywhere else."""
-    check_source(url)
-    if settings.CRIER_ALLOW_PRIVATE_URLS:
-        return url, {}, {}
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    server name of the original (see `config.netguard.pin`): the address connected to is
+    the address checked, so DNS rebinding cannot lead anywhere else."""
     try:
-        *_, sockaddr = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)[0]
-    except (OSError, UnicodeError) as exc:
-        raise FetchFailed(f"The host {parts.hostname} cannot be resolved.") from exc
-    address = str(sockaddr[0]).split("%", 1)[0]
-    host = f"[{address}]" if ":" in address else address
-    pinned = urlunsplit(parts._replace(netloc=f"{host}:{port}"))
-    check_source(pinned)
-    netloc = parts.netloc.rsplit("@", 1)[-1]  # never forward credentials in the URL
-    return pinned, {"Host": netloc}, {"sni_hostname": parts.hostname}
+        return pin(url, allow_private=settings.CRIER_ALLOW_PRIVATE_URLS)
+    except BlockedURL as exc:
+        raise FetchFailed(str(exc)) from exc
+    except ValueError as exc:  # urlsplit: a port out of range, a malformed IPv6 host
+        raise FetchFailed(f"The URL is not valid: {exc}") from exc
 
 
 def _copy(response: httpx.Response, target: IO[bytes], *, max_bytes: int, deadline: float) -> None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from accounts.models import Workspace
-from config.netguard import BlockedURL, check_url
+from config.netguard import BlockedURL, Pinned, pin
 from webhooks.models import (
     Event,
     WebhookAttempt,
@@ -35,8 +35,10 @@ logger = logging.getLogger(__name__)
 RESPONSE_EXCERPT = 500
 
 
-def check_target(url: str) -> None:
-    check_url(url, allow_private=settings.CRIER_ALLOW_PRIVATE_WEBHOOKS)
+def check_target(url: str) -> Pinned:
+    """Raise BlockedURL for a target Crier must not call; else the URL pinned to the
+    address just checked, which is where the request must go (DNS rebinding)."""
+    return pin(url, allow_private=settings.CRIER_ALLOW_PRIVATE_WEBHOOKS)
 
 
 def endpoint_create(
@@ -140,15 +142,15 @@ def webhook_send(*, delivery_id: int) -> None:
     started = timezone.now()
     status_code, error, excerpt = None, "", ""
     try:
-        check_target(delivery.endpoint.url)
+        target = check_target(delivery.endpoint.url)
         body, headers = signed_request(delivery.endpoint, delivery.message)
-        response = httpx.post(
-            delivery.endpoint.url,
-            content=body,
-            headers=headers,
-            timeout=settings.CRIER_WEBHOOK_TIMEOUT,
-            follow_redirects=False,
-        )
+        with httpx.Client(timeout=settings.CRIER_WEBHOOK_TIMEOUT, follow_redirects=False) as client:
+            response = client.post(
+                target.url,
+                content=body,
+                headers={**headers, **target.headers},
+                extensions=target.extensions,
+            )
         status_code, excerpt = response.status_code, response.text[:RESPONSE_EXCERPT]
         if not response.is_success:
             error = f"The endpoint answered {response.status_code}."

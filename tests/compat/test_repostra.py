@@ -777,10 +777,11 @@ def test_fuzzed_repostra_operations_never_answer_5xx(wsgi_app, owner, monkeypatc
     def offline(*args: object, **kwargs: object) -> None:
         raise socket.gaierror("no network in tests")
 
-    # Generated webhook hosts are resolved by the connector's guard: none reaches the network.
-    monkeypatch.setattr(
-        "connectors.webhook.socket", SimpleNamespace(getaddrinfo=offline, gaierror=socket.gaierror)
+    # Generated webhook hosts are resolved by the SSRF guard: none reaches the network.
+    guard_socket = SimpleNamespace(
+        getaddrinfo=offline, gaierror=socket.gaierror, IPPROTO_TCP=socket.IPPROTO_TCP
     )
+    monkeypatch.setattr("config.netguard.socket", guard_socket)
     settings.REPOSTRA_RATE_LIMIT = "100000/minute"
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
     failures, tried = {}, 0

@@ -26,6 +26,9 @@ from connectors.registry import connector_class
 from connectors.webhook import WebhookConnector
 
 URL = "https://hooks.example.com/catch/123/abc"
+ADDRESS = "93.184.215.14"  # what hooks.example.com resolves to in these tests
+# What goes over the wire: the checked address, with the host name in Host and TLS SNI.
+PINNED = f"https://{ADDRESS}/catch/123/abc"
 SECRET = "whsec_" + base64.b64encode(b"k" * 32).decode()
 
 
@@ -50,10 +53,10 @@ def resolves_to(monkeypatch):
         def getaddrinfo(host, port, *args, **kwargs):
             return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
 
-        monkeypatch.setattr("connectors.webhook.socket.getaddrinfo", getaddrinfo)
+        monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
 
     monkeypatch.delenv("CRIER_ALLOW_PRIVATE_WEBHOOKS", raising=False)
-    point("93.184.215.14")
+    point(ADDRESS)
     return point
 
 
@@ -93,7 +96,9 @@ def test_registry_entry_is_the_webhook_connector():
 def test_publish_posts_the_content_signed_with_standard_webhooks_headers(
     connector, credentials, respx_mock
 ):
-    route = respx_mock.post(URL).respond(200, json={"id": "wp-77", "url": "https://blog.test/77"})
+    route = respx_mock.post(PINNED).respond(
+        200, json={"id": "wp-77", "url": "https://blog.test/77"}
+    )
 
     published = connector.publish(post(), credentials)
 
@@ -123,6 +128,9 @@ def test_publish_posts_the_content_signed_with_standard_webhooks_headers(
         },
     }
     assert body["timestamp"].endswith("Z")
+    # Sent to the checked address, yet to the receiver's virtual host and certificate.
+    assert request.headers["host"] == "hooks.example.com"
+    assert request.extensions["sni_hostname"] == "hooks.example.com"
     # A receiver verifying with the same secret accepts exactly these bytes and headers.
     assert Webhook(SECRET).verify(request.content, dict(request.headers)) == body
     assert published == Published(
@@ -131,7 +139,7 @@ def test_publish_posts_the_content_signed_with_standard_webhooks_headers(
 
 
 def test_a_signature_made_with_another_secret_does_not_verify(connector, credentials, respx_mock):
-    route = respx_mock.post(URL).respond(204)
+    route = respx_mock.post(PINNED).respond(204)
 
     connector.publish(post(), credentials)
 
@@ -142,7 +150,7 @@ def test_a_signature_made_with_another_secret_does_not_verify(connector, credent
 
 
 def test_retries_of_a_delivery_carry_the_same_webhook_id(connector, credentials, respx_mock):
-    route = respx_mock.post(URL).respond(202)
+    route = respx_mock.post(PINNED).respond(202)
 
     connector.publish(post(), credentials)
     connector.publish(post(), credentials)
@@ -163,7 +171,7 @@ def test_retries_of_a_delivery_carry_the_same_webhook_id(connector, credentials,
 def test_without_an_id_in_the_answer_the_webhook_id_is_the_post_id(
     connector, credentials, respx_mock, answer
 ):
-    respx_mock.post(URL).mock(return_value=answer)
+    respx_mock.post(PINNED).mock(return_value=answer)
 
     published = connector.publish(post(), credentials)
 
@@ -171,7 +179,7 @@ def test_without_an_id_in_the_answer_the_webhook_id_is_the_post_id(
 
 
 def test_a_numeric_id_in_the_answer_is_kept_as_text(connector, credentials, respx_mock):
-    respx_mock.post(URL).respond(201, json={"id": 981})
+    respx_mock.post(PINNED).respond(201, json={"id": 981})
 
     assert connector.publish(post(), credentials).external_id == "981"
 
@@ -180,7 +188,7 @@ def test_a_numeric_id_in_the_answer_is_kept_as_text(connector, credentials, resp
 
 
 def test_maps_429_to_rate_limited_with_retry_after(connector, credentials, respx_mock):
-    respx_mock.post(URL).respond(429, headers={"Retry-After": "30"}, text="slow down")
+    respx_mock.post(PINNED).respond(429, headers={"Retry-After": "30"}, text="slow down")
 
     with pytest.raises(RateLimited) as caught:
         connector.publish(post(), credentials)
@@ -190,7 +198,7 @@ def test_maps_429_to_rate_limited_with_retry_after(connector, credentials, respx
 
 @pytest.mark.parametrize(("status", "ambiguous"), [(500, True), (502, True), (503, False)])
 def test_server_errors_are_transient(connector, credentials, respx_mock, status, ambiguous):
-    respx_mock.post(URL).respond(status, text="oops")
+    respx_mock.post(PINNED).respond(status, text="oops")
 
     with pytest.raises(TransientError) as caught:
         connector.publish(post(), credentials)
@@ -201,13 +209,25 @@ def test_server_errors_are_transient(connector, credentials, respx_mock, status,
 def test_a_timeout_is_ambiguous_but_safe_to_retry_because_receivers_dedupe(
     connector, credentials, respx_mock
 ):
-    respx_mock.post(URL).mock(side_effect=httpx.ReadTimeout("slow"))
+    respx_mock.post(PINNED).mock(side_effect=httpx.ReadTimeout("slow"))
 
     with pytest.raises(TransientError) as caught:
         connector.publish(post(), credentials)
 
     assert caught.value.ambiguous is True
     assert connector.idempotent is True
+
+
+def test_a_refused_connection_names_the_host_not_the_address_it_was_pinned_to(
+    connector, credentials, respx_mock
+):
+    respx_mock.post(PINNED).mock(side_effect=httpx.ConnectError("refused"))
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(post(), credentials)
+
+    assert caught.value.ambiguous is False
+    assert caught.value.message.startswith("Could not reach hooks.example.com (")
 
 
 @pytest.mark.parametrize(
@@ -222,7 +242,7 @@ def test_a_timeout_is_ambiguous_but_safe_to_retry_because_receivers_dedupe(
 def test_client_errors_are_permanent_with_the_receiver_message(
     connector, credentials, respx_mock, status, body, message
 ):
-    respx_mock.post(URL).respond(status, json=body)
+    respx_mock.post(PINNED).respond(status, json=body)
 
     with pytest.raises(PermanentError) as caught:
         connector.publish(post(), credentials)
@@ -232,7 +252,7 @@ def test_client_errors_are_permanent_with_the_receiver_message(
 
 
 def test_a_refused_signature_needs_a_reconnection(connector, credentials, respx_mock):
-    respx_mock.post(URL).respond(401, json={"error": "invalid signature"})
+    respx_mock.post(PINNED).respond(401, json={"error": "invalid signature"})
 
     with pytest.raises(AuthExpired):
         connector.publish(post(), credentials)
@@ -248,13 +268,58 @@ def test_publish_refuses_private_addresses(
     connector, credentials, respx_mock, resolves_to, address
 ):
     resolves_to(address)
-    route = respx_mock.post(URL).respond(200)
+    route = respx_mock.post(PINNED).respond(200)
 
     with pytest.raises(PermanentError, match="private or reserved") as caught:
         connector.publish(post(), credentials)
 
     assert caught.value.code == "private_address"
     assert not route.called
+
+
+def test_publish_posts_to_the_address_it_checked_when_dns_changes_its_answer(
+    connector, credentials, respx_mock, monkeypatch
+):
+    # DNS rebinding: the first answer is public, every later one loopback.
+    lookups: list[str] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        lookups.append(host)
+        address = ADDRESS if len(lookups) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
+    route = respx_mock.post(PINNED).respond(200)
+
+    connector.publish(post(), credentials)
+
+    assert lookups == ["hooks.example.com"]
+    request = route.calls.last.request
+    assert (request.url.host, request.headers["host"]) == (ADDRESS, "hooks.example.com")
+    assert request.extensions["sni_hostname"] == "hooks.example.com"
+    # The next publish checks again, and the loopback answer is refused before sending.
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(post(), credentials)
+    assert caught.value.code == "private_address"
+    assert route.call_count == 1
+
+
+def test_credentials_in_the_url_go_as_basic_auth_never_in_the_host_header(connector, respx_mock):
+    route = respx_mock.post(f"https://{ADDRESS}:8443/hook").respond(204)
+
+    connector.publish(
+        post(),
+        Credentials(
+            external_id="h",
+            access_token=SECRET,
+            extra={"url": "https://crier:s3cret@hooks.example.com:8443/hook"},
+        ),
+    )
+
+    request = route.calls.last.request
+    assert request.headers["host"] == "hooks.example.com:8443"
+    expected = base64.b64encode(b"crier:s3cret").decode()
+    assert request.headers["authorization"] == f"Basic {expected}"
 
 
 def test_private_addresses_are_allowed_when_configured(
@@ -280,7 +345,7 @@ def test_an_unresolvable_host_at_publish_is_transient_and_sent_nothing(
     def fail(*args, **kwargs):
         raise socket.gaierror("Temporary failure in name resolution")
 
-    monkeypatch.setattr("connectors.webhook.socket.getaddrinfo", fail)
+    monkeypatch.setattr("config.netguard.socket.getaddrinfo", fail)
 
     with pytest.raises(TransientError) as caught:
         connector.publish(post(), credentials)
@@ -320,6 +385,13 @@ def test_connect_refuses_urls_that_are_not_http(connector, url):
         connector.connect({"url": url, "signing_secret": SECRET})
 
 
+def test_connect_refuses_a_url_with_a_port_out_of_range(connector):
+    with pytest.raises(PermanentError) as caught:
+        connector.connect({"url": "https://hooks.example.com:99999/x", "signing_secret": SECRET})
+
+    assert caught.value.code == "invalid_url"
+
+
 @pytest.mark.parametrize(
     "secret", ["whsec_short", "not base64 at all!", "whsec_" + base64.b64encode(b"k" * 8).decode()]
 )
@@ -342,7 +414,7 @@ def test_connect_refuses_a_host_that_does_not_resolve(connector, monkeypatch):
     def fail(*args, **kwargs):
         raise socket.gaierror("Name or service not known")
 
-    monkeypatch.setattr("connectors.webhook.socket.getaddrinfo", fail)
+    monkeypatch.setattr("config.netguard.socket.getaddrinfo", fail)
 
     with pytest.raises(PermanentError, match="cannot be resolved"):
         connector.connect({"url": URL, "signing_secret": SECRET})

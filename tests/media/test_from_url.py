@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import socket
 import threading
@@ -11,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from config import netguard
+from media import fetching
 from media.models import MediaAsset
 from tests.media.conftest import MEDIA, stored_files
 
@@ -25,6 +27,7 @@ class FileServer(ThreadingHTTPServer):
         self.files: dict[str, bytes] = {}
         self.redirects: dict[str, str] = {}
         self.requested: list[str] = []
+        self.hosts: list[str] = []
 
     @property
     def port(self) -> int:
@@ -39,6 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.requested.append(self.path)
+        self.server.hosts.append(self.headers["Host"])
         if self.path in self.server.redirects:
             self.send_response(302)
             self.send_header("Location", self.server.redirects[self.path])
@@ -170,6 +174,43 @@ def test_the_address_connected_to_is_the_address_checked(editor, monkeypatch, ru
     asset = MediaAsset.objects.get(pk=body["media_id"])
     assert asset.status == "failed"
     assert "resolves to 127.0.0.1" in asset.error
+
+
+def test_the_worker_fetches_from_the_address_it_checked_when_dns_changes_its_answer(
+    samples, monkeypatch
+):
+    # 127.0.0.2 plays the public address DNS gives first; every later answer is 127.0.0.1,
+    # where nothing listens, so a second lookup by the HTTP client would fail the fetch.
+    public = ipaddress.ip_address("127.0.0.2")
+    monkeypatch.setattr(netguard, "_is_public", lambda address: address == public)
+    lookups: list[str] = []
+
+    def resolve(host: str, port: int, *args: object, **kwargs: object):
+        try:
+            address = str(ipaddress.ip_address(host))  # a literal resolves to itself
+        except ValueError:
+            lookups.append(host)
+            address = "127.0.0.2" if len(lookups) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(netguard.socket, "getaddrinfo", resolve)
+    server = FileServer(host="127.0.0.2")
+    server.files["/logo.png"] = samples["png"].data
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    target = io.BytesIO()
+    try:
+        name = fetching.fetch(
+            f"http://user:pw@rebind.example:{server.port}/logo.png", target, max_bytes=10**6
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert lookups == ["rebind.example"]
+    assert (name, target.getvalue()) == ("logo.png", samples["png"].data)
+    # The server saw its own name (never the credentials) as Host.
+    assert server.hosts == [f"rebind.example:{server.port}"]
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ from tests.platforms import (
     PLATFORMS,
     SCENARIOS,
     TEXT,
+    WEBHOOK_ADDRESS,
     WEBHOOK_URL,
     X_TOKEN_URL,
     X_TWEETS,
@@ -106,10 +107,10 @@ def public_dns(monkeypatch) -> None:
 
     def getaddrinfo(host, port, *args, **kwargs):
         if host == urlsplit(WEBHOOK_URL).hostname:
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port))]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (WEBHOOK_ADDRESS, port))]
         return resolve(host, port, *args, **kwargs)
 
-    monkeypatch.setattr("connectors.webhook.socket.getaddrinfo", getaddrinfo)
+    monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
 
 
 def serve_media(respx_mock: respx.MockRouter, media_root: Path) -> respx.Route:
