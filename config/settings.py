@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -24,6 +25,21 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Browser clients (Publora's upload example is browser JavaScript): the origins allowed to
+# call the API and PUT to signed upload URLs. None by default: which to trust is a
+# deployment decision. S3 buckets need their own CORS rule for direct uploads.
+CORS_ALLOWED_ORIGINS = env_list("CRIER_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/(api/v1|public/v1|uploads|media)/"
+CORS_ALLOW_HEADERS = (
+    *default_cors_headers,
+    "idempotency-key",
+    "publer-workspace-id",
+    "x-publora-key",
+    "x-api-key",
+    "x-postpost-user-id",
+    "x-postpost-client",
+)
+CORS_EXPOSE_HEADERS = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -32,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -47,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
