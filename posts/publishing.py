@@ -14,7 +14,8 @@ from datetime import timedelta
 import redis
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db.models import F, Max
+from django.db.models import F, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import tokens
@@ -29,7 +30,7 @@ from connectors.errors import (
 )
 from posts import content, quotas
 from posts.models import Attempt, Delivery
-from posts.outcomes import finish_attempt, transition
+from posts.outcomes import AttemptResult, transition
 from posts.states import DeliveryStatus as S
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,12 @@ def delivery_publish(*, delivery_id: str) -> None:
     if not claim_for_publishing(delivery_id):
         logger.info("delivery not queued; message ignored", extra={"delivery_id": delivery_id})
         return
-    delivery = Delivery.objects.select_related("post", "account").get(pk=delivery_id)
+    delivery = (
+        Delivery.objects.select_related("post__job", "account")
+        # The job only for its kind and status (after_terminal): not the bulk body.
+        .defer("post__job__request", "post__job__payload")
+        .get(pk=delivery_id)
+    )
     account = delivery.account
     if not account.can_publish:
         _fail(
@@ -113,29 +119,43 @@ def _media_ready(delivery: Delivery) -> bool:
 def _attempt(delivery: Delivery, connector: Connector, credentials: Credentials) -> None:
     # Numbers keep growing across manual retries, which reset `delivery.attempts` (the
     # count that the attempt limit applies to); only this delivery's worker writes here.
-    last = delivery.attempt_log.aggregate(last=Max("number"))["last"] or 0
+    # The next number is computed by the INSERT itself.
+    last = Attempt.objects.filter(delivery=delivery.pk).order_by("-number").values("number")[:1]
     attempt = Attempt.objects.create(
-        delivery=delivery, number=last + 1, started_at=timezone.now(), worker=WORKER_NAME
+        delivery=delivery,
+        number=Coalesce(Subquery(last), Value(0)) + 1,
+        started_at=timezone.now(),
+        worker=WORKER_NAME,
     )
     try:
         published = _publish_refreshing_once(delivery, connector, credentials)
     except RefreshRefused as exc:
-        finish_attempt(attempt, Attempt.Outcome.AUTH_EXPIRED, error=exc)
         tokens.mark_needs_reauth(delivery.account, exc)
         _fail(
             delivery,
             "needs_reauth",
             f"The {delivery.account.platform} account needs to be reconnected: {exc.message}",
             exc,
+            attempt=AttemptResult(attempt, Attempt.Outcome.AUTH_EXPIRED, exc),
         )
     except PermanentError as exc:
-        finish_attempt(attempt, Attempt.Outcome.FAILED, error=exc)
-        _fail(delivery, exc.code or "rejected", exc.message, exc)
+        _fail(
+            delivery,
+            exc.code or "rejected",
+            exc.message,
+            exc,
+            attempt=AttemptResult(attempt, Attempt.Outcome.FAILED, exc),
+        )
     except TransientError as exc:
         _after_transient(delivery, connector, attempt, exc)
     except AuthExpired as exc:  # still refused after a fresh token
-        finish_attempt(attempt, Attempt.Outcome.AUTH_EXPIRED, error=exc)
-        _fail(delivery, "auth_expired", exc.message, exc)
+        _fail(
+            delivery,
+            "auth_expired",
+            exc.message,
+            exc,
+            attempt=AttemptResult(attempt, Attempt.Outcome.AUTH_EXPIRED, exc),
+        )
     except Exception as exc:
         # Not a platform answer (a bug, a lost Redis or database): the call may or may not
         # have gone out, so it is handled like an ambiguous transient failure.
@@ -166,21 +186,22 @@ def _publish_refreshing_once(
 def _record_success(delivery: Delivery, attempt: Attempt, published: Published) -> None:
     now = timezone.now()
     if published.state == "processing":
-        finish_attempt(attempt, Attempt.Outcome.PROCESSING)
         transition(
             delivery.pk,
             S.PROCESSING,
             expected=S.PUBLISHING,
+            attempt=AttemptResult(attempt, Attempt.Outcome.PROCESSING),
             processing_handle=published.handle or "",
             external_id=published.external_id or "",
             due_at=now + settings.CRIER_POLL_INTERVAL,
             lease_expires_at=now + settings.CRIER_PROCESSING_TIMEOUT,
         )
         return
-    finish_attempt(attempt, Attempt.Outcome.PUBLISHED)
     moved = transition(
         delivery.pk,
         S.PUBLISHED,
+        delivery=delivery,
+        attempt=AttemptResult(attempt, Attempt.Outcome.PUBLISHED),
         external_id=published.external_id or "",
         external_url=published.url or "",
         published_at=now,
@@ -202,11 +223,12 @@ def _after_transient(
     delivery: Delivery, connector: Connector, attempt: Attempt, exc: TransientError
 ) -> None:
     if exc.ambiguous and not connector.idempotent:
-        finish_attempt(attempt, Attempt.Outcome.UNKNOWN, error=exc)
         transition(
             delivery.pk,
             S.UNKNOWN,
             expected=S.PUBLISHING,
+            delivery=delivery,
+            attempt=AttemptResult(attempt, Attempt.Outcome.UNKNOWN, exc),
             lease_expires_at=None,
             error_code="outcome_unknown",
             error_message=f"{delivery.account.platform} did not confirm the post "
@@ -219,20 +241,20 @@ def _after_transient(
         Attempt.Outcome.RATE_LIMITED if isinstance(exc, RateLimited) else Attempt.Outcome.RETRY
     )
     if delivery.attempts >= settings.CRIER_MAX_ATTEMPTS:
-        finish_attempt(attempt, outcome, error=exc)
         _fail(
             delivery,
             exc.code or "gave_up",
             f"Gave up after {delivery.attempts} attempts: {exc.message}",
             exc,
+            attempt=AttemptResult(attempt, outcome, exc),
         )
         return
     delay = retry_delay(delivery.attempts, exc.retry_after)
-    finish_attempt(attempt, outcome, error=exc)
     transition(
         delivery.pk,
         S.RETRYING,
         expected=S.PUBLISHING,
+        attempt=AttemptResult(attempt, outcome, exc),
         due_at=timezone.now() + timedelta(seconds=delay),
         lease_expires_at=None,
         error_code=exc.code or type(exc).__name__,
@@ -252,11 +274,20 @@ def retry_delay(attempts: int, retry_after: float | None) -> float:
     return max(float(backoff), retry_after or 0.0, 1.0)
 
 
-def _fail(delivery: Delivery, code: str, message: str, exc: ConnectorError | None = None) -> None:
+def _fail(
+    delivery: Delivery,
+    code: str,
+    message: str,
+    exc: ConnectorError | None = None,
+    *,
+    attempt: AttemptResult | None = None,
+) -> None:
     transition(
         delivery.pk,
         S.FAILED,
         expected=S.PUBLISHING,
+        delivery=delivery,
+        attempt=attempt,
         due_at=None,
         lease_expires_at=None,
         error_code=code[:64],

@@ -34,6 +34,12 @@ def wait_for_capacity(*, platform: str, account_id: str, limits: PlatformLimits)
         (limits.per_platform_rate, ("publish", platform)),
     ]
     buckets = [(_item(rate), key) for rate, key in buckets if rate is not None]
+    if len(buckets) == 1:
+        # One window: its hit is the test, atomically (one Redis call instead of two).
+        item, key = buckets[0]
+        if limiter.hit(item, *key):
+            return 0.0
+        return max(1.0, limiter.get_window_stats(item, *key).reset_time - time.time())
     for item, key in buckets:
         if not limiter.test(item, *key):
             reset = limiter.get_window_stats(item, *key).reset_time

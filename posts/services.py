@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -165,25 +165,22 @@ def job_refresh(*, job_id: str) -> bool:
     """Complete the job once its work is done; True when this call completed it.
 
     Scheduled and draft jobs are done when stored; publish-now jobs when every delivery
-    is terminal. The conditional update lets exactly one caller win.
+    is terminal. One conditional UPDATE decides, so exactly one caller wins; callers run it
+    after their own change committed, so the last of two concurrent finishers sees both.
     """
-    # Not `request`: it holds the whole bulk body, and this runs after every delivery.
-    job = Job.objects.defer("request").get(pk=job_id)
-    expanded = "failures" in job.payload
-    if job.status != JobStatus.WORKING or not expanded:
-        return False
-    if job.kind == Job.Kind.PUBLISH_NOW:
-        # A draft (a rejected approval) will not go out with this job either.
-        done = TERMINAL | {DeliveryStatus.DRAFT}
-        unfinished = Delivery.objects.filter(post__job=job).exclude(status__in=done)
-        if unfinished.exists():
-            return False
+    # A draft (a rejected approval) will not go out with this job either.
+    unfinished = Delivery.objects.filter(post__job=OuterRef("pk")).exclude(
+        status__in=TERMINAL | {DeliveryStatus.DRAFT}
+    )
     with transaction.atomic():
-        completed = Job.objects.filter(pk=job.pk, status=JobStatus.WORKING).update(
-            status=JobStatus.COMPLETED, completed_at=timezone.now()
+        completed = (
+            Job.objects.filter(pk=job_id, status=JobStatus.WORKING, payload__has_key="failures")
+            .filter(~Q(kind=Job.Kind.PUBLISH_NOW) | ~Exists(unfinished))
+            .update(status=JobStatus.COMPLETED, completed_at=timezone.now())
         )
         if completed:
-            job.refresh_from_db()
+            # Not `request`: it holds the whole bulk body.
+            job = Job.objects.defer("request").get(pk=job_id)
             emit(
                 workspace_id=job.workspace_id,
                 event=Event.JOB_COMPLETED,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import models
 
 
@@ -47,6 +49,7 @@ EDITABLE = frozenset({S.DRAFT, S.PENDING_APPROVAL, S.SCHEDULED, S.RETRYING, S.FA
 CANCELLABLE = frozenset(source for source, targets in TRANSITIONS.items() if S.CANCELLED in targets)
 
 
+@cache
 def sources_for(target: str) -> frozenset[str]:
     """Every state from which `target` may be reached."""
     return frozenset(source for source, targets in TRANSITIONS.items() if target in targets)
