@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import datetime
-from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -22,10 +22,22 @@ from posts.models import Delivery, Post
 MEDIA_RECHECK = 30.0
 
 
-@cache
+_connectors: dict[str, Connector] = {}
+_connectors_lock = threading.Lock()
+
+
 def connector_for(platform: str) -> Connector:
-    """One connector (and so one pooled, thread-safe httpx client) per platform and process."""
-    return get_connector(platform, timeout=settings.CRIER_HTTP_TIMEOUT)
+    """One connector (and so one pooled, thread-safe httpx client) per platform and process,
+    built once even when every thread of a worker pool asks for it at the same moment (each
+    build makes an httpx client and its TLS context: ~10 ms of CPU)."""
+    connector = _connectors.get(platform)
+    if connector is None:
+        with _connectors_lock:
+            connector = _connectors.get(platform)
+            if connector is None:
+                connector = get_connector(platform, timeout=settings.CRIER_HTTP_TIMEOUT)
+                _connectors[platform] = connector
+    return connector
 
 
 def media_index(*, workspace: Workspace, bulk: dict) -> dict[str, MediaFacts]:
