@@ -13,6 +13,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
+from celery import Task
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -37,7 +38,19 @@ def _send_after_commit(task_name: str, delivery_ids: list[str]) -> None:
     from posts import tasks
 
     task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: [task.delay(pk) for pk in delivery_ids])
+    transaction.on_commit(lambda: _send(task, delivery_ids))
+
+
+def _send(task: Task, delivery_ids: list[str]) -> None:
+    """One message per delivery, all through one broker connection and producer (a
+    `delay()` each would take and give back a pooled producer per message)."""
+    if task.app.conf.task_always_eager:  # tests: run here, no broker involved
+        for pk in delivery_ids:
+            task.delay(pk)
+        return
+    with task.app.producer_or_acquire() as producer:
+        for pk in delivery_ids:
+            task.apply_async((pk,), producer=producer)
 
 
 def claim_due(*, now: datetime, batch_size: int) -> list[str]:
