@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.auth import ApiContext, resolve_api_key, touch_last_used
+from accounts.models import Member
 from config.errors import api_exception_handler
 
 Envelope = Callable[[list[str], int], dict[str, Any]]
@@ -42,3 +47,55 @@ class DialectView(APIView):
                 messages = [message]
         response.data = type(self).envelope(messages, response.status_code)
         return response
+
+
+class KeyHeaderAuthentication(BaseAuthentication):
+    """A Crier API key sent raw in a dialect's own header: the first of `headers` present.
+
+    Every Crier key works in every dialect, scoped as usual; `acting_member` lets a dialect
+    act as another member of the key's workspace (PostPost's managed users).
+    """
+
+    headers: tuple[str, ...]  # request.META names
+    challenge: str  # the WWW-Authenticate value of a 401
+
+    def authenticate(self, request: Request) -> tuple[object, ApiContext] | None:
+        presented = next(
+            (value for name in self.headers if (value := request.META.get(name, "").strip())),
+            None,
+        )
+        if presented is None:
+            return None
+        try:
+            api_key = resolve_api_key(presented)
+        except exceptions.AuthenticationFailed as exc:
+            raise exceptions.AuthenticationFailed("Invalid API key") from exc
+        member = self.acting_member(api_key.member, request)
+        touch_last_used(api_key)
+        return member.user, ApiContext(api_key=api_key, member=member, workspace=member.workspace)
+
+    def acting_member(self, owner: Member, request: Request) -> Member:
+        return owner
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.challenge
+
+
+def document_key_header(
+    authentication: type[KeyHeaderAuthentication], *, name: str, header: str, description: str
+) -> None:
+    """Describe a dialect's key header in OpenAPI (drf-spectacular registers an extension
+    when it is subclassed, so defining the class is enough)."""
+
+    def get_security_definition(self: object, auto_schema: object) -> dict[str, str]:
+        return {"type": "apiKey", "in": "header", "name": header, "description": description}
+
+    type(
+        f"{name}Scheme",
+        (OpenApiAuthenticationExtension,),
+        {
+            "target_class": authentication,
+            "name": name,
+            "get_security_definition": get_security_definition,
+        },
+    )

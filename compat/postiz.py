@@ -38,12 +38,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import UnreadablePostError
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from limits import RateLimitItem, RateLimitItemPerMinute
 from rest_framework import exceptions, serializers
-from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,19 +48,17 @@ from rest_framework.response import Response
 from accounts import connection
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from accounts.auth import ApiContext, resolve_api_key, touch_last_used
+from accounts.auth import ApiContext
 from accounts.models import AccountStatus, Role, Scope, SocialAccount
 from accounts.throttling import ApiKeyRateThrottle
-from compat.dialect import DialectView
-from config.errors import PayloadTooLarge
+from compat.dialect import DialectView, KeyHeaderAuthentication, document_key_header
 from connectors.base import Connector
 from connectors.registry import CONNECTORS, connector_class
 from media import probing, storage
 from media import services as media_services
 from media.models import MediaAsset
 from media.serializers import FromUrlRequestSerializer, UploadFormSerializer
-from media.uploads import HashingUploadHandler
-from media.views import MULTIPART_OVERHEAD, NotMultipart
+from media.views import multipart_data
 from planning import selectors as planning_selectors
 from planning.models import ContentType
 from planning.queue import QueuePlanner
@@ -79,36 +74,19 @@ def envelope(messages: list[str], status: int) -> dict[str, Any]:
     return {"msg": "; ".join(messages)}
 
 
-class PostizKeyAuthentication(BaseAuthentication):
+class PostizKeyAuthentication(KeyHeaderAuthentication):
     """`Authorization: <key>`: the raw key, no scheme (the document's form)."""
 
-    def authenticate(self, request: Request) -> tuple[object, ApiContext] | None:
-        presented = request.META.get("HTTP_AUTHORIZATION", "").strip()
-        if not presented:
-            return None
-        try:
-            api_key = resolve_api_key(presented)
-        except exceptions.AuthenticationFailed as exc:
-            raise exceptions.AuthenticationFailed("Invalid API key") from exc
-        member = api_key.member
-        touch_last_used(api_key)
-        return member.user, ApiContext(api_key=api_key, member=member, workspace=member.workspace)
-
-    def authenticate_header(self, request: Request) -> str:
-        return "Authorization"
+    headers = ("HTTP_AUTHORIZATION",)
+    challenge = "Authorization"
 
 
-class PostizKeyScheme(OpenApiAuthenticationExtension):
-    target_class = PostizKeyAuthentication
-    name = "PostizKey"
-
-    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "A Crier API key, raw: no `Bearer` prefix (Postiz's form).",
-        }
+document_key_header(
+    PostizKeyAuthentication,
+    name="PostizKey",
+    header="Authorization",
+    description="A Crier API key, raw: no `Bearer` prefix (Postiz's form).",
+)
 
 
 class PostizRateThrottle(ApiKeyRateThrottle):
@@ -500,21 +478,7 @@ class UploadView(PostizView):
 
     @extend_schema(tags=TAGS, request=UploadFormSerializer, responses={201: PostizMediaSerializer})
     def post(self, request: Request) -> Response:
-        # The native upload's guards (media/views.py), in the same order.
-        if not request.content_type.startswith("multipart/form-data"):
-            raise NotMultipart()
-        limit = probing.largest_allowed()
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError as exc:
-            raise exceptions.ParseError("Content-Length header is not a number.") from exc
-        if length > limit + MULTIPART_OVERHEAD:
-            raise PayloadTooLarge(f"Request body is {length} bytes; the limit is {limit} bytes.")
-        request._request.upload_handlers = [HashingUploadHandler(request._request, max_bytes=limit)]
-        try:
-            form = UploadFormSerializer(data=request.data)
-        except UnreadablePostError as exc:  # the client went away mid-upload
-            raise exceptions.ParseError("The upload was interrupted; send it again.") from exc
+        form = UploadFormSerializer(data=multipart_data(request, limit=probing.largest_allowed()))
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         asset = media_services.media_upload(

@@ -36,17 +36,14 @@ from typing import Any
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, serializers
-from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.auth import ApiContext, resolve_api_key, touch_last_used
 from accounts.models import Member, Scope, SocialAccount
-from compat.dialect import DialectView
+from compat.dialect import DialectView, KeyHeaderAuthentication, document_key_header
 from media import probing, storage
 from media import services as media_services
 from media.models import MediaAsset
@@ -66,22 +63,13 @@ def envelope(messages: list[str], status: int) -> dict[str, Any]:
     return {"success": False, "error": "; ".join(messages)}
 
 
-class PubloraKeyAuthentication(BaseAuthentication):
-    def authenticate(self, request: Request) -> tuple[object, ApiContext] | None:
-        presented = next((request.META[h] for h in KEY_HEADERS if request.META.get(h)), None)
-        if presented is None:
-            return None
-        try:
-            api_key = resolve_api_key(presented.strip())
-        except exceptions.AuthenticationFailed as exc:
-            raise exceptions.AuthenticationFailed("Invalid API key") from exc
-        member = self._acting_member(api_key.member, request.META.get("HTTP_X_POSTPOST_USER_ID"))
-        touch_last_used(api_key)
-        return member.user, ApiContext(api_key=api_key, member=member, workspace=member.workspace)
+class PubloraKeyAuthentication(KeyHeaderAuthentication):
+    headers = KEY_HEADERS
+    challenge = "x-api-key"
 
-    @staticmethod
-    def _acting_member(owner: Member, managed_id: str | None) -> Member:
+    def acting_member(self, owner: Member, request: Request) -> Member:
         """PostPost's managed users are the members of the key's workspace."""
+        managed_id = request.META.get("HTTP_X_POSTPOST_USER_ID")
         if not managed_id:
             return owner
         if not managed_id.startswith("mem_"):
@@ -95,24 +83,16 @@ class PubloraKeyAuthentication(BaseAuthentication):
             raise exceptions.PermissionDenied("User is not managed by key")
         return managed
 
-    def authenticate_header(self, request: Request) -> str:
-        return "x-api-key"
 
-
-class PubloraKeyScheme(OpenApiAuthenticationExtension):
-    target_class = PubloraKeyAuthentication
-    name = "PubloraKey"
-
-    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "x-publora-key",
-            "description": (
-                "A Crier API key. PostPost clients may send it as `x-api-key` instead, with "
-                "`x-postpost-user-id: <member id>` to act as a managed user."
-            ),
-        }
+document_key_header(
+    PubloraKeyAuthentication,
+    name="PubloraKey",
+    header="x-publora-key",
+    description=(
+        "A Crier API key. PostPost clients may send it as `x-api-key` instead, with "
+        "`x-postpost-user-id: <member id>` to act as a managed user."
+    ),
+)
 
 
 class PubloraView(DialectView):

@@ -53,22 +53,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from limits import RateLimitItem, parse
 from rest_framework import exceptions, serializers
-from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import connection
 from accounts import services as account_services
-from accounts.auth import ApiContext, resolve_api_key, touch_last_used
+from accounts.auth import ApiContext
 from accounts.connect_views import _platform_call
 from accounts.models import AccountStatus, Role, Scope, SocialAccount
 from accounts.throttling import ApiKeyRateThrottle
 from compat import editorjs
-from compat.dialect import DialectView
+from compat.dialect import DialectView, KeyHeaderAuthentication, document_key_header
 from config.errors import Conflict, Unprocessable
 from planning import approvals, drafts
 from planning import services as planning_services
@@ -116,36 +114,19 @@ def envelope(messages: list[str], status: int) -> dict[str, Any]:
     return {"error": ERROR_CODES.get(status, "error"), "message": " ".join(messages)}
 
 
-class RepostraKeyAuthentication(BaseAuthentication):
+class RepostraKeyAuthentication(KeyHeaderAuthentication):
     """`X-API-Key: <key>`; Repostra keys belong to one brand: the key's own workspace."""
 
-    def authenticate(self, request: Request) -> tuple[object, ApiContext] | None:
-        presented = request.META.get(KEY_HEADER, "").strip()
-        if not presented:
-            return None
-        try:
-            api_key = resolve_api_key(presented)
-        except exceptions.AuthenticationFailed as exc:
-            raise exceptions.AuthenticationFailed("Invalid API key") from exc
-        member = api_key.member
-        touch_last_used(api_key)
-        return member.user, ApiContext(api_key=api_key, member=member, workspace=member.workspace)
-
-    def authenticate_header(self, request: Request) -> str:
-        return "X-API-Key"
+    headers = (KEY_HEADER,)
+    challenge = "X-API-Key"
 
 
-class RepostraKeyScheme(OpenApiAuthenticationExtension):
-    target_class = RepostraKeyAuthentication
-    name = "RepostraKey"
-
-    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "X-API-Key",
-            "description": "A Crier API key; it acts in the workspace of the member it belongs to.",
-        }
+document_key_header(
+    RepostraKeyAuthentication,
+    name="RepostraKey",
+    header="X-API-Key",
+    description="A Crier API key; it acts in the workspace of the member it belongs to.",
+)
 
 
 class RepostraRateThrottle(ApiKeyRateThrottle):
