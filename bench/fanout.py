@@ -40,7 +40,7 @@ from bench.common import (
 ACCOUNTS = 100
 LATENCY_MS = 50
 REDIS_INDEX = 12
-PROCFILE_LAYOUT = "threads-32"
+PROCFILE_LAYOUT = "2x-threads-16"
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,14 @@ class Layout:
 
 
 LAYOUTS = {
-    "threads-32": Layout("threads", 32),  # the Procfile: one worker, thread pool, 32
+    "2x-threads-16": Layout("threads", 16, processes=2),  # the Procfile: worker, worker2
+    "threads-32": Layout("threads", 32),  # the Procfile until 2026-11-30
     "threads-16": Layout("threads", 16),
     "threads-64": Layout("threads", 64),
-    "2x-threads-32": Layout("threads", 32, processes=2),  # one process per core
+    "2x-threads-32": Layout("threads", 32, processes=2),
     "gevent-64": Layout("gevent", 64),
 }
-QUICK_LAYOUTS = ("threads-32", "2x-threads-32")
+QUICK_LAYOUTS = ("2x-threads-16", "threads-32")
 
 
 def main() -> None:

@@ -28,8 +28,8 @@ from config.embedded import free_port
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
-# honcho plus the Procfile's processes: redis, web, worker, beat, simulator.
-EXPECTED_SESSIONS = 6
+# honcho plus the Procfile's processes: redis, web, worker, worker2, beat, simulator.
+EXPECTED_SESSIONS = 7
 # The test process's own configuration must not leak into the child: it runs as on a laptop.
 DROPPED_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SECURE_HTTPS", "DEBUG", "PORT"}
 DROPPED_PREFIXES = ("CRIER_", "CELERY_", "DJANGO_", "PYTEST_")
