@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 
 import redis
@@ -174,13 +175,25 @@ def _publish_refreshing_once(
     delivery: Delivery, connector: Connector, credentials: Credentials
 ) -> Published:
     post_content = content.content_for(delivery)
+    return _refreshing_once(
+        delivery, connector, credentials, lambda fresh: connector.publish(post_content, fresh)
+    )
+
+
+def _refreshing_once(
+    delivery: Delivery,
+    connector: Connector,
+    credentials: Credentials,
+    call: Callable[[Credentials], Published],
+) -> Published:
+    """`call` with the stored token; on AuthExpired, once more with a refreshed one."""
     try:
-        return connector.publish(post_content, credentials)
+        return call(credentials)
     except RefreshRefused:
         raise
     except AuthExpired:
         fresh = tokens.refresh_credentials(delivery.account, connector, stale=credentials)
-        return connector.publish(post_content, fresh)
+        return call(fresh)
 
 
 def _record_success(delivery: Delivery, attempt: Attempt, published: Published) -> None:
@@ -307,12 +320,30 @@ def delivery_poll(*, delivery_id: str) -> None:
         return
     connector = content.connector_for(delivery.account.platform)
     now = timezone.now()
+    post_content = _content_for_poll(delivery)
     try:
-        result = connector.poll(
-            delivery.processing_handle,
+        result = _refreshing_once(
+            delivery,
+            connector,
             tokens.credentials_for(delivery.account),
-            content=_content_for_poll(delivery),
+            lambda credentials: connector.poll(
+                delivery.processing_handle, credentials, content=post_content
+            ),
         )
+    except RefreshRefused as exc:
+        tokens.mark_needs_reauth(delivery.account, exc)
+        transition(
+            delivery.pk,
+            S.FAILED,
+            expected=S.PROCESSING,
+            due_at=None,
+            lease_expires_at=None,
+            error_code="needs_reauth",
+            error_message=f"The {delivery.account.platform} account needs to be reconnected "
+            f"before Crier can finish the post it accepted: {exc.message}",
+            error_response=exc.platform_response or "",
+        )
+        return
     except (TransientError, AuthExpired) as exc:
         logger.info(
             "poll will be repeated", extra={"delivery_id": delivery_id, "error": exc.message}

@@ -48,10 +48,12 @@ from tests.platforms import (
     X_TWEETS,
     Platform,
     X,
+    bearer,
     form_body,
     graph_error,
     json_body,
     linkedin_created,
+    pinterest_media_status,
     pinterest_video_routes,
     x_created,
 )
@@ -387,3 +389,77 @@ def test_a_poll_that_cannot_rebuild_the_post_lets_the_connector_say_what_it_lack
     assert "no Pin was created" in delivery.error_message
     assert routes["status"].call_count == 2
     assert not pins.called
+
+
+PINTEREST_TOKEN_URL = "https://api.pinterest.com/v5/oauth/token"
+PINTEREST_EXPIRED = httpx.Response(401, json={"code": 2, "message": "Authentication failed."})
+
+
+@pytest.fixture
+def pinterest_app(monkeypatch):
+    monkeypatch.setenv("CRIER_OAUTH_PINTEREST_CLIENT_ID", "pin-client")
+    monkeypatch.setenv("CRIER_OAUTH_PINTEREST_CLIENT_SECRET", "pin-secret")
+
+
+def test_a_poll_refused_for_an_expired_token_refreshes_once_and_finishes_the_post(
+    editor, run, respx_mock, media_root, sample_files, pinterest_app
+):
+    account = connect(editor, PINTEREST_VIDEO)
+    media_id = upload(editor, run, "mp4", sample_files["mp4"])
+    routes = pinterest_video_routes(respx_mock, "registered")
+    routes["status"].mock(
+        side_effect=[
+            pinterest_media_status("registered"),  # publish(): still processing
+            PINTEREST_EXPIRED,  # the token expired while the video was processed
+            pinterest_media_status("succeeded"),
+        ]
+    )
+    serve_media(respx_mock, media_root)
+    token = respx_mock.post(PINTEREST_TOKEN_URL).respond(
+        200, json={"access_token": "pina_access_2", "expires_in": 2592000}
+    )
+    pins = respx_mock.post(PINTEREST_PINS).respond(201, json={"id": "4242", "board_id": "b"})
+    job_id = publish_now(editor, run, account, network=PINTEREST_VIDEO.network, media_id=media_id)
+    assert only_delivery(account).status == "processing"
+
+    dispatcher_round(run)
+
+    delivery = only_delivery(account)
+    assert (delivery.status, delivery.external_id) == ("published", "4242")
+    assert token.call_count == 1
+    assert form_body(token) == {"grant_type": "refresh_token", "refresh_token": "pinr_refresh"}
+    status_tokens = [call.request.headers["Authorization"] for call in routes["status"].calls]
+    assert status_tokens == ["Bearer pina_access", "Bearer pina_access", "Bearer pina_access_2"]
+    bearer(pins, "pina_access_2")
+    account.refresh_from_db()
+    assert (account.status, account.credentials["access_token"]) == ("active", "pina_access_2")
+    assert account.credentials["refresh_token"] == "pinr_refresh"  # kept: none came back
+    assert job_status(editor, job_id)["status"] == "completed"
+
+
+def test_a_poll_whose_refresh_is_refused_fails_the_post_and_flags_the_account(
+    editor, run, respx_mock, media_root, sample_files, pinterest_app
+):
+    account = connect(editor, PINTEREST_VIDEO)
+    media_id = upload(editor, run, "mp4", sample_files["mp4"])
+    routes = pinterest_video_routes(respx_mock, "registered")
+    routes["status"].mock(side_effect=[pinterest_media_status("registered"), PINTEREST_EXPIRED])
+    serve_media(respx_mock, media_root)
+    respx_mock.post(PINTEREST_TOKEN_URL).respond(
+        400, json={"code": 1, "message": "Refresh token has been revoked."}
+    )
+    pins = respx_mock.post(PINTEREST_PINS)
+    job_id = publish_now(editor, run, account, network=PINTEREST_VIDEO.network, media_id=media_id)
+
+    dispatcher_round(run)
+
+    delivery = only_delivery(account)
+    assert (delivery.status, delivery.error_code) == ("failed", "needs_reauth")
+    assert "needs to be reconnected" in delivery.error_message
+    assert "Refresh token has been revoked." in delivery.error_message
+    assert routes["status"].call_count == 2  # not polled again with a token known to be dead
+    assert not pins.called
+    account.refresh_from_db()
+    assert account.status == "needs_reauth"
+    (post,) = job_status(editor, job_id)["payload"]["posts"]
+    assert post["state"] == "failed"
