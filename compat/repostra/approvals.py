@@ -1,0 +1,207 @@
+"""Repostra's approvals: the pending queue (blog content and social posts) and approving
+social posts, through `planning.approvals` and the generator.
+
+A social post's id is its topic's (`pln_…`) until drafted, then its post's (`post_…`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import SocialAccount
+from compat.repostra.accounts import platform_of
+from compat.repostra.base import (
+    TAGS,
+    ApproveView,
+    RepostraView,
+    approved_by,
+    iso,
+    workspace_object_or_404,
+)
+from compat.repostra.content import LIVE_STATUSES, blog_plans, content_status, deliveries_of
+from config.errors import Conflict
+from planning import approvals, drafts
+from planning.models import ContentType, PlannedPost
+from planning.queue import content_type_of
+from posts.models import Delivery, Post
+from posts.states import DeliveryStatus
+
+S = DeliveryStatus
+P = PlannedPost.Status
+
+
+def _social_status(deliveries: Iterable[Delivery]) -> str:
+    statuses = {d.status for d in deliveries}
+    if S.PENDING_APPROVAL in statuses:
+        return "pending_approval"
+    if S.PUBLISHED in statuses:
+        return "published"
+    if statuses & set(LIVE_STATUSES):
+        return "ready"
+    if statuses & {S.FAILED, S.UNKNOWN}:
+        return "failed"
+    return "draft"
+
+
+def _topic_item(plan: PlannedPost, accounts: dict[str, SocialAccount]) -> dict:
+    account = next((accounts[pk] for pk in plan.account_ids if pk in accounts), None)
+    return {
+        "type": "social_post",
+        "id": plan.pk,
+        "topic": plan.topic,
+        "content": None,
+        "platform": platform_of(account) if account else None,
+        "content_type": ContentType.TEXT.value,
+        "status": "pending_approval" if plan.status == P.PLANNED else plan.status,
+        "blog_content_id": None,
+        "scheduled_for": iso(plan.scheduled_at),
+        "created_at": iso(plan.created_at),
+    }
+
+
+def _post_item(post: Post, plan: PlannedPost | None) -> dict:
+    deliveries = list(post.deliveries.exclude(status=S.CANCELLED).select_related("account"))
+    block = post.block_for(deliveries[0].account.platform if deliveries else "default")
+    return {
+        "type": "social_post",
+        "id": post.pk,
+        "topic": plan.topic if plan else None,
+        "content": block.get("text", ""),
+        "platform": platform_of(deliveries[0].account) if deliveries else None,
+        "content_type": content_type_of(block),
+        "status": _social_status(deliveries),
+        "blog_content_id": None,
+        "scheduled_for": iso(min((d.scheduled_at for d in deliveries), default=None)),
+        "created_at": iso(post.created_at),
+    }
+
+
+def approvals_pending(*, workspace: Any) -> dict:
+    blog = [
+        plan
+        for plan in blog_plans(workspace).filter(approved_at=None).order_by("created_at", "pk")
+        if content_status(plan, deliveries_of(plan)) in ("planned", "generating", "draft")
+    ]
+    blog_posts = set(blog_plans(workspace).exclude(post=None).values_list("post_id", flat=True))
+    topics = list(
+        PlannedPost.objects.filter(
+            workspace=workspace, kind="post", status__in=[P.PLANNED, P.FAILED], post=None
+        ).order_by("created_at", "pk")
+    )
+    waiting = Delivery.objects.filter(workspace=workspace, status=S.PENDING_APPROVAL)
+    posts = (
+        Post.objects.filter(workspace=workspace, pk__in=waiting.values("post_id"))
+        .exclude(pk__in=blog_posts)
+        .order_by("created_at", "pk")
+    )
+    plans_by_post = {
+        plan.post_id: plan
+        for plan in PlannedPost.objects.filter(workspace=workspace, post__in=posts)
+    }
+    accounts = {a.pk: a for a in SocialAccount.objects.filter(workspace=workspace)}
+    social = [_topic_item(plan, accounts) for plan in topics]
+    social += [_post_item(post, plans_by_post.get(post.pk)) for post in posts]
+    return {
+        "data": {
+            "pending_blog": [
+                {
+                    "type": "blog_content",
+                    "id": plan.pk,
+                    "title": plan.topic,
+                    "status": content_status(plan, deliveries_of(plan)),
+                    "scheduled_for": iso(plan.scheduled_at),
+                    "ai_generated_at": iso(plan.drafted_at)
+                    if plan.drafted_by == "generator"
+                    else None,
+                    "created_at": iso(plan.created_at),
+                }
+                for plan in blog
+            ],
+            "pending_social": social,
+        },
+        "meta": {"pending_blog_count": len(blog), "pending_social_count": len(social)},
+    }
+
+
+class ApprovalListView(RepostraView):
+    """Reached through compat.routing (the path is planning's too)."""
+
+    @extend_schema(tags=TAGS)
+    def get(self, request: Request) -> Response:
+        return Response(approvals_pending(workspace=request.auth.workspace))
+
+
+class TopicSerializer(serializers.Serializer):
+    topic = serializers.CharField(max_length=500)
+
+
+class ContentTextSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=100000, trim_whitespace=False)
+
+
+_SOCIAL = inline_serializer(
+    "RepostraSocialPost",
+    {"data": serializers.DictField(help_text="The social post, as in GET /approvals.")},
+)
+
+
+class SocialTopicApproveView(ApproveView):
+    @extend_schema(
+        tags=TAGS,
+        request=TopicSerializer,
+        responses=_SOCIAL,
+        operation_id="repostra_approvals_social_approve_topic",
+        description="Starts the content generator for the topic (409 when none is configured).",
+    )
+    def post(self, request: Request, post_id: str) -> Response:
+        plan = workspace_object_or_404(
+            request, PlannedPost.objects.filter(kind="post"), post_id, name="Social post"
+        )
+        serializer = TopicSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            PlannedPost.objects.filter(pk=plan.pk).update(topic=serializer.validated_data["topic"])
+            plan.refresh_from_db()
+            plan = drafts.planned_regenerate(plan=plan)
+        accounts = {a.pk: a for a in SocialAccount.objects.filter(pk__in=plan.account_ids)}
+        return Response({"data": _topic_item(plan, accounts)})
+
+
+class SocialContentApproveView(ApproveView):
+    @extend_schema(
+        tags=TAGS,
+        request=ContentTextSerializer,
+        responses=_SOCIAL,
+        operation_id="repostra_approvals_social_approve_content",
+        description="The post leaves pending_approval for its scheduled time (status ready).",
+    )
+    def post(self, request: Request, post_id: str) -> Response:
+        workspace = request.auth.workspace
+        plan = PlannedPost.objects.filter(workspace=workspace, kind="post", pk=post_id).first()
+        post = (
+            plan.post
+            if plan is not None
+            else Post.objects.filter(workspace=workspace, pk=post_id).first()
+        )
+        if post is None:
+            if plan is not None:
+                raise Conflict("This topic has no content yet: approve the topic first.")
+            raise exceptions.NotFound("Social post not found.")
+        serializer = ContentTextSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        approvals.post_approve(
+            post=post,
+            member=request.auth.member,
+            by=approved_by(request.auth),
+            changes={"text": serializer.validated_data["content"]},
+        )
+        post.refresh_from_db()
+        linked = plan or PlannedPost.objects.filter(workspace=workspace, post=post).first()
+        return Response({"data": _post_item(post, linked)})

@@ -1,0 +1,177 @@
+"""Approving content: with a WordPress or webhook account it is published at once, through
+the native pipeline (a publish-now job, its delivery published in this request); otherwise
+it keeps its scheduled time.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.auth import ApiContext
+from compat import editorjs
+from compat.repostra.accounts import WEBSITE_CONNECTORS, website_accounts
+from compat.repostra.base import TAGS, ApproveView, approved_by
+from compat.repostra.content import (
+    CONTENT_SCHEMA,
+    content_data,
+    content_or_404,
+    content_status,
+    deliveries_of,
+    document_of,
+)
+from config.errors import Conflict, Unprocessable
+from planning import approvals
+from planning.models import PlannedPost
+from posts import publishing
+from posts.models import Job, Post
+from posts.services import job_run
+from posts.states import DeliveryStatus
+
+S = DeliveryStatus
+P = PlannedPost.Status
+
+
+def _publish_targets(plan: PlannedPost) -> list[str]:
+    """The WordPress or webhook accounts that publish this content at once on approval."""
+    if plan.posting_schedule_id:
+        account = plan.posting_schedule.account
+        ok = account.platform in WEBSITE_CONNECTORS and account.can_publish
+        return [account.pk] if ok else []
+    return [account.pk for account in website_accounts(plan.workspace)]
+
+
+def _networks(plan: PlannedPost, html: str) -> dict:
+    meta = {
+        "content_id": plan.pk,
+        "title": plan.topic,
+        "slug": slugify(plan.topic),
+        "description": plan.description,
+        "keyword": plan.keyword,
+    }
+    # `title` reaches WordPress, `data` webhook receivers (each connector's own option).
+    return {
+        "default": {"type": "status", "text": html, "options": {"title": plan.topic, "data": meta}}
+    }
+
+
+def content_approve(
+    *, context: ApiContext, plan: PlannedPost, title: str | None = None
+) -> PlannedPost:
+    """Approve (optionally retitled); with a WordPress or webhook account, publish now (in
+    this request, through the pipeline's own publish step), otherwise the post keeps its
+    scheduled time."""
+    now = timezone.now()
+    with transaction.atomic():
+        # One approval at a time: a concurrent second one waits here, then sees the first.
+        plan = PlannedPost.objects.select_for_update().get(pk=plan.pk)
+        if title:
+            plan.topic = title
+            plan.save(update_fields=["topic", "updated_at"])
+        status = content_status(plan, deliveries_of(plan))
+        if status in ("published", "scheduled") or plan.approved_at:
+            raise Conflict(f"This content is approved already ({status}).")
+        if plan.status == P.GENERATING:
+            raise Conflict("This content is being generated: approve it once it is a draft.")
+        document = document_of(plan)
+        html = editorjs.to_html(document) if document else ""
+        if not html.strip():
+            raise Unprocessable(
+                "This content has no body yet: send it with PUT /api/v1/content/{id} or wait "
+                "for the generator."
+            )
+        targets = _publish_targets(plan)
+        networks = _networks(plan, html)
+        post = plan.post
+        pending = post is not None and post.deliveries.filter(status=S.PENDING_APPROVAL).exists()
+        if pending:
+            changes: dict = {"networks": networks}
+            if targets:
+                changes["scheduled_at"] = now
+            approvals.post_approve(
+                post=post, member=context.member, by=approved_by(context), changes=changes
+            )
+            if targets and post.job_id:
+                from posts.dispatch import dispatch_job
+
+                dispatch_job(job=post.job)
+        elif post is not None:
+            raise Conflict(f"Its post {post.pk} is {post.state}: manage it at /api/v1/posts.")
+        elif targets:
+            post = _publish_now(context=context, networks=networks, targets=targets)
+        PlannedPost.objects.filter(pk=plan.pk).update(
+            approved_at=now,
+            post=post,
+            status=P.DRAFTED if post else plan.status,
+            next_attempt_at=None if post else plan.next_attempt_at,
+            updated_at=now,
+        )
+    if post is not None:
+        # The worker's own step, run here and outside any transaction: a worker that got
+        # the message first wins the claim and this call does nothing (published once).
+        for delivery_id in post.deliveries.filter(status=S.QUEUED).values_list("pk", flat=True):
+            publishing.delivery_publish(delivery_id=delivery_id)
+    plan.refresh_from_db()
+    return plan
+
+
+def _publish_now(*, context: ApiContext, networks: dict, targets: list[str]) -> Post:
+    """A publish-now job for the content, as planning's drafts store theirs (the topic
+    took its share of the monthly quota already)."""
+    bulk = {
+        "state": "scheduled",
+        "origin": "repostra",
+        "posts": [{"networks": networks, "accounts": [{"id": pk} for pk in targets]}],
+    }
+    job = Job.objects.create(
+        workspace=context.workspace,
+        kind=Job.Kind.PUBLISH_NOW,
+        request=bulk,
+        created_by=context.member,
+        needs_approval=False,
+    )
+    job_run(job_id=job.pk)
+    post = Post.objects.filter(job=job).first()
+    if post is None:
+        failures = Job.objects.get(pk=job.pk).payload.get("failures", {})
+        reasons = [m for accounts in failures.values() for ms in accounts.values() for m in ms]
+        raise Unprocessable(" ".join(reasons) or "The content could not be published.")
+    return post
+
+
+class ContentApproveView(ApproveView):
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses=CONTENT_SCHEMA,
+        operation_id="repostra_content_approve",
+    )
+    def post(self, request: Request, content_id: str) -> Response:
+        plan = content_approve(context=request.auth, plan=content_or_404(request, content_id))
+        return Response({"data": content_data(plan, full=True)})
+
+
+class BlogApproveSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=500, required=False)
+
+
+class BlogApproveView(ApproveView):
+    @extend_schema(
+        tags=TAGS,
+        request=BlogApproveSerializer,
+        responses=CONTENT_SCHEMA,
+        operation_id="repostra_approvals_blog_approve",
+    )
+    def post(self, request: Request, content_id: str) -> Response:
+        plan = content_or_404(request, content_id)
+        serializer = BlogApproveSerializer(data=request.data or {})
+        serializer.is_valid(raise_exception=True)
+        plan = content_approve(
+            context=request.auth, plan=plan, title=serializer.validated_data.get("title")
+        )
+        return Response({"data": content_data(plan, full=True)})

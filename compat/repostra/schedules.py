@@ -1,0 +1,147 @@
+"""Repostra's posting schedules: planning's `PostingSchedule`, reached through
+compat.routing (the paths are planning's too)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import SocialAccount
+from compat.repostra.accounts import PLATFORMS, platform_of
+from compat.repostra.base import (
+    PAGE_PARAMETERS,
+    TAGS,
+    RepostraView,
+    iso,
+    paginated,
+    workspace_object_or_404,
+)
+from planning import services as planning_services
+from planning.models import ContentType, PostingSchedule
+from planning.serializers import DAY_NAMES, DayOfWeekField
+
+
+def schedule_data(schedule: PostingSchedule) -> dict:
+    account = schedule.account
+    return {
+        "id": schedule.pk,
+        "account_id": account.pk,
+        "account": {
+            "id": account.pk,
+            "platform": platform_of(account),
+            "account_name": account.display_name or None,
+        },
+        "platform": platform_of(account),
+        "day_of_week": DAY_NAMES[schedule.day_of_week],
+        "time": schedule.time.strftime("%H:%M"),
+        "content_type": schedule.content_type or None,
+        "blog_column_index": schedule.blog_column_index,
+        "is_active": schedule.is_active,
+        "created_at": iso(schedule.created_at),
+        "updated_at": iso(schedule.updated_at),
+    }
+
+
+class ScheduleInputSerializer(serializers.Serializer):
+    account_id = serializers.CharField(max_length=40)
+    platform = serializers.ChoiceField(choices=PLATFORMS)
+    day_of_week = DayOfWeekField()
+    time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M"])
+    content_type = serializers.ChoiceField(
+        choices=ContentType.choices, required=False, allow_null=True
+    )
+    blog_column_index = serializers.IntegerField(
+        min_value=1, max_value=1000, required=False, allow_null=True
+    )
+    is_active = serializers.BooleanField(required=False)
+
+
+class ScheduleUpdateSerializer(ScheduleInputSerializer):
+    account_id = None
+    platform = None
+
+
+def _schedule_fields(data: dict) -> dict:
+    fields = {
+        name: data[name]
+        for name in ("day_of_week", "time", "blog_column_index", "is_active")
+        if name in data
+    }
+    if "content_type" in data:
+        fields["content_type"] = data["content_type"] or ""
+    return fields
+
+
+def _schedule_or_404(request: Request, schedule_id: str) -> PostingSchedule:
+    return workspace_object_or_404(
+        request,
+        PostingSchedule.objects.select_related("account"),
+        schedule_id,
+        name="Posting schedule",
+    )
+
+
+class ScheduleSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    account_id = serializers.CharField()
+    account = serializers.DictField()
+    platform = serializers.CharField()
+    day_of_week = serializers.CharField()
+    time = serializers.CharField()
+    content_type = serializers.CharField(allow_null=True)
+    blog_column_index = serializers.IntegerField(allow_null=True)
+    is_active = serializers.BooleanField()
+    created_at = serializers.CharField()
+    updated_at = serializers.CharField()
+
+
+class ScheduleListView(RepostraView):
+    """Reached through compat.routing (the path is planning's too)."""
+
+    @extend_schema(tags=TAGS, parameters=PAGE_PARAMETERS)
+    def get(self, request: Request) -> Response:
+        schedules = PostingSchedule.objects.filter(workspace=request.auth.workspace)
+        schedules = schedules.select_related("account").order_by("created_at", "pk")
+        return paginated(request, schedules, schedule_data)
+
+    @extend_schema(tags=TAGS, request=ScheduleInputSerializer)
+    def post(self, request: Request) -> Response:
+        serializer = ScheduleInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        account = (
+            SocialAccount.objects.connected()
+            .filter(workspace=request.auth.workspace, pk=data["account_id"])
+            .first()
+        )
+        if account is None:
+            raise exceptions.ValidationError({"account_id": ["no such social account."]})
+        if data["platform"] != platform_of(account):
+            raise exceptions.ValidationError(
+                {"platform": [f"account {account.pk} is a {platform_of(account)} account."]}
+            )
+        schedule = planning_services.schedule_create(account=account, fields=_schedule_fields(data))
+        return Response({"data": schedule_data(schedule)}, status=201)
+
+
+class ScheduleDetailView(RepostraView):
+    @extend_schema(tags=TAGS)
+    def get(self, request: Request, schedule_id: str) -> Response:
+        return Response({"data": schedule_data(_schedule_or_404(request, schedule_id))})
+
+    @extend_schema(tags=TAGS, request=ScheduleUpdateSerializer)
+    def put(self, request: Request, schedule_id: str) -> Response:
+        schedule = _schedule_or_404(request, schedule_id)
+        serializer = ScheduleUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        schedule = planning_services.schedule_update(
+            schedule=schedule, changes=_schedule_fields(serializer.validated_data)
+        )
+        return Response({"data": schedule_data(schedule)})
+
+    @extend_schema(tags=TAGS)
+    def delete(self, request: Request, schedule_id: str) -> Response:
+        planning_services.schedule_delete(schedule=_schedule_or_404(request, schedule_id))
+        return Response(status=204)
