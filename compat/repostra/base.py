@@ -114,7 +114,8 @@ def iso(value: datetime | None) -> str | None:
 
 
 class PageSerializer(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, default=1)
+    # Bounded so the OFFSET it becomes fits the database's bigint (a huge page was a 500).
+    page = serializers.IntegerField(min_value=1, max_value=2**31 - 1, default=1)
     per_page = serializers.IntegerField(
         min_value=1, max_value=MAX_PER_PAGE, default=DEFAULT_PER_PAGE
     )

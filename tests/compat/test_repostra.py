@@ -369,6 +369,10 @@ def test_content_list_filters_by_status_and_paginates(repostra):
     bad = repostra.get("/api/v1/content", {"status": "lost"})
     assert bad.status_code == 422
     assert repostra.get("/api/v1/content", {"per_page": 0}).status_code == 422
+    # Found by the fuzzer: an OFFSET past bigint was a 500.
+    huge = repostra.get("/api/v1/content", {"page": "6789163285599093784576"})
+    assert huge.status_code == 422
+    assert huge.json()["error"] == "validation_error"
 
 
 @pytest.mark.parametrize(
