@@ -57,6 +57,7 @@ def main() -> None:
     env.setdefault("SECURE_HTTPS", "0")  # plain HTTP on a laptop; production keeps HTTPS on
     env.setdefault("PORT", "8000")
     env["CRIER_WEB_PORT"] = env["PORT"]  # honcho rewrites PORT for every process it starts
+    env.setdefault("CRIER_PUBLIC_URL", f"http://127.0.0.1:{env['PORT']}")  # upload and media URLs
     env.setdefault("CRIER_SIMULATOR_PORT", "8025")
     env.setdefault("CRIER_SIMULATOR_URL", f"http://127.0.0.1:{env['CRIER_SIMULATOR_PORT']}")
     env["PATH"] = f"{BIN_DIR}{os.pathsep}{env.get('PATH', '')}"

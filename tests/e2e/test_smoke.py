@@ -285,6 +285,27 @@ def publish_on_schedule(client: httpx.Client, crier: EmbeddedCrier, account: str
     assert datetime.fromisoformat(received[0]["received_at"]) >= due - timedelta(milliseconds=1)
 
 
+def signed_upload_on_this_port(client: httpx.Client, crier: EmbeddedCrier) -> None:
+    # PORT is not 8000 here: the signed upload URL and the media URL must use it.
+    upload = client.post(
+        "/media/upload-url",
+        json={"fileName": "a.gif", "contentType": "image/gif", "type": "image"},
+    )
+    assert upload.status_code == 201, upload.text
+    body = upload.json()
+    assert body["uploadUrl"].startswith(f"{crier.url}/uploads/"), body
+    assert body["fileUrl"].startswith(f"{crier.url}/media/"), body
+    gif = bytes.fromhex(  # a 1x1 GIF
+        "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+    )
+    put = httpx.put(
+        body["uploadUrl"], content=gif, headers={"Content-Type": "image/gif"}, timeout=10
+    )
+    assert put.status_code == 200, put.text
+    completed = client.post(f"/media/{body['mediaId']}/complete")
+    assert completed.status_code == 200, completed.text
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_make_run_publishes_stops_without_orphans_and_restarts_on_its_data(tmp_path):
@@ -304,6 +325,7 @@ def test_make_run_publishes_stops_without_orphans_and_restarts_on_its_data(tmp_p
             assert listed == [(account, "sandbox")]
             publish_now(client, crier, account)
             publish_on_schedule(client, crier, account)
+            signed_upload_on_this_port(client, crier)
         assert len(feed(crier)) == 2
 
         assert_stops_cleanly(crier)
