@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -322,6 +323,19 @@ class PostUpdateSerializer(serializers.Serializer):
         if when < timezone.now() - settings.CRIER_PAST_TOLERANCE:
             raise serializers.ValidationError(f"{when.isoformat()} is in the past.")
         return when
+
+    def to_internal_value(self, data: Any) -> dict:
+        # An edit that names a field Crier does not edit must not answer 200 having done
+        # nothing (`{"text": ...}` is `networks.<network>.text`).
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name: [f"Not an editable field; editable: {', '.join(self.fields)}."]
+                    for name in unknown
+                }
+            )
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict) -> dict:
         post = self.context["post"]

@@ -214,6 +214,10 @@ def test_cancelled_deliveries_stay_cancelled_when_the_rest_is_edited(
         ({"networks": {"friendster": {"text": "hi"}}}, "networks: unknown network(s) friendster"),
         ({"media": [{"id": "med_9"}]}, "Media not found: med_9."),
         ({"state": "published"}, 'state: "published" is not a valid choice.'),
+        (
+            {"text": "new"},
+            "text: Not an editable field; editable: networks, media, labels, scheduled_at, state.",
+        ),
     ],
     ids=[
         "naive time",
@@ -224,6 +228,7 @@ def test_cancelled_deliveries_stay_cancelled_when_the_rest_is_edited(
         "unknown network",
         "unknown media",
         "state not editable",
+        "a field that is not edited",
     ],
 )
 def test_an_invalid_edit_is_refused_and_nothing_changes(
