@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import exceptions
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -99,3 +100,14 @@ def document_key_header(
             "get_security_definition": get_security_definition,
         },
     )
+
+
+def error_responses(
+    envelope: type[serializers.Serializer], statuses: Mapping[int, str]
+) -> dict[int, OpenApiResponse]:
+    """A dialect's error statuses for `extend_schema(responses=...)`, each documented with
+    the dialect's envelope as its body (what `DialectView` and `envelope_for` answer)."""
+    return {
+        status: OpenApiResponse(envelope, description=description)
+        for status, description in statuses.items()
+    }

@@ -51,7 +51,12 @@ from accounts import services as account_services
 from accounts.auth import ApiContext
 from accounts.models import AccountStatus, Role, Scope, SocialAccount
 from accounts.throttling import ApiKeyRateThrottle
-from compat.dialect import DialectView, KeyHeaderAuthentication, document_key_header
+from compat.dialect import (
+    DialectView,
+    KeyHeaderAuthentication,
+    document_key_header,
+    error_responses,
+)
 from connectors.base import Connector
 from connectors.registry import CONNECTORS, connector_class
 from media import probing, storage
@@ -72,6 +77,25 @@ _AS_BAD_REQUEST = {409, 422}
 
 def envelope(messages: list[str], status: int) -> dict[str, Any]:
     return {"msg": "; ".join(messages)}
+
+
+class PostizErrorSerializer(serializers.Serializer):
+    msg = serializers.CharField()
+
+
+ERRORS = error_responses(
+    PostizErrorSerializer,
+    {
+        400: "Invalid request, or a refusal Crier answers 409/422 for (the document has none).",
+        401: "API key missing or invalid.",
+        402: "A plan limit of the workspace is reached.",
+        403: "The key lacks the scope or role.",
+        404: "Not found in the key's workspace (another workspace's objects too).",
+        413: "The request body is too large.",
+        415: "Unsupported content type (uploads take multipart/form-data).",
+        429: "API_LIMIT requests a minute reached; see Retry-After.",
+    },
+)
 
 
 class PostizKeyAuthentication(KeyHeaderAuthentication):
@@ -163,7 +187,7 @@ class IntegrationListView(PostizView):
 
     @extend_schema(
         tags=TAGS,
-        responses={200: PostizIntegrationSerializer(many=True)},
+        responses={200: PostizIntegrationSerializer(many=True), **ERRORS},
         description="A JSON array, as Postiz's CLI expects.",
     )
     def get(self, request: Request) -> Response:
@@ -177,7 +201,8 @@ class GroupListView(PostizView):
     @extend_schema(
         tags=TAGS,
         responses={
-            200: inline_serializer("PostizGroup", {"id": serializers.CharField()}, many=True)
+            200: inline_serializer("PostizGroup", {"id": serializers.CharField()}, many=True),
+            **ERRORS,
         },
         description="Always empty: Crier has no channel groups (Postiz customers).",
     )
@@ -200,7 +225,8 @@ class IntegrationDetailView(PostizView):
                     "deletedAt": serializers.DateTimeField(),
                     "cancelledPosts": serializers.IntegerField(),
                 },
-            )
+            ),
+            **ERRORS,
         },
         description="Cancels this channel's unpublished deliveries, then disconnects it.",
     )
@@ -230,7 +256,10 @@ class SocialConnectView(PostizView):
                 "refresh", str, required=False, description="Accepted; reconnecting is implied."
             )
         ],
-        responses={200: inline_serializer("PostizSocialUrl", {"url": serializers.URLField()})},
+        responses={
+            200: inline_serializer("PostizSocialUrl", {"url": serializers.URLField()}),
+            **ERRORS,
+        },
         description="The platform's authorization URL for a new channel (OAuth platforms).",
     )
     def get(self, request: Request, integration: str) -> Response:
@@ -308,7 +337,8 @@ class IntegrationSettingsView(PostizView):
                         },
                     )
                 },
-            )
+            ),
+            **ERRORS,
         },
     )
     def get(self, request: Request, integration_id: str) -> Response:
@@ -335,7 +365,8 @@ class IntegrationTriggerView(PostizView):
         tags=TAGS,
         request=PostizTriggerSerializer,
         responses={
-            201: inline_serializer("PostizTriggerOutput", {"output": serializers.JSONField()})
+            201: inline_serializer("PostizTriggerOutput", {"output": serializers.JSONField()}),
+            **ERRORS,
         },
         description="Crier connectors expose no tools: a known channel answers 404 Tool not found.",
     )
@@ -348,7 +379,10 @@ class IntegrationTriggerView(PostizView):
 class FindSlotView(PostizView):
     @extend_schema(
         tags=TAGS,
-        responses={200: inline_serializer("PostizSlot", {"date": serializers.DateTimeField()})},
+        responses={
+            200: inline_serializer("PostizSlot", {"date": serializers.DateTimeField()}),
+            **ERRORS,
+        },
         description="The channel's next free posting-schedule slot (Crier's queue).",
     )
     def get(self, request: Request, integration_id: str) -> Response:
@@ -366,7 +400,8 @@ class IsConnectedView(PostizView):
     @extend_schema(
         tags=TAGS,
         responses={
-            200: inline_serializer("PostizConnected", {"connected": serializers.BooleanField()})
+            200: inline_serializer("PostizConnected", {"connected": serializers.BooleanField()}),
+            **ERRORS,
         },
     )
     def get(self, request: Request) -> Response:
@@ -404,7 +439,8 @@ class NotificationListView(PostizView):
                     "page": serializers.IntegerField(),
                     "hasMore": serializers.BooleanField(),
                 },
-            )
+            ),
+            **ERRORS,
         },
         description=f"Newest first, {NOTIFICATIONS_PER_PAGE} a page; `page` counts from 0.",
     )
@@ -476,7 +512,9 @@ class UploadView(PostizView):
     parser_classes = [MultiPartParser]
     streams_body = True  # ApiErrorMiddleware leaves the size limit to `post`
 
-    @extend_schema(tags=TAGS, request=UploadFormSerializer, responses={201: PostizMediaSerializer})
+    @extend_schema(
+        tags=TAGS, request=UploadFormSerializer, responses={201: PostizMediaSerializer, **ERRORS}
+    )
     def post(self, request: Request) -> Response:
         form = UploadFormSerializer(data=multipart_data(request, limit=probing.largest_allowed()))
         form.is_valid(raise_exception=True)
@@ -496,7 +534,7 @@ class UploadFromUrlView(PostizView):
     @extend_schema(
         tags=TAGS,
         request=FromUrlRequestSerializer,
-        responses={201: PostizMediaSerializer},
+        responses={201: PostizMediaSerializer, **ERRORS},
         description="A worker fetches the file: `status` is pending_upload and `path` null "
         "until it is ready.",
     )

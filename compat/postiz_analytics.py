@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from accounts.models import Scope
 from analytics import services as analytics
-from compat.postiz import TAGS, PostizView, integration_get
+from compat.postiz import ERRORS, TAGS, PostizView, integration_get
 from compat.postiz_posts import post_get
 
 
@@ -71,7 +71,7 @@ class IntegrationAnalyticsView(PostizView):
     @extend_schema(
         tags=TAGS,
         parameters=[PostizAnalyticsQuerySerializer],
-        responses={200: PostizChartSerializer(many=True)},
+        responses={200: PostizChartSerializer(many=True), **ERRORS},
         description="Followers over the last `date` days, one point per day.",
     )
     def get(self, request: Request, integration_id: str) -> Response:
@@ -88,7 +88,7 @@ class PostAnalyticsView(PostizView):
     @extend_schema(
         tags=TAGS,
         parameters=[PostizAnalyticsQuerySerializer],
-        responses={200: PostizChartSerializer(many=True)},
+        responses={200: PostizChartSerializer(many=True), **ERRORS},
         description="Impressions, likes, comments, shares and clicks where the platform "
         "offers them, one point per day.",
     )

@@ -48,7 +48,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import SocialAccount
-from compat.postiz import TAGS, PostizView, not_found
+from compat.postiz import ERRORS, TAGS, PostizView, not_found
 from config.errors import flatten_errors
 from connectors.registry import connector_class
 from media import storage
@@ -330,7 +330,7 @@ class PostsView(PostizView):
     @extend_schema(
         tags=TAGS,
         request=PostizCreatePostSerializer,
-        responses={201: PostizCreatedSerializer(many=True)},
+        responses={201: PostizCreatedSerializer(many=True), **ERRORS},
         parameters=[IDEMPOTENCY_PARAMETER],
         description="Create, schedule or publish: one post per channel entry, one group.",
     )
@@ -396,7 +396,8 @@ class PostsView(PostizView):
         tags=TAGS,
         parameters=[PostizPostListQuerySerializer],
         responses={
-            200: inline_serializer("PostizPostList", {"posts": PostizPostSerializer(many=True)})
+            200: inline_serializer("PostizPostList", {"posts": PostizPostSerializer(many=True)}),
+            **ERRORS,
         },
         description="Posts per channel whose time falls in [startDate, endDate].",
     )
@@ -441,7 +442,7 @@ class PostDetailView(PostizView):
     @extend_schema(
         tags=TAGS,
         request=None,
-        responses={200: _DELETED},
+        responses={200: _DELETED, **ERRORS},
         description="Cancels what has not gone out; what was published stays and is listed.",
     )
     def delete(self, request: Request, post_id: str) -> Response:
@@ -456,7 +457,7 @@ class GroupDeleteView(PostizView):
     @extend_schema(
         tags=TAGS,
         request=None,
-        responses={200: _DELETED},
+        responses={200: _DELETED, **ERRORS},
         description="A group is the set of posts one POST /posts created (a Crier job).",
     )
     def delete(self, request: Request, group: str) -> Response:
@@ -479,7 +480,7 @@ class PostizMissingSerializer(serializers.Serializer):
 class MissingView(PostizView):
     @extend_schema(
         tags=TAGS,
-        responses={200: PostizMissingSerializer(many=True)},
+        responses={200: PostizMissingSerializer(many=True), **ERRORS},
         description="Per-channel validation of the stored post: what each channel refuses.",
     )
     def get(self, request: Request, post_id: str) -> Response:
@@ -528,7 +529,7 @@ class StatusView(PostizView):
     @extend_schema(
         tags=TAGS,
         request=PostizStatusSerializer,
-        responses={200: _STATUS_ANSWER},
+        responses={200: _STATUS_ANSWER, **ERRORS},
         description="draft ⇄ schedule, at the post's time (a past time is a 400).",
     )
     def put(self, request: Request, post_id: str) -> Response:
@@ -590,6 +591,7 @@ class ReleaseIdView(PostizView):
                     "state": serializers.CharField(),
                 },
             ),
+            **ERRORS,
         },
         description="`:id` is a post id, or a delivery id (dlv_…) for a post sent to several "
         "channels.",

@@ -43,7 +43,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Member, Scope, SocialAccount
-from compat.dialect import DialectView, KeyHeaderAuthentication, document_key_header
+from compat.dialect import (
+    DialectView,
+    KeyHeaderAuthentication,
+    document_key_header,
+    error_responses,
+)
 from media import probing, storage
 from media import services as media_services
 from media.models import MediaAsset
@@ -95,6 +100,39 @@ document_key_header(
 )
 
 
+class PubloraErrorSerializer(serializers.Serializer):
+    success = serializers.BooleanField(help_text="Always false.")
+    error = serializers.CharField()
+
+
+ERRORS = error_responses(
+    PubloraErrorSerializer,
+    {
+        400: "Invalid request (validation, unknown platformId, content a platform refuses).",
+        401: "API key missing or invalid.",
+        402: "A plan limit of the workspace is reached.",
+        403: "The key lacks the scope or role, or x-postpost-user-id is not managed by it.",
+        404: "No such post group or media in the key's workspace.",
+        409: "The post changed state meanwhile (being published).",
+        413: "The request body is too large.",
+        415: "Unsupported content type (process-video takes multipart/form-data).",
+        422: "Idempotency-Key reused with a different request.",
+        429: "Rate limit reached; see Retry-After.",
+    },
+)
+MEDIA_ERRORS = {
+    **ERRORS,
+    **error_responses(
+        PubloraErrorSerializer, {503: "Media storage is unavailable (cannot sign or store)."}
+    ),
+}
+
+
+def ok(name: str, fields: dict[str, serializers.Field]) -> serializers.Serializer:
+    """A success answer: `{"success": true, ...}`."""
+    return inline_serializer(name, {"success": serializers.BooleanField(), **fields})
+
+
 class PubloraView(DialectView):
     authentication_classes = [PubloraKeyAuthentication]
     envelope = staticmethod(envelope)
@@ -121,7 +159,28 @@ def account_ids(workspace_id: str, platform_ids: list[str]) -> list[str]:
 class PlatformConnectionsView(PubloraView):
     required_scope = Scope.ACCOUNTS
 
-    @extend_schema(tags=TAGS, responses={200: dict})
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            200: ok(
+                "PubloraConnections",
+                {
+                    "connections": inline_serializer(
+                        "PubloraConnection",
+                        {
+                            "platformId": serializers.CharField(),
+                            "username": serializers.CharField(allow_blank=True),
+                            "displayName": serializers.CharField(allow_blank=True),
+                            "profileImageUrl": serializers.CharField(allow_blank=True),
+                            "status": serializers.CharField(),
+                        },
+                        many=True,
+                    )
+                },
+            ),
+            **ERRORS,
+        },
+    )
     def get(self, request: Request) -> Response:
         accounts = SocialAccount.objects.connected().filter(workspace=request.auth.workspace)
         connections = [
@@ -157,7 +216,7 @@ class CreatePostView(PubloraView):
     @extend_schema(
         tags=TAGS,
         request=CreatePostSerializer,
-        responses={200: inline_serializer("PostGroup", {"postGroupId": serializers.CharField()})},
+        responses={200: ok("PostGroup", {"postGroupId": serializers.CharField()}), **ERRORS},
         parameters=[IDEMPOTENCY_PARAMETER],
         description="No scheduledTime = a draft (PostPost's draft → upload → schedule flow).",
     )
@@ -209,7 +268,11 @@ class UpdatePostSerializer(serializers.Serializer):
 
 
 class UpdatePostView(PubloraView):
-    @extend_schema(tags=TAGS, request=UpdatePostSerializer, responses={200: dict})
+    @extend_schema(
+        tags=TAGS,
+        request=UpdatePostSerializer,
+        responses={200: ok("PubloraUpdated", {"postGroupId": serializers.CharField()}), **ERRORS},
+    )
     def put(self, request: Request, post_group_id: str) -> Response:
         post = get_object_or_404(Post, workspace=request.auth.workspace, pk=post_group_id)
         dialect = UpdatePostSerializer(data=request.data)
@@ -236,7 +299,22 @@ class UpdatePostView(PubloraView):
 
 
 class DeletePostView(PubloraView):
-    @extend_schema(tags=TAGS, responses={200: dict})
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            200: ok(
+                "PubloraDeleted",
+                {
+                    "cancelled": serializers.IntegerField(),
+                    "alreadyPublished": serializers.ListField(
+                        child=serializers.CharField(allow_blank=True),
+                        help_text="The URLs of what had already been published.",
+                    ),
+                },
+            ),
+            **ERRORS,
+        },
+    )
     def delete(self, request: Request, post_group_id: str) -> Response:
         post = get_object_or_404(Post, workspace=request.auth.workspace, pk=post_group_id)
         cancelled = services.post_delete(post=post)
@@ -330,15 +408,15 @@ class GetUploadUrlView(PubloraMediaView):
         tags=TAGS,
         request=UploadUrlSerializer,
         responses={
-            200: inline_serializer(
+            200: ok(
                 "PubloraUploadUrl",
                 {
-                    "success": serializers.BooleanField(),
                     "uploadUrl": serializers.URLField(),
                     "fileUrl": serializers.URLField(),
                     "mediaId": serializers.CharField(),
                 },
-            )
+            ),
+            **MEDIA_ERRORS,
         },
         description=(
             "A URL to PUT one image or video to, attached to the post group: 15 minutes "
@@ -411,7 +489,31 @@ class ProcessVideoView(PubloraMediaView):
     @extend_schema(
         tags=TAGS,
         request={"multipart/form-data": ProcessVideoForm},
-        responses={200: dict},
+        responses={
+            200: ok(
+                "PubloraProcessedVideo",
+                {
+                    "sessionId": serializers.CharField(),
+                    "mediaId": serializers.CharField(),
+                    "fileUrl": serializers.URLField(),
+                    "metadata": inline_serializer(
+                        "PubloraVideoMetadata",
+                        {
+                            "size": serializers.IntegerField(allow_null=True),
+                            "width": serializers.IntegerField(allow_null=True),
+                            "height": serializers.IntegerField(allow_null=True),
+                            "aspectRatio": serializers.FloatField(allow_null=True),
+                            "format": serializers.CharField(allow_blank=True),
+                            "frameRate": serializers.FloatField(allow_null=True),
+                            "codecName": serializers.CharField(allow_blank=True),
+                            "bitRate": serializers.IntegerField(allow_null=True),
+                            "duration": serializers.FloatField(allow_null=True),
+                        },
+                    ),
+                },
+            ),
+            **MEDIA_ERRORS,
+        },
         description=(
             "Upload one video (MP4, MOV, AVI, MKV or WebM, up to 512 MB) to a post group; "
             "its bytes are checked and measured before the answer."
@@ -461,7 +563,7 @@ class ProcessVideoView(PubloraMediaView):
 
 
 class DeletePostMediaView(PubloraMediaView):
-    @extend_schema(tags=TAGS, responses={200: dict})
+    @extend_schema(tags=TAGS, responses={200: ok("PubloraMediaDeleted", {}), **MEDIA_ERRORS})
     def delete(self, request: Request, media_id: str) -> Response:
         asset = MediaAsset.objects.filter(workspace=request.auth.workspace, pk=media_id).first()
         if asset is None:

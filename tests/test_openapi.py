@@ -122,3 +122,25 @@ def test_spectacular_validate_fail_on_warn_passes(tmp_path):
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
     )
+
+
+DIALECT_ERRORS = {"dialect: Publora / PostPost": "PubloraError", "dialect: Postiz": "PostizError"}
+
+
+def test_dialect_operations_document_their_error_envelope(schema):
+    """So the fuzzers' conformance check reads the dialects' 4xx answers too."""
+    operations = [
+        (f"{method.upper()} {path}", operation)
+        for path, by_method in schema["paths"].items()
+        for method, operation in by_method.items()
+        if dialect_of(operation) in DIALECT_ERRORS
+    ]
+    undocumented = [
+        f"{label} {status}"
+        for label, operation in operations
+        for status in ("400", "401", "403", "404", "413", "415", "429")
+        if operation["responses"].get(status, {}).get("content", {}).get("application/json")
+        != {"schema": {"$ref": f"#/components/schemas/{DIALECT_ERRORS[dialect_of(operation)]}"}}
+    ]
+    assert len(operations) == 29  # Publora/PostPost 9, Postiz 20
+    assert undocumented == []

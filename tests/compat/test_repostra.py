@@ -9,10 +9,8 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -28,7 +26,9 @@ from planning.models import PlannedPost, PostingSchedule
 from posts.models import Delivery, Post
 from tests.conftest import make_caller
 from tests.factories import MemberFactory
-from tests.reliability.test_schema_fuzz import wsgi_app  # noqa: F401 (a fixture)
+from tests.reliability.fuzzing import fuzz_operations, offline_netguard, tagged, wsgi_app
+
+__all__ = ["offline_netguard", "wsgi_app"]  # fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -771,35 +771,14 @@ def test_a_refused_publish_is_failed_content_with_the_reason(repostra, private_w
     assert repostra.get("/api/v1/content", {"status": "failed"}).json()["meta"]["total"] == 1
 
 
-def test_fuzzed_repostra_operations_never_answer_5xx(wsgi_app, owner, monkeypatch, settings):  # noqa: F811
+def test_fuzzed_repostra_operations_never_answer_5xx(wsgi_app, offline_netguard, owner, settings):
     """The schema fuzzer sends Crier's own header; this sends Repostra's, so the requests
     reach the dialect's validation and services."""
-    import schemathesis
-
-    from tests.reliability.test_schema_fuzz import fuzz
-
-    def offline(*args: object, **kwargs: object) -> None:
-        raise socket.gaierror("no network in tests")
-
-    # Generated webhook hosts are resolved by the SSRF guard: none reaches the network.
-    guard_socket = SimpleNamespace(
-        getaddrinfo=offline, gaierror=socket.gaierror, IPPROTO_TCP=socket.IPPROTO_TCP
-    )
-    monkeypatch.setattr("config.netguard.socket", guard_socket)
     settings.REPOSTRA_RATE_LIMIT = "100000/minute"
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
-    failures, tried = {}, 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if "dialect: Repostra" not in (operation.definition.raw.get("tags") or []):
-            continue
-        tried += 1
-        try:
-            fuzz(operation, {"X-API-Key": owner.secret})
-        except Exception as exc:  # every operation runs; each failure is reported below
-            failures[operation.label] = f"{type(exc).__name__}: {exc}"[:3000]
+    tried = fuzz_operations(
+        wsgi_app, headers={"X-API-Key": owner.secret}, include=tagged("dialect: Repostra")
+    )
     assert tried == 14
-    assert not failures, "\n\n".join(f"{label}\n{text}" for label, text in failures.items())
 
 
 def test_generated_content_is_approved_and_published_from_its_pending_post(
