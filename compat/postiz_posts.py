@@ -117,6 +117,13 @@ class PostizPostEntrySerializer(serializers.Serializer):
     group = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     settings = serializers.DictField(required=False)
 
+    def validate_settings(self, settings: dict) -> dict:
+        # Names are answered back (`ignoredSettings`), and an answer is stored for an
+        # Idempotency-Key: PostgreSQL refuses a NUL in JSON.
+        if any("\x00" in name for name in settings):
+            raise serializers.ValidationError("setting names must not contain null characters.")
+        return settings
+
     def validate_value(self, values: list[dict]) -> list[dict]:
         problems = {}
         for index, value in enumerate(values[1:], start=1):
@@ -273,7 +280,13 @@ def _media_by_path(workspace_id: str, entries: list[dict]) -> None:
     for image in images:
         if image["id"] in known or not image.get("path"):
             continue
-        key = "/".join(unquote(urlsplit(image["path"]).path).rstrip("/").split("/")[-2:])
+        try:
+            path = unquote(urlsplit(image["path"]).path)
+        except ValueError:  # malformed (`http://[`): it names no upload, the id is refused
+            continue
+        key = "/".join(path.rstrip("/").split("/")[-2:])
+        if "\x00" in key:  # `%00`: no stored key holds one, and PostgreSQL refuses it
+            continue
         found = (
             MediaAsset.objects.filter(workspace_id=workspace_id, storage_key=key)
             .values_list("pk", flat=True)

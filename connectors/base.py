@@ -218,7 +218,26 @@ class Option:
             return [
                 Problem("option_choice", f"Option '{self.name}' must be one of: {allowed}.", field)
             ]
+        if _holds_nul(value):
+            # Options are stored in JSON, and PostgreSQL refuses a NUL in a JSON string.
+            return [
+                Problem(
+                    "option_null_character",
+                    f"Option '{self.name}' must not contain null characters.",
+                    field,
+                )
+            ]
         return []
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
 
 
 def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:

@@ -431,6 +431,21 @@ def test_the_cli_posts_an_upload_by_its_path_with_a_made_up_id(
     assert Post.objects.count() == 1
 
 
+@pytest.mark.parametrize("path", ["http://[", "http://x/ws/a%00b"], ids=["bad-ipv6", "nul"])
+def test_an_image_path_naming_no_upload_is_a_400_not_a_500(postiz, account, path):
+    # Found by probing what the schema fuzzer's strings reach: the path of an unknown id is
+    # parsed to look the upload up; a malformed URL raised ValueError, and `%00` reached
+    # PostgreSQL as a NUL byte (DataError). Neither names an upload: the id is refused.
+    body = create_body(account.pk, kind="draft")
+    body["posts"][0]["value"][0]["image"] = [{"id": "x", "path": path}]
+
+    response = postiz.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert "Media not found: x" in response.json()["msg"]
+    assert Post.objects.count() == 0
+
+
 def test_settings_the_connector_does_not_know_are_reported_not_applied(postiz, account):
     body = create_body(account.pk)
     body["posts"][0]["settings"] = {"__type": "x", "who_can_reply_post": "everyone"}
@@ -439,6 +454,35 @@ def test_settings_the_connector_does_not_know_are_reported_not_applied(postiz, a
 
     assert response.status_code == 201
     assert response.json()[0]["ignoredSettings"] == ["who_can_reply_post"]
+
+
+def test_a_setting_value_with_a_nul_is_a_400_not_a_500(postiz, workspace):
+    # An applied setting is stored in the post's JSON, which PostgreSQL refuses with a NUL
+    # (DataError, a 500): the connector's option check refuses it (the native API's too).
+    mastodon = SocialAccountFactory(workspace=workspace, platform="mastodon")
+    body = create_body(mastodon.pk, kind="draft")
+    body["posts"][0]["settings"] = {"spoiler_text": "a\x00b"}
+
+    response = postiz.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert "Option 'spoiler_text' must not contain null characters." in response.json()["msg"]
+    assert Post.objects.count() == 0
+
+
+def test_a_setting_name_with_a_nul_is_a_400_not_a_500(postiz, account):
+    # Ignored names are answered back, and an Idempotency-Key stores the answer in JSON,
+    # which PostgreSQL refuses with a NUL (DataError, a 500).
+    body = create_body(account.pk, kind="draft")
+    body["posts"][0]["settings"] = {"a\x00b": 1}
+
+    response = postiz.post(f"{BASE}/posts", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "msg": "posts[0].settings: setting names must not contain null characters."
+    }
+    assert Post.objects.count() == 0
 
 
 @pytest.mark.parametrize(
