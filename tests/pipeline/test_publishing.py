@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from connectors.base import PlatformLimits, RateLimit
 from posts import dispatch, publishing, quotas
 from posts.models import Attempt, Delivery
+from posts.outcomes import delivery_event_data
 from tests.pipeline.test_chaos import stored_posts
 from tests.pipeline.test_workers import sandbox_account
+from webhooks.models import WebhookEndpoint, WebhookMessage, new_signing_secret
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,3 +120,36 @@ def test_a_cancelled_delivery_is_not_published_by_a_late_message(queued, owner, 
     queued.refresh_from_db()
     assert queued.status == "cancelled"
     assert simulator.simulator.stats()["requests"] == 0
+
+
+def test_a_published_delivery_takes_six_statements_and_one_transaction_for_its_outcome(
+    queued, simulator
+):
+    # docs/performance.md: claim, load, attempt; then the attempt's outcome, the transition
+    # and the event's endpoint lookup, committed together.
+    with CaptureQueriesContext(connection) as captured:
+        publishing.delivery_publish(delivery_id=queued.pk)
+
+    statements = [query["sql"].split(" ", 1)[0].upper() for query in captured.captured_queries]
+    data = [verb for verb in statements if verb in ("SELECT", "INSERT", "UPDATE", "DELETE")]
+    assert data == ["UPDATE", "SELECT", "INSERT", "UPDATE", "UPDATE", "SELECT"]
+    outcome = statements[statements.index("BEGIN") :]
+    assert [verb for verb in outcome if verb in data] == ["UPDATE", "UPDATE", "SELECT"]
+    assert outcome[-1] == "COMMIT"
+
+
+def test_the_published_event_carries_the_row_as_stored(queued, simulator):
+    WebhookEndpoint.objects.create(
+        workspace=queued.workspace,
+        url="https://hooks.example.com/crier",
+        signing={"secret": new_signing_secret()},
+    )
+
+    publishing.delivery_publish(delivery_id=queued.pk)
+
+    (message,) = WebhookMessage.objects.filter(event="post.published")
+    stored = Delivery.objects.select_related("post", "account").get(pk=queued.pk)
+    as_stored = json.loads(json.dumps(delivery_event_data(stored), cls=DjangoJSONEncoder))
+    assert message.payload["data"] == as_stored
+    assert as_stored["state"] == "published"
+    assert as_stored["attempts"] == 1
