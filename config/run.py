@@ -60,6 +60,9 @@ def main() -> None:
     env.setdefault("CRIER_PUBLIC_URL", f"http://127.0.0.1:{env['PORT']}")  # upload and media URLs
     env.setdefault("CRIER_SIMULATOR_PORT", "8025")
     env.setdefault("CRIER_SIMULATOR_URL", f"http://127.0.0.1:{env['CRIER_SIMULATOR_PORT']}")
+    # The simulator's OAuth provider accepts any client: the sandbox connect flow works as is.
+    env.setdefault("CRIER_OAUTH_SANDBOX_CLIENT_ID", "crier-demo")
+    env.setdefault("CRIER_OAUTH_SANDBOX_CLIENT_SECRET", "crier-demo-secret")
     env["PATH"] = f"{BIN_DIR}{os.pathsep}{env.get('PATH', '')}"
     procfile = procfile_with_redis(env)
     manage("migrate", "--noinput", "-v", "0")
