@@ -285,6 +285,16 @@ def publish_on_schedule(client: httpx.Client, crier: EmbeddedCrier, account: str
     assert datetime.fromisoformat(received[0]["received_at"]) >= due - timedelta(milliseconds=1)
 
 
+def connect_sandbox_through_oauth(client: httpx.Client) -> None:
+    # make run registers a demo client with the simulator's OAuth provider.
+    started = client.post("/accounts/connect/sandbox", json={})
+    assert started.status_code == 200, started.text
+    consent = httpx.get(started.json()["authorization_url"], follow_redirects=True, timeout=10)
+    assert consent.status_code == 200, consent.text
+    assert consent.json()["provider"] == "sandbox"
+    assert consent.json()["status"] == "active"
+
+
 def signed_upload_on_this_port(client: httpx.Client, crier: EmbeddedCrier) -> None:
     # PORT is not 8000 here: the signed upload URL and the media URL must use it.
     upload = client.post(
@@ -341,6 +351,8 @@ def test_make_run_publishes_stops_without_orphans_and_restarts_on_its_data(tmp_p
             assert old_client.get("/accounts").status_code == 401
         with api(again, new_key) as client:
             posts = client.get("/posts")
+            connect_sandbox_through_oauth(client)
+            assert len(client.get("/accounts").json()) == 2
         assert posts.status_code == 200
         states = sorted(post["state"] for post in posts.json()["results"])
         assert states == ["published", "published"]
