@@ -34,6 +34,7 @@ Where Crier has no such concept, the closest faithful behaviour, never a fake su
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.conf import settings
@@ -519,13 +520,24 @@ class UploadView(PostizView):
         form = UploadFormSerializer(data=multipart_data(request, limit=probing.largest_allowed()))
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
+        file_name = sdk_file_name(upload.name or "")
         asset = media_services.media_upload(
             workspace=request.auth.workspace,
             upload=upload,
-            content_type=upload.content_type,
-            file_name=upload.name or "",
+            # The name, when the SDK gave only an extension, says more than its label.
+            content_type=None if file_name != upload.name else upload.content_type,
+            file_name=file_name,
         )
         return Response(media_shape(asset), status=201)
+
+
+def sdk_file_name(name: str) -> str:
+    """Postiz's Node SDK sends the bare extension as the file name (`mp4`, `webp`) and
+    labels every type it has no name for `image/jpeg`: `mp4` becomes `upload.mp4`, so the
+    extension declares the type, and the bytes are still checked against it."""
+    if name and "." not in name and mimetypes.guess_type(f"upload.{name}", strict=False)[0]:
+        return f"upload.{name}"
+    return name
 
 
 class UploadFromUrlView(PostizView):

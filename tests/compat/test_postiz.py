@@ -383,6 +383,41 @@ def test_images_come_from_the_upload_route(postiz, account, settings, tmp_path):
     assert listed[0]["image"] == [{"id": media["id"], "path": media["path"]}]
 
 
+@pytest.mark.parametrize(("extension", "kind"), [("webp", "image"), ("mp4", "video")])
+def test_the_node_sdk_upload_is_typed_by_its_extension_not_its_jpeg_label(
+    postiz, settings, tmp_path, extension, kind
+):
+    # @postiz/node's upload(file, extension): the blob is labelled image/jpeg unless png,
+    # jpg or gif, and its file name is the bare extension.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
+        },
+    }
+    if kind == "video":
+        data = files.video_bytes(tmp_path / "clip.mp4", fps=30)
+    else:
+        data = files.image_bytes("WEBP")
+    blob = SimpleUploadedFile(extension, data, content_type="image/jpeg")
+
+    uploaded = postiz.post(f"{BASE}/upload", {"file": blob}, format="multipart")
+
+    assert uploaded.status_code == 201, uploaded.content
+    assert uploaded.json()["type"] == kind
+    assert uploaded.json()["status"] in ("ready", "processing")  # renditions, probing
+
+
+def test_a_bare_extension_still_cannot_lie_about_the_bytes(postiz):
+    blob = SimpleUploadedFile("mp4", files.image_bytes("PNG"), content_type="image/jpeg")
+
+    refused = postiz.post(f"{BASE}/upload", {"file": blob}, format="multipart")
+
+    assert refused.status_code == 400, refused.content
+    assert "video/mp4" in refused.json()["msg"]
+
+
 def test_the_cli_posts_an_upload_by_its_path_with_a_made_up_id(
     postiz, outsider, account, settings, tmp_path
 ):
