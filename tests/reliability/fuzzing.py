@@ -99,9 +99,17 @@ def fuzz_operations(
             try:
                 fuzz(operation, alternatives, known or {}, negative=negative, examples=examples)
             except Exception as exc:  # every operation runs; each failure is reported below
-                failures[operation.label] = f"{type(exc).__name__}: {exc}"[:3000]
+                failures[operation.label] = describe(exc)[:3000]
     assert not failures, "\n\n".join(f"{label}\n{text}" for label, text in failures.items())
     return tried
+
+
+def describe(exc: BaseException) -> str:
+    """The failure and what it groups (Hypothesis's FlakyFailure holds the real one)."""
+    text = f"{type(exc).__name__}: {exc}"
+    for inner in getattr(exc, "exceptions", ()):
+        text += "\n" + "\n".join(f"  {line}" for line in describe(inner).splitlines())
+    return text
 
 
 def fuzz(
@@ -149,10 +157,14 @@ def use_known(case: Any, known: Known, data: st.DataObject) -> None:
     """Replace, in some examples, the generated values `known` names by the fixtures'."""
     if not known:
         return
-    for container in (case.path_parameters, case.query):
-        if isinstance(container, dict):
-            for name, value in list(container.items()):
-                container[name] = _swap(name, value, known, data)
+    # New containers, never edits: a generated value may be shared with later examples
+    # (Hypothesis then sees generation depend on external state).
+    if isinstance(case.path_parameters, dict):
+        case.path_parameters = {
+            name: _swap(name, value, known, data) for name, value in case.path_parameters.items()
+        }
+    if isinstance(case.query, dict):
+        case.query = {name: _swap(name, value, known, data) for name, value in case.query.items()}
     if isinstance(case.body, dict | list):
         case.body = _walk(case.body, "", known, data)
 
