@@ -142,5 +142,5 @@ def test_dialect_operations_document_their_error_envelope(schema):
         if operation["responses"].get(status, {}).get("content", {}).get("application/json")
         != {"schema": {"$ref": f"#/components/schemas/{DIALECT_ERRORS[dialect_of(operation)]}"}}
     ]
-    assert len(operations) == 29  # Publora/PostPost 9, Postiz 20
+    assert len(operations) >= 29  # Publora/PostPost 9, Postiz 20 at this writing
     assert undocumented == []

@@ -109,7 +109,7 @@ def test_fuzzed_publora_operations_answer_without_5xx_and_as_documented(wsgi_app
         known=deep,
         negative=True,
     )
-    assert tried == 9
+    assert tried >= 9  # at least the 9 of this writing: the filter found them
 
 
 def test_fuzzed_postiz_operations_answer_without_5xx_and_as_documented(wsgi_app, owner, deep):
@@ -120,4 +120,4 @@ def test_fuzzed_postiz_operations_answer_without_5xx_and_as_documented(wsgi_app,
         known=deep,
         negative=True,
     )
-    assert tried == 20
+    assert tried >= 20  # at least the 20 of this writing: the filter found them
