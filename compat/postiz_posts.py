@@ -51,6 +51,7 @@ from accounts.models import SocialAccount
 from compat.postiz import ERRORS, TAGS, PostizView, not_found
 from config.errors import flatten_errors
 from connectors.registry import connector_class
+from media import services as media_services
 from media import storage
 from media.models import MediaAsset
 from planning.approvals import post_edit
@@ -349,61 +350,9 @@ class PostsView(PostizView):
     )
     def post(self, request: Request) -> Response:
         # Crier's Idempotency-Key, when the client sends one: a retry posts once.
-        return idempotent(request, request.auth.workspace, lambda: self._create(request))
-
-    def _create(self, request: Request) -> Response:
-        dialect = PostizCreatePostSerializer(data=request.data)
-        dialect.is_valid(raise_exception=True)
-        data = dialect.validated_data
-        accounts = _channels(request, data["posts"])
-        _media_by_path(request.auth.workspace.pk, data["posts"])
-        kind = KINDS[data["type"]]
-        when = data["date"].isoformat() if "date" in data and kind != Job.Kind.PUBLISH_NOW else None
-        labels = [tag.get("label") or tag["value"] for tag in data.get("tags", [])]
-        labels = [label for label in labels if label]
-        items, ignored = [], []
-        for entry in data["posts"]:
-            item, left_out = _native_item(
-                entry, accounts[entry["integration"]["id"]], when=when, labels=labels
-            )
-            items.append(item)
-            ignored.append(left_out)
-        state = "draft" if kind == Job.Kind.DRAFT else "scheduled"
-        native = ScheduleRequestSerializer(
-            data={"bulk": {"state": state, "posts": items}}, context={"mode": kind}
+        return idempotent(
+            request, request.auth.workspace, lambda: create_posts(request, request.data)
         )
-        if not native.is_valid():
-            raise exceptions.ValidationError(_native_messages(native.errors))
-        with transaction.atomic():
-            job = services.job_create(
-                context=request.auth,
-                kind=kind,
-                bulk=native.validated_data["bulk"],
-                expand_now=True,
-            )
-            job.refresh_from_db()
-            refusals = [
-                f"posts[{index}] ({accounts[account_id].platform} {account_id}): {message}"
-                for index, by_account in job.payload.get("failures", {}).items()
-                for account_id, messages in by_account.items()
-                for message in messages
-            ]
-            if job.status == JobStatus.FAILED:
-                refusals.append(job.error or "The post could not be stored.")
-            if refusals:
-                transaction.set_rollback(True)
-                raise exceptions.ValidationError(refusals)
-            posts = {post.input_index: post for post in Post.objects.filter(job=job)}
-        created = [
-            {
-                "postId": posts[index].pk,
-                "integration": entry["integration"]["id"],
-                "group": job.pk,
-                "ignoredSettings": ignored[index],
-            }
-            for index, entry in enumerate(data["posts"])
-        ]
-        return Response(PostizCreatedSerializer(created, many=True).data, status=201)
 
     @extend_schema(
         tags=TAGS,
@@ -415,20 +364,81 @@ class PostsView(PostizView):
         description="Posts per channel whose time falls in [startDate, endDate].",
     )
     def get(self, request: Request) -> Response:
-        query = PostizPostListQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        window = query.validated_data
-        deliveries = (
-            Delivery.objects.filter(
-                workspace=request.auth.workspace,
-                scheduled_at__gte=window["startDate"],
-                scheduled_at__lte=window["endDate"],
-            )
-            .exclude(status=S.CANCELLED)
-            .select_related("post", "account")
-            .order_by("scheduled_at", "pk")
+        return list_posts(request)
+
+
+def create_posts(request: Request, body: object) -> Response:
+    """One native post per channel entry, in one job (the Postiz group); all or nothing."""
+    dialect = PostizCreatePostSerializer(data=body)
+    dialect.is_valid(raise_exception=True)
+    data = dialect.validated_data
+    accounts = _channels(request, data["posts"])
+    _media_by_path(request.auth.workspace.pk, data["posts"])
+    kind = KINDS[data["type"]]
+    when = data["date"].isoformat() if "date" in data and kind != Job.Kind.PUBLISH_NOW else None
+    labels = [tag.get("label") or tag["value"] for tag in data.get("tags", [])]
+    labels = [label for label in labels if label]
+    items, ignored = [], []
+    for entry in data["posts"]:
+        item, left_out = _native_item(
+            entry, accounts[entry["integration"]["id"]], when=when, labels=labels
         )
-        return Response({"posts": post_shapes(list(deliveries))})
+        items.append(item)
+        ignored.append(left_out)
+    state = "draft" if kind == Job.Kind.DRAFT else "scheduled"
+    native = ScheduleRequestSerializer(
+        data={"bulk": {"state": state, "posts": items}}, context={"mode": kind}
+    )
+    if not native.is_valid():
+        raise exceptions.ValidationError(_native_messages(native.errors))
+    with transaction.atomic():
+        job = services.job_create(
+            context=request.auth,
+            kind=kind,
+            bulk=native.validated_data["bulk"],
+            expand_now=True,
+        )
+        job.refresh_from_db()
+        refusals = [
+            f"posts[{index}] ({accounts[account_id].platform} {account_id}): {message}"
+            for index, by_account in job.payload.get("failures", {}).items()
+            for account_id, messages in by_account.items()
+            for message in messages
+        ]
+        if job.status == JobStatus.FAILED:
+            refusals.append(job.error or "The post could not be stored.")
+        if refusals:
+            transaction.set_rollback(True)
+            raise exceptions.ValidationError(refusals)
+        posts = {post.input_index: post for post in Post.objects.filter(job=job)}
+    created = [
+        {
+            "postId": posts[index].pk,
+            "integration": entry["integration"]["id"],
+            "group": job.pk,
+            "ignoredSettings": ignored[index],
+        }
+        for index, entry in enumerate(data["posts"])
+    ]
+    return Response(PostizCreatedSerializer(created, many=True).data, status=201)
+
+
+def list_posts(request: Request) -> Response:
+    """Posts per channel whose time falls in [startDate, endDate]."""
+    query = PostizPostListQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    window = query.validated_data
+    deliveries = (
+        Delivery.objects.filter(
+            workspace=request.auth.workspace,
+            scheduled_at__gte=window["startDate"],
+            scheduled_at__lte=window["endDate"],
+        )
+        .exclude(status=S.CANCELLED)
+        .select_related("post", "account")
+        .order_by("scheduled_at", "pk")
+    )
+    return Response({"posts": post_shapes(list(deliveries))})
 
 
 # -- one post ------------------------------------------------------------------------------
@@ -634,3 +644,62 @@ class ReleaseIdView(PostizView):
                 "state": STATES[delivery.status],
             }
         )
+
+
+class PostizUrlValueSerializer(PostizValueSerializer):
+    imageUrls = serializers.ListField(
+        child=serializers.URLField(max_length=2000), required=False, max_length=20
+    )
+
+
+class PostizUrlEntrySerializer(PostizPostEntrySerializer):
+    value = serializers.ListField(
+        child=PostizUrlValueSerializer(), allow_empty=False, max_length=26
+    )
+
+
+class PostizCreateWithUrlsSerializer(PostizCreatePostSerializer):
+    posts = serializers.ListField(
+        child=PostizUrlEntrySerializer(), allow_empty=False, max_length=100
+    )
+
+
+class PostsWithUrlsView(PostizView):
+    """`POST /postsurl`, what @postiz/node's `postWithUrls` calls: values name `imageUrls`,
+    which Crier fetches now (SSRF-guarded, bytes checked as any upload) and attaches, then
+    creates the posts as `POST /posts` does. A URL that cannot be used is a 400 naming it;
+    files fetched before a later refusal stay in the workspace's media, unattached."""
+
+    @extend_schema(
+        tags=TAGS,
+        request=PostizCreateWithUrlsSerializer,
+        responses={201: PostizCreatedSerializer(many=True), **ERRORS},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        operation_id="postiz_posts_with_urls",
+    )
+    def post(self, request: Request) -> Response:
+        return idempotent(request, request.auth.workspace, lambda: self._with_urls(request))
+
+    def _with_urls(self, request: Request) -> Response:
+        dialect = PostizCreateWithUrlsSerializer(data=request.data)
+        dialect.is_valid(raise_exception=True)
+        body = {**request.data, "posts": [dict(entry) for entry in request.data["posts"]]}
+        for entry, checked in zip(body["posts"], dialect.validated_data["posts"], strict=True):
+            entry["value"] = [
+                {
+                    **{k: v for k, v in value.items() if k != "imageUrls"},
+                    "image": [*value.get("image", []), *_fetched(request, value)],
+                }
+                for value in checked["value"]
+            ]
+        return create_posts(request, body)
+
+
+def _fetched(request: Request, value: dict) -> list[dict]:
+    images = []
+    for url in value.get("imageUrls", []):
+        asset = media_services.media_from_url_fetch_now(workspace=request.auth.workspace, url=url)
+        if asset.status not in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING):
+            raise exceptions.ValidationError(f"imageUrls: {url}: {asset.error or asset.status}")
+        images.append({"id": asset.pk, "path": storage.public_url(asset.storage_key)})
+    return images

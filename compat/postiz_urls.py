@@ -8,6 +8,7 @@ from compat import postiz, postiz_analytics, postiz_posts
 
 urlpatterns = [
     path("posts", postiz_posts.PostsView.as_view(), name="postiz-posts"),
+    path("postsurl", postiz_posts.PostsWithUrlsView.as_view(), name="postiz-posts-with-urls"),
     # `str` stops at a slash, so `posts/group/<group>` and `posts/<id>` never overlap.
     path(
         "posts/group/<str:group>",

@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BulkStateEnum": ["scheduled", "draft", "queue"],
         "ScheduleStateEnum": ["scheduled", "draft"],
+        "PostizPostTypeEnum": ["now", "schedule", "draft"],
     },
 }
 

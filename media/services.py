@@ -290,6 +290,16 @@ def media_from_url_create(*, workspace: Workspace, url: str) -> MediaAsset:
     return asset
 
 
+def media_from_url_fetch_now(*, workspace: Workspace, url: str) -> MediaAsset:
+    """Fetch a URL's file during the request, for clients that post with image URLs and
+    expect them in place at once; the same guards and checks as a worker's fetch, and a
+    failure is recorded on the asset (`status`, `error`). Call it outside a transaction."""
+    asset = media_from_url_create(workspace=workspace, url=url)
+    media_fetch(media_id=asset.pk)  # the queued message finds it done and does nothing
+    asset.refresh_from_db()
+    return asset
+
+
 def media_fetch(*, media_id: str) -> None:
     """Fetch, check and store a from-URL asset (the worker's side); failures are recorded
     on the asset. A repeated message for a finished asset does nothing."""

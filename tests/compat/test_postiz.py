@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -13,10 +14,12 @@ from rest_framework.test import APIClient
 from accounts.models import AccountStatus, Role, SocialAccount
 from config import celery_app
 from connectors.simulator import SimulatorServer
+from media.models import MediaAsset
 from planning.models import Notification, PostingSchedule
 from posts.models import Delivery, Job, Post
 from tests.conftest import Caller, make_caller
 from tests.factories import MemberFactory, SocialAccountFactory
+from tests.fileserver import FileServer
 from tests.media import files
 
 pytestmark = pytest.mark.django_db
@@ -416,6 +419,53 @@ def test_a_bare_extension_still_cannot_lie_about_the_bytes(postiz):
 
     assert refused.status_code == 400, refused.content
     assert "video/mp4" in refused.json()["msg"]
+
+
+@pytest.fixture
+def picture_site(settings, tmp_path) -> Iterator[FileServer]:
+    settings.CRIER_ALLOW_PRIVATE_URLS = True  # the site is on loopback in the test
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
+        },
+    }
+    server = FileServer()
+    server.files["/image1.png"] = files.image_bytes("PNG")
+    server.files["/notes.txt"] = b"not a picture"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_node_sdk_posts_with_image_urls_fetched_and_attached(postiz, account, picture_site):
+    # @postiz/node's postWithUrls(postData), its README's example with a reachable URL.
+    body = create_body(account.pk)
+    body["posts"][0]["value"][0]["imageUrls"] = [picture_site.url("/image1.png")]
+
+    created = postiz.post(f"{BASE}/postsurl", body, format="json")
+
+    assert created.status_code == 201, created.content
+    post = Post.objects.get(pk=created.json()[0]["postId"])
+    (attached,) = post.media
+    media = MediaAsset.objects.get(pk=attached["id"], workspace=account.workspace)
+    assert (media.status, media.mime_type) == ("ready", "image/png")
+    assert picture_site.requested == ["/image1.png"]
+
+
+def test_an_image_url_that_is_not_a_picture_is_a_400_naming_it(postiz, account, picture_site):
+    body = create_body(account.pk)
+    url = picture_site.url("/notes.txt")
+    body["posts"][0]["value"][0]["imageUrls"] = [url]
+
+    refused = postiz.post(f"{BASE}/postsurl", body, format="json")
+
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["msg"].startswith(f"imageUrls: {url}: ")
+    assert not Post.objects.filter(workspace=account.workspace).exists()
 
 
 def test_the_cli_posts_an_upload_by_its_path_with_a_made_up_id(

@@ -7,55 +7,16 @@ import ipaddress
 import socket
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from config import netguard
 from media import fetching
 from media.models import MediaAsset
+from tests.fileserver import FileServer
 from tests.media.conftest import MEDIA, stored_files
 
 FROM_URL = f"{MEDIA}/from-url"
-
-
-class FileServer(ThreadingHTTPServer):
-    """Serves `files` by path; `redirects` maps a path to a Location."""
-
-    def __init__(self, host: str = "127.0.0.1") -> None:
-        super().__init__((host, 0), _Handler)
-        self.files: dict[str, bytes] = {}
-        self.redirects: dict[str, str] = {}
-        self.requested: list[str] = []
-        self.hosts: list[str] = []
-
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: FileServer
-
-    def do_GET(self) -> None:
-        self.server.requested.append(self.path)
-        self.server.hosts.append(self.headers["Host"])
-        if self.path in self.server.redirects:
-            self.send_response(302)
-            self.send_header("Location", self.server.redirects[self.path])
-            self.end_headers()
-            return
-        body = self.server.files.get(self.path)
-        self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Length", str(len(body or b"")))
-        self.end_headers()
-        self.wfile.write(body or b"")
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
