@@ -361,6 +361,13 @@ def _refuse_if_gone_out(post: Post, doing: str) -> None:
         )
 
 
+def _refuse_if_deleted(post: Post) -> None:
+    """A group delete-post cancelled takes no new media: it would never be published."""
+    statuses = set(Delivery.objects.filter(post=post).values_list("status", flat=True))
+    if statuses and statuses <= {DeliveryStatus.CANCELLED}:
+        raise exceptions.ValidationError("Cannot add media to a deleted post")
+
+
 def _check_room(post: Post, kind: str, *, besides: str = "") -> None:
     """Up to 4 images or 1 video per post group; failed uploads do not count."""
     ids = {ref["id"] for ref in post.media} - {besides}
@@ -437,6 +444,7 @@ class GetUploadUrlView(PubloraMediaView):
         with transaction.atomic():
             post = _post_group(request, data["postGroupId"], locked=True)
             _refuse_if_gone_out(post, "add media to")
+            _refuse_if_deleted(post)
             # Checks the type (allowed, agrees with `type`); the room is counted after.
             try:
                 asset, upload_url = media_services.media_upload_url_create(
@@ -531,6 +539,7 @@ class ProcessVideoView(PubloraMediaView):
                 raise exceptions.ValidationError("postGroupId is required")
             post = _post_group(request, form.validated_data["postGroupId"])
             _refuse_if_gone_out(post, "add media to")
+            _refuse_if_deleted(post)
             declared = probing.declared_type(video.content_type, video.name or "")
             if probing.ALLOWED.get(declared, ("",))[0] != "video":
                 raise exceptions.ValidationError(

@@ -400,6 +400,17 @@ def test_a_post_already_published_takes_no_more_media(postpost, account):
     assert not MediaAsset.objects.exists()
 
 
+def test_a_deleted_post_group_takes_no_more_media(postpost, account):
+    group = create_post(postpost, account, soon(60))
+    assert postpost.delete(f"/api/v1/delete-post/{group}").status_code == 200
+
+    response = ask(postpost, group)
+
+    assert response.status_code == 400
+    assert response.json() == {"success": False, "error": "Cannot add media to a deleted post"}
+    assert not MediaAsset.objects.exists()
+
+
 def test_storage_that_cannot_sign_the_url_is_a_503_and_nothing_is_kept(
     postpost, account, monkeypatch
 ):
