@@ -200,6 +200,9 @@ def post_update(*, post: Post, changes: dict) -> Post:
             states = ", ".join(sorted({d.status for d in busy}))
             raise Conflict(f"This post can no longer be edited: deliveries are {states}.")
         live = [d for d in deliveries if d.status != DeliveryStatus.CANCELLED]
+        if deliveries and not live:
+            # An edit here would answer success and change nothing that can ever go out.
+            raise Conflict("This post was deleted: every delivery is cancelled.")
         schedules = [(delivery, *_new_schedule(delivery, changes)) for delivery in live]
         for field in ("networks", "media", "labels"):
             if field in changes:

@@ -249,6 +249,17 @@ def test_an_invalid_edit_is_refused_and_nothing_changes(
     assert (after.status, after.scheduled_at) == (before.status, before.scheduled_at)
 
 
+def test_a_deleted_post_cannot_be_edited(editor, account, schedule):
+    post = schedule(account.pk, text="original")
+    assert editor.client.delete(f"/api/v1/posts/{post.pk}").status_code in (200, 204)
+
+    response = editor.client.patch(f"/api/v1/posts/{post.pk}", {"state": "draft"}, format="json")
+
+    assert response.status_code == 409
+    assert response.json() == {"errors": ["This post was deleted: every delivery is cancelled."]}
+    assert post.deliveries.get().status == "cancelled"
+
+
 def test_a_viewer_cannot_edit(viewer, account, schedule):
     post = schedule(account.pk)
 
