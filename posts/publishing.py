@@ -332,16 +332,12 @@ def delivery_poll(*, delivery_id: str) -> None:
         )
     except RefreshRefused as exc:
         tokens.mark_needs_reauth(delivery.account, exc)
-        transition(
-            delivery.pk,
-            S.FAILED,
-            expected=S.PROCESSING,
-            due_at=None,
-            lease_expires_at=None,
-            error_code="needs_reauth",
-            error_message=f"The {delivery.account.platform} account needs to be reconnected "
-            f"before Crier can finish the post it accepted: {exc.message}",
-            error_response=exc.platform_response or "",
+        _fail_processing(
+            delivery,
+            "needs_reauth",
+            f"The {delivery.account.platform} account needs to be reconnected before Crier "
+            f"can finish the post it accepted: {exc.message}",
+            exc.platform_response,
         )
         return
     except (TransientError, AuthExpired) as exc:
@@ -350,15 +346,8 @@ def delivery_poll(*, delivery_id: str) -> None:
         )
         result = None
     except PermanentError as exc:
-        transition(
-            delivery.pk,
-            S.FAILED,
-            expected=S.PROCESSING,
-            due_at=None,
-            lease_expires_at=None,
-            error_code=exc.code or "processing_failed",
-            error_message=exc.message,
-            error_response=exc.platform_response or "",
+        _fail_processing(
+            delivery, exc.code or "processing_failed", exc.message, exc.platform_response
         )
         return
     if result is not None and result.state == "published":
@@ -373,16 +362,27 @@ def delivery_poll(*, delivery_id: str) -> None:
             lease_expires_at=None,
         )
     elif delivery.lease_expires_at and now >= delivery.lease_expires_at:
-        transition(
-            delivery.pk,
-            S.FAILED,
-            expected=S.PROCESSING,
-            due_at=None,
-            lease_expires_at=None,
-            error_code="processing_timeout",
-            error_message=f"{delivery.account.platform} accepted the post but did not "
-            f"finish processing it within {settings.CRIER_PROCESSING_TIMEOUT}.",
+        _fail_processing(
+            delivery,
+            "processing_timeout",
+            f"{delivery.account.platform} accepted the post but did not finish processing "
+            f"it within {settings.CRIER_PROCESSING_TIMEOUT}.",
         )
+
+
+def _fail_processing(
+    delivery: Delivery, code: str, message: str, platform_response: str | None = None
+) -> None:
+    transition(
+        delivery.pk,
+        S.FAILED,
+        expected=S.PROCESSING,
+        due_at=None,
+        lease_expires_at=None,
+        error_code=code,
+        error_message=message,
+        error_response=platform_response or "",
+    )
 
 
 def _content_for_poll(delivery: Delivery) -> Content | None:
