@@ -35,6 +35,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -64,7 +65,14 @@ from connectors.errors import (
     RefreshRefused,
     TransientError,
 )
-from connectors.http import download, raise_for_platform_status, send, unambiguous
+from connectors.http import (
+    download,
+    json_object,
+    raise_for_platform_status,
+    send,
+    unambiguous,
+    unreadable,
+)
 
 DEFAULT_SERVICE_URL = "https://bsky.social"
 WEB_URL = "https://bsky.app"
@@ -211,7 +219,7 @@ class BlueskyConnector(Connector):
             },
         )
         _raise_for_status(response)
-        created = _json_object(response)
+        created = json_object(response)
         if not isinstance(created.get("uri"), str) or not isinstance(created.get("cid"), str):
             raise _unreadable(response, "a record without uri and cid")
         return created
@@ -248,7 +256,7 @@ class BlueskyConnector(Connector):
                     content=file.read(),
                 )
             _raise_for_status(response)
-        blob = _json_object(response).get("blob")
+        blob = json_object(response).get("blob")
         if not isinstance(blob, dict):
             raise TransientError(
                 f"Bluesky answered HTTP {response.status_code} without a blob.",
@@ -281,7 +289,7 @@ class BlueskyConnector(Connector):
             if response.status_code == 400:  # "Unable to resolve handle"
                 return None
             _raise_for_status(response)
-        did = _json_object(response).get("did")
+        did = json_object(response).get("did")
         return did if isinstance(did, str) and did.startswith("did:") else None
 
     # --- metrics ---------------------------------------------------------------------------
@@ -296,7 +304,7 @@ class BlueskyConnector(Connector):
         )
         with unambiguous():
             _raise_for_status(response)
-        posts = _json_object(response).get("posts")
+        posts = json_object(response).get("posts")
         view = next(
             (post for post in posts or () if isinstance(post, dict) and post.get("uri") == handle),
             None,
@@ -324,7 +332,7 @@ class BlueskyConnector(Connector):
         )
         with unambiguous():
             _raise_for_status(response)
-        return AccountMetrics(followers=metric_count(_json_object(response).get("followersCount")))
+        return AccountMetrics(followers=metric_count(json_object(response).get("followersCount")))
 
     # --- sessions --------------------------------------------------------------------------
 
@@ -369,7 +377,7 @@ class BlueskyConnector(Connector):
             _raise_for_status(response)
         except ConnectorError:
             return profile  # the account is verified; the display name is a nicety
-        data = _json_object(response)
+        data = json_object(response)
         return replace(
             profile,
             display_name=str(data.get("displayName") or ""),
@@ -387,7 +395,7 @@ class BlueskyConnector(Connector):
             )
             if not _refused(response):
                 _raise_for_status(response)
-                return _session_credentials(_json_object(response), credentials)
+                return _session_credentials(json_object(response), credentials)
             refusal = _refresh_refused(response)
         else:
             refusal = RefreshRefused("No Bluesky refresh token is stored.", code="no_refresh_token")
@@ -416,7 +424,7 @@ class BlueskyConnector(Connector):
             json={"identifier": handle, "password": password},
         )
         _raise_for_status(response)
-        session = _json_object(response)
+        session = json_object(response)
         if not all(isinstance(session.get(key), str) for key in ("accessJwt", "did")):
             raise TransientError(
                 f"Bluesky answered HTTP {response.status_code} without a session.",
@@ -551,7 +559,7 @@ def _refused(response: httpx.Response) -> bool:
 
 
 def _refresh_refused(response: httpx.Response) -> RefreshRefused:
-    data = _json_object(response)
+    data = json_object(response)
     return RefreshRefused(
         str(data.get("message") or data.get("error") or "Bluesky refused the refresh token."),
         code=str(data.get("error") or f"http_{response.status_code}"),
@@ -589,19 +597,4 @@ def _thread_incomplete(posted: list[str], total: int, exc: ConnectorError) -> Tr
     )
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"Bluesky answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "Bluesky")

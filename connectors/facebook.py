@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -63,7 +64,15 @@ from connectors.errors import (
     TransientError,
     redact,
 )
-from connectors.http import platform_error, raise_for_platform_status, send, unambiguous
+from connectors.http import (
+    json_object,
+    platform_error,
+    raise_for_platform_status,
+    send,
+    unambiguous,
+    unreadable,
+)
+from connectors.oauth import token_refused
 
 GRAPH_URL = "https://graph.facebook.com"
 GRAPH_VIDEO_URL = "https://graph-video.facebook.com"  # the host the Video API documents
@@ -276,7 +285,7 @@ class FacebookConnector(Connector):
             params={"fields": "status,permalink_url", "access_token": credentials.access_token},
         )
         raise_for_graph_status(response)
-        video = _json_object(response)
+        video = json_object(response)
         status = video.get("status") if isinstance(video.get("status"), dict) else {}
         video_status = status.get("video_status")
         if video_status == "ready":
@@ -308,7 +317,7 @@ class FacebookConnector(Connector):
         response = send(self.client, "GET", base, params={"fields": fields, "access_token": token})
         with unambiguous():
             raise_for_graph_status(response)
-        data = _json_object(response)
+        data = json_object(response)
         likes = _summary_total(data.get("likes" if video else "reactions"))
         comments = _summary_total(data.get("comments"))
         shares = data.get("shares")
@@ -332,7 +341,7 @@ class FacebookConnector(Connector):
         except PermanentError:
             # Insights need read_insights and a Page with 100 likes; the counts above stand.
             return metrics
-        values = insight_values(_json_object(response))
+        values = insight_values(json_object(response))
         return replace(
             metrics, impressions=values.get("post_media_view"), clicks=values.get("post_clicks")
         )
@@ -346,7 +355,7 @@ class FacebookConnector(Connector):
         )
         with unambiguous():
             raise_for_graph_status(response)
-        return AccountMetrics(followers=metric_count(_json_object(response).get("followers_count")))
+        return AccountMetrics(followers=metric_count(json_object(response).get("followers_count")))
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         query = urlencode(
@@ -422,7 +431,7 @@ class FacebookConnector(Connector):
 
 
 def _publishable_page(response: httpx.Response) -> dict[str, Any]:
-    pages = _json_object(response).get("data")
+    pages = json_object(response).get("data")
     for page in pages if isinstance(pages, list) else ():
         if not isinstance(page, dict) or not page.get("id") or not page.get("access_token"):
             continue
@@ -441,21 +450,21 @@ def _raise_for_connection(response: httpx.Response) -> None:
     # During the code exchange every client error is a refusal to show the person
     # (a spent code, a missing permission), never a token to refresh.
     status = response.status_code
-    if 400 <= status < 500 and status not in (408, 429):
+    if token_refused(response):
         code, message = platform_error(response)
         raise PermanentError(message, code=code, platform_response=response.text, status=status)
     raise_for_graph_status(response)
 
 
 def _token(response: httpx.Response) -> str:
-    token = _json_object(response).get("access_token")
+    token = json_object(response).get("access_token")
     if not isinstance(token, str) or not token:
         raise _unreadable(response, "a token answer without access_token")
     return token
 
 
 def _object_id(response: httpx.Response, what: str) -> str:
-    object_id = _json_object(response).get("id")
+    object_id = json_object(response).get("id")
     if not isinstance(object_id, (str, int)) or not str(object_id):
         raise _unreadable(response, f"{what} without its id")
     return str(object_id)
@@ -496,7 +505,7 @@ def _request_token(response: httpx.Response) -> tuple[str, ...]:
 
 
 def _graph_error(response: httpx.Response) -> dict[str, Any]:
-    error = _json_object(response).get("error")
+    error = json_object(response).get("error")
     return error if isinstance(error, dict) else {}
 
 
@@ -506,19 +515,4 @@ def _text(value: object) -> str | None:
     return str(value) or None
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"Facebook answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "Facebook")

@@ -353,3 +353,25 @@ def unambiguous() -> Iterator[None]:
     except TransientError as exc:
         exc.ambiguous = False
         raise
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """The body as a JSON object; {} for anything else (an HTML error page, a list)."""
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def unreadable(
+    platform: str, response: httpx.Response, what: str, *, ambiguous: bool = True
+) -> TransientError:
+    """An answer that cannot be read. Ambiguous by default: the platform may have acted."""
+    return TransientError(
+        f"{platform} answered HTTP {response.status_code} with {what}.",
+        ambiguous=ambiguous,
+        code="malformed_response",
+        platform_response=response.text,
+        status=response.status_code,
+    )

@@ -36,6 +36,7 @@ import re
 from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -65,7 +66,8 @@ from connectors.errors import (
     TransientError,
 )
 from connectors.facebook import graph_version, insight_values, raise_for_graph_status
-from connectors.http import platform_error, send, unambiguous
+from connectors.http import json_object, platform_error, send, unambiguous, unreadable
+from connectors.oauth import token_refused
 
 GRAPH_URL = "https://graph.instagram.com"
 CODE_EXCHANGE_URL = "https://api.instagram.com/oauth/access_token"
@@ -198,7 +200,7 @@ class InstagramConnector(Connector):
             params={"fields": "status_code,status"},
         )
         raise_for_graph_status(response, subcodes=SUBCODES)
-        state = _json_object(response)
+        state = json_object(response)
         status_code = state.get("status_code")
         if status_code == "IN_PROGRESS":
             return Published(state="processing", handle=handle)
@@ -224,7 +226,7 @@ class InstagramConnector(Connector):
             params={"fields": "quota_usage,config"},
         )
         raise_for_graph_status(response, subcodes=SUBCODES)
-        entries = _json_object(response).get("data")
+        entries = json_object(response).get("data")
         entry = entries[0] if isinstance(entries, list) and entries else {}
         config = entry.get("config") if isinstance(entry, dict) else None
         usage = entry.get("quota_usage") if isinstance(entry, dict) else None
@@ -271,7 +273,7 @@ class InstagramConnector(Connector):
                 params={"fields": "permalink"},
             )
             if answer.is_success:
-                permalink = _json_object(answer).get("permalink")
+                permalink = json_object(answer).get("permalink")
         return Published(
             state="published",
             external_id=media_id,
@@ -287,7 +289,7 @@ class InstagramConnector(Connector):
             params={"fields": "id,caption,permalink,timestamp", "limit": str(RECENT_MEDIA)},
         )
         raise_for_graph_status(response, subcodes=SUBCODES)
-        recent = _json_object(response).get("data")
+        recent = json_object(response).get("data")
         for media in recent if isinstance(recent, list) else ():
             if (
                 isinstance(media, dict)
@@ -319,7 +321,7 @@ class InstagramConnector(Connector):
         )
         with unambiguous():
             raise_for_graph_status(response)
-        values = insight_values(_json_object(response))
+        values = insight_values(json_object(response))
         return PostMetrics(
             impressions=values.get("views"),
             likes=values.get("likes"),
@@ -338,7 +340,7 @@ class InstagramConnector(Connector):
         )
         with unambiguous():
             raise_for_graph_status(response)
-        return AccountMetrics(followers=metric_count(_json_object(response).get("followers_count")))
+        return AccountMetrics(followers=metric_count(json_object(response).get("followers_count")))
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         # Business Login for Instagram documents no PKCE; the app secret guards the
@@ -371,7 +373,7 @@ class InstagramConnector(Connector):
             },
         )
         _raise_for_connection(short)
-        short_data = _json_object(short)
+        short_data = json_object(short)
         # The answer is either flat or wrapped in `data: [...]`, depending on the version.
         if isinstance(short_data.get("data"), list) and short_data["data"]:
             short_data = short_data["data"][0]
@@ -398,7 +400,7 @@ class InstagramConnector(Connector):
             params={"fields": "user_id,username,name,profile_picture_url"},
         )
         _raise_for_connection(me)
-        profile = _json_object(me)
+        profile = json_object(me)
         # `user_id` is the professional account id publishing uses (`id` is app-scoped).
         account_id = str(profile.get("user_id") or short_data.get("user_id") or "")
         if not account_id:
@@ -424,7 +426,7 @@ class InstagramConnector(Connector):
             params={"grant_type": "ig_refresh_token", "access_token": token},
         )
         status = response.status_code
-        if 400 <= status < 500 and status not in (408, 429):
+        if token_refused(response):
             code, message = platform_error(response)
             raise RefreshRefused(message, code=code, platform_response=response.text, status=status)
         raise_for_graph_status(response)
@@ -504,8 +506,8 @@ def _raise_for_connection(response: httpx.Response) -> None:
     # While connecting, any client error is a refusal to show the person, never a token
     # to refresh. api.instagram.com answers {"error_type", "code", "error_message"}.
     status = response.status_code
-    if 400 <= status < 500 and status not in (408, 429):
-        data = _json_object(response)
+    if token_refused(response):
+        data = json_object(response)
         code, message = platform_error(response)
         if isinstance(data.get("error_message"), str):
             message = data["error_message"]
@@ -515,7 +517,7 @@ def _raise_for_connection(response: httpx.Response) -> None:
 
 
 def _tokens_from(response: httpx.Response) -> Credentials:
-    data = _json_object(response)
+    data = json_object(response)
     token = data.get("access_token")
     if not isinstance(token, str) or not token:
         raise _unreadable(response, "a token answer without access_token")
@@ -533,25 +535,10 @@ def _tokens_from(response: httpx.Response) -> Credentials:
 
 
 def _object_id(response: httpx.Response, what: str) -> str:
-    object_id = _json_object(response).get("id")
+    object_id = json_object(response).get("id")
     if not isinstance(object_id, (str, int)) or not str(object_id):
         raise _unreadable(response, f"{what} without its id")
     return str(object_id)
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"Instagram answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "Instagram")

@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -60,15 +60,17 @@ from connectors.errors import (
     ConnectorError,
     PermanentError,
     RefreshRefused,
-    TransientError,
 )
 from connectors.http import (
     download,
+    json_object,
     platform_error,
     raise_for_platform_status,
     send,
     unambiguous,
+    unreadable,
 )
+from connectors.oauth import app_credentials, refreshed_tokens, token_refused
 
 API_URL = "https://api.linkedin.com"
 OAUTH_URL = "https://www.linkedin.com/oauth/v2"
@@ -216,7 +218,7 @@ class LinkedInConnector(Connector):
             json={"initializeUploadRequest": {"owner": author}},
         )
         _raise_for_status(response)
-        value = _json_object(response).get("value") or {}
+        value = json_object(response).get("value") or {}
         upload_url, image_urn = value.get("uploadUrl"), value.get("image")
         if not isinstance(upload_url, str) or not isinstance(image_urn, str):
             raise _unreadable(response, "an image upload without uploadUrl and image")
@@ -250,7 +252,7 @@ class LinkedInConnector(Connector):
                 },
             )
             _raise_for_status(response)
-            value = _json_object(response).get("value") or {}
+            value = json_object(response).get("value") or {}
             video_urn = value.get("video")
             instructions = value.get("uploadInstructions")
             if not isinstance(video_urn, str) or not isinstance(instructions, list):
@@ -308,7 +310,7 @@ class LinkedInConnector(Connector):
         )
         with unambiguous():
             _raise_for_status(response)
-        actions = _json_object(response)
+        actions = json_object(response)
         likes = actions.get("likesSummary")
         comments = actions.get("commentsSummary")
         metrics = PostMetrics(
@@ -354,7 +356,7 @@ class LinkedInConnector(Connector):
                 _raise_for_status(response)
         except PermanentError:
             return None
-        elements = _json_object(response).get("elements")
+        elements = json_object(response).get("elements")
         for element in elements if isinstance(elements, list) else ():
             if isinstance(element, dict) and isinstance(element.get("totalShareStatistics"), dict):
                 return element["totalShareStatistics"]
@@ -373,7 +375,7 @@ class LinkedInConnector(Connector):
             with unambiguous():
                 _raise_for_status(response)
             return AccountMetrics(
-                followers=metric_count(_json_object(response).get("firstDegreeSize"))
+                followers=metric_count(json_object(response).get("firstDegreeSize"))
             )
         response = send(
             self.client,
@@ -384,7 +386,7 @@ class LinkedInConnector(Connector):
         )
         with unambiguous():
             _raise_for_status(response)
-        elements = _json_object(response).get("elements")
+        elements = json_object(response).get("elements")
         first = elements[0] if isinstance(elements, list) and elements else None
         return AccountMetrics(
             followers=(
@@ -430,7 +432,9 @@ class LinkedInConnector(Connector):
                 status=response.status_code,
             )
         _raise_for_status(response)
-        tokens = _tokens_from(response, Credentials(external_id="", access_token=""))
+        tokens = refreshed_tokens(
+            _unreadable, response, Credentials(external_id="", access_token="")
+        )
         me = send(
             self.client,
             "GET",
@@ -438,7 +442,7 @@ class LinkedInConnector(Connector):
             headers={"Authorization": f"Bearer {tokens.access_token}"},
         )
         _raise_for_status(me)
-        profile = _json_object(me)
+        profile = json_object(me)
         member_id = str(profile.get("sub") or "")
         if not member_id:
             raise _unreadable(me, "a userinfo answer without sub")
@@ -462,7 +466,7 @@ class LinkedInConnector(Connector):
                 "LinkedIn issued no refresh token for this account; reconnect it.",
                 code="no_refresh_token",
             )
-        client_id, client_secret = _app_credentials()
+        client_id, client_secret = app_credentials("linkedin", "LinkedIn")
         response = send(
             self.client,
             "POST",
@@ -474,7 +478,7 @@ class LinkedInConnector(Connector):
                 "client_secret": client_secret,
             },
         )
-        if _refused(response):
+        if token_refused(response):
             error_code, message = platform_error(response)
             raise RefreshRefused(
                 message,
@@ -483,7 +487,7 @@ class LinkedInConnector(Connector):
                 status=response.status_code,
             )
         raise_for_platform_status(response)
-        return _tokens_from(response, credentials)
+        return refreshed_tokens(_unreadable, response, credentials)
 
 
 def author_urn(credentials: Credentials) -> str:
@@ -528,7 +532,7 @@ def _raise_for_status(response: httpx.Response) -> None:
     if response.is_success:
         return
     code, _ = platform_error(response)
-    service_code = _json_object(response).get("serviceErrorCode")
+    service_code = json_object(response).get("serviceErrorCode")
     service_code = str(service_code) if service_code is not None else None
     error_class = ERRORS.get(code or "") or ERRORS.get(service_code or "")
     try:
@@ -541,58 +545,4 @@ def _raise_for_status(response: httpx.Response) -> None:
         raise
 
 
-def _refused(response: httpx.Response) -> bool:
-    # RFC 6749 §5.2 answers a refused grant with 400 or 401; any other client error from
-    # the token endpoint is a refusal too. 408, 429 and 5xx are passing failures.
-    status = response.status_code
-    return 400 <= status < 500 and status not in (408, 429)
-
-
-def _app_credentials() -> tuple[str, str]:
-    # refresh() receives no OAuthApp, so it reads the same variables as the settings do.
-    client_id = os.environ.get("CRIER_OAUTH_LINKEDIN_CLIENT_ID", "")
-    client_secret = os.environ.get("CRIER_OAUTH_LINKEDIN_CLIENT_SECRET", "")
-    if not client_id or not client_secret:
-        raise TransientError(
-            "Cannot refresh LinkedIn tokens: CRIER_OAUTH_LINKEDIN_CLIENT_ID and "
-            "CRIER_OAUTH_LINKEDIN_CLIENT_SECRET are not set.",
-            ambiguous=False,
-            code="not_configured",
-        )
-    return client_id, client_secret
-
-
-def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
-    data = _json_object(response)
-    access_token = data.get("access_token")
-    if not isinstance(access_token, str) or not access_token:
-        raise _unreadable(response, "a token answer without access_token")
-    expires_in = data.get("expires_in")
-    return replace(
-        credentials,
-        access_token=access_token,
-        refresh_token=data.get("refresh_token") or credentials.refresh_token,
-        expires_at=(
-            datetime.now(UTC) + timedelta(seconds=expires_in)
-            if isinstance(expires_in, (int, float))
-            else None
-        ),
-    )
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"LinkedIn answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "LinkedIn")

@@ -35,6 +35,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,9 +65,11 @@ from connectors.errors import (
 )
 from connectors.http import (
     download,
+    json_object,
     raise_for_platform_status,
     send,
     unambiguous,
+    unreadable,
 )
 
 # Mastodon's defaults, used until the instance tells its own (GET /api/v2/instance).
@@ -244,7 +247,7 @@ class MastodonConnector(Connector):
             json=body,
         )
         _raise_for_status(response)
-        status = _json_object(response)
+        status = json_object(response)
         if not isinstance(status.get("id"), str) or not status["id"]:
             # 2xx: the instance acted. A retry with the same key returns the same status.
             raise _unreadable(response, "a status without an id")
@@ -265,7 +268,7 @@ class MastodonConnector(Connector):
                     data=data,
                 )
             _raise_for_status(response)
-            attachment = _json_object(response)
+            attachment = json_object(response)
             media_id = attachment.get("id")
             if not isinstance(media_id, str) or not media_id:
                 raise _unreadable(response, "a media attachment without an id")
@@ -281,7 +284,7 @@ class MastodonConnector(Connector):
             self.client, "GET", f"{base}/api/v1/media/{media_id}", headers=_auth(credentials)
         )
         _raise_for_status(response)
-        return response.status_code != 206 and bool(_json_object(response).get("url"))
+        return response.status_code != 206 and bool(json_object(response).get("url"))
 
     def _check_instance_limits(self, content: Content, credentials: Credentials) -> None:
         limits = self.limits_for(credentials)
@@ -311,7 +314,7 @@ class MastodonConnector(Connector):
         )
         with unambiguous():
             _raise_for_status(response)
-        status = _json_object(response)
+        status = json_object(response)
         return PostMetrics(
             likes=metric_count(status.get("favourites_count")),
             comments=metric_count(status.get("replies_count")),
@@ -328,7 +331,7 @@ class MastodonConnector(Connector):
         )
         with unambiguous():
             _raise_for_status(response)
-        return AccountMetrics(followers=metric_count(_json_object(response).get("followers_count")))
+        return AccountMetrics(followers=metric_count(json_object(response).get("followers_count")))
 
     # --- connecting ------------------------------------------------------------------------
 
@@ -354,7 +357,7 @@ class MastodonConnector(Connector):
                 platform_response=response.text,
                 status=exc.status,
             ) from exc
-        account = _json_object(response)
+        account = json_object(response)
         account_id = account.get("id")
         if not isinstance(account_id, str) or not account_id:
             raise PermanentError(
@@ -383,7 +386,7 @@ class MastodonConnector(Connector):
                 self.client, "GET", f"{base}/api/v1/instance", headers=_auth(credentials)
             )
         _raise_for_status(response)
-        instance = _json_object(response)
+        instance = json_object(response)
         configuration = instance.get("configuration")
         statuses = configuration.get("statuses", {}) if isinstance(configuration, dict) else {}
         if not isinstance(statuses, dict):
@@ -484,19 +487,4 @@ def _file_name(item: MediaItem) -> str:
     return name or f"upload.{item.mime_type.partition('/')[2] or 'bin'}"
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"Mastodon answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "Mastodon")

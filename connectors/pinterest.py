@@ -33,6 +33,7 @@ import os
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -64,11 +65,14 @@ from connectors.errors import (
 )
 from connectors.http import (
     download,
+    json_object,
     platform_error,
     raise_for_platform_status,
     send,
     unambiguous,
+    unreadable,
 )
+from connectors.oauth import app_credentials, refreshed_tokens, token_refused
 
 API_URL = "https://api.pinterest.com/v5"
 AUTHORIZE_URL = "https://www.pinterest.com/oauth/"
@@ -245,7 +249,7 @@ class PinterestConnector(Connector):
             self.client, "POST", f"{API_URL}/pins", headers=_auth(credentials), json=body
         )
         _raise_for_status(response)
-        pin_id = _json_object(response).get("id")
+        pin_id = json_object(response).get("id")
         if not isinstance(pin_id, str) or not pin_id:
             raise _unreadable(response, "a Pin without its id")
         return Published(
@@ -261,7 +265,7 @@ class PinterestConnector(Connector):
             json={"media_type": "video"},
         )
         _raise_for_status(response)
-        upload = _json_object(response)
+        upload = json_object(response)
         media_id, upload_url = upload.get("media_id"), upload.get("upload_url")
         parameters = upload.get("upload_parameters")
         if (
@@ -287,7 +291,7 @@ class PinterestConnector(Connector):
             self.client, "GET", f"{API_URL}/media/{media_id}", headers=_auth(credentials)
         )
         _raise_for_status(response)
-        status = _json_object(response).get("status")
+        status = json_object(response).get("status")
         if status == "failed":
             raise PermanentError(
                 "Pinterest could not process the video.",
@@ -316,7 +320,7 @@ class PinterestConnector(Connector):
         )
         with unambiguous():
             _raise_for_status(response)
-        everything = _json_object(response).get("all")
+        everything = json_object(response).get("all")
         summary = everything.get("summary_metrics") if isinstance(everything, dict) else None
         if not isinstance(summary, dict):
             raise _unreadable(response, "analytics without all.summary_metrics")
@@ -333,7 +337,7 @@ class PinterestConnector(Connector):
         response = send(self.client, "GET", f"{API_URL}/user_account", headers=_auth(credentials))
         with unambiguous():
             _raise_for_status(response)
-        return AccountMetrics(followers=metric_count(_json_object(response).get("follower_count")))
+        return AccountMetrics(followers=metric_count(json_object(response).get("follower_count")))
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         # Pinterest documents no PKCE; the client secret (HTTP Basic) guards the exchange.
@@ -365,7 +369,7 @@ class PinterestConnector(Connector):
                 "continuous_refresh": "true",
             },
         )
-        if _refused(response):
+        if token_refused(response):
             error_code, message = platform_error(response)
             raise PermanentError(
                 message,
@@ -374,10 +378,12 @@ class PinterestConnector(Connector):
                 status=response.status_code,
             )
         _raise_for_status(response)
-        tokens = _tokens_from(response, Credentials(external_id="", access_token=""))
+        tokens = refreshed_tokens(
+            _unreadable, response, Credentials(external_id="", access_token="")
+        )
         me = send(self.client, "GET", f"{API_URL}/user_account", headers=_auth(tokens))
         _raise_for_status(me)
-        account = _json_object(me)
+        account = json_object(me)
         account_id = str(account.get("id") or account.get("username") or "")
         if not account_id:
             raise _unreadable(me, "a user account without id")
@@ -398,10 +404,10 @@ class PinterestConnector(Connector):
             self.client,
             "POST",
             f"{API_URL}/oauth/token",
-            headers={"Authorization": _basic(*_app_credentials())},
+            headers={"Authorization": _basic(*app_credentials("pinterest", "Pinterest"))},
             data={"grant_type": "refresh_token", "refresh_token": credentials.refresh_token},
         )
-        if _refused(response):
+        if token_refused(response):
             error_code, message = platform_error(response)
             raise RefreshRefused(
                 message,
@@ -410,7 +416,7 @@ class PinterestConnector(Connector):
                 status=response.status_code,
             )
         raise_for_platform_status(response)
-        return _tokens_from(response, credentials)
+        return refreshed_tokens(_unreadable, response, credentials)
 
 
 def _image_source(media: tuple[MediaItem, ...]) -> dict[str, Any]:
@@ -447,58 +453,4 @@ def _raise_for_status(response: httpx.Response) -> None:
     raise_for_platform_status(response, error_table=ERRORS)
 
 
-def _refused(response: httpx.Response) -> bool:
-    # The token endpoint refuses a grant with a client error; 408, 429 and 5xx pass.
-    status = response.status_code
-    return 400 <= status < 500 and status not in (408, 429)
-
-
-def _app_credentials() -> tuple[str, str]:
-    # refresh() receives no OAuthApp, so it reads the same variables as the settings do.
-    client_id = os.environ.get("CRIER_OAUTH_PINTEREST_CLIENT_ID", "")
-    client_secret = os.environ.get("CRIER_OAUTH_PINTEREST_CLIENT_SECRET", "")
-    if not client_id or not client_secret:
-        raise TransientError(
-            "Cannot refresh Pinterest tokens: CRIER_OAUTH_PINTEREST_CLIENT_ID and "
-            "CRIER_OAUTH_PINTEREST_CLIENT_SECRET are not set.",
-            ambiguous=False,
-            code="not_configured",
-        )
-    return client_id, client_secret
-
-
-def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
-    data = _json_object(response)
-    access_token = data.get("access_token")
-    if not isinstance(access_token, str) or not access_token:
-        raise _unreadable(response, "a token answer without access_token")
-    expires_in = data.get("expires_in")
-    return replace(
-        credentials,
-        access_token=access_token,
-        # Continuous refresh tokens rotate; keep ours if the answer carries none.
-        refresh_token=data.get("refresh_token") or credentials.refresh_token,
-        expires_at=(
-            datetime.now(UTC) + timedelta(seconds=expires_in)
-            if isinstance(expires_in, (int, float))
-            else None
-        ),
-    )
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"Pinterest answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "Pinterest")

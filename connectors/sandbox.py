@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import partial
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -24,8 +24,8 @@ from connectors.base import (
     Published,
     RateLimit,
 )
-from connectors.errors import PermanentError, RefreshRefused, TransientError
-from connectors.http import platform_error, raise_for_platform_status, send
+from connectors.errors import PermanentError, RefreshRefused
+from connectors.http import json_object, platform_error, raise_for_platform_status, send, unreadable
 
 DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8025"
 
@@ -141,7 +141,7 @@ class SandboxConnector(Connector):
         tokens = _tokens_from(response, unnamed)
         me = send(self.client, "GET", f"{base}/me", headers=_auth_header(tokens))
         raise_for_platform_status(me)
-        profile = _json_object(me)
+        profile = json_object(me)
         account_id = str(profile.get("id") or "")
         if not account_id:
             raise _unreadable(me, "a profile without id")
@@ -153,7 +153,7 @@ class SandboxConnector(Connector):
 
 
 def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
-    data = _json_object(response)
+    data = json_object(response)
     access_token = data.get("access_token")
     if not isinstance(access_token, str) or not access_token:
         # The old refresh token may already be spent: this is not a refusal.
@@ -190,7 +190,7 @@ def _auth_header(credentials: Credentials) -> dict[str, str]:
 
 
 def _published(response: httpx.Response) -> Published:
-    data = _json_object(response)
+    data = json_object(response)
     post_id = data.get("id")
     state = data.get("state") or ("processing" if response.status_code == 202 else "published")
     if not isinstance(post_id, str) or not post_id or state not in ("published", "processing"):
@@ -202,24 +202,6 @@ def _published(response: httpx.Response) -> Published:
         external_id=post_id,
         url=data.get("url"),
         handle=post_id if state == "processing" else None,
-    )
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        data = None
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"Sandbox answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
     )
 
 
@@ -236,3 +218,6 @@ class PlainSandboxConnector(SandboxConnector):
 
     def _idempotency_header(self, content: Content) -> dict[str, str]:
         return {}
+
+
+_unreadable = partial(unreadable, "Sandbox")

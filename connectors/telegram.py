@@ -30,6 +30,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -54,7 +55,7 @@ from connectors.errors import (
     PermanentError,
     TransientError,
 )
-from connectors.http import download, raise_for_platform_status, send
+from connectors.http import download, json_object, raise_for_platform_status, send, unreadable
 
 # A local Bot API server (https://github.com/tdlib/telegram-bot-api) may stand in for the
 # public one, e.g. to lift the 50 MB upload limit.
@@ -248,7 +249,7 @@ class TelegramConnector(Connector):
     def _call(self, token: str, method: str, **kwargs: Any) -> Any:
         response = send(self.client, "POST", f"{api_url()}/bot{token}/{method}", **kwargs)
         _raise_for_status(response)
-        data = _json_object(response)
+        data = json_object(response)
         if data.get("ok") is not True or "result" not in data:
             raise _unreadable(response, "an answer without ok and result")
         return data["result"]
@@ -258,7 +259,7 @@ def _raise_for_status(response: httpx.Response) -> None:
     """The shared mapping, plus Telegram's `parameters`: retry_after, migrate_to_chat_id."""
     if response.is_success:
         return
-    parameters = _json_object(response).get("parameters")
+    parameters = json_object(response).get("parameters")
     parameters = parameters if isinstance(parameters, dict) else {}
     try:
         raise_for_platform_status(response, error_table=ERRORS)
@@ -371,19 +372,4 @@ def _message_url(message: Mapping[str, Any], message_id: Any) -> str | None:
     return None
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"Telegram answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "Telegram")

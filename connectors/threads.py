@@ -71,7 +71,13 @@ from connectors.errors import (
     TransientError,
 )
 from connectors.facebook import insight_values
-from connectors.http import platform_error, raise_for_platform_status, send, unambiguous
+from connectors.http import (
+    json_object,
+    platform_error,
+    raise_for_platform_status,
+    send,
+    unambiguous,
+)
 
 DEFAULT_GRAPH_URL = "https://graph.threads.net"
 DEFAULT_API_VERSION = "v1.0"
@@ -288,7 +294,7 @@ class ThreadsConnector(Connector):
             params={"fields": "id,status,error_message", "access_token": credentials.access_token},
         )
         _raise_for_status(response)
-        container = _json_object(response)
+        container = json_object(response)
         status = container.get("status")
         if status == "IN_PROGRESS":
             return Published(state="processing", handle=handle)
@@ -355,7 +361,7 @@ class ThreadsConnector(Connector):
             _raise_for_status(response)
         except ConnectorError:
             return None
-        permalink = _json_object(response).get("permalink")
+        permalink = json_object(response).get("permalink")
         return permalink if isinstance(permalink, str) and permalink else None
 
     # --- OAuth -----------------------------------------------------------------------------
@@ -374,7 +380,7 @@ class ThreadsConnector(Connector):
         )
         with unambiguous():
             _raise_for_status(response)
-        values = insight_values(_json_object(response))
+        values = insight_values(json_object(response))
         return PostMetrics(
             impressions=values.get("views"),
             likes=values.get("likes"),
@@ -393,7 +399,7 @@ class ThreadsConnector(Connector):
         with unambiguous():
             _raise_for_status(response)
         return AccountMetrics(
-            followers=insight_values(_json_object(response)).get("followers_count")
+            followers=insight_values(json_object(response)).get("followers_count")
         )
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
@@ -434,7 +440,7 @@ class ThreadsConnector(Connector):
                 status=response.status_code,
             )
         _raise_for_status(response)
-        short = _json_object(response).get("access_token")
+        short = json_object(response).get("access_token")
         if not isinstance(short, str) or not short:
             raise _malformed(response, "a code exchange without access_token")
         # The short-lived token lasts an hour; the long-lived one 60 days, refreshable.
@@ -460,7 +466,7 @@ class ThreadsConnector(Connector):
             },
         )
         _raise_for_status(me)
-        profile = _json_object(me)
+        profile = json_object(me)
         user_id = profile.get("id")
         if not isinstance(user_id, str) or not user_id:
             raise _malformed(me, "a profile without id")
@@ -514,7 +520,7 @@ def _reply_control(options: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
-    data = _json_object(response)
+    data = json_object(response)
     access_token = data.get("access_token")
     if not isinstance(access_token, str) or not access_token:
         raise _malformed(response, "a token answer without access_token")
@@ -532,7 +538,7 @@ def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credenti
 
 
 def _raise_for_status(response: httpx.Response) -> None:
-    error = _json_object(response).get("error")
+    error = json_object(response).get("error")
     if isinstance(error, dict) and error.get("error_subcode") == NOT_PROPAGATED_SUBCODE:
         # The container exists but has not reached every server yet: publish again later.
         raise TransientError(
@@ -547,7 +553,7 @@ def _raise_for_status(response: httpx.Response) -> None:
 
 
 def _id_from(response: httpx.Response) -> str:
-    media_id = _json_object(response).get("id")
+    media_id = json_object(response).get("id")
     if isinstance(media_id, int) and not isinstance(media_id, bool):
         media_id = str(media_id)
     if not isinstance(media_id, str) or not media_id:
@@ -560,14 +566,6 @@ def _id_from(response: httpx.Response) -> str:
             status=response.status_code,
         )
     return media_id
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _malformed(response: httpx.Response, what: str) -> TransientError:

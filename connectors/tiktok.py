@@ -39,6 +39,7 @@ import os
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -67,11 +68,14 @@ from connectors.errors import (
 )
 from connectors.http import (
     download,
+    json_object,
     platform_error,
     raise_for_platform_status,
     send,
     unambiguous,
+    unreadable,
 )
+from connectors.oauth import app_credentials, token_refused
 
 API_URL = "https://open.tiktokapis.com"
 AUTHORIZE_URL = "https://www.tiktok.com/v2/auth/authorize/"
@@ -391,7 +395,7 @@ class TikTokConnector(Connector):
         _raise_for_status(me)
         user = _data(me).get("user")
         user = user if isinstance(user, dict) else {}
-        open_id = str(user.get("open_id") or _json_object(response).get("open_id") or "")
+        open_id = str(user.get("open_id") or json_object(response).get("open_id") or "")
         if not open_id:
             raise _unreadable(me, "a user without open_id")
         username = str(user.get("username") or "")
@@ -413,7 +417,7 @@ class TikTokConnector(Connector):
                 "No TikTok refresh token is stored; reconnect the account.",
                 code="no_refresh_token",
             )
-        client_key, client_secret = _app_credentials()
+        client_key, client_secret = app_credentials("tiktok", "TikTok")
         response = send(
             self.client,
             "POST",
@@ -571,29 +575,14 @@ def _raise_for_status(response: httpx.Response) -> None:
 
 def _token_refused(response: httpx.Response) -> bool:
     """OAuth refusals: a 4xx other than 408/429, or an `error` in a 200 without a token."""
-    status = response.status_code
-    if 400 <= status < 500 and status not in (408, 429):
+    if token_refused(response):
         return True
-    data = _json_object(response)
+    data = json_object(response)
     return response.is_success and "access_token" not in data and isinstance(data.get("error"), str)
 
 
-def _app_credentials() -> tuple[str, str]:
-    # refresh() receives no OAuthApp, so it reads the variables the settings read.
-    client_key = os.environ.get("CRIER_OAUTH_TIKTOK_CLIENT_ID", "")
-    client_secret = os.environ.get("CRIER_OAUTH_TIKTOK_CLIENT_SECRET", "")
-    if not client_key or not client_secret:
-        raise TransientError(
-            "Cannot refresh TikTok tokens: CRIER_OAUTH_TIKTOK_CLIENT_ID and "
-            "CRIER_OAUTH_TIKTOK_CLIENT_SECRET are not set.",
-            ambiguous=False,
-            code="not_configured",
-        )
-    return client_key, client_secret
-
-
 def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
-    data = _json_object(response)
+    data = json_object(response)
     access_token = data.get("access_token")
     if not isinstance(access_token, str) or not access_token:
         raise _unreadable(response, "a token answer without access_token")
@@ -616,23 +605,8 @@ def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credenti
 
 
 def _data(response: httpx.Response) -> dict[str, Any]:
-    data = _json_object(response).get("data")
+    data = json_object(response).get("data")
     return data if isinstance(data, dict) else {}
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"TikTok answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "TikTok")

@@ -37,7 +37,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from standardwebhooks import Webhook
 
 from config.netguard import BlockedURL, Pinned, PrivateAddress, UnresolvableHost, pin
@@ -52,7 +51,7 @@ from connectors.base import (
     Published,
 )
 from connectors.errors import PermanentError, TransientError
-from connectors.http import raise_for_platform_status, send
+from connectors.http import json_object, raise_for_platform_status, send
 
 EVENT_TYPE = "post.publish"
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
@@ -123,7 +122,7 @@ class WebhookConnector(Connector):
             content=body.encode(),
         )
         raise_for_platform_status(response)
-        answer = _json_object(response)
+        answer = json_object(response)
         external_id = answer.get("id")
         answer_url = answer.get("url")
         return Published(
@@ -210,11 +209,3 @@ def _media(item: MediaItem) -> dict[str, Any]:
         if value is not None:
             entry[name] = value
     return entry
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}

@@ -31,6 +31,7 @@ import mimetypes
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,13 +48,15 @@ from connectors.base import (
     Problem,
     Published,
 )
-from connectors.errors import AuthExpired, ConnectorError, PermanentError, TransientError
+from connectors.errors import AuthExpired, ConnectorError, PermanentError
 from connectors.http import (
     download,
+    json_object,
     platform_error,
     raise_for_platform_status,
     send,
     unambiguous,
+    unreadable,
 )
 
 API_LINK_REL = "https://api.w.org/"
@@ -180,7 +183,7 @@ class WordPressConnector(Connector):
             json=body,
         )
         _raise_for_status(response)
-        post = _json_object(response)
+        post = json_object(response)
         post_id = post.get("id")
         if not isinstance(post_id, int):
             raise _unreadable(response, "a post without its id")
@@ -203,7 +206,7 @@ class WordPressConnector(Connector):
         )
         index = send(self.client, "GET", _endpoint(probe, ""))
         _raise_for_status(index)
-        about = _json_object(index)
+        about = json_object(index)
         if "wp/v2" not in (about.get("namespaces") or []):
             raise PermanentError(
                 f"{site} answers at {api_root} but offers no wp/v2 API.", code="no_rest_api"
@@ -225,7 +228,7 @@ class WordPressConnector(Connector):
                 )
             raise PermanentError(message, code=code, platform_response=me.text, status=401)
         _raise_for_status(me)
-        user = _json_object(me)
+        user = json_object(me)
         if not isinstance(user.get("id"), int):
             raise PermanentError("WordPress answered /users/me without a user id.")
         capabilities = user.get("capabilities")
@@ -301,7 +304,7 @@ class WordPressConnector(Connector):
             headers=_auth(credentials),
             json={"name": name},
         )
-        answer = _json_object(created)
+        answer = json_object(created)
         data = answer.get("data") if isinstance(answer.get("data"), dict) else {}
         if answer.get("code") == "term_exists" and isinstance(data.get("term_id"), int):
             return data["term_id"]  # made meanwhile, e.g. by an earlier try of this post
@@ -321,7 +324,7 @@ class WordPressConnector(Connector):
                 data={"alt_text": item.alt_text} if item.alt_text else None,
             )
         _raise_for_status(response)
-        media = _json_object(response)
+        media = json_object(response)
         if not isinstance(media.get("id"), int) or not isinstance(media.get("source_url"), str):
             raise _unreadable(response, "a media item without id and source_url")
         return media
@@ -419,19 +422,4 @@ def _filename(item: MediaItem) -> str:
     return "upload" + (mimetypes.guess_extension(item.mime_type) or "")
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"WordPress answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "WordPress")

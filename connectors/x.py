@@ -41,6 +41,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -74,12 +75,15 @@ from connectors.errors import (
 )
 from connectors.http import (
     download,
+    json_object,
     platform_error,
     raise_for_platform_status,
     retry_after_seconds,
     send,
     unambiguous,
+    unreadable,
 )
+from connectors.oauth import app_credentials
 
 DEFAULT_API_URL = "https://api.x.com"
 DEFAULT_AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
@@ -253,7 +257,7 @@ class XConnector(Connector):
             self.client, "POST", f"{api_url()}/2/tweets", headers=_auth(credentials), json=body
         )
         _raise_for_status(response)
-        data = _json_object(response).get("data")
+        data = json_object(response).get("data")
         post_id = data.get("id") if isinstance(data, dict) else None
         if not isinstance(post_id, str) or not post_id:
             raise TransientError(
@@ -423,7 +427,7 @@ class XConnector(Connector):
             headers=_auth(tokens),
         )
         _raise_for_status(me)
-        user = _json_object(me).get("data")
+        user = json_object(me).get("data")
         user = user if isinstance(user, dict) else {}
         user_id = user.get("id")
         if not isinstance(user_id, str) or not user_id:
@@ -450,7 +454,7 @@ class XConnector(Connector):
                 "No X refresh token is stored (was offline.access granted?); reconnect.",
                 code="no_refresh_token",
             )
-        client_id, client_secret = _app_credentials()
+        client_id, client_secret = app_credentials("x", "X", secret_required=False)
         response = send(
             self.client,
             "POST",
@@ -484,25 +488,13 @@ def _basic(client_id: str, client_secret: str) -> dict[str, str]:
     return {"Authorization": f"Basic {pair}"}
 
 
-def _app_credentials() -> tuple[str, str]:
-    # refresh() receives no OAuthApp, so it reads the same variables as the settings do.
-    client_id = os.environ.get("CRIER_OAUTH_X_CLIENT_ID", "")
-    if not client_id:
-        raise TransientError(
-            "Cannot refresh X tokens: CRIER_OAUTH_X_CLIENT_ID is not set.",
-            ambiguous=False,
-            code="not_configured",
-        )
-    return client_id, os.environ.get("CRIER_OAUTH_X_CLIENT_SECRET", "")
-
-
 def _refused(response: httpx.Response) -> bool:
     # RFC 6749 §5.2: the token endpoint refuses a grant with 400 or 401.
     return response.status_code in (400, 401)
 
 
 def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
-    data = _json_object(response)
+    data = json_object(response)
     access_token = data.get("access_token")
     if not isinstance(access_token, str) or not access_token:
         raise TransientError(
@@ -549,7 +541,7 @@ def _raise_for_status(response: httpx.Response) -> None:
 
 
 def _x_code(response: httpx.Response) -> str | None:
-    data = _json_object(response)
+    data = json_object(response)
     problem_type = data.get("type")
     if isinstance(problem_type, str) and "/problems/" in problem_type:
         return problem_type.rsplit("/", 1)[-1]
@@ -566,7 +558,7 @@ def _x_code(response: httpx.Response) -> str | None:
 
 def _x_message(response: httpx.Response) -> str | None:
     """`detail`, then each `errors[].message` (the specific reasons of an invalid request)."""
-    data = _json_object(response)
+    data = json_object(response)
     parts = [data.get("detail") or data.get("title")]
     errors = data.get("errors")
     if isinstance(errors, list):
@@ -589,7 +581,7 @@ def _public_metrics(response: httpx.Response, what: str) -> dict[str, Any]:
     """`data.public_metrics`; X answers a deleted or hidden post with 200 and only `errors`."""
     with unambiguous():
         _raise_for_status(response)
-    body = _json_object(response)
+    body = json_object(response)
     data = body.get("data")
     if not isinstance(data, dict):
         errors = body.get("errors") if isinstance(body.get("errors"), list) else []
@@ -627,7 +619,7 @@ def _processed(processing: Mapping[str, Any]) -> bool:
 
 
 def _media_data(response: httpx.Response) -> dict[str, Any]:
-    data = _json_object(response).get("data")
+    data = json_object(response).get("data")
     return data if isinstance(data, dict) else {}
 
 
@@ -638,19 +630,4 @@ def _post_url(post_id: str, credentials: Credentials) -> str:
     return f"{WEB_URL}/i/web/status/{post_id}"
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"X answered HTTP {response.status_code} with {what}.",
-        ambiguous=False,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "X", ambiguous=False)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -68,11 +69,14 @@ from connectors.errors import (
 )
 from connectors.http import (
     download,
+    json_object,
     platform_error,
     raise_for_platform_status,
     send,
     unambiguous,
+    unreadable,
 )
+from connectors.oauth import app_credentials, refreshed_tokens, token_refused
 
 AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
 TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - an endpoint, not a secret
@@ -284,7 +288,7 @@ class YouTubeConnector(Connector):
                 status=308,
             )
         _raise_for_status(upload)
-        video_id = _json_object(upload).get("id")
+        video_id = json_object(upload).get("id")
         if not isinstance(video_id, str) or not video_id:
             raise _unreadable(upload, "an upload answer without the video id")
         return Published(
@@ -303,7 +307,7 @@ class YouTubeConnector(Connector):
                 params={"part": "status,processingDetails", "id": handle},
             )
             _raise_for_status(response)
-        items = _json_object(response).get("items")
+        items = json_object(response).get("items")
         if not isinstance(items, list) or not items or not isinstance(items[0], dict):
             raise PermanentError(
                 f"YouTube no longer has the video {handle}; it was deleted.",
@@ -402,7 +406,7 @@ class YouTubeConnector(Connector):
                 "redirect_uri": app.redirect_uri,
             },
         )
-        if _refused(response):
+        if token_refused(response):
             error_code, message = platform_error(response)
             raise PermanentError(
                 message,
@@ -411,14 +415,16 @@ class YouTubeConnector(Connector):
                 status=response.status_code,
             )
         _raise_for_status(response)
-        granted = str(_json_object(response).get("scope") or UPLOAD_SCOPE).split()
+        granted = str(json_object(response).get("scope") or UPLOAD_SCOPE).split()
         if UPLOAD_SCOPE not in granted:
             # Google lets people untick scopes on the consent screen.
             raise PermanentError(
                 "Permission to upload videos was not granted; connect again and allow it.",
                 code="scope_missing",
             )
-        tokens = _tokens_from(response, Credentials(external_id="", access_token=""))
+        tokens = refreshed_tokens(
+            _unreadable, response, Credentials(external_id="", access_token="")
+        )
         me = send(
             self.client,
             "GET",
@@ -427,7 +433,7 @@ class YouTubeConnector(Connector):
             params={"part": "snippet", "mine": "true"},
         )
         _raise_for_status(me)
-        items = _json_object(me).get("items")
+        items = json_object(me).get("items")
         channel = items[0] if isinstance(items, list) and items else None
         if not isinstance(channel, dict) or not channel.get("id"):
             raise PermanentError(
@@ -452,7 +458,7 @@ class YouTubeConnector(Connector):
                 "No YouTube refresh token is stored; reconnect the account.",
                 code="no_refresh_token",
             )
-        client_id, client_secret = _app_credentials()
+        client_id, client_secret = app_credentials("youtube", "YouTube")
         response = send(
             self.client,
             "POST",
@@ -464,7 +470,7 @@ class YouTubeConnector(Connector):
                 "client_secret": client_secret,
             },
         )
-        if _refused(response):
+        if token_refused(response):
             error_code, message = platform_error(response)
             raise RefreshRefused(
                 message,
@@ -473,7 +479,7 @@ class YouTubeConnector(Connector):
                 status=response.status_code,
             )
         _raise_for_status(response)
-        return _tokens_from(response, credentials)
+        return refreshed_tokens(_unreadable, response, credentials)
 
 
 def watch_url(video_id: str) -> str:
@@ -531,7 +537,7 @@ def _statistics(response: httpx.Response, what: str) -> dict[str, Any]:
     """`items[0].statistics` of a list answer; no item means deleted or private."""
     with unambiguous():
         _raise_for_status(response)
-    items = _json_object(response).get("items")
+    items = json_object(response).get("items")
     first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else None
     if first is None:
         raise PermanentError(
@@ -544,7 +550,7 @@ def _statistics(response: httpx.Response, what: str) -> dict[str, Any]:
 
 
 def _reason(response: httpx.Response) -> str | None:
-    error = _json_object(response).get("error")
+    error = json_object(response).get("error")
     if not isinstance(error, dict):
         return None
     errors = error.get("errors")
@@ -561,59 +567,4 @@ def _seconds_to_quota_reset(now: datetime | None = None) -> float:
     return max(0.0, (midnight - local).total_seconds())
 
 
-def _refused(response: httpx.Response) -> bool:
-    # The token endpoint refuses with 400 (invalid_grant) or 401 (invalid_client); any other
-    # client error is a refusal too. 408, 429 and 5xx are passing failures.
-    status = response.status_code
-    return 400 <= status < 500 and status not in (408, 429)
-
-
-def _app_credentials() -> tuple[str, str]:
-    # refresh() receives no OAuthApp, so it reads the variables the settings read.
-    client_id = os.environ.get("CRIER_OAUTH_YOUTUBE_CLIENT_ID", "")
-    client_secret = os.environ.get("CRIER_OAUTH_YOUTUBE_CLIENT_SECRET", "")
-    if not client_id or not client_secret:
-        raise TransientError(
-            "Cannot refresh YouTube tokens: CRIER_OAUTH_YOUTUBE_CLIENT_ID and "
-            "CRIER_OAUTH_YOUTUBE_CLIENT_SECRET are not set.",
-            ambiguous=False,
-            code="not_configured",
-        )
-    return client_id, client_secret
-
-
-def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
-    data = _json_object(response)
-    access_token = data.get("access_token")
-    if not isinstance(access_token, str) or not access_token:
-        raise _unreadable(response, "a token answer without access_token")
-    expires_in = data.get("expires_in")
-    return replace(
-        credentials,
-        access_token=access_token,
-        # Google sends a refresh token on consent only; a refresh keeps the one we have.
-        refresh_token=data.get("refresh_token") or credentials.refresh_token,
-        expires_at=(
-            datetime.now(UTC) + timedelta(seconds=expires_in)
-            if isinstance(expires_in, (int, float))
-            else None
-        ),
-    )
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unreadable(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"YouTube answered HTTP {response.status_code} with {what}.",
-        ambiguous=True,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_unreadable = partial(unreadable, "YouTube")

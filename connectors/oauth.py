@@ -1,0 +1,67 @@
+"""OAuth 2.0 token-endpoint rules shared by the connectors that refresh tokens (RFC 6749)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from connectors.base import Credentials
+from connectors.errors import TransientError
+from connectors.http import json_object
+
+
+def app_credentials(
+    platform: str, display_name: str, *, secret_required: bool = True
+) -> tuple[str, str]:
+    """Crier's client id and secret on `platform`: refresh() receives no OAuthApp, so it
+    reads the variables the settings read (CRIER_OAUTH_<PLATFORM>_CLIENT_ID / _SECRET)."""
+    prefix = f"CRIER_OAUTH_{platform.upper()}"
+    client_id = os.environ.get(f"{prefix}_CLIENT_ID", "")
+    client_secret = os.environ.get(f"{prefix}_CLIENT_SECRET", "")
+    if not client_id or (secret_required and not client_secret):
+        missing = (
+            f"{prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET are not set"
+            if secret_required
+            else f"{prefix}_CLIENT_ID is not set"
+        )
+        raise TransientError(
+            f"Cannot refresh {display_name} tokens: {missing}.",
+            ambiguous=False,
+            code="not_configured",
+        )
+    return client_id, client_secret
+
+
+def token_refused(response: httpx.Response) -> bool:
+    """RFC 6749 §5.2 answers a refused grant with 400 or 401; any other client error from
+    the token endpoint is a refusal too. 408, 429 and 5xx are passing failures."""
+    status = response.status_code
+    return 400 <= status < 500 and status not in (408, 429)
+
+
+def refreshed_tokens(
+    unreadable: Callable[[httpx.Response, str], TransientError],
+    response: httpx.Response,
+    credentials: Credentials,
+) -> Credentials:
+    """`credentials` with a token answer's access token and expiry. A refresh token the
+    answer leaves out is kept: rotating platforms send a new one, others (Google) none."""
+    data = json_object(response)
+    access_token = data.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        raise unreadable(response, "a token answer without access_token")
+    expires_in = data.get("expires_in")
+    return replace(
+        credentials,
+        access_token=access_token,
+        refresh_token=data.get("refresh_token") or credentials.refresh_token,
+        expires_at=(
+            datetime.now(UTC) + timedelta(seconds=expires_in)
+            if isinstance(expires_in, (int, float))
+            else None
+        ),
+    )
