@@ -72,7 +72,7 @@ from connectors.http import (
     unambiguous,
     unreadable,
 )
-from connectors.oauth import token_refused
+from connectors.oauth import raise_if_refused
 
 GRAPH_URL = "https://graph.facebook.com"
 GRAPH_VIDEO_URL = "https://graph-video.facebook.com"  # the host the Video API documents
@@ -449,10 +449,7 @@ def _publishable_page(response: httpx.Response) -> dict[str, Any]:
 def _raise_for_connection(response: httpx.Response) -> None:
     # During the code exchange every client error is a refusal to show the person
     # (a spent code, a missing permission), never a token to refresh.
-    status = response.status_code
-    if token_refused(response):
-        code, message = platform_error(response)
-        raise PermanentError(message, code=code, platform_response=response.text, status=status)
+    raise_if_refused(response, PermanentError)
     raise_for_graph_status(response)
 
 

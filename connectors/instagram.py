@@ -62,12 +62,11 @@ from connectors.errors import (
     ConnectorError,
     PermanentError,
     RateLimited,
-    RefreshRefused,
     TransientError,
 )
 from connectors.facebook import graph_version, insight_values, raise_for_graph_status
 from connectors.http import json_object, platform_error, send, unambiguous, unreadable
-from connectors.oauth import token_refused
+from connectors.oauth import raise_if_refused, token_refused
 
 GRAPH_URL = "https://graph.instagram.com"
 CODE_EXCHANGE_URL = "https://api.instagram.com/oauth/access_token"
@@ -425,10 +424,7 @@ class InstagramConnector(Connector):
             f"{GRAPH_URL}/refresh_access_token",
             params={"grant_type": "ig_refresh_token", "access_token": token},
         )
-        status = response.status_code
-        if token_refused(response):
-            code, message = platform_error(response)
-            raise RefreshRefused(message, code=code, platform_response=response.text, status=status)
+        raise_if_refused(response)
         raise_for_graph_status(response)
         return replace(
             _tokens_from(response), external_id=credentials.external_id, extra=credentials.extra

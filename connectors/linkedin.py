@@ -70,7 +70,7 @@ from connectors.http import (
     unambiguous,
     unreadable,
 )
-from connectors.oauth import app_credentials, refreshed_tokens, token_refused
+from connectors.oauth import app_credentials, raise_if_refused, refreshed_tokens
 
 API_URL = "https://api.linkedin.com"
 OAUTH_URL = "https://www.linkedin.com/oauth/v2"
@@ -478,14 +478,7 @@ class LinkedInConnector(Connector):
                 "client_secret": client_secret,
             },
         )
-        if token_refused(response):
-            error_code, message = platform_error(response)
-            raise RefreshRefused(
-                message,
-                code=error_code,
-                platform_response=response.text,
-                status=response.status_code,
-            )
+        raise_if_refused(response)
         raise_for_platform_status(response)
         return refreshed_tokens(_unreadable, response, credentials)
 

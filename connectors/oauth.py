@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from connectors.base import Credentials
-from connectors.errors import TransientError
-from connectors.http import json_object
+from connectors.errors import ConnectorError, RefreshRefused, TransientError
+from connectors.http import json_object, platform_error
 
 
 def app_credentials(
@@ -41,6 +41,21 @@ def token_refused(response: httpx.Response) -> bool:
     the token endpoint is a refusal too. 408, 429 and 5xx are passing failures."""
     status = response.status_code
     return 400 <= status < 500 and status not in (408, 429)
+
+
+def raise_if_refused(
+    response: httpx.Response,
+    error: type[ConnectorError] = RefreshRefused,
+    *,
+    refused: Callable[[httpx.Response], bool] = token_refused,
+) -> None:
+    """A token endpoint's refusal as `error` (RefreshRefused for a refresh, PermanentError
+    for a code exchange), with the platform's own code and reason."""
+    if refused(response):
+        code, message = platform_error(response)
+        raise error(
+            message, code=code, platform_response=response.text, status=response.status_code
+        )
 
 
 def refreshed_tokens(

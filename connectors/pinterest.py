@@ -66,13 +66,12 @@ from connectors.errors import (
 from connectors.http import (
     download,
     json_object,
-    platform_error,
     raise_for_platform_status,
     send,
     unambiguous,
     unreadable,
 )
-from connectors.oauth import app_credentials, refreshed_tokens, token_refused
+from connectors.oauth import app_credentials, raise_if_refused, refreshed_tokens
 
 API_URL = "https://api.pinterest.com/v5"
 AUTHORIZE_URL = "https://www.pinterest.com/oauth/"
@@ -369,14 +368,7 @@ class PinterestConnector(Connector):
                 "continuous_refresh": "true",
             },
         )
-        if token_refused(response):
-            error_code, message = platform_error(response)
-            raise PermanentError(
-                message,
-                code=error_code,
-                platform_response=response.text,
-                status=response.status_code,
-            )
+        raise_if_refused(response, PermanentError)
         _raise_for_status(response)
         tokens = refreshed_tokens(
             _unreadable, response, Credentials(external_id="", access_token="")
@@ -407,14 +399,7 @@ class PinterestConnector(Connector):
             headers={"Authorization": _basic(*app_credentials("pinterest", "Pinterest"))},
             data={"grant_type": "refresh_token", "refresh_token": credentials.refresh_token},
         )
-        if token_refused(response):
-            error_code, message = platform_error(response)
-            raise RefreshRefused(
-                message,
-                code=error_code,
-                platform_response=response.text,
-                status=response.status_code,
-            )
+        raise_if_refused(response)
         raise_for_platform_status(response)
         return refreshed_tokens(_unreadable, response, credentials)
 

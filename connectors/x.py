@@ -83,7 +83,7 @@ from connectors.http import (
     unambiguous,
     unreadable,
 )
-from connectors.oauth import app_credentials
+from connectors.oauth import app_credentials, raise_if_refused
 
 DEFAULT_API_URL = "https://api.x.com"
 DEFAULT_AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
@@ -409,14 +409,7 @@ class XConnector(Connector):
                 "code_verifier": code_verifier,
             },
         )
-        if _refused(response):
-            code_name, message = platform_error(response)
-            raise PermanentError(
-                message,
-                code=code_name,
-                platform_response=response.text,
-                status=response.status_code,
-            )
+        raise_if_refused(response, PermanentError, refused=_refused)
         _raise_for_status(response)
         tokens = _tokens_from(response, Credentials(external_id="", access_token=""))
         me = send(
@@ -466,11 +459,7 @@ class XConnector(Connector):
                 "client_id": client_id,
             },
         )
-        if _refused(response):
-            code, message = platform_error(response)
-            raise RefreshRefused(
-                message, code=code, platform_response=response.text, status=response.status_code
-            )
+        raise_if_refused(response, refused=_refused)
         _raise_for_status(response)
         return _tokens_from(response, credentials)
 

@@ -76,7 +76,7 @@ from connectors.http import (
     unambiguous,
     unreadable,
 )
-from connectors.oauth import app_credentials, refreshed_tokens, token_refused
+from connectors.oauth import app_credentials, raise_if_refused, refreshed_tokens
 
 AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
 TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - an endpoint, not a secret
@@ -406,14 +406,7 @@ class YouTubeConnector(Connector):
                 "redirect_uri": app.redirect_uri,
             },
         )
-        if token_refused(response):
-            error_code, message = platform_error(response)
-            raise PermanentError(
-                message,
-                code=error_code,
-                platform_response=response.text,
-                status=response.status_code,
-            )
+        raise_if_refused(response, PermanentError)
         _raise_for_status(response)
         granted = str(json_object(response).get("scope") or UPLOAD_SCOPE).split()
         if UPLOAD_SCOPE not in granted:
@@ -470,14 +463,7 @@ class YouTubeConnector(Connector):
                 "client_secret": client_secret,
             },
         )
-        if token_refused(response):
-            error_code, message = platform_error(response)
-            raise RefreshRefused(
-                message,
-                code=error_code,
-                platform_response=response.text,
-                status=response.status_code,
-            )
+        raise_if_refused(response)
         _raise_for_status(response)
         return refreshed_tokens(_unreadable, response, credentials)
 
