@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -19,7 +18,7 @@ from planning.models import Notification, PostingSchedule
 from posts.models import Delivery, Job, Post
 from tests.conftest import Caller, make_caller
 from tests.factories import MemberFactory, SocialAccountFactory
-from tests.fileserver import FileServer
+from tests.fileserver import FileServer, serving
 from tests.media import files
 
 pytestmark = pytest.mark.django_db
@@ -431,14 +430,9 @@ def picture_site(settings, tmp_path) -> Iterator[FileServer]:
             "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
         },
     }
-    server = FileServer()
-    server.files["/image1.png"] = files.image_bytes("PNG")
-    server.files["/notes.txt"] = b"not a picture"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    pictures = {"/image1.png": files.image_bytes("PNG"), "/notes.txt": b"not a picture"}
+    with serving(pictures) as server:
+        yield server
 
 
 def test_the_node_sdk_posts_with_image_urls_fetched_and_attached(postiz, account, picture_site):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import ipaddress
 import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from config import netguard
 from media import fetching
 from media.models import MediaAsset
-from tests.fileserver import FileServer
+from tests.fileserver import FileServer, serving
 from tests.media.conftest import MEDIA, stored_files
 
 FROM_URL = f"{MEDIA}/from-url"
@@ -21,14 +20,9 @@ FROM_URL = f"{MEDIA}/from-url"
 
 @pytest.fixture
 def file_server(samples) -> Iterator[FileServer]:
-    server = FileServer()
-    server.files["/pictures/summer%20logo.png"] = samples["png"].data
-    server.files["/clip"] = samples["mp4_15"].data
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    files = {"/pictures/summer%20logo.png": samples["png"].data, "/clip": samples["mp4_15"].data}
+    with serving(files) as server:
+        yield server
 
 
 @pytest.fixture
@@ -100,16 +94,9 @@ def test_a_redirect_to_loopback_is_refused(
     # 127.0.0.2 plays a public host for the guard; the redirect leads to 127.0.0.1.
     public = ipaddress.ip_address("127.0.0.2")
     monkeypatch.setattr(netguard, "_is_public", lambda address: address == public)
-    server = FileServer(host="127.0.0.2")
-    server.files["/logo.png"] = samples["png"].data
-    server.redirects["/go"] = f"http://127.0.0.1:{server.port}/logo.png"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving({"/logo.png": samples["png"].data}, host="127.0.0.2") as server:
+        server.redirects["/go"] = f"http://127.0.0.1:{server.port}/logo.png"
         body = fetch(editor, server.url("/go", host="127.0.0.2"), run_after_commit).json()
-    finally:
-        server.shutdown()
-        server.server_close()
 
     asset = MediaAsset.objects.get(pk=body["media_id"])
     assert asset.status == "failed"
@@ -155,18 +142,11 @@ def test_the_worker_fetches_from_the_address_it_checked_when_dns_changes_its_ans
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
 
     monkeypatch.setattr(netguard.socket, "getaddrinfo", resolve)
-    server = FileServer(host="127.0.0.2")
-    server.files["/logo.png"] = samples["png"].data
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
     target = io.BytesIO()
-    try:
+    with serving({"/logo.png": samples["png"].data}, host="127.0.0.2") as server:
         name = fetching.fetch(
             f"http://user:pw@rebind.example:{server.port}/logo.png", target, max_bytes=10**6
         )
-    finally:
-        server.shutdown()
-        server.server_close()
 
     assert lookups == ["rebind.example"]
     assert (name, target.getvalue()) == ("logo.png", samples["png"].data)
