@@ -74,6 +74,7 @@ def main() -> None:
         __doc__.splitlines()[0],
         deliveries={"type": int, "help": "default 10000, --quick 1000"},
         layouts={"help": f"comma-separated, from {', '.join(LAYOUTS)}"},
+        redis_index={"type": int, "default": REDIS_INDEX, "help": f"default {REDIS_INDEX}"},
     )
     count = args.deliveries or (1000 if args.quick else 10_000)
     default = QUICK_LAYOUTS if args.quick else tuple(LAYOUTS)
@@ -82,7 +83,7 @@ def main() -> None:
     with (
         time_budget(budget),
         bench_database("fanout") as database_url,
-        bench_redis(REDIS_INDEX) as redis_url,
+        bench_redis(args.redis_index) as redis_url,
         Processes() as processes,
     ):
         simulator = start_simulator(processes)
