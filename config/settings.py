@@ -156,6 +156,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_DB_REUSE_MAX = 10**9
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_ROUTES = {
+    "posts.tasks.publish_deliveries": {"queue": "publish"},
     "posts.tasks.publish_delivery": {"queue": "publish"},
     "posts.tasks.poll_delivery": {"queue": "publish"},
     "media.tasks.*": {"queue": "media"},
@@ -228,6 +229,7 @@ from datetime import timedelta  # noqa: E402
 
 CRIER_DISPATCH_INTERVAL = env_int("CRIER_DISPATCH_INTERVAL", 5)  # seconds between beat ticks
 CRIER_DISPATCH_BATCH = env_int("CRIER_DISPATCH_BATCH", 500)  # deliveries claimed per query
+CRIER_PUBLISH_BATCH = env_int("CRIER_PUBLISH_BATCH", 20)  # deliveries per publish message
 CRIER_MAX_ATTEMPTS = env_int("CRIER_MAX_ATTEMPTS", 5)
 CRIER_HTTP_TIMEOUT = env_int("CRIER_HTTP_TIMEOUT", 30)  # seconds, one platform call
 CRIER_RETRY_BASE = env_int("CRIER_RETRY_BASE", 15)  # first backoff, doubled each attempt

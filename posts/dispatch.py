@@ -1,4 +1,4 @@
-"""The dispatcher: claims due deliveries from the database and sends one task per delivery.
+"""The dispatcher: claims due deliveries from the database and sends their publish tasks.
 
 The database is the source of truth; a lost broker message only delays a post. Claims use
 `SELECT ... FOR UPDATE SKIP LOCKED` where the database has it (PostgreSQL), so several
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from celery import Task
@@ -34,23 +35,33 @@ def _lock(queryset: QuerySet) -> QuerySet:
     return queryset
 
 
-def _send_after_commit(task_name: str, delivery_ids: list[str]) -> None:
-    from posts import tasks
+def _publish_after_commit(delivery_ids: list[str]) -> None:
+    """Once the claim commits, one publish message per CRIER_PUBLISH_BATCH deliveries: the
+    worker claims, records and refreshes jobs once per batch, and makes the calls side by
+    side (docs/performance.md)."""
+    from posts.tasks import publish_deliveries
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: _send(task, delivery_ids))
+    size = settings.CRIER_PUBLISH_BATCH
+    batches = [delivery_ids[start : start + size] for start in range(0, len(delivery_ids), size)]
+    transaction.on_commit(lambda: _send(publish_deliveries, batches))
 
 
-def _send(task: Task, delivery_ids: list[str]) -> None:
-    """One message per delivery, all through one broker connection and producer (a
+def _poll_after_commit(delivery_ids: list[str]) -> None:
+    from posts.tasks import poll_delivery
+
+    transaction.on_commit(lambda: _send(poll_delivery, delivery_ids))
+
+
+def _send(task: Task, arguments: list) -> None:
+    """One message per argument, all through one broker connection and producer (a
     `delay()` each would take and give back a pooled producer per message)."""
     if task.app.conf.task_always_eager:  # tests: run here, no broker involved
-        for pk in delivery_ids:
-            task.delay(pk)
+        for argument in arguments:
+            task.delay(argument)
         return
     with task.app.producer_or_acquire() as producer:
-        for pk in delivery_ids:
-            task.apply_async((pk,), producer=producer)
+        for argument in arguments:
+            task.apply_async((argument,), producer=producer)
 
 
 def claim_due(*, now: datetime, batch_size: int) -> list[str]:
@@ -74,7 +85,7 @@ def claim_due(*, now: datetime, batch_size: int) -> list[str]:
         )
         if claimed != len(ids):  # only possible without row locks; SQLite serialises instead
             logger.warning("claimed fewer rows than selected", extra={"selected": len(ids)})
-        _send_after_commit("publish_delivery", ids)
+        _publish_after_commit(ids)
     return ids
 
 
@@ -83,7 +94,7 @@ def _renew_and_send(
     status: str,
     clock: str,
     extend_by: timedelta,
-    task_name: str,
+    send: Callable[[list[str]], None],
     now: datetime,
     batch_size: int,
 ) -> list[str]:
@@ -103,7 +114,7 @@ def _renew_and_send(
             Delivery.objects.filter(pk__in=ids, status=status).update(
                 **{clock: now + extend_by}, updated_at=now
             )
-            _send_after_commit(task_name, ids)
+            send(ids)
     return ids
 
 
@@ -113,7 +124,7 @@ def resend_stale_queued(*, now: datetime, batch_size: int) -> list[str]:
         status=S.QUEUED,
         clock="lease_expires_at",
         extend_by=settings.CRIER_QUEUE_LEASE,
-        task_name="publish_delivery",
+        send=_publish_after_commit,
         now=now,
         batch_size=batch_size,
     )
@@ -170,7 +181,7 @@ def poll_due_processing(*, now: datetime, batch_size: int) -> list[str]:
         status=S.PROCESSING,
         clock="due_at",
         extend_by=settings.CRIER_POLL_INTERVAL,
-        task_name="poll_delivery",
+        send=_poll_after_commit,
         now=now,
         batch_size=batch_size,
     )
@@ -240,4 +251,4 @@ def dispatch_job(*, job: Job) -> None:
             lease_expires_at=now + settings.CRIER_QUEUE_LEASE,
             updated_at=now,
         )
-        _send_after_commit("publish_delivery", ids)
+        _publish_after_commit(ids)

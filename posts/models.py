@@ -94,15 +94,15 @@ class DeliveryQuerySet(models.QuerySet):
     def pending(self) -> DeliveryQuerySet:
         return self.filter(status__in=PENDING)
 
-    def one_in_states(self, pk: str, statuses: Iterable[str]) -> DeliveryQuerySet:
-        """The delivery `pk`, if its status is one of `statuses`, found by its id.
+    def in_states(self, pks: Iterable[str], statuses: Iterable[str]) -> DeliveryQuerySet:
+        """The deliveries `pks` whose status is one of `statuses`, found by their ids.
 
         With a plain `status IN (...)`, PostgreSQL picks a partial status index whenever its
         statistics say few rows match (stale right after a mass claim) and then filters every
         row of it, per call: O(N²) over a fan-out (docs/performance.md). Wrapping the column
         hides it from partial-index matching, so the plan is always an id lookup.
         """
-        return self.filter(In(Coalesce("status", Value("")), list(statuses)), pk=pk)
+        return self.filter(In(Coalesce("status", Value("")), list(statuses)), pk__in=list(pks))
 
 
 class Delivery(models.Model):

@@ -1,22 +1,29 @@
-"""Publishing one delivery: claim it, make one platform call, record what happened.
+"""Publishing deliveries: claim them, make one platform call each, record what happened.
 
-The irreversible call runs outside any transaction, and its outcome is recorded before
-anything else happens. Retries go back through the database (`retrying` + `due_at`), so
-they survive a broker or worker loss and show in the API while they wait.
+The deliveries of one message (a batch from the dispatcher, or one) are claimed in one
+transaction, their attempts stored, their calls made side by side, and their outcomes
+recorded in one transaction, each by its own guarded transition. The irreversible calls
+run outside any transaction, after their attempts are stored, and their outcomes are
+recorded before anything else happens. Retries go back through the database (`retrying`
++ `due_at`), so they survive a broker or worker loss and show in the API while they wait.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TypeVar
 
 import redis
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db.models import F, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts import tokens
@@ -31,189 +38,286 @@ from connectors.errors import (
 )
 from posts import content, quotas
 from posts.models import Attempt, Delivery
-from posts.outcomes import AttemptResult, transition
+from posts.outcomes import AttemptResult, Move, record, transition
 from posts.states import DeliveryStatus as S
 
 logger = logging.getLogger(__name__)
 WORKER_NAME = socket.gethostname()
 QUOTA_STORE_DOWN_WAIT = 5.0  # seconds before trying again when Redis does not answer
+T = TypeVar("T")
 
 
-def claim_for_publishing(delivery_id: str) -> bool:
-    """queued → publishing, once: a duplicate or late message matches no row."""
+@dataclass
+class _Call:
+    """One platform call for a delivery: `send` with the account's credentials."""
+
+    delivery: Delivery
+    connector: Connector
+    credentials: Credentials
+    send: Callable[[Credentials], T] | None = None
+    attempt: Attempt | None = None  # stored before a publish call goes out
+
+
+def claim_for_publishing(delivery_ids: Sequence[str]) -> list[Delivery]:
+    """queued → publishing, once: those a duplicate or late message finds moved already
+    are left alone. Returns the claimed rows as the claim left them, with post, job (its
+    kind and status, for after_terminal: not the bulk body) and account."""
     now = timezone.now()
-    return bool(
-        Delivery.objects.one_in_states(delivery_id, [S.QUEUED]).update(
-            status=S.PUBLISHING,
-            attempts=F("attempts") + 1,
-            lease_expires_at=now + settings.CRIER_PUBLISH_LEASE,
-            updated_at=now,
+    lease = now + settings.CRIER_PUBLISH_LEASE
+    with transaction.atomic():
+        deliveries = list(
+            Delivery.objects.in_states(delivery_ids, [S.QUEUED])
+            .select_related("post__job", "account")
+            .defer("post__job__request", "post__job__payload")
+            .select_for_update(of=("self",))
+            .order_by("pk")  # one locking order: redelivered batches wait, never deadlock
         )
-    )
+        if deliveries:
+            Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+                status=S.PUBLISHING,
+                attempts=F("attempts") + 1,
+                lease_expires_at=lease,
+                updated_at=now,
+            )
+    for delivery in deliveries:
+        delivery.status, delivery.attempts = S.PUBLISHING, delivery.attempts + 1
+        delivery.lease_expires_at, delivery.updated_at = lease, now
+    return deliveries
 
 
 def delivery_publish(*, delivery_id: str) -> None:
-    if not claim_for_publishing(delivery_id):
-        logger.info("delivery not queued; message ignored", extra={"delivery_id": delivery_id})
+    deliveries_publish(delivery_ids=[delivery_id])
+
+
+def deliveries_publish(*, delivery_ids: Sequence[str]) -> None:
+    """Publish the deliveries of one message; those no longer queued are skipped."""
+    deliveries = claim_for_publishing(delivery_ids)
+    if len(deliveries) < len(delivery_ids):
+        claimed = {delivery.pk for delivery in deliveries}
+        logger.info(
+            "deliveries not queued; message ignored for them",
+            extra={"delivery_ids": [pk for pk in delivery_ids if pk not in claimed]},
+        )
+    calls: list[_Call] = []
+    unsent: list[Move] = []
+    for delivery in deliveries:
+        step = _prepare(delivery)
+        (calls if isinstance(step, _Call) else unsent).append(step)
+    record(unsent)  # before the calls, as if they had come alone
+    if not calls:
         return
-    delivery = (
-        Delivery.objects.select_related("post__job", "account")
-        # The job only for its kind and status (after_terminal): not the bulk body.
-        .defer("post__job__request", "post__job__payload")
-        .get(pk=delivery_id)
-    )
+    _start_attempts(calls)
+    results = _publish(calls)
+    now = timezone.now()  # one time for the batch's answers: fewer values to write
+    moves = [_outcome(call, result, now) for call, result in zip(calls, results, strict=True)]
+    for move, moved in zip(moves, record(moves), strict=True):
+        if move.target == S.PUBLISHED and not moved:
+            # The sweeper gave up on this call while it was still running; the post is live.
+            logger.warning(
+                "late success recorded only in the attempt log",
+                extra={
+                    "delivery_id": move.delivery_id,
+                    "external_id": move.changes["external_id"],
+                },
+            )
+
+
+def _prepare(delivery: Delivery) -> _Call | Move:
+    """What to send for a claimed delivery, or why it is not sent now."""
     account = delivery.account
     if not account.can_publish:
-        _fail(
+        return _fail(
             delivery,
             "account_unavailable",
             f"Account {account.pk} is {account.status}: reconnect it, then retry the post.",
         )
-        return
-    if not _media_ready(delivery):
-        return
+    if (waiting := _media_wait(delivery)) is not None:
+        return waiting
     connector = content.connector_for(account.platform)
     try:
         wait = quotas.wait_for_capacity(
             platform=account.platform, account_id=account.pk, limits=connector.limits
         )
     except redis.RedisError:
-        logger.warning("quota store unreachable; will retry", extra={"delivery_id": delivery_id})
+        logger.warning("quota store unreachable; will retry", extra={"delivery_id": delivery.pk})
         wait = QUOTA_STORE_DOWN_WAIT
     if wait:
         # Not an attempt: nothing was sent. Give the slot back and come back later.
-        transition(
-            delivery.pk,
+        return _move(
+            delivery,
             S.RETRYING,
-            expected=S.PUBLISHING,
-            attempts=F("attempts") - 1,
+            attempts=delivery.attempts - 1,
             due_at=timezone.now() + timedelta(seconds=wait),
             lease_expires_at=None,
         )
-        return
-    _attempt(delivery, connector, tokens.credentials_for(account))
+    return _Call(delivery, connector, tokens.credentials_for(account))
 
 
-def _media_ready(delivery: Delivery) -> bool:
-    """False when the post's media is still being uploaded (the delivery waits in
-    `retrying`, which is not an attempt: nothing was sent) or never came (it fails)."""
+def _media_wait(delivery: Delivery) -> Move | None:
+    """None when the post's media is all there; else the delivery waits in `retrying`
+    (not an attempt: nothing was sent) while it is being uploaded, or fails if it never came."""
     try:
         content.media_wait(delivery)
     except PermanentError as exc:
-        _fail(delivery, exc.code or "media_missing", exc.message, exc)
-        return False
+        return _fail(delivery, exc.code or "media_missing", exc.message, exc)
     except TransientError as exc:
-        transition(
-            delivery.pk,
+        return _move(
+            delivery,
             S.RETRYING,
-            expected=S.PUBLISHING,
-            attempts=F("attempts") - 1,
+            attempts=delivery.attempts - 1,
             due_at=timezone.now() + timedelta(seconds=exc.retry_after or 1),
             lease_expires_at=None,
             error_code=exc.code or "media_pending",
             error_message=exc.message,
         )
-        return False
-    return True
+    return None
 
 
-def _attempt(delivery: Delivery, connector: Connector, credentials: Credentials) -> None:
-    # Numbers keep growing across manual retries, which reset `delivery.attempts` (the
-    # count that the attempt limit applies to); only this delivery's worker writes here.
-    # The next number is computed by the INSERT itself.
-    last = Attempt.objects.filter(delivery=delivery.pk).order_by("-number").values("number")[:1]
-    attempt = Attempt.objects.create(
-        delivery=delivery,
-        number=Coalesce(Subquery(last), Value(0)) + 1,
-        started_at=timezone.now(),
-        worker=WORKER_NAME,
+def _start_attempts(calls: list[_Call]) -> None:
+    """Store an attempt for each call before any goes out: the sweeper reads one without an
+    outcome as a call cut off. Numbers keep growing across manual retries, which reset
+    `delivery.attempts` (the count the attempt limit applies to); only the worker that
+    claimed a delivery writes its attempts."""
+    ids = [call.delivery.pk for call in calls]
+    last = dict(
+        Attempt.objects.filter(delivery__in=ids)
+        .values("delivery")
+        .annotate(last=Max("number"))
+        .values_list("delivery", "last")
     )
+    now = timezone.now()
+    attempts = Attempt.objects.bulk_create(
+        Attempt(
+            delivery=call.delivery,
+            number=last.get(call.delivery.pk, 0) + 1,
+            started_at=now,
+            worker=WORKER_NAME,
+        )
+        for call in calls
+    )
+    for call, attempt in zip(calls, attempts, strict=True):
+        call.attempt = attempt
+
+
+def _publish(calls: list[_Call]) -> list[Published | Exception]:
+    """Each call's answer, or the error it raised (building the content is part of it)."""
+    results: dict[int, Published | Exception] = {}
+    for i, call in enumerate(calls):
+        built = _caught(lambda call=call: content.content_for(call.delivery))
+        if isinstance(built, Exception):
+            results[i] = built
+        else:
+            call.send = partial(call.connector.publish, built)
+    sendable = [i for i in range(len(calls)) if i not in results]
+    results.update(zip(sendable, _refreshing_once([calls[i] for i in sendable]), strict=True))
+    return [results[i] for i in range(len(calls))]
+
+
+def _refreshing_once(calls: list[_Call]) -> list[T | Exception]:
+    """Each call with the stored token, side by side (they wait on the network, and their
+    leases started together); one refused with AuthExpired once more, with a refreshed
+    token. The refresh reads and writes the database, so it and its retry (rare) run on
+    this thread, whose connection the worker looks after: the others only make HTTP calls.
+    """
+    results = _side_by_side([partial(call.send, call.credentials) for call in calls])
+    for i, (call, result) in enumerate(zip(calls, results, strict=True)):
+        if isinstance(result, AuthExpired) and not isinstance(result, RefreshRefused):
+            results[i] = _caught(lambda call=call: call.send(_refreshed(call)))
+    return results
+
+
+def _refreshed(call: _Call) -> Credentials:
+    return tokens.refresh_credentials(call.delivery.account, call.connector, stale=call.credentials)
+
+
+def _caught(function: Callable[[], T]) -> T | Exception:
     try:
-        published = _publish_refreshing_once(delivery, connector, credentials)
-    except RefreshRefused as exc:
-        tokens.mark_needs_reauth(delivery.account, exc)
-        _fail(
+        return function()
+    except Exception as exc:
+        return exc
+
+
+# Threads for the calls of every batch of this process, started as needed and kept (one
+# start costs ~1 ms under load). The bound is never reached in practice (worker threads x
+# CRIER_PUBLISH_BATCH): a call that waited here would spend its lease waiting.
+_calls = ThreadPoolExecutor(max_workers=1024, thread_name_prefix="publish-call")
+
+
+def _side_by_side(functions: list[Callable[[], T]]) -> list[T | Exception]:
+    """Run each function in a thread of its own (none when there is only one); results in
+    order."""
+    if len(functions) <= 1:
+        return [_caught(function) for function in functions]
+    return list(_calls.map(_caught, functions))
+
+
+def _outcome(call: _Call, result: Published | Exception, now: datetime) -> Move:
+    """The transition a call's answer (or error) leads to."""
+    delivery, attempt = call.delivery, call.attempt
+    if isinstance(result, Published):
+        return _success(delivery, attempt, result, now)
+    if isinstance(result, RefreshRefused):
+        tokens.mark_needs_reauth(delivery.account, result)
+        return _fail(
             delivery,
             "needs_reauth",
-            f"The {delivery.account.platform} account needs to be reconnected: {exc.message}",
-            exc,
-            attempt=AttemptResult(attempt, Attempt.Outcome.AUTH_EXPIRED, exc),
+            f"The {delivery.account.platform} account needs to be reconnected: {result.message}",
+            result,
+            attempt=AttemptResult(attempt, Attempt.Outcome.AUTH_EXPIRED, result),
         )
-    except PermanentError as exc:
-        _fail(
+    if isinstance(result, PermanentError):
+        return _fail(
             delivery,
-            exc.code or "rejected",
-            exc.message,
-            exc,
-            attempt=AttemptResult(attempt, Attempt.Outcome.FAILED, exc),
+            result.code or "rejected",
+            result.message,
+            result,
+            attempt=AttemptResult(attempt, Attempt.Outcome.FAILED, result),
         )
-    except TransientError as exc:
-        _after_transient(delivery, connector, attempt, exc)
-    except AuthExpired as exc:  # still refused after a fresh token
-        _fail(
+    if isinstance(result, TransientError):
+        return _after_transient(delivery, call.connector, attempt, result)
+    if isinstance(result, AuthExpired):  # still refused after a fresh token
+        return _fail(
             delivery,
             "auth_expired",
-            exc.message,
-            exc,
-            attempt=AttemptResult(attempt, Attempt.Outcome.AUTH_EXPIRED, exc),
+            result.message,
+            result,
+            attempt=AttemptResult(attempt, Attempt.Outcome.AUTH_EXPIRED, result),
         )
-    except Exception as exc:
-        # Not a platform answer (a bug, a lost Redis or database): the call may or may not
-        # have gone out, so it is handled like an ambiguous transient failure.
-        logger.exception("unexpected error while publishing", extra={"delivery_id": delivery.pk})
-        unexpected = TransientError(
-            f"Crier hit an internal error ({type(exc).__name__}) during the call",
-            code="internal_error",
-            ambiguous=True,
-        )
-        _after_transient(delivery, connector, attempt, unexpected)
-    else:
-        _record_success(delivery, attempt, published)
-
-
-def _publish_refreshing_once(
-    delivery: Delivery, connector: Connector, credentials: Credentials
-) -> Published:
-    post_content = content.content_for(delivery)
-    return _refreshing_once(
-        delivery, connector, credentials, lambda fresh: connector.publish(post_content, fresh)
+    # Not a platform answer (a bug, a lost Redis or database): the call may or may not
+    # have gone out, so it is handled like an ambiguous transient failure.
+    logger.error(
+        "unexpected error while publishing", exc_info=result, extra={"delivery_id": delivery.pk}
     )
+    unexpected = TransientError(
+        f"Crier hit an internal error ({type(result).__name__}) during the call",
+        code="internal_error",
+        ambiguous=True,
+    )
+    return _after_transient(delivery, call.connector, attempt, unexpected)
 
 
-def _refreshing_once(
-    delivery: Delivery,
-    connector: Connector,
-    credentials: Credentials,
-    call: Callable[[Credentials], Published],
-) -> Published:
-    """`call` with the stored token; on AuthExpired, once more with a refreshed one."""
-    try:
-        return call(credentials)
-    except RefreshRefused:
-        raise
-    except AuthExpired:
-        fresh = tokens.refresh_credentials(delivery.account, connector, stale=credentials)
-        return call(fresh)
+def _move(
+    delivery: Delivery, target: str, *, attempt: AttemptResult | None = None, **changes
+) -> Move:
+    """From `publishing`, which the claim moved it to. Only the claimant changes `attempts`
+    there, so `changes` can be plain values computed from the row (`attempts - 1`)."""
+    return Move(delivery.pk, target, S.PUBLISHING, delivery, attempt, changes)
 
 
-def _record_success(delivery: Delivery, attempt: Attempt, published: Published) -> None:
-    now = timezone.now()
+def _success(delivery: Delivery, attempt: Attempt, published: Published, now: datetime) -> Move:
     if published.state == "processing":
-        transition(
-            delivery.pk,
+        return _move(
+            delivery,
             S.PROCESSING,
-            expected=S.PUBLISHING,
             attempt=AttemptResult(attempt, Attempt.Outcome.PROCESSING),
             processing_handle=published.handle or "",
             external_id=published.external_id or "",
             due_at=now + settings.CRIER_POLL_INTERVAL,
             lease_expires_at=now + settings.CRIER_PROCESSING_TIMEOUT,
         )
-        return
-    moved = transition(
-        delivery.pk,
+    return _move(
+        delivery,
         S.PUBLISHED,
-        delivery=delivery,
         attempt=AttemptResult(attempt, Attempt.Outcome.PUBLISHED),
         external_id=published.external_id or "",
         external_url=published.url or "",
@@ -224,23 +328,15 @@ def _record_success(delivery: Delivery, attempt: Attempt, published: Published) 
         error_message="",
         error_response="",
     )
-    if not moved:
-        # The sweeper gave up on this call while it was still running; the post is live.
-        logger.warning(
-            "late success recorded only in the attempt log",
-            extra={"delivery_id": delivery.pk, "external_id": published.external_id},
-        )
 
 
 def _after_transient(
     delivery: Delivery, connector: Connector, attempt: Attempt, exc: TransientError
-) -> None:
+) -> Move:
     if exc.ambiguous and not connector.idempotent:
-        transition(
-            delivery.pk,
+        return _move(
+            delivery,
             S.UNKNOWN,
-            expected=S.PUBLISHING,
-            delivery=delivery,
             attempt=AttemptResult(attempt, Attempt.Outcome.UNKNOWN, exc),
             lease_expires_at=None,
             error_code="outcome_unknown",
@@ -249,24 +345,21 @@ def _after_transient(
             "published or failed, or retry it.",
             error_response=exc.platform_response or "",
         )
-        return
     outcome = (
         Attempt.Outcome.RATE_LIMITED if isinstance(exc, RateLimited) else Attempt.Outcome.RETRY
     )
     if delivery.attempts >= settings.CRIER_MAX_ATTEMPTS:
-        _fail(
+        return _fail(
             delivery,
             exc.code or "gave_up",
             f"Gave up after {delivery.attempts} attempts: {exc.message}",
             exc,
             attempt=AttemptResult(attempt, outcome, exc),
         )
-        return
     delay = retry_delay(delivery.attempts, exc.retry_after)
-    transition(
-        delivery.pk,
+    return _move(
+        delivery,
         S.RETRYING,
-        expected=S.PUBLISHING,
         attempt=AttemptResult(attempt, outcome, exc),
         due_at=timezone.now() + timedelta(seconds=delay),
         lease_expires_at=None,
@@ -294,12 +387,10 @@ def _fail(
     exc: ConnectorError | None = None,
     *,
     attempt: AttemptResult | None = None,
-) -> None:
-    transition(
-        delivery.pk,
+) -> Move:
+    return _move(
+        delivery,
         S.FAILED,
-        expected=S.PUBLISHING,
-        delivery=delivery,
         attempt=attempt,
         due_at=None,
         lease_expires_at=None,
@@ -313,7 +404,7 @@ def delivery_poll(*, delivery_id: str) -> None:
     """Ask the platform whether an accepted post is finished. Safe to repeat any time."""
     delivery = (
         Delivery.objects.select_related("post", "account")
-        .one_in_states(delivery_id, [S.PROCESSING])
+        .in_states([delivery_id], [S.PROCESSING])
         .first()
     )
     if delivery is None:
@@ -321,15 +412,18 @@ def delivery_poll(*, delivery_id: str) -> None:
     connector = content.connector_for(delivery.account.platform)
     now = timezone.now()
     post_content = _content_for_poll(delivery)
+    poll = _Call(
+        delivery,
+        connector,
+        tokens.credentials_for(delivery.account),
+        send=lambda credentials: connector.poll(
+            delivery.processing_handle, credentials, content=post_content
+        ),
+    )
     try:
-        result = _refreshing_once(
-            delivery,
-            connector,
-            tokens.credentials_for(delivery.account),
-            lambda credentials: connector.poll(
-                delivery.processing_handle, credentials, content=post_content
-            ),
-        )
+        (result,) = _refreshing_once([poll])
+        if isinstance(result, Exception):
+            raise result
     except RefreshRefused as exc:
         tokens.mark_needs_reauth(delivery.account, exc)
         _fail_processing(

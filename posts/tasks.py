@@ -24,7 +24,14 @@ def run_job(job_id: str) -> None:
 
 
 @shared_task(**_RELIABLE)
+def publish_deliveries(delivery_ids: list[str]) -> None:
+    publishing.deliveries_publish(delivery_ids=delivery_ids)
+
+
+@shared_task(**_RELIABLE)
 def publish_delivery(delivery_id: str) -> None:
+    """One delivery per message, as the dispatcher sent them before batches (messages still
+    queued from then)."""
     publishing.delivery_publish(delivery_id=delivery_id)
 
 

@@ -99,7 +99,7 @@ def test_a_post_the_platform_finishes_later_is_polled_to_published(queued, simul
 
 
 def test_an_abandoned_call_is_retried_with_its_key_when_the_platform_dedupes(queued, simulator):
-    assert publishing.claim_for_publishing(queued.pk)
+    assert publishing.claim_for_publishing([queued.pk])
     Attempt.objects.create(delivery=queued, number=1, started_at=timezone.now())
     later = timezone.now() + timedelta(hours=1)  # past the publishing lease
 
@@ -122,20 +122,28 @@ def test_a_cancelled_delivery_is_not_published_by_a_late_message(queued, owner, 
     assert simulator.simulator.stats()["requests"] == 0
 
 
-def test_a_published_delivery_takes_six_statements_and_one_transaction_for_its_outcome(
-    queued, simulator
+def test_a_batch_takes_eight_statements_and_one_transaction_for_its_outcomes(
+    owner, simulator, broker
 ):
-    # docs/performance.md: claim, load, attempt; then the attempt's outcome, the transition
-    # and the event's endpoint lookup, committed together.
+    # docs/performance.md: the claim (lock, move), the attempts (numbers, insert); then the
+    # attempts' outcomes, the lock, the transitions and the events' endpoint lookup,
+    # committed together. As many statements for ten deliveries as for one.
+    accounts = [sandbox_account(owner.workspace, simulator, f"counted-{n}") for n in range(2)]
+    ids = stored_posts(owner, accounts, 5)
+    assert sorted(dispatch.claim_due(now=timezone.now(), batch_size=10)) == sorted(ids)
+
     with CaptureQueriesContext(connection) as captured:
-        publishing.delivery_publish(delivery_id=queued.pk)
+        publishing.deliveries_publish(delivery_ids=ids)
 
     statements = [query["sql"].split(" ", 1)[0].upper() for query in captured.captured_queries]
     data = [verb for verb in statements if verb in ("SELECT", "INSERT", "UPDATE", "DELETE")]
-    assert data == ["UPDATE", "SELECT", "INSERT", "UPDATE", "UPDATE", "SELECT"]
-    outcome = statements[statements.index("BEGIN") :]
-    assert [verb for verb in outcome if verb in data] == ["UPDATE", "UPDATE", "SELECT"]
+    assert data == ["SELECT", "UPDATE", "SELECT", "INSERT", "UPDATE", "SELECT", "UPDATE", "SELECT"]
+    outcome = statements[statements.index("BEGIN", statements.index("INSERT")) :]
+    assert [verb for verb in outcome if verb in data] == ["UPDATE", "SELECT", "UPDATE", "SELECT"]
     assert outcome[-1] == "COMMIT"
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {
+        "published"
+    }
 
 
 def test_the_published_event_carries_the_row_as_stored(queued, simulator):

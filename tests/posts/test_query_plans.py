@@ -43,17 +43,17 @@ def just_claimed() -> list[str]:
 
 
 def test_a_plain_status_filter_is_planned_on_the_partial_index(just_claimed):
-    # The trap one_in_states avoids: if this stops holding, the planner changed, not us.
+    # The trap in_states avoids: if this stops holding, the planner changed, not us.
     plan = Delivery.objects.filter(pk=just_claimed[7], status=S.QUEUED).explain()
     assert "delivery_lease_idx" in plan
 
 
-def test_one_in_states_is_planned_on_the_id(just_claimed):
-    plan = Delivery.objects.one_in_states(just_claimed[7], [S.QUEUED]).explain()
+def test_in_states_is_planned_on_the_ids(just_claimed):
+    plan = Delivery.objects.in_states(just_claimed[7:10], [S.QUEUED]).explain()
     assert "delivery_lease_idx" not in plan
     assert "Index Cond: ((id)::text =" in plan
 
 
-def test_one_in_states_matches_only_the_listed_states(just_claimed):
-    assert Delivery.objects.one_in_states(just_claimed[0], [S.QUEUED, S.PUBLISHING]).count() == 1
-    assert Delivery.objects.one_in_states(just_claimed[0], [S.PUBLISHING]).count() == 0
+def test_in_states_matches_only_the_listed_states(just_claimed):
+    assert Delivery.objects.in_states(just_claimed[:2], [S.QUEUED, S.PUBLISHING]).count() == 2
+    assert Delivery.objects.in_states(just_claimed[:2], [S.PUBLISHING]).count() == 0

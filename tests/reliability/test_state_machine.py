@@ -91,7 +91,7 @@ class DeliveryLife(RuleBasedStateMachine):
 
     @rule()
     def worker_claims(self) -> None:
-        publishing.claim_for_publishing(self.delivery.pk)
+        publishing.claim_for_publishing([self.delivery.pk])
 
     @precondition(lambda self: self.status in ("publishing", "processing"))
     @rule(to=st.sampled_from(["published", "processing", "retrying", "failed", "unknown"]))
