@@ -22,7 +22,7 @@ from typing import TypeVar
 import redis
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -110,7 +110,7 @@ def deliveries_publish(*, delivery_ids: Sequence[str]) -> None:
     results = _publish(calls)
     now = timezone.now()  # one time for the batch's answers: fewer values to write
     moves = [_outcome(call, result, now) for call, result in zip(calls, results, strict=True)]
-    for move, moved in zip(moves, record(moves), strict=True):
+    for move, moved in zip(moves, _record_calls(moves), strict=True):
         if move.target == S.PUBLISHED and not moved:
             # The sweeper gave up on this call while it was still running; the post is live.
             logger.warning(
@@ -120,6 +120,21 @@ def deliveries_publish(*, delivery_ids: Sequence[str]) -> None:
                     "external_id": move.changes["external_id"],
                 },
             )
+
+
+def _record_calls(moves: list[Move]) -> list[bool]:
+    """`record`, once more on a new connection if the database connection broke: the
+    outcomes of a whole batch ride on this transaction, and left to the sweeper they would
+    all become `unknown` where the platform cannot deduplicate. A repeat is harmless: each
+    move is checked again against its row."""
+    try:
+        return record(moves)
+    except DatabaseError:
+        if connection.in_atomic_block:  # the caller's transaction is lost with it
+            raise
+        logger.warning("recording the outcomes failed; once more", exc_info=True)
+        connection.close()
+        return record(moves)
 
 
 def _prepare(delivery: Delivery) -> _Call | Move:

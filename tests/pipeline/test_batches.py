@@ -6,11 +6,14 @@ import base64
 import json
 from datetime import timedelta
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from posts import dispatch, publishing, services
 from posts.models import Attempt, Delivery
+from tests.pipeline.harness import database_url
 from tests.pipeline.test_chaos import stored_posts
 from tests.pipeline.test_workers import sandbox_account
 from webhooks.models import WebhookEndpoint, WebhookMessage, new_signing_secret
@@ -165,3 +168,31 @@ def test_a_late_success_in_a_batch_stays_in_the_attempt_log(batch, simulator, mo
     assert {statuses(batch)[name] for name in ("alpha", "beta", "delta")} == {"published"}
     # The sweeper marked the attempt unknown; the late answer then recorded its outcome.
     assert Attempt.objects.get(delivery_id=swept).outcome == "published"
+
+
+def test_outcomes_are_recorded_again_on_a_new_connection_when_it_broke(
+    batch, simulator, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_terminate_backend is PostgreSQL's")
+    record = publishing.record
+    tries = []
+
+    def connection_cut_once(moves):
+        if not moves:  # the batch's unsent deliveries: none here
+            return record(moves)
+        tries.append(len(moves))
+        if len(tries) == 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                (pid,) = cursor.fetchone()
+            with psycopg.connect(database_url(), autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return record(moves)
+
+    monkeypatch.setattr(publishing, "record", connection_cut_once)
+    publishing.deliveries_publish(delivery_ids=list(batch.values()))
+
+    assert tries == [4, 4]
+    assert set(statuses(batch).values()) == {"published"}
+    assert simulator.simulator.stats()["posts"] == 4

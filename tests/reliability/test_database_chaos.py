@@ -21,7 +21,9 @@ from webhooks.models import WebhookMessage
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PRIVATE_OK = {"CRIER_ALLOW_PRIVATE_WEBHOOKS": 1}
+# Small publish batches: more messages, so the cuts fall on claims, attempts and outcomes
+# of different batches instead of on one burst.
+PRIVATE_OK = {"CRIER_ALLOW_PRIVATE_WEBHOOKS": 1, "CRIER_PUBLISH_BATCH": 4}
 CUTS = 6
 CUT_EVERY = 1.5  # seconds between two rounds of terminations
 
@@ -45,10 +47,10 @@ def terminate_backends(spare: int) -> int:
 
 def cut_repeatedly(spare: int, cut: list[int], stop: threading.Event) -> None:
     try:
-        for _ in range(CUTS):
+        for _ in range(CUTS):  # the first at once: a batch's calls are in flight by then
+            cut.append(terminate_backends(spare))
             if stop.wait(CUT_EVERY):
                 return
-            cut.append(terminate_backends(spare))
     finally:
         connection.close()  # this thread's own connection
 
@@ -68,7 +70,7 @@ def test_connections_terminated_mid_run_lose_nothing_and_double_nothing(
     postgres_only, owner, simulator, processes, private_targets_allowed
 ):
     accounts = [sandbox_account(owner.workspace, simulator, f"cut-{n}") for n in range(3)]
-    simulator.simulator.configure("*", {"latency_ms": 150})
+    simulator.simulator.configure("*", {"latency_ms": 500})
     with Receiver() as receiver:
         response = owner.client.post(
             "/api/v1/webhooks",
