@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -252,18 +253,33 @@ def _caught(function: Callable[[], T]) -> T | Exception:
         return exc
 
 
-# Threads for the calls of every batch of this process, started as needed and kept (one
-# start costs ~1 ms under load). The bound is never reached in practice (worker threads x
-# CRIER_PUBLISH_BATCH): a call that waited here would spend its lease waiting.
-_calls = ThreadPoolExecutor(max_workers=1024, thread_name_prefix="publish-call")
+# Threads for the platform calls of every batch of this process, started as needed and
+# kept (a start costs ~1 ms under load). Not more: more calls at once gain nothing on a
+# CPU-bound worker and cost CPU, since httpcore's connection pool scans every waiting
+# request and every connection on each request and response (docs/performance.md).
+CALL_THREADS = 32
+_calls = ThreadPoolExecutor(max_workers=CALL_THREADS, thread_name_prefix="publish-call")
 
 
 def _side_by_side(functions: list[Callable[[], T]]) -> list[T | Exception]:
-    """Run each function in a thread of its own (none when there is only one); results in
+    """Run the functions in the call threads (here when there is only one); results in
     order."""
     if len(functions) <= 1:
         return [_caught(function) for function in functions]
-    return list(_calls.map(_caught, functions))
+    queued = time.monotonic()
+    return list(_calls.map(partial(_unless_queued_too_long, queued), functions))
+
+
+def _unless_queued_too_long(queued: float, function: Callable[[], T]) -> T | Exception:
+    """A call that waited for a thread longer than a call may take is not made: its lease
+    is running out. Like a request that found no free connection, it was not sent."""
+    if time.monotonic() - queued > settings.CRIER_HTTP_TIMEOUT:
+        return TransientError(
+            "The worker was too busy to make the call in time; it was not sent.",
+            ambiguous=False,
+            code="worker_busy",
+        )
+    return _caught(function)
 
 
 def _outcome(call: _Call, result: Published | Exception, now: datetime) -> Move:

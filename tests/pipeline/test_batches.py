@@ -196,3 +196,14 @@ def test_outcomes_are_recorded_again_on_a_new_connection_when_it_broke(
     assert tries == [4, 4]
     assert set(statuses(batch).values()) == {"published"}
     assert simulator.simulator.stats()["posts"] == 4
+
+
+def test_a_call_that_waited_too_long_for_a_thread_is_not_made(batch, simulator, settings):
+    settings.CRIER_HTTP_TIMEOUT = -1  # every queued call has waited longer than a call may take
+
+    publishing.deliveries_publish(delivery_ids=list(batch.values()))
+
+    assert set(statuses(batch).values()) == {"retrying"}
+    assert set(Delivery.objects.values_list("error_code", flat=True)) == {"worker_busy"}
+    assert set(Attempt.objects.values_list("outcome", flat=True)) == {"retry"}
+    assert simulator.simulator.stats()["requests"] == 0
