@@ -38,13 +38,17 @@ TOLERANCE = 0.25
 
 
 def main() -> None:
-    args = parse_args(__doc__.splitlines()[0], sizes={"help": "comma-separated row counts"})
+    args = parse_args(
+        __doc__.splitlines()[0],
+        sizes={"help": "comma-separated row counts"},
+        redis_index={"type": int, "default": REDIS_INDEX, "help": f"default {REDIS_INDEX}"},
+    )
     default = (10_000, 50_000) if args.quick else (10_000, 100_000, 1_000_000)
     sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else list(default)
     with (
         time_budget(110 if args.quick else 20 * 60),
         bench_database("dispatch") as database_url,
-        bench_redis(REDIS_INDEX) as redis_url,
+        bench_redis(args.redis_index) as redis_url,
     ):
         configure_django(database_url, redis_url)
         account_ids, post = seed_parents()

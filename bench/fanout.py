@@ -60,6 +60,8 @@ class Layout:
 
 LAYOUTS = {
     "2x-threads-16": Layout("threads", 16, processes=2),  # the Procfile: worker, worker2
+    "2x-threads-8": Layout("threads", 8, processes=2),
+    "2x-threads-4": Layout("threads", 4, processes=2),
     "threads-32": Layout("threads", 32),  # the Procfile until 2026-11-30
     "threads-16": Layout("threads", 16),
     "threads-64": Layout("threads", 64),
@@ -278,7 +280,9 @@ class Bench:
         }
 
     def representative_queries(self) -> dict[str, Any]:
-        """SQL of one delivery, counted by Django: the claim (per batch) and the task."""
+        """SQL of one publish message, counted by Django: the claim of a batch of
+        CRIER_PUBLISH_BATCH deliveries and its task."""
+        from django.conf import settings
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
@@ -289,16 +293,18 @@ class Bench:
         self._fresh_broker_and_platform()
         make_due(time.time())
         with CaptureQueriesContext(connection) as claim:
-            ids = dispatch.claim_due(now=timezone.now(), batch_size=1)
+            ids = dispatch.claim_due(now=timezone.now(), batch_size=settings.CRIER_PUBLISH_BATCH)
         with CaptureQueriesContext(connection) as publish:
-            publishing.delivery_publish(delivery_id=ids[0])
+            publishing.deliveries_publish(delivery_ids=ids)
         return {
-            "method": "django CaptureQueriesContext around claim_due(batch_size=1) and "
-            "delivery_publish for one delivery, in the benchmark process",
+            "method": "django CaptureQueriesContext around claim_due(batch_size="
+            "CRIER_PUBLISH_BATCH) and deliveries_publish for that batch (one publish "
+            "message), in the benchmark process",
+            "publish_batch": len(ids),
             "claim_batch": len(claim.captured_queries),
             "publish_task": len(publish.captured_queries),
-            "per_delivery_at_batch_500": round(
-                len(publish.captured_queries) + len(claim.captured_queries) / 500, 3
+            "per_delivery": round(
+                (len(publish.captured_queries) + len(claim.captured_queries)) / len(ids), 3
             ),
             "publish_statements": [query["sql"][:100] for query in publish.captured_queries],
         }
@@ -472,6 +478,7 @@ def report(
         "simulator_latency_ms": LATENCY_MS,
         "dispatch_interval_seconds": interval,
         "dispatch_batch": settings.CRIER_DISPATCH_BATCH,
+        "publish_batch": settings.CRIER_PUBLISH_BATCH,
         "procfile_layout": main_layout,
         "fastest_layout": fastest,
         "targets": layouts[main_layout]["targets"],
