@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import redis
 from celery.utils.time import get_exponential_backoff_interval
@@ -55,7 +55,7 @@ class _Call:
     delivery: Delivery
     connector: Connector
     credentials: Credentials
-    send: Callable[[Credentials], T] | None = None
+    send: Callable[[Credentials], Any] | None = None
     attempt: Attempt | None = None  # stored before a publish call goes out
 
 
