@@ -79,6 +79,8 @@ class Content:
         default_factory=dict
     )  # per-network options, schema beside each connector
     thread: tuple[str, ...] = ()  # follow-up items, each posted in reply to the previous
+    # The platform id of the post this one answers (a thread item sent after a delay).
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -340,6 +342,10 @@ class Connector(abc.ABC):
         problems += self.option_problems(content.options)
         problems += self._text_problems(content)
         problems += self._thread_problems(content.thread)
+        if content.reply_to and not self.limits.max_thread_items:
+            problems.append(
+                Problem("replies_unsupported", f"{self.display_name} has no threads.", "reply_to")
+            )
         problems += self._media_problems(content.media)
         return problems
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from posts import replies
 from posts.models import Attempt, Delivery, Job, Post
 from posts.states import TERMINAL, JobStatus, sources_for
 from posts.states import DeliveryStatus as S
@@ -65,6 +66,9 @@ def transition(
         moved = Delivery.objects.one_in_states(delivery_id, allowed).update(
             status=target, updated_at=now, **changes
         )
+        if moved and target == S.PUBLISHED:
+            published_at = changes.get("published_at", now)
+            replies.schedule_next_reply(delivery_id, delivery, published_at=published_at)
         if moved and target in _EVENTS:
             emit_delivery_event(
                 delivery_id, _EVENTS[target], delivery=_as_moved(delivery, target, now, changes)
@@ -100,6 +104,7 @@ def delivery_event_data(delivery: Delivery) -> dict:
         "attempts": delivery.attempts,
         "external_id": delivery.external_id,
         "url": delivery.external_url,
+        "reply_to": delivery.reply_to_id,
         "error": (
             {"code": delivery.error_code, "message": delivery.error_message}
             if delivery.error_message

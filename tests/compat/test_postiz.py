@@ -15,6 +15,7 @@ from config import celery_app
 from connectors.simulator import SimulatorServer
 from media.models import MediaAsset
 from planning.models import Notification, PostingSchedule
+from posts import dispatch
 from posts.models import Delivery, Job, Post
 from tests.conftest import Caller, make_caller
 from tests.factories import MemberFactory, SocialAccountFactory
@@ -305,15 +306,55 @@ def test_follow_up_values_become_a_thread_posted_after_the_post(send, live_accou
     assert post.deliveries.get().status == "published"
 
 
-def test_a_follow_up_with_a_delay_is_refused_rather_than_posted_early(postiz, account):
+def test_follow_ups_with_a_delay_are_posted_that_long_after_the_one_before(
+    send, postiz, live_account, simulator, django_capture_on_commit_callbacks
+):
+    body = create_body(live_account.pk, kind="now")
+    body["posts"][0]["value"] += [
+        {"content": "two minutes later", "image": [], "delay": 2},  # editor: minutes
+        {"content": "five seconds later", "image": [], "delay": 5000},  # API: milliseconds
+    ]
+
+    response = send(body)
+
+    assert response.status_code == 201, response.content
+    post = Post.objects.get(pk=response.json()[0]["postId"])
+    assert post.block_for("sandbox")["thread_delays"] == [120, 5]
+    (root_post,) = simulator.simulator.feed(None)
+    assert root_post["thread"] == []  # the follow-ups wait for their delay
+    root = post.deliveries.get(thread_index=None)
+    assert root.status == "published"
+
+    for text, delay in (("two minutes later", 120), ("five seconds later", 5)):
+        reply = Delivery.objects.get(post=post, status="scheduled")
+        parent = reply.reply_to
+        assert reply.due_at == parent.published_at + timedelta(seconds=delay)
+        assert dispatch.claim_due(now=reply.due_at - timedelta(seconds=1), batch_size=5) == []
+        with django_capture_on_commit_callbacks(execute=True):
+            assert dispatch.claim_due(now=reply.due_at, batch_size=5) == [reply.pk]
+        reply.refresh_from_db()
+        assert reply.status == "published"
+        posted = simulator.simulator.feed(None)[-1]
+        assert (posted["text"], posted["reply_to"]) == (text, parent.external_id)
+
+    assert not Delivery.objects.filter(post=post, status="scheduled").exists()
+    start = (timezone.now() - timedelta(hours=1)).isoformat()
+    end = (timezone.now() + timedelta(hours=1)).isoformat()
+    listed = postiz.get(f"{BASE}/posts", {"startDate": start, "endDate": end}).json()["posts"]
+    assert [(p["id"], p["thread"]) for p in listed] == [
+        (post.pk, ["two minutes later", "five seconds later"])
+    ]
+
+
+def test_a_follow_up_delay_past_seven_days_is_refused(postiz, account):
     body = create_body(account.pk)
-    body["posts"][0]["value"].append({"content": "later", "image": [], "delay": 3600})
+    body["posts"][0]["value"].append({"content": "much later", "image": [], "delay": 10**12})
 
     response = postiz.post(f"{BASE}/posts", body, format="json")
 
     assert response.status_code == 400
-    assert "a delay is not supported" in response.json()["msg"]
     assert response.json()["msg"].startswith("posts[0].value[1].delay:")
+    assert "7 days" in response.json()["msg"]
     assert not Post.objects.exists()
 
 
