@@ -473,6 +473,12 @@ def test_validate_refuses_mixed_media_webp_and_threads(connector):
     assert codes(connector, text(thread=("more",))) == ["threads_unsupported"]
 
 
+def test_validate_refuses_a_reply_linkedin_has_no_threads_for(connector):
+    problems = connector.validate(text(reply_to="urn:li:share:7000000000000000000"))
+
+    assert [(p.code, p.field) for p in problems] == [("replies_unsupported", "reply_to")]
+
+
 def test_validate_checks_video_length_and_size_bounds(connector):
     def clip(**measures) -> Content:
         return text(media=(MediaItem(url="https://m/c.mp4", mime_type="video/mp4", **measures),))
