@@ -10,7 +10,8 @@ from posts.models import Attempt, Delivery, Job, Post
 
 
 def job_get(*, workspace: Workspace, job_id: str) -> Job:
-    return get_object_or_404(Job, workspace=workspace, pk=job_id)
+    # Not `request`: the whole bulk body, which no reader of a job's status needs.
+    return get_object_or_404(Job.objects.defer("request"), workspace=workspace, pk=job_id)
 
 
 def job_status(*, job: Job) -> dict:
