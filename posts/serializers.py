@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
-from connectors.registry import connector_class, platform_choices
+from connectors.registry import CONNECTORS, connector_class
 from posts.models import Attempt, Delivery, Job, Post
 
 POST_TYPES = ("status", "link", "photo", "video", "carousel", "reel", "story", "article")
@@ -19,7 +19,7 @@ MAX_THREAD_DELAY = 7 * 24 * 3600  # seconds
 
 
 def network_names() -> set[str]:
-    return {"default"} | {slug for slug, _ in platform_choices()}
+    return {"default", *CONNECTORS}
 
 
 class AwareDateTimeField(serializers.DateTimeField):
