@@ -41,6 +41,9 @@ class PlatformLimits:
     caption_max_chars: int | None = None
     # Follow-up items after the first (0: the platform has no threads).
     max_thread_items: int = 0
+    # Without threads: follow-ups posted as comments on the post, each a delivery of its
+    # own once the post is published (posts/replies.py); 0: none.
+    max_comments: int = 0
     per_account_rate: RateLimit | None = None
     per_platform_rate: RateLimit | None = None
 
@@ -342,7 +345,7 @@ class Connector(abc.ABC):
         problems += self.option_problems(content.options)
         problems += self._text_problems(content)
         problems += self._thread_problems(content.thread)
-        if content.reply_to and not self.limits.max_thread_items:
+        if content.reply_to and not (self.limits.max_thread_items or self.limits.max_comments):
             problems.append(
                 Problem("replies_unsupported", f"{self.display_name} has no threads.", "reply_to")
             )
@@ -432,16 +435,18 @@ class Connector(abc.ABC):
     def _thread_problems(self, thread: Sequence[str]) -> list[Problem]:
         limits = self.limits
         problems: list[Problem] = []
-        if len(thread) > limits.max_thread_items:
-            if limits.max_thread_items == 0:
+        allowed = limits.max_thread_items or limits.max_comments
+        if len(thread) > allowed:
+            if allowed == 0:
                 problem = Problem(
                     "threads_unsupported", f"{self.display_name} has no threads.", "thread"
                 )
             else:
+                kind = "follow-ups" if limits.max_thread_items else "comments"
                 problem = Problem(
                     "thread_too_long",
                     f"Thread has {len(thread)} follow-ups; {self.display_name} allows "
-                    f"{limits.max_thread_items}.",
+                    f"{allowed} {kind}.",
                     "thread",
                 )
             problems.append(problem)

@@ -175,7 +175,8 @@ def content_for(delivery: Delivery) -> Content:
     if delivery.thread_index is not None:
         return _reply_content(delivery)
     built = build_content(delivery.post, delivery.account, delivery.idempotency_key)
-    if replies.thread_delays(delivery.post.block_for(delivery.account.platform)):
+    platform = delivery.account.platform
+    if replies.follow_up_delays(delivery.post.block_for(platform), platform):
         return replace(built, thread=())  # each follow-up is a delivery of its own
     return built
 
