@@ -44,6 +44,8 @@ class PlatformLimits:
     # Without threads: follow-ups posted as comments on the post, each a delivery of its
     # own once the post is published (posts/replies.py); 0: none.
     max_comments: int = 0
+    # Characters in one such comment, when fewer than in a post.
+    comment_max_chars: int | None = None
     per_account_rate: RateLimit | None = None
     per_platform_rate: RateLimit | None = None
 
@@ -450,14 +452,17 @@ class Connector(abc.ABC):
                     "thread",
                 )
             problems.append(problem)
+        as_comments = not limits.max_thread_items and limits.max_comments
+        max_chars = (as_comments and limits.comment_max_chars) or limits.max_chars
         for index, item in enumerate(thread):
             length = self.text_length(item)
-            if length > limits.max_chars:
+            if length > max_chars:
                 problems.append(
                     Problem(
                         "text_too_long",
                         f"Thread item {index + 1} is {length} characters; "
-                        f"{self.display_name} allows {limits.max_chars}.",
+                        f"{self.display_name} allows {max_chars}"
+                        f"{' in a comment' if max_chars != limits.max_chars else ''}.",
                         f"thread[{index}]",
                     )
                 )

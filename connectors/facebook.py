@@ -230,6 +230,7 @@ class FacebookConnector(Connector):
         max_video_bytes=1_000_000_000,
         max_video_seconds=1200,
         max_comments=24,
+        comment_max_chars=MAX_COMMENT_CHARS,
     )
     options = (
         Option(name="link", kind=str, help="A URL shared with a text post (shown as a preview)."),
@@ -237,17 +238,6 @@ class FacebookConnector(Connector):
 
     def validate(self, content: Content) -> list[Problem]:
         problems = super().validate(content)
-        problems += [
-            Problem(
-                "comment_too_long",
-                f"Thread item {index + 1} is {len(item)} characters; Facebook comments take "
-                f"{MAX_COMMENT_CHARS}.",
-                f"thread[{index}]",
-            )
-            for index, item in enumerate(content.thread)
-            # Longer than a post: the base check has said so already.
-            if MAX_COMMENT_CHARS < len(item) <= self.limits.max_chars
-        ]
         if content.options.get("link") and content.media:
             problems.append(
                 Problem(

@@ -141,6 +141,7 @@ class LinkedInConnector(Connector):
         max_video_bytes=5_000_000_000,
         max_video_seconds=1800,
         max_comments=24,
+        comment_max_chars=MAX_COMMENT_CHARS,
     )
     options = (
         Option(
@@ -153,17 +154,6 @@ class LinkedInConnector(Connector):
 
     def validate(self, content: Content) -> list[Problem]:
         problems = super().validate(content)
-        problems += [
-            Problem(
-                "comment_too_long",
-                f"Thread item {index + 1} is {len(item)} characters; LinkedIn comments take "
-                f"{MAX_COMMENT_CHARS}.",
-                f"thread[{index}]",
-            )
-            for index, item in enumerate(content.thread)
-            # Longer than a post: the base check has said so already.
-            if MAX_COMMENT_CHARS < len(item) <= self.limits.max_chars
-        ]
         for index, item in enumerate(content.media):
             if item.kind != "video":
                 continue

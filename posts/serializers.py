@@ -61,7 +61,8 @@ class NetworkBlockSerializer(serializers.Serializer):
         help_text="Seconds to wait after each thread item's predecessor is published before "
         "posting it, one per `thread` item. With any delay, each follow-up is its own "
         "delivery, published in reply to the one before (a thread stops at an item that "
-        "fails); without, the thread goes out at once.",
+        "fails); without, the thread goes out at once. On platforms where follow-ups are "
+        "comments (Facebook, Instagram, LinkedIn) they always go out one by one.",
     )
 
     def validate(self, attrs: dict) -> dict:

@@ -570,9 +570,10 @@ def test_validate_takes_up_to_24_follow_ups_as_comments(connector):
 def test_validate_holds_follow_ups_to_the_comment_length(connector):
     assert codes(connector, text(thread=("x" * 8000,))) == []
     problems = connector.validate(text(thread=("ok", "x" * 8001)))
-    assert [(p.code, p.field) for p in problems] == [("comment_too_long", "thread[1]")]
-    assert problems[0].message == ("Thread item 2 is 8001 characters; Facebook comments take 8000.")
-    # Over a post's limit too: one problem, the base check's.
+    assert [(p.code, p.field) for p in problems] == [("text_too_long", "thread[1]")]
+    assert problems[0].message == (
+        "Thread item 2 is 8001 characters; Facebook allows 8000 in a comment."
+    )
     assert codes(connector, text(thread=("x" * 63207,))) == ["text_too_long"]
 
 

@@ -622,9 +622,10 @@ def test_validate_takes_up_to_24_follow_ups_as_comments(connector):
 def test_validate_holds_follow_ups_to_the_comment_length(connector):
     assert codes(connector, text(thread=("x" * 1250,))) == []
     problems = connector.validate(text(thread=("ok", "x" * 1251)))
-    assert [(p.code, p.field) for p in problems] == [("comment_too_long", "thread[1]")]
-    assert problems[0].message == "Thread item 2 is 1251 characters; LinkedIn comments take 1250."
-    # Over a post's limit too: one problem, the base check's.
+    assert [(p.code, p.field) for p in problems] == [("text_too_long", "thread[1]")]
+    assert problems[0].message == (
+        "Thread item 2 is 1251 characters; LinkedIn allows 1250 in a comment."
+    )
     assert codes(connector, text(thread=("x" * 3001,))) == ["text_too_long"]
 
 

@@ -179,18 +179,18 @@ def test_bad_thread_delays_are_refused_before_anything_is_stored(owner, account,
     assert not Job.objects.exists()
 
 
-def test_delayed_follow_ups_to_a_platform_without_threads_are_refused(owner, workspace):
-    linkedin = SocialAccountFactory(workspace=workspace, platform="linkedin")
+def test_delayed_follow_ups_to_a_platform_without_threads_or_comments_are_refused(owner, workspace):
+    telegram = SocialAccountFactory(workspace=workspace, platform="telegram")
     item = {
-        "networks": {"linkedin": {"text": "a", "thread": ["b"], "thread_delays": [60]}},
-        "accounts": [{"id": linkedin.id}],
+        "networks": {"telegram": {"text": "a", "thread": ["b"], "thread_delays": [60]}},
+        "accounts": [{"id": telegram.id}],
     }
 
     job_id = publish_now(owner, [item])
     services.job_run(job_id=job_id)
 
     failures = owner.client.get(f"/api/v1/job_status/{job_id}").json()["payload"]["failures"]
-    assert failures == {"0": {linkedin.id: ["LinkedIn has no threads."]}}
+    assert failures == {"0": {telegram.id: ["Telegram has no threads."]}}
     assert not Delivery.objects.exists()
 
 
