@@ -696,8 +696,8 @@ class PostizCreateWithUrlsSerializer(PostizCreatePostSerializer):
 class PostsWithUrlsView(PostizView):
     """`POST /postsurl`, what @postiz/node's `postWithUrls` calls: values name `imageUrls`,
     which Crier fetches now (SSRF-guarded, bytes checked as any upload) and attaches, then
-    creates the posts as `POST /posts` does. A URL that cannot be used is a 400 naming it;
-    files fetched before a later refusal stay in the workspace's media, unattached."""
+    creates the posts as `POST /posts` does. A URL that cannot be used is a 400 naming it; a
+    refused request keeps none of the files it fetched."""
 
     @extend_schema(
         tags=TAGS,
@@ -707,27 +707,47 @@ class PostsWithUrlsView(PostizView):
         operation_id="postiz_posts_with_urls",
     )
     def post(self, request: Request) -> Response:
-        return idempotent(request, request.auth.workspace, lambda: self._with_urls(request))
-
-    def _with_urls(self, request: Request) -> Response:
-        dialect = PostizCreateWithUrlsSerializer(data=request.data)
-        dialect.is_valid(raise_exception=True)
-        body = {**request.data, "posts": [dict(entry) for entry in request.data["posts"]]}
-        for entry, checked in zip(body["posts"], dialect.validated_data["posts"], strict=True):
-            entry["value"] = [
-                {
-                    **{k: v for k, v in value.items() if k != "imageUrls"},
-                    "image": [*value.get("image", []), *_fetched(request, value)],
-                }
-                for value in checked["value"]
-            ]
-        return create_posts(request, body)
+        return create_posts_with_urls(request)
 
 
-def _fetched(request: Request, value: dict) -> list[dict]:
+def create_posts_with_urls(request: Request) -> Response:
+    """Fetch the values' `imageUrls`, then create the posts; all or nothing, files included.
+
+    The files are discarded here, outside the Idempotency-Key's transaction: its rollback
+    takes the rows along but not the stored objects."""
+    fetched: list[MediaAsset] = []
+    try:
+        response = idempotent(request, request.auth.workspace, lambda: _with_urls(request, fetched))
+    except Exception:
+        media_services.media_discard(assets=fetched)
+        raise
+    if response.has_header("Idempotent-Replayed"):
+        # A concurrent request with the same key won: this one's work was rolled back.
+        media_services.media_discard(assets=fetched)
+    return response
+
+
+def _with_urls(request: Request, fetched: list[MediaAsset]) -> Response:
+    dialect = PostizCreateWithUrlsSerializer(data=request.data)
+    dialect.is_valid(raise_exception=True)
+    body = {**request.data, "posts": [dict(entry) for entry in request.data["posts"]]}
+    for entry, checked in zip(body["posts"], dialect.validated_data["posts"], strict=True):
+        entry["value"] = [
+            {
+                **{k: v for k, v in value.items() if k != "imageUrls"},
+                "image": [*value.get("image", []), *_fetched(request, value, fetched)],
+            }
+            for value in checked["value"]
+        ]
+    return create_posts(request, body)
+
+
+def _fetched(request: Request, value: dict, fetched: list[MediaAsset]) -> list[dict]:
+    """The value's `imageUrls` as image refs; every asset made is added to `fetched`."""
     images = []
     for url in value.get("imageUrls", []):
         asset = media_services.media_from_url_fetch_now(workspace=request.auth.workspace, url=url)
+        fetched.append(asset)
         if asset.status not in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING):
             raise exceptions.ValidationError(f"imageUrls: {url}: {asset.error or asset.status}")
         images.append({"id": asset.pk, "path": storage.public_url(asset.storage_key)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import AccountStatus, Role, SocialAccount
 from config import celery_app
 from connectors.simulator import SimulatorServer
-from media.models import MediaAsset
+from media.models import MediaAsset, StorageDeletion
 from planning.models import Notification, PostingSchedule
 from posts import dispatch
 from posts.models import Delivery, Job, Post
@@ -501,6 +502,50 @@ def test_an_image_url_that_is_not_a_picture_is_a_400_naming_it(postiz, account, 
     assert refused.status_code == 400, refused.content
     assert refused.json()["msg"].startswith(f"imageUrls: {url}: ")
     assert not Post.objects.filter(workspace=account.workspace).exists()
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+@pytest.mark.parametrize("key", [None, "retry-1"], ids=["no-key", "idempotency-key"])
+def test_a_refused_post_keeps_none_of_the_image_urls_it_fetched(
+    postiz, account, picture_site, tmp_path, django_capture_on_commit_callbacks, key
+):
+    # The picture is fetched and stored, then the channel refuses the text (the sandbox
+    # takes 500 characters). With an Idempotency-Key, the rollback takes the asset's row
+    # along but not its stored file.
+    body = create_body(account.pk)
+    body["posts"][0]["value"][0]["content"] = "x" * 501
+    body["posts"][0]["value"][0]["imageUrls"] = [picture_site.url("/image1.png")]
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = postiz.post(f"{BASE}/postsurl", body, format="json", **headers)
+
+    assert refused.status_code == 400, refused.content
+    assert f"posts[0] (sandbox {account.pk})" in refused.json()["msg"]
+    assert picture_site.requested == ["/image1.png"]
+    assert not MediaAsset.objects.filter(workspace=account.workspace).exists()
+    assert stored_files(tmp_path) == []
+    assert not StorageDeletion.objects.exists()
+
+
+def test_an_unusable_image_url_discards_those_fetched_before_it(
+    postiz, account, picture_site, tmp_path, django_capture_on_commit_callbacks
+):
+    body = create_body(account.pk)
+    urls = [picture_site.url("/image1.png"), picture_site.url("/notes.txt")]
+    body["posts"][0]["value"][0]["imageUrls"] = urls
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = postiz.post(f"{BASE}/postsurl", body, format="json")
+
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["msg"].startswith(f"imageUrls: {urls[1]}: ")
+    assert not MediaAsset.objects.filter(workspace=account.workspace).exists()
+    assert stored_files(tmp_path) == []
+    assert not StorageDeletion.objects.exists()
 
 
 def test_the_cli_posts_an_upload_by_its_path_with_a_made_up_id(
