@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -648,6 +649,40 @@ def test_a_setting_name_with_a_nul_is_a_400_not_a_500(postiz, account):
         "msg": "posts[0].settings: setting names must not contain null characters."
     }
     assert Post.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("settings", "key"),
+    [('{"\\ud800": 1}', None), ('{"\\ud800": 1}', "k1"), ('{"spoiler_text": "\\udc00"}', None)],
+    ids=["name", "name-idempotency-key", "option-value"],
+)
+def test_a_lone_surrogate_in_settings_is_a_400_not_a_500(postiz, workspace, settings, key):
+    # Found probing with what Hypothesis never draws: a JSON escape can carry half a
+    # surrogate pair, which no UTF-8 text holds. An ignored setting's name was answered back
+    # (UnicodeEncodeError) or stored for the Idempotency-Key, an applied option's value
+    # stored in the post: PostgreSQL refuses both in JSON (DataError). All were 500s.
+    mastodon = SocialAccountFactory(workspace=workspace, platform="mastodon")
+    body = json.dumps(create_body(mastodon.pk, kind="draft"))
+    body = body.replace('{"__type": "sandbox"}', settings)
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+
+    response = postiz.post(f"{BASE}/posts", body, content_type="application/json", **headers)
+
+    assert response.status_code == 400, response.content
+    assert "lone surrogate U+D" in response.json()["msg"]
+    assert Post.objects.count() == 0
+
+
+def test_a_surrogate_pair_is_one_character_and_passes(postiz, account):
+    body = json.dumps(create_body(account.pk, kind="draft")).replace(
+        "Hello from the Postiz API", "Hello \\ud83d\\ude00"
+    )
+
+    response = postiz.post(f"{BASE}/posts", body, content_type="application/json")
+
+    assert response.status_code == 201, response.content
+    post = Post.objects.get(pk=response.json()[0]["postId"])
+    assert post.block_for(account.platform)["text"] == "Hello \U0001f600"
 
 
 @pytest.mark.parametrize(
