@@ -3,9 +3,10 @@
 `POST /posts` turns each `posts[i]` (one channel, its `value` list) into one native post
 for that channel, all in one job, expanded in the request so the answer names the posts:
 `type` now → publish now, schedule → scheduled at `date`, draft → draft. The first value
-is the post; the following values become the thread replies the native API supports
-(`networks.<platform>.thread`, with `thread_delays`), so a channel without threads refuses
-them (400 naming the channel). Postiz's Group is the job:
+is the post; the following values become the native thread (`networks.<platform>.thread`,
+with `thread_delays`): replies on X, Bluesky, Mastodon and Threads, comments on the post on
+Facebook, Instagram and LinkedIn, as Postiz posts them; a channel with neither refuses them
+(400 naming the channel). Postiz's Group is the job:
 `group` in the answers, and `DELETE /posts/group/:group` cancels the job's posts.
 
 Where Crier differs, it says so rather than pretend:
@@ -13,7 +14,8 @@ Where Crier differs, it says so rather than pretend:
 - Follow-up values are text (one with images is a 400). Their `delay` is read as Postiz
   reads it (up to 120: minutes, as its editor stores them; above: milliseconds, as its
   public API documents them); with any delay, each follow-up is posted that long after the
-  one before it is published, in reply to it (native `thread_delays`), else all at once.
+  one before it is published, in reply to it (native `thread_delays`), else all at once
+  (comments always wait for the post to be live).
 - `settings`: the options the channel's Crier connector knows are applied (and checked);
   the others are listed per post in the answer's `ignoredSettings`.
 - `image[].id` is the id `POST /upload` answered; an id Crier does not know is looked up
