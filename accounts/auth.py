@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -44,8 +45,18 @@ def resolve_api_key(presented: str) -> ApiKey:
     api_key = None
     if parts:
         prefix, secret = parts
+        # How many workspaces the key's user belongs to, in the same query: with one (the
+        # common case) the key's own membership is the caller's, and no second query runs.
+        workspaces = (
+            Member.objects.filter(user=OuterRef("member__user"))
+            .order_by()
+            .values("user")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         api_key = (
             ApiKey.objects.select_related("member__user", "member__workspace")
+            .annotate(user_workspaces=Subquery(workspaces))
             .filter(prefix=prefix)
             .first()
         )
@@ -60,7 +71,10 @@ def resolve_api_key(presented: str) -> ApiKey:
 
 def resolve_membership(api_key: ApiKey, workspace_id: str | None) -> Member:
     """The caller's membership in the requested workspace; 404 for one it cannot see."""
-    memberships = Member.objects.select_related("workspace").filter(user=api_key.member.user)
+    own = api_key.member
+    if workspace_id == own.workspace_id or (not workspace_id and api_key.user_workspaces == 1):
+        return own
+    memberships = Member.objects.select_related("workspace", "user").filter(user=own.user)
     if workspace_id:
         member = memberships.filter(workspace_id=workspace_id).first()
         if member is None:

@@ -98,6 +98,9 @@ def due_deliveries(now: datetime, *, limit: int | None = None) -> QuerySet[Deliv
             status=DeliveryStatus.PUBLISHED,
             published_at__gte=now - window(),
             account__platform__in=platforms_offering("post_metrics"),
+            # A thread item or comment published after its post: the post carries the
+            # figures (a comment id is not a post the metrics endpoints know).
+            thread_index__isnull=True,
         )
         .exclude(external_id="")
         .exclude(metrics_state__checked_at__gt=now - every())

@@ -56,7 +56,12 @@ def main() -> None:
         rows={"type": int, "help": "jobs, posts and deliveries each (default 1,000,000)"},
         concurrency={"type": int, "default": 4, "help": "clients under load (default 4)"},
         seconds={"type": float, "help": "measured seconds per endpoint and load"},
+        layout={
+            "default": "2x4",
+            "help": "gunicorn WORKERSxTHREADS (default 2x4, the Procfile's)",
+        },
     )
+    workers, _, threads = args.layout.partition("x")
     rows = args.rows or (50_000 if args.quick else 1_000_000)
     seconds = args.seconds or (4.0 if args.quick else 15.0)
     with (
@@ -70,13 +75,14 @@ def main() -> None:
         started = time.perf_counter()
         seed_rows(rows, accounts)
         seeding = time.perf_counter() - started
-        url = start_gunicorn(processes, database_url)
+        url = start_gunicorn(processes, database_url, int(workers), int(threads or 1))
         scenarios = build_scenarios(rows, accounts)
         loads = {
             "concurrent": run_all(url, secret, scenarios, args.concurrency, seconds),
             "single_client": run_all(url, secret, scenarios, 1, seconds / 2),
         }
-        result = report(rows, seeding, args.concurrency, loads, machine(database_url))
+        server = f"gunicorn config.wsgi, {workers} workers x {threads or 1} threads"
+        result = report(rows, seeding, args.concurrency, server, loads, machine(database_url))
     draw(loads, args.concurrency, result["chart"])
     publish_result("api", result)
 
@@ -154,13 +160,13 @@ def seed_rows(rows: int, accounts: list[str]) -> None:
 # -- the server and the load -------------------------------------------------------------
 
 
-def start_gunicorn(processes: Processes, database_url: str) -> str:
+def start_gunicorn(processes: Processes, database_url: str, workers: int, threads: int) -> str:
     port = free_port()
     processes.start(
         "gunicorn",
         [
             *(sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"),
-            *("--workers", "2", "--threads", "4", "--access-logfile", "-"),
+            *("--workers", str(workers), "--threads", str(threads), "--access-logfile", "-"),
             "--no-control-socket",
         ],
         env={"DJANGO_SETTINGS_MODULE": "bench.api_settings", "API_RATE_LIMIT": "100000000/minute"},
@@ -251,7 +257,12 @@ async def drive(
 
 
 def report(
-    rows: int, seeding: float, clients: int, loads: dict[str, Any], host: dict[str, Any]
+    rows: int,
+    seeding: float,
+    clients: int,
+    server: str,
+    loads: dict[str, Any],
+    host: dict[str, Any],
 ) -> dict[str, Any]:
     under_load, alone = loads["concurrent"], loads["single_client"]
     status, bulk = under_load["job_status"], under_load["schedule_100_posts"]
@@ -260,7 +271,7 @@ def report(
         "benchmark": "api",
         "rows": {"jobs": rows, "posts": rows, "deliveries": rows},
         "seeding_seconds": round(seeding, 1),
-        "server": "gunicorn config.wsgi, 2 workers x 4 threads (Procfile)",
+        "server": server,
         "concurrent_clients": clients,
         "targets": {
             "job_status_rate_ratio": round(ratio, 3),

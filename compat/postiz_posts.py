@@ -3,15 +3,19 @@
 `POST /posts` turns each `posts[i]` (one channel, its `value` list) into one native post
 for that channel, all in one job, expanded in the request so the answer names the posts:
 `type` now → publish now, schedule → scheduled at `date`, draft → draft. The first value
-is the post; the following values become the thread replies the native API supports
-(`networks.<platform>.thread`, posted one after the other right after the post), so a
-channel without threads refuses them (400 naming the channel). Postiz's Group is the job:
+is the post; the following values become the native thread (`networks.<platform>.thread`,
+with `thread_delays`): replies on X, Bluesky, Mastodon and Threads, comments on the post on
+Facebook, Instagram and LinkedIn, as Postiz posts them; a channel with neither refuses them
+(400 naming the channel). Postiz's Group is the job:
 `group` in the answers, and `DELETE /posts/group/:group` cancels the job's posts.
 
 Where Crier differs, it says so rather than pretend:
 
-- A follow-up value with `delay` > 0 or with images is a 400: native thread replies are
-  text, posted at once.
+- Follow-up values are text (one with images is a 400). Their `delay` is read as Postiz
+  reads it (up to 120: minutes, as its editor stores them; above: milliseconds, as its
+  public API documents them); with any delay, each follow-up is posted that long after the
+  one before it is published, in reply to it (native `thread_delays`), else all at once
+  (comments always wait for the post to be live).
 - `settings`: the options the channel's Crier connector knows are applied (and checked);
   the others are listed per post in the answer's `ignoredSettings`.
 - `image[].id` is the id `POST /upload` answered; an id Crier does not know is looked up
@@ -58,7 +62,12 @@ from planning.approvals import post_edit
 from posts import content, services
 from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
-from posts.serializers import AwareDateTimeField, PostUpdateSerializer, ScheduleRequestSerializer
+from posts.serializers import (
+    MAX_THREAD_DELAY,
+    AwareDateTimeField,
+    PostUpdateSerializer,
+    ScheduleRequestSerializer,
+)
 from posts.states import DeliveryStatus, JobStatus
 from posts.views import IDEMPOTENCY_PARAMETER
 
@@ -77,6 +86,8 @@ STATES = {
     S.UNKNOWN: "ERROR",
     S.CANCELLED: "DELETED",
 }
+# Postiz's largest editor delay preset: a larger `delay` is in milliseconds (delay_seconds).
+MAX_MINUTES_DELAY = 120
 KINDS = {"now": Job.Kind.PUBLISH_NOW, "schedule": Job.Kind.SCHEDULE, "draft": Job.Kind.DRAFT}
 
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
@@ -105,7 +116,13 @@ class PostizValueSerializer(serializers.Serializer):
     content = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
     id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     image = serializers.ListField(child=PostizImageSerializer(), required=False, max_length=20)
-    delay = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    delay = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="Wait before this follow-up after the one before it is published: up to "
+        "120 minutes, above that milliseconds (as Postiz reads it).",
+    )
 
 
 class PostizIntegrationRefSerializer(serializers.Serializer):
@@ -126,20 +143,30 @@ class PostizPostEntrySerializer(serializers.Serializer):
         return settings
 
     def validate_value(self, values: list[dict]) -> list[dict]:
-        problems = {}
-        for index, value in enumerate(values[1:], start=1):
-            if value.get("delay"):
-                problems[index] = {
-                    "delay": [
-                        "Crier posts thread replies right after the post: a delay is not "
-                        "supported (send 0)."
-                    ]
-                }
-            elif value.get("image"):
-                problems[index] = {"image": ["thread replies are text only in Crier."]}
-        if problems:
-            raise serializers.ValidationError(problems)
+        problems = {
+            index: {"image": ["thread replies are text only in Crier."]}
+            for index, value in enumerate(values[1:], start=1)
+            if value.get("image")
+        }
+        too_long = {
+            index: {"delay": [f"at most {MAX_THREAD_DELAY} seconds (7 days)."]}
+            for index, value in enumerate(values[1:], start=1)
+            if delay_seconds(value.get("delay")) > MAX_THREAD_DELAY
+        }
+        if problems or too_long:
+            raise serializers.ValidationError({**too_long, **problems})
         return values
+
+
+def delay_seconds(delay: int | None) -> int:
+    """Postiz's `delay` in seconds. Its editor stores minutes (1 to 120) and its public API
+    and CLI milliseconds (5000 by default); Postiz itself reads a value above 120 as
+    milliseconds and any other as minutes, and so does Crier (a part second rounds up)."""
+    if not delay:
+        return 0
+    if delay > MAX_MINUTES_DELAY:
+        return -(-delay // 1000)
+    return delay * 60
 
 
 class PostizTagSerializer(serializers.Serializer):
@@ -307,6 +334,9 @@ def _native_item(
     block: dict[str, Any] = {"type": "status", "text": plain_text(first["content"])}
     if follow_ups:
         block["thread"] = [plain_text(value["content"]) for value in follow_ups]
+        delays = [delay_seconds(value.get("delay")) for value in follow_ups]
+        if any(delays):
+            block["thread_delays"] = delays
     block.update({name: value for name, value in settings.items() if name in known})
     target = {"id": account.pk, **({"scheduled_at": when} if when else {})}
     item = {
@@ -433,6 +463,7 @@ def list_posts(request: Request) -> Response:
             workspace=request.auth.workspace,
             scheduled_at__gte=window["startDate"],
             scheduled_at__lte=window["endDate"],
+            thread_index__isnull=True,  # a delayed follow-up shows in its post's `thread`
         )
         .exclude(status=S.CANCELLED)
         .select_related("post", "account")
@@ -509,7 +540,7 @@ class MissingView(PostizView):
     def get(self, request: Request, post_id: str) -> Response:
         post = post_get(request, post_id)
         deliveries = list(
-            Delivery.objects.filter(post=post)
+            Delivery.objects.filter(post=post, thread_index__isnull=True)
             .exclude(status=S.CANCELLED)
             .select_related("account")
             .order_by("created_at", "pk")
@@ -583,9 +614,9 @@ def _released_delivery(request: Request, post_id: str) -> Delivery:
     else:
         post = post_get(request, post_id)
         candidates = list(
-            Delivery.objects.filter(post=post, status__in=[S.PUBLISHED, S.UNKNOWN]).select_related(
-                "post"
-            )
+            Delivery.objects.filter(
+                post=post, status__in=[S.PUBLISHED, S.UNKNOWN], thread_index__isnull=True
+            ).select_related("post")
         )
     if not candidates:
         raise exceptions.ValidationError(
@@ -667,8 +698,8 @@ class PostizCreateWithUrlsSerializer(PostizCreatePostSerializer):
 class PostsWithUrlsView(PostizView):
     """`POST /postsurl`, what @postiz/node's `postWithUrls` calls: values name `imageUrls`,
     which Crier fetches now (SSRF-guarded, bytes checked as any upload) and attaches, then
-    creates the posts as `POST /posts` does. A URL that cannot be used is a 400 naming it;
-    files fetched before a later refusal stay in the workspace's media, unattached."""
+    creates the posts as `POST /posts` does. A URL that cannot be used is a 400 naming it; a
+    refused request keeps none of the files it fetched."""
 
     @extend_schema(
         tags=TAGS,
@@ -678,27 +709,47 @@ class PostsWithUrlsView(PostizView):
         operation_id="postiz_posts_with_urls",
     )
     def post(self, request: Request) -> Response:
-        return idempotent(request, request.auth.workspace, lambda: self._with_urls(request))
-
-    def _with_urls(self, request: Request) -> Response:
-        dialect = PostizCreateWithUrlsSerializer(data=request.data)
-        dialect.is_valid(raise_exception=True)
-        body = {**request.data, "posts": [dict(entry) for entry in request.data["posts"]]}
-        for entry, checked in zip(body["posts"], dialect.validated_data["posts"], strict=True):
-            entry["value"] = [
-                {
-                    **{k: v for k, v in value.items() if k != "imageUrls"},
-                    "image": [*value.get("image", []), *_fetched(request, value)],
-                }
-                for value in checked["value"]
-            ]
-        return create_posts(request, body)
+        return create_posts_with_urls(request)
 
 
-def _fetched(request: Request, value: dict) -> list[dict]:
+def create_posts_with_urls(request: Request) -> Response:
+    """Fetch the values' `imageUrls`, then create the posts; all or nothing, files included.
+
+    The files are discarded here, outside the Idempotency-Key's transaction: its rollback
+    takes the rows along but not the stored objects."""
+    fetched: list[MediaAsset] = []
+    try:
+        response = idempotent(request, request.auth.workspace, lambda: _with_urls(request, fetched))
+    except Exception:
+        media_services.media_discard(assets=fetched)
+        raise
+    if response.has_header("Idempotent-Replayed"):
+        # A concurrent request with the same key won: this one's work was rolled back.
+        media_services.media_discard(assets=fetched)
+    return response
+
+
+def _with_urls(request: Request, fetched: list[MediaAsset]) -> Response:
+    dialect = PostizCreateWithUrlsSerializer(data=request.data)
+    dialect.is_valid(raise_exception=True)
+    body = {**request.data, "posts": [dict(entry) for entry in request.data["posts"]]}
+    for entry, checked in zip(body["posts"], dialect.validated_data["posts"], strict=True):
+        entry["value"] = [
+            {
+                **{k: v for k, v in value.items() if k != "imageUrls"},
+                "image": [*value.get("image", []), *_fetched(request, value, fetched)],
+            }
+            for value in checked["value"]
+        ]
+    return create_posts(request, body)
+
+
+def _fetched(request: Request, value: dict, fetched: list[MediaAsset]) -> list[dict]:
+    """The value's `imageUrls` as image refs; every asset made is added to `fetched`."""
     images = []
     for url in value.get("imageUrls", []):
         asset = media_services.media_from_url_fetch_now(workspace=request.auth.workspace, url=url)
+        fetched.append(asset)
         if asset.status not in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING):
             raise exceptions.ValidationError(f"imageUrls: {url}: {asset.error or asset.status}")
         images.append({"id": asset.pk, "path": storage.public_url(asset.storage_key)})

@@ -41,6 +41,11 @@ class PlatformLimits:
     caption_max_chars: int | None = None
     # Follow-up items after the first (0: the platform has no threads).
     max_thread_items: int = 0
+    # Without threads: follow-ups posted as comments on the post, each a delivery of its
+    # own once the post is published (posts/replies.py); 0: none.
+    max_comments: int = 0
+    # Characters in one such comment, when fewer than in a post.
+    comment_max_chars: int | None = None
     per_account_rate: RateLimit | None = None
     per_platform_rate: RateLimit | None = None
 
@@ -79,6 +84,8 @@ class Content:
         default_factory=dict
     )  # per-network options, schema beside each connector
     thread: tuple[str, ...] = ()  # follow-up items, each posted in reply to the previous
+    # The platform id of the post this one answers (a thread item sent after a delay).
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -340,6 +347,10 @@ class Connector(abc.ABC):
         problems += self.option_problems(content.options)
         problems += self._text_problems(content)
         problems += self._thread_problems(content.thread)
+        if content.reply_to and not (self.limits.max_thread_items or self.limits.max_comments):
+            problems.append(
+                Problem("replies_unsupported", f"{self.display_name} has no threads.", "reply_to")
+            )
         problems += self._media_problems(content.media)
         return problems
 
@@ -426,27 +437,32 @@ class Connector(abc.ABC):
     def _thread_problems(self, thread: Sequence[str]) -> list[Problem]:
         limits = self.limits
         problems: list[Problem] = []
-        if len(thread) > limits.max_thread_items:
-            if limits.max_thread_items == 0:
+        allowed = limits.max_thread_items or limits.max_comments
+        if len(thread) > allowed:
+            if allowed == 0:
                 problem = Problem(
                     "threads_unsupported", f"{self.display_name} has no threads.", "thread"
                 )
             else:
+                kind = "follow-ups" if limits.max_thread_items else "comments"
                 problem = Problem(
                     "thread_too_long",
                     f"Thread has {len(thread)} follow-ups; {self.display_name} allows "
-                    f"{limits.max_thread_items}.",
+                    f"{allowed} {kind}.",
                     "thread",
                 )
             problems.append(problem)
+        as_comments = not limits.max_thread_items and limits.max_comments
+        max_chars = (as_comments and limits.comment_max_chars) or limits.max_chars
         for index, item in enumerate(thread):
             length = self.text_length(item)
-            if length > limits.max_chars:
+            if length > max_chars:
                 problems.append(
                     Problem(
                         "text_too_long",
                         f"Thread item {index + 1} is {length} characters; "
-                        f"{self.display_name} allows {limits.max_chars}.",
+                        f"{self.display_name} allows {max_chars}"
+                        f"{' in a comment' if max_chars != limits.max_chars else ''}.",
                         f"thread[{index}]",
                     )
                 )

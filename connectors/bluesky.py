@@ -9,6 +9,9 @@ API reference (read 2026-11):
   https://docs.bsky.app/docs/api/com-atproto-repo-create-record
 - Rich text facets (byte offsets in UTF-8; link, mention by DID, tag):
   https://docs.bsky.app/docs/advanced-guides/post-richtext
+- Reading the post a reply answers (its cid, and its own `reply.root` when it is a reply;
+  400 RecordNotFound when it is gone): https://docs.bsky.app/docs/api/com-atproto-repo-get-record
+  and https://github.com/bluesky-social/atproto/blob/main/lexicons/com/atproto/repo/getRecord.json
 - Blobs: https://docs.bsky.app/docs/api/com-atproto-repo-upload-blob; video ("simple
   method": uploadBlob then app.bsky.embed.video): https://docs.bsky.app/docs/tutorials/video
 - Handle resolution for mentions: https://docs.bsky.app/docs/api/com-atproto-identity-resolve-handle
@@ -22,9 +25,12 @@ API reference (read 2026-11):
   `app.bsky.actor.getProfile`: https://docs.bsky.app/docs/api/app-bsky-actor-get-profile.
   Bluesky counts no impressions or clicks.
 
-A publish is: blob uploads and handle look-ups (they publish nothing, so their failures are
-never ambiguous), then one `createRecord` per item of the thread. Bluesky has no
-idempotency key and the connector does no look-up, so it is not idempotent.
+A publish is: for a post answering an earlier one (`reply_to`, the earlier post's at:// URI:
+a delayed thread item), a `getRecord` of that post for the root and parent strong refs; blob
+uploads and handle look-ups (none of these publish, so their failures are never ambiguous);
+then one `createRecord` per item of the thread, each after the first in reply to the one
+before it, all in the thread of the post answered, if any. Bluesky has no idempotency key and
+the connector does no look-up of what it posted, so it is not idempotent.
 """
 
 from __future__ import annotations
@@ -77,6 +83,10 @@ from connectors.http import (
 DEFAULT_SERVICE_URL = "https://bsky.social"
 WEB_URL = "https://bsky.app"
 MAX_TEXT_BYTES = 3000  # app.bsky.feed.post: text maxLength (UTF-8 bytes) beside 300 graphemes
+POST_COLLECTION = "app.bsky.feed.post"
+# getRecord's answer (400) for a post that is not there: RecordNotFound in its lexicon;
+# PDS versions before that say InvalidRequest "Could not locate record".
+RECORD_NOT_FOUND = frozenset({"RecordNotFound", "InvalidRequest"})
 
 # XRPC error names (the `error` field) that differ from what the status alone says.
 ERRORS: dict[str, type[ConnectorError]] = {
@@ -162,10 +172,16 @@ class BlueskyConnector(Connector):
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
         pds = _pds_url(credentials)
+        # The post answered is read first, so one that is gone fails before any upload.
+        reply = self._reply_refs(pds, content.reply_to, credentials) if content.reply_to else None
         embed = self._embed(pds, content.media, credentials)
-        root = self._create_post(pds, credentials, content.text, content.options, embed=embed)
-        parent = root
-        posted = [root["uri"]]
+        first = self._create_post(
+            pds, credentials, content.text, content.options, embed=embed, reply=reply
+        )
+        # A reply belongs to the thread of the post it answers: its root stays the root.
+        root = reply["root"] if reply else _strong_ref(first)
+        parent = first
+        posted = [first["uri"]]
         for item in content.thread:
             try:
                 parent = self._create_post(
@@ -173,15 +189,58 @@ class BlueskyConnector(Connector):
                     credentials,
                     item,
                     content.options,
-                    reply={"root": _strong_ref(root), "parent": _strong_ref(parent)},
+                    reply={"root": root, "parent": _strong_ref(parent)},
                 )
             except ConnectorError as exc:
-                # The root is live: retrying the delivery would post it twice.
+                # The first post is live: retrying the delivery would post it twice.
                 raise _thread_incomplete(posted, len(content.thread) + 1, exc) from exc
             posted.append(parent["uri"])
         return Published(
-            state="published", external_id=root["uri"], url=_web_url(root["uri"], credentials)
+            state="published", external_id=first["uri"], url=_web_url(first["uri"], credentials)
         )
+
+    def _reply_refs(self, pds: str, uri: str, credentials: Credentials) -> dict[str, Any]:
+        """The `reply` of a post answering `uri`: that post as parent and, as root, its own
+        root when it is itself a reply, else itself.
+
+        Read with getRecord from the PDS, which has a post as soon as it is created (the
+        AppView's getPosts may not have indexed a follow-up's parent yet).
+        """
+        parts = _post_uri_parts(uri)
+        if parts is None:
+            raise PermanentError(
+                f"Cannot reply to {uri!r}: it is not the at:// URI of a Bluesky post. "
+                "Nothing was posted.",
+                code="reply_parent_not_found",
+            )
+        repo, rkey = parts
+        with unambiguous():  # a read: nothing is posted yet
+            response = send(
+                self.client,
+                "GET",
+                f"{pds}/xrpc/com.atproto.repo.getRecord",
+                params={"repo": repo, "collection": POST_COLLECTION, "rkey": rkey},
+                headers=_auth(credentials.access_token),
+            )
+            if (
+                response.status_code == 400
+                and json_object(response).get("error") in RECORD_NOT_FOUND
+            ):
+                raise PermanentError(
+                    f"Bluesky has no post {uri} to reply to (was it deleted?). Nothing was posted.",
+                    code="reply_parent_not_found",
+                    platform_response=response.text,
+                    status=response.status_code,
+                )
+            _raise_for_status(response)
+        found = json_object(response)
+        parent = {"uri": found.get("uri"), "cid": found.get("cid")}
+        value = found.get("value")
+        reply = value.get("reply") if isinstance(value, dict) else None
+        root = reply.get("root") if isinstance(reply, dict) else parent
+        if not (_is_strong_ref(parent) and _is_strong_ref(root)):
+            raise _unreadable(response, "a record without its cid or root", ambiguous=False)
+        return {"root": _strong_ref(root), "parent": _strong_ref(parent)}
 
     def _create_post(
         self,
@@ -214,7 +273,7 @@ class BlueskyConnector(Connector):
             headers=_auth(credentials.access_token),
             json={
                 "repo": credentials.external_id,
-                "collection": "app.bsky.feed.post",
+                "collection": POST_COLLECTION,
                 "record": record,
             },
         )
@@ -539,13 +598,28 @@ def _strong_ref(record: Mapping[str, Any]) -> dict[str, str]:
     return {"uri": record["uri"], "cid": record["cid"]}
 
 
+def _is_strong_ref(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(value.get(key), str) and value[key] for key in ("uri", "cid")
+    )
+
+
+def _post_uri_parts(uri: str) -> tuple[str, str] | None:
+    """(repo, record key) of at://<repo>/app.bsky.feed.post/<rkey>; None for anything else."""
+    parts = uri.removeprefix("at://").split("/")
+    if len(parts) != 3 or parts[1] != POST_COLLECTION or not parts[0] or not parts[2]:
+        return None
+    return parts[0], parts[2]
+
+
 def _web_url(uri: str, credentials: Credentials) -> str | None:
     # at://did:plc:…/app.bsky.feed.post/<rkey> → https://bsky.app/profile/<handle>/post/<rkey>
-    parts = uri.removeprefix("at://").split("/")
-    if len(parts) != 3 or parts[1] != "app.bsky.feed.post":
+    parts = _post_uri_parts(uri)
+    if parts is None:
         return None
-    author = credentials.extra.get("handle") or parts[0]
-    return f"{WEB_URL}/profile/{quote(str(author), safe=':.')}/post/{parts[2]}"
+    repo, rkey = parts
+    author = credentials.extra.get("handle") or repo
+    return f"{WEB_URL}/profile/{quote(str(author), safe=':.')}/post/{rkey}"
 
 
 def _now() -> str:

@@ -5,6 +5,10 @@ API reference (read 2026-11):
 - Page feed: https://developers.facebook.com/docs/graph-api/reference/page/feed
 - Page photos: https://developers.facebook.com/docs/graph-api/reference/page/photos
 - Page videos: https://developers.facebook.com/docs/graph-api/reference/page/videos
+- Comments (`POST /{object-id}/comments` with `message`, answering `{"id"}`):
+  https://developers.facebook.com/docs/graph-api/reference/object/comments; as the Page,
+  with pages_manage_engagement and the MODERATE and CREATE_CONTENT tasks:
+  https://developers.facebook.com/documentation/pages-api/comments-mentions
 - Video API publishing: https://developers.facebook.com/docs/video-api/guides/publishing
 - Video status: https://developers.facebook.com/docs/graph-api/reference/video-status
 - Manual login flow: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
@@ -25,8 +29,11 @@ Text posts are one `POST /{page-id}/feed`. Photos are uploaded unpublished to
 `/{page-id}/photos` (Facebook pulls them from the URL Crier serves) and attached to one feed
 post with `attached_media`, so one or ten photos make a single post. A video is one
 `POST /{page-id}/videos` with `file_url`; Facebook then processes it, so the delivery stays
-`processing` until `poll()` sees `video_status` ready. The Graph API has no idempotency key:
-an ambiguous failure of the publishing call becomes `unknown`.
+`processing` until `poll()` sees `video_status` ready. A thread's follow-ups become comments
+by the Page on the published post: each is a delivery of its own whose `reply_to` is the
+post's id (a feed post or a video), and one `POST /{post-id}/comments`. The Graph API has no
+idempotency key: an ambiguous failure of a publishing call (post or comment) becomes
+`unknown`.
 
 This module also holds the Graph helpers the Instagram connector shares (version, errors).
 """
@@ -80,7 +87,11 @@ DIALOG_URL = "https://www.facebook.com"
 # Each Graph version lives about two years; the newest seen on the reference pages when
 # checked (2026-11) is v26.0. Shared by the Facebook and Instagram connectors.
 DEFAULT_GRAPH_VERSION = "v26.0"
-DEFAULT_SCOPES = "pages_show_list,pages_manage_posts,pages_read_engagement"
+# pages_manage_engagement: comments as the Page (a thread's follow-ups).
+DEFAULT_SCOPES = "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement"
+# Comments take fewer characters than posts. Meta's references state no figure; 8,000 is the
+# limit of Facebook's comment box as commonly reported (checked 2026-11).
+MAX_COMMENT_CHARS = 8000
 
 # Graph error codes (error.code) with a meaning the HTTP status does not carry: Graph
 # answers most of them with 400. Anything else falls back to the status.
@@ -203,7 +214,9 @@ class FacebookConnector(Connector):
     # attached_media; 10 photos is the conservative ceiling Crier applies. Videos through
     # `file_url` (non-resumable): up to 1 GB and 20 minutes. Page rate limits are dynamic
     # (business use case: 4800 calls x engaged users / 24 h), so no fixed bucket here.
-    # Sources: Page feed, Page photos, Page videos reference pages; checked 2026-11.
+    # Comments: Graph documents no cap per post; 24 follow-ups, as for the platforms with
+    # threads (X, Bluesky, Threads, Mastodon), so one thread fits them all.
+    # Sources: Page feed, Page photos, Page videos, object comments pages; checked 2026-11.
     limits = PlatformLimits(
         max_chars=63206,
         max_images=10,
@@ -216,6 +229,8 @@ class FacebookConnector(Connector):
         max_image_bytes=4_000_000,
         max_video_bytes=1_000_000_000,
         max_video_seconds=1200,
+        max_comments=24,
+        comment_max_chars=MAX_COMMENT_CHARS,
     )
     options = (
         Option(name="link", kind=str, help="A URL shared with a text post (shown as a preview)."),
@@ -234,6 +249,8 @@ class FacebookConnector(Connector):
         return problems
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
+        if content.reply_to:
+            return self._comment(content, credentials)
         page_id, token = credentials.external_id, credentials.access_token
         version = graph_version()
         videos = [item for item in content.media if item.kind == "video"]
@@ -273,6 +290,22 @@ class FacebookConnector(Connector):
         post_id = _object_id(response, "a post")
         return Published(
             state="published", external_id=post_id, url=f"https://www.facebook.com/{post_id}"
+        )
+
+    def _comment(self, content: Content, credentials: Credentials) -> Published:
+        """A follow-up: a comment by the Page on the post `reply_to` names."""
+        post_id = content.reply_to
+        response = send(
+            self.client,
+            "POST",
+            f"{GRAPH_URL}/{graph_version()}/{post_id}/comments",
+            json={"message": content.text, "access_token": credentials.access_token},
+        )
+        raise_for_graph_status(response)
+        return Published(
+            state="published",
+            external_id=_object_id(response, "a comment"),
+            url=f"https://www.facebook.com/{post_id}",
         )
 
     def poll(

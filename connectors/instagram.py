@@ -7,6 +7,9 @@ API reference (read 2026-11):
 - IG User media_publish: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media_publish
 - IG Container (status_code): https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-container
 - Content publishing limit: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/content_publishing_limit
+- IG Media comments (`POST /<IG_MEDIA_ID>/comments` with `message`, answering `{"id"}`; `GET`
+  lists them), needing instagram_business_manage_comments: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-media/comments
+- IG Comment fields (`user` is returned only on the app user's own comments): https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment
 - Error codes: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes
 - Business Login for Instagram: https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/business-login
 - Long-lived tokens and refresh: https://developers.facebook.com/docs/instagram-platform/reference/access_token
@@ -25,7 +28,14 @@ container id as handle; nothing is visible yet, so `publish()` can be retried sa
 `poll()` reads the container's `status_code` and, once it is FINISHED, calls `media_publish`,
 the one irreversible call. If that call's answer is lost, the next poll finds the container
 PUBLISHED (Instagram's own record that it went out) and looks the media up among the
-account's recent posts instead of publishing again. Hence `idempotent = True`.
+account's recent posts instead of publishing again.
+
+A thread's follow-ups become comments by the account on the published media: each is a
+delivery of its own whose `reply_to` is the media id, and one `POST /<IG_MEDIA_ID>/comments`,
+published at once. That call has no container to check afterwards, so `publish()` first
+looks among the media's latest comments for one the account made with the same text and
+returns it instead of commenting twice; `validate()` therefore refuses identical follow-ups.
+Hence `idempotent = True` for comments too.
 """
 
 from __future__ import annotations
@@ -71,11 +81,15 @@ from connectors.oauth import raise_if_refused, token_refused
 GRAPH_URL = "https://graph.instagram.com"
 CODE_EXCHANGE_URL = "https://api.instagram.com/oauth/access_token"
 AUTHORIZE_URL = "https://www.instagram.com/oauth/authorize"
-DEFAULT_SCOPES = "instagram_business_basic,instagram_business_content_publish"
+# instagram_business_manage_comments: comments (a thread's follow-ups).
+DEFAULT_SCOPES = (
+    "instagram_business_basic,instagram_business_content_publish,instagram_business_manage_comments"
+)
 MAX_HASHTAGS = 30
 MAX_MENTIONS = 20
 MAX_STORY_VIDEO_SECONDS = 60.0
 RECENT_MEDIA = 25  # how far back a lost media_publish answer is looked for
+RECENT_COMMENTS = 50  # how far back a comment is looked for before commenting
 # Media insights valid for feed posts, carousels and reels alike (stories have their own).
 MEDIA_METRICS = ("views", "reach", "likes", "comments", "shares", "saved")
 
@@ -99,12 +113,17 @@ class InstagramConnector(Connector):
     platform = "instagram"
     display_name = "Instagram"
     connection = "oauth"
-    idempotent = True  # publish() only creates invisible containers; see the module doc
+    # publish() only creates invisible containers, or finds a comment before making it; see
+    # the module doc.
+    idempotent = True
     # Captions: 2,200 characters, 30 hashtags, 20 @tags. Images: JPEG only, 8 MiB max.
     # Reels: MP4 or MOV, 3 s to 15 min, 23 to 60 fps, 300 MB. Stories: one image or a
     # video up to 60 s. Carousels: 2 to 10 images and videos. 100 API-published posts per
-    # account in a moving 24 h window (a carousel counts once). Sources: content
-    # publishing guide and IG User media reference; checked 2026-11.
+    # account in a moving 24 h window (a carousel counts once). Comments: no cap per media
+    # documented, at most 2,200 characters like captions; 24 follow-ups, as for the
+    # platforms with threads (X, Bluesky, Threads, Mastodon), so one thread fits them all.
+    # Sources: content publishing guide, IG User media and IG Media comments references;
+    # checked 2026-11.
     limits = PlatformLimits(
         max_chars=2200,
         max_images=10,
@@ -117,6 +136,7 @@ class InstagramConnector(Connector):
         min_fps=23,
         max_video_seconds=900,
         requires_media=True,
+        max_comments=24,
         per_account_rate=RateLimit(requests=100, per_seconds=86400),
     )
     options = (
@@ -130,6 +150,10 @@ class InstagramConnector(Connector):
 
     def validate(self, content: Content) -> list[Problem]:
         problems = super().validate(content)
+        if content.reply_to:
+            # A comment: text only, whatever the media it answers.
+            problems = [problem for problem in problems if problem.code != "media_required"]
+        problems += _comment_problems(content)
         hashtags, mentions = (
             len(_HASHTAG.findall(content.text)),
             len(_MENTION.findall(content.text)),
@@ -155,6 +179,8 @@ class InstagramConnector(Connector):
         return problems
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
+        if content.reply_to:
+            return self._comment(content.reply_to, content.text, credentials)
         kind = post_type(content)
         media = content.media
         with unambiguous():
@@ -216,6 +242,48 @@ class InstagramConnector(Connector):
             )
         raise _unreadable(response, "a container without a known status_code")
 
+    def _comment(self, media_id: str, text: str, credentials: Credentials) -> Published:
+        """A follow-up: the account's comment on `media_id`, unless an earlier attempt made it."""
+        with unambiguous():
+            comment_id = self._find_comment(media_id, text, credentials)
+        if comment_id is None:
+            response = send(
+                self.client,
+                "POST",
+                f"{_base()}/{media_id}/comments",
+                headers=_auth(credentials),
+                json={"message": text},
+            )
+            raise_for_graph_status(response, subcodes=SUBCODES)
+            comment_id = _object_id(response, "a comment")
+        return Published(
+            state="published",
+            external_id=comment_id,
+            url=self._permalink(media_id, credentials),
+        )
+
+    def _find_comment(self, media_id: str, text: str, credentials: Credentials) -> str | None:
+        """The id of the account's comment on `media_id` with this text, if there is one."""
+        response = send(
+            self.client,
+            "GET",
+            f"{_base()}/{media_id}/comments",
+            headers=_auth(credentials),
+            params={"fields": "id,text,user", "limit": str(RECENT_COMMENTS)},
+        )
+        raise_for_graph_status(response, subcodes=SUBCODES)
+        comments = json_object(response).get("data")
+        for comment in comments if isinstance(comments, list) else ():
+            # Instagram returns `user` only on comments the account itself made.
+            if (
+                isinstance(comment, dict)
+                and comment.get("id")
+                and comment.get("user")
+                and str(comment.get("text") or "").strip() == text.strip()
+            ):
+                return str(comment["id"])
+        return None
+
     def _check_quota(self, credentials: Credentials) -> None:
         response = send(
             self.client,
@@ -261,8 +329,15 @@ class InstagramConnector(Connector):
         )
         raise_for_graph_status(response, subcodes=SUBCODES)
         media_id = _object_id(response, "a published media")
-        permalink = None
-        # The post is live: its link is a nicety, never a reason to fail (or retry) it.
+        return Published(
+            state="published",
+            external_id=media_id,
+            url=self._permalink(media_id, credentials),
+        )
+
+    def _permalink(self, media_id: str, credentials: Credentials) -> str | None:
+        """The media's link. The post or comment is live: its link is a nicety, never a
+        reason to fail (or retry) it."""
         with suppress(ConnectorError):
             answer = send(
                 self.client,
@@ -273,11 +348,8 @@ class InstagramConnector(Connector):
             )
             if answer.is_success:
                 permalink = json_object(answer).get("permalink")
-        return Published(
-            state="published",
-            external_id=media_id,
-            url=permalink if isinstance(permalink, str) else None,
-        )
+                return permalink if isinstance(permalink, str) else None
+        return None
 
     def _find_published(self, digest: str, credentials: Credentials) -> Published:
         response = send(
@@ -445,6 +517,34 @@ def post_type(content: Content) -> str:
 
 def caption_digest(caption: str) -> str:
     return hashlib.sha256(caption.strip().encode()).hexdigest()[:16]
+
+
+def _comment_problems(content: Content) -> list[Problem]:
+    """Follow-ups Instagram cannot take as comments: on a story, or the same text twice
+    (publish() recognises an earlier attempt at a comment by its text)."""
+    if content.thread and post_type(content) == "story":
+        return [
+            Problem(
+                "story_comments",
+                "Instagram stories take no comments; remove the follow-ups or post a feed "
+                "post or a reel.",
+                "thread",
+            )
+        ]
+    problems = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(content.thread):
+        first = seen.setdefault(item.strip(), index)
+        if first != index:
+            problems.append(
+                Problem(
+                    "duplicate_comment",
+                    f"Thread item {index + 1} repeats item {first + 1}; Instagram comments "
+                    "on one post must differ.",
+                    f"thread[{index}]",
+                )
+            )
+    return problems
 
 
 def _type_problems(kind: str, media: tuple[MediaItem, ...]) -> list[Problem]:

@@ -6,6 +6,10 @@ API reference (read 2026-11):
 - Videos API: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/videos-api
 - MultiImage posts: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/multiimage-post-api
 - little text format (commentary escaping): https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/little-text-format
+- Comments API (`POST /rest/socialActions/{post urn}/comments` with `actor`, `object` and
+  `message.text`, 201 with the comment and its `commentUrn`; members comment with
+  w_member_social, organizations with w_organization_social):
+  https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/comments-api
 - OAuth 2.0 authorization code flow: https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow
 - Refresh tokens: https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens
 - OpenID userinfo (the "me" endpoint): https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2
@@ -25,8 +29,12 @@ API reference (read 2026-11):
 A publish is: for each image, `initializeUpload` then a PUT of the bytes; for a video,
 `initializeUpload` with the size, a PUT per part LinkedIn asks for, `finalizeUpload` with the
 parts' ETags; then `POST /rest/posts`, the only call that publishes (its id comes back in the
-`x-restli-id` header). LinkedIn offers no idempotency key and no lookup by our key, so the
-connector is not idempotent: an ambiguous failure of that last call becomes `unknown`.
+`x-restli-id` header). A thread's follow-ups become comments by the same author on the
+published post: each is a delivery of its own whose `reply_to` is the post's URN, and one
+call to the Comments API. A comment's `message` is plain text with attributes, not the
+little text format, so it is sent unescaped. LinkedIn offers no idempotency key and no
+lookup by our key, so the connector is not idempotent: an ambiguous failure of a publishing
+call (post or comment) becomes `unknown`.
 """
 
 from __future__ import annotations
@@ -79,6 +87,9 @@ OAUTH_URL = "https://www.linkedin.com/oauth/v2"
 DEFAULT_VERSION = "202605"
 # Organization posting needs w_organization_social (Community Management API product).
 DEFAULT_SCOPES = "openid profile w_member_social"
+# Comments take fewer characters than posts. The Comments API states no figure; 1,250 is
+# the limit of LinkedIn's comment box as commonly reported (checked 2026-11).
+MAX_COMMENT_CHARS = 1250
 MIN_VIDEO_SECONDS = 3.0
 MIN_VIDEO_BYTES = 75_000
 
@@ -117,7 +128,9 @@ class LinkedInConnector(Connector):
     # 36,152,320 pixels, no byte limit stated). MultiImage: 2 to 20 images, no video mixed in.
     # Videos API: MP4, 3 s to 30 min, 75 KB to 5 GB for organic posts. LinkedIn publishes
     # no rate-limit numbers ("not published in documentation"; daily, reset at midnight UTC).
-    # Sources: the Posts, Images, MultiImage and Videos API pages above; checked 2026-11.
+    # Comments: no cap per post documented (only a throttle, 429); 24 follow-ups, as for the
+    # platforms with threads (X, Bluesky, Threads, Mastodon), so one thread fits them all.
+    # Sources: the Posts, Images, MultiImage, Videos and Comments API pages; checked 2026-11.
     limits = PlatformLimits(
         max_chars=3000,
         max_images=20,
@@ -127,6 +140,8 @@ class LinkedInConnector(Connector):
         video_types=frozenset({"video/mp4"}),
         max_video_bytes=5_000_000_000,
         max_video_seconds=1800,
+        max_comments=24,
+        comment_max_chars=MAX_COMMENT_CHARS,
     )
     options = (
         Option(
@@ -162,6 +177,8 @@ class LinkedInConnector(Connector):
         return problems
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
+        if content.reply_to:
+            return self._comment(content.reply_to, content.text, credentials)
         author = author_urn(credentials)
         with unambiguous():
             media = self._upload_media(content.media, author, credentials)
@@ -189,6 +206,25 @@ class LinkedInConnector(Connector):
         return Published(
             state="published",
             external_id=post_urn,
+            url=f"https://www.linkedin.com/feed/update/{post_urn}/",
+        )
+
+    def _comment(self, post_urn: str, text: str, credentials: Credentials) -> Published:
+        """A follow-up: a comment on `post_urn` by the author the account posts as."""
+        response = send(
+            self.client,
+            "POST",
+            f"{API_URL}/rest/socialActions/{_urn(post_urn)}/comments",
+            headers=_headers(credentials),
+            json={"actor": author_urn(credentials), "object": post_urn, "message": {"text": text}},
+        )
+        _raise_for_status(response)
+        comment_urn = json_object(response).get("commentUrn")
+        if not isinstance(comment_urn, str) or not comment_urn:
+            raise _unreadable(response, "a comment without its commentUrn")
+        return Published(
+            state="published",
+            external_id=comment_urn,
             url=f"https://www.linkedin.com/feed/update/{post_urn}/",
         )
 

@@ -20,13 +20,15 @@ API reference (read 2026-11):
   impressions or clicks.
 
 A publish is: for each file, a download from Crier and `POST /api/v2/media` (uploads publish
-nothing, so their failures are never ambiguous); then one `POST /api/v1/statuses` per item of
-the thread, each in reply to the previous one and each with its own Idempotency-Key derived
-from the delivery's key. Mastodon answers a repeated key with the status it already created,
-so a retry after an ambiguous failure never posts twice (within the hour Mastodon keeps keys).
-A file still processing after one look (a long video) leaves the delivery `processing` with
-the attachment ids as handle, nothing posted: `poll()` looks again and, once every file is
-ready, posts the statuses from the content the pipeline passes it.
+nothing, so their failures are never ambiguous); then one `POST /api/v1/statuses` per item
+of the thread, each in reply to the previous one (`in_reply_to_id`; the first to the status
+`reply_to` names, when the content answers an earlier one) and each with its own
+Idempotency-Key derived from the delivery's key. Mastodon answers a repeated key with the
+status it already created, so a retry after an ambiguous failure never posts twice (within
+the hour Mastodon keeps keys). A file still processing after one look (a long video) leaves
+the delivery `processing` with the attachment ids as handle, nothing posted: `poll()` looks
+again and, once every file is ready, posts the statuses from the content the pipeline passes
+it.
 """
 
 from __future__ import annotations
@@ -205,6 +207,7 @@ class MastodonConnector(Connector):
             key=content.idempotency_key,
             options=content.options,
             media_ids=media_ids,
+            in_reply_to_id=content.reply_to,
         )
         previous = status
         for index, item in enumerate(content.thread, start=1):

@@ -28,6 +28,7 @@ CONNECTORS: dict[str, str] = {
     "telegram": "connectors.telegram.TelegramConnector",
     "wordpress": "connectors.wordpress.WordPressConnector",
     "webhook": "connectors.webhook.WebhookConnector",
+    "manual": "connectors.manual.ManualConnector",
 }
 
 

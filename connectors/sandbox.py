@@ -59,6 +59,7 @@ class SandboxConnector(Connector):
                 "text": content.text,
                 "media": [{"url": item.url, "alt_text": item.alt_text} for item in content.media],
                 "thread": list(content.thread),
+                "reply_to": content.reply_to,
             },
         )
         raise_for_platform_status(response)

@@ -26,12 +26,13 @@ API reference (read 2026-11):
   https://developers.facebook.com/docs/threads/insights
 
 Threads pulls media from Crier's public URL. A text post is published in one call
-(`auto_publish_text`), follow-ups as replies the same way. A post with media is two-phase:
-publish() creates the container(s) (nothing is public yet, so failures there are never
-ambiguous) and returns `processing` with the container id; poll() checks the container and,
-once FINISHED, calls threads_publish — the only call that publishes — then posts the
-follow-ups as replies (poll() receives the post). A container can be published once, so a
-repeated poll cannot post twice. No idempotency key exists for text
+(`auto_publish_text`), follow-ups as replies the same way. A post answering an earlier one
+(`reply_to`: a delayed thread item) carries its id as the container's `reply_to_id`. A post
+with media is two-phase: publish() creates the container(s) (nothing is public yet, so
+failures there are never ambiguous) and returns `processing` with the container id; poll()
+checks the container and, once FINISHED, calls threads_publish — the only call that
+publishes — then posts the follow-ups as replies (poll() receives the post). A container can
+be published once, so a repeated poll cannot post twice. No idempotency key exists for text
 posts and the connector does no look-up, so it is not idempotent.
 """
 
@@ -41,7 +42,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -211,7 +211,7 @@ class ThreadsConnector(Connector):
                 "media_type": "TEXT",
                 "text": content.text,
                 "auto_publish_text": "true",
-                **_reply_control(content.options),
+                **_first_item_fields(content),
             },
         )
         self._replies(root, content.thread, credentials)
@@ -256,7 +256,7 @@ class ThreadsConnector(Connector):
                     {
                         **_media_fields(content.media[0]),
                         "text": content.text,
-                        **_reply_control(content.options),
+                        **_first_item_fields(content),
                     },
                 )
             children = [
@@ -269,7 +269,7 @@ class ThreadsConnector(Connector):
                     "media_type": "CAROUSEL",
                     "children": ",".join(children),
                     "text": content.text,
-                    **_reply_control(content.options),
+                    **_first_item_fields(content),
                 },
             )
 
@@ -514,9 +514,16 @@ def _media_fields(item: MediaItem) -> dict[str, str]:
     return fields
 
 
-def _reply_control(options: Mapping[str, Any]) -> dict[str, str]:
-    value = options.get("reply_control")
-    return {"reply_control": value} if isinstance(value, str) else {}
+def _first_item_fields(content: Content) -> dict[str, str]:
+    """Fields of the post's own container (not its carousel items or follow-ups): who may
+    reply, and the post it answers when it is a delayed thread item."""
+    fields: dict[str, str] = {}
+    value = content.options.get("reply_control")
+    if isinstance(value, str):
+        fields["reply_control"] = value
+    if content.reply_to:
+        fields["reply_to_id"] = content.reply_to
+    return fields
 
 
 def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:

@@ -15,10 +15,11 @@ The body, as a receiver sees it:
     {"type": "post.publish", "timestamp": "2026-11-24T10:40:12Z",
      "data": {"idempotency_key": "...", "text": "...", "thread": ["..."],
               "media": [{"url": "...", "mime_type": "image/png", "alt_text": "..."}],
-              "options": {...}}}
+              "options": {...}, "reply_to": null}}
 
 Media are URLs Crier serves; the receiver fetches them. Any 2xx is success; a JSON answer
 may name the created item with `id` and `url` (otherwise the webhook-id stands as its id).
+`reply_to` is null, or, for a thread item sent after a delay, that id of the post it answers.
 Unless CRIER_ALLOW_PRIVATE_WEBHOOKS is set (the variable Crier's own outgoing webhooks
 use), the URL must resolve to public addresses only, checked on connect and before each
 send, and each POST goes to the address just checked (never to a second lookup of the
@@ -103,6 +104,7 @@ class WebhookConnector(Connector):
                 "thread": list(content.thread),
                 "media": [_media(item) for item in content.media],
                 "options": dict(content.options),
+                "reply_to": content.reply_to,
             },
         }
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

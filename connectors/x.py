@@ -26,12 +26,14 @@ API reference (read 2026-11):
 
 A publish is: for each file, a download from Crier, initialize, append in chunks, finalize
 and (with alt text) metadata — none of which publishes, so their failures are never
-ambiguous — then one `POST /2/tweets` per item of the thread. A video or GIF X is still
-processing after one STATUS look leaves the delivery `processing` with the media ids as
-handle, nothing posted; `poll()` looks again and, once every file succeeded, posts from the
-content the pipeline passes it. X takes no idempotency key for posts and the connector does
-no look-up, so it is not idempotent: an unconfirmed post during a poll fails the delivery
-with a message saying it may be live, instead of being polled (and posted) again.
+ambiguous — then one `POST /2/tweets` per item of the thread, each in reply to the one
+before it (`reply.in_reply_to_tweet_id`; the first to the post `reply_to` names, when the
+content answers an earlier one). A video or GIF X is still processing after one STATUS look
+leaves the delivery `processing` with the media ids as handle, nothing posted; `poll()`
+looks again and, once every file succeeded, posts from the content the pipeline passes it. X
+takes no idempotency key for posts and the connector does no look-up, so it is not
+idempotent: an unconfirmed post during a poll fails the delivery with a message saying it
+may be live, instead of being polled (and posted) again.
 """
 
 from __future__ import annotations
@@ -215,7 +217,13 @@ class XConnector(Connector):
     def _post_thread(
         self, content: Content, credentials: Credentials, media_ids: Sequence[str]
     ) -> Published:
-        root = self._create_post(credentials, content.text, content.options, media_ids=media_ids)
+        root = self._create_post(
+            credentials,
+            content.text,
+            content.options,
+            media_ids=media_ids,
+            reply_to=content.reply_to,
+        )
         posted = [root]
         for item in content.thread:
             try:

@@ -449,6 +449,19 @@ def media_delete(*, asset: MediaAsset) -> None:
         locked.delete()  # its objects are owed by `asset_deleted`
 
 
+def media_discard(*, assets: Iterable[MediaAsset]) -> None:
+    """Remove assets a refused request created and their objects: the rows if they are still
+    there (a rolled-back transaction took them along), the objects in any case (no rollback
+    takes a stored file back). Call it outside that request's transaction."""
+    assets = list(assets)
+    if not assets:
+        return
+    with transaction.atomic():
+        MediaAsset.objects.filter(pk__in=[asset.pk for asset in assets]).delete()
+        # Now, not once a signed URL would have expired: nobody uploads to these.
+        _schedule_deletion([key for asset in assets for key in asset.storage_keys])
+
+
 def asset_deleted(*, instance: MediaAsset, **kwargs: object) -> None:
     """post_delete of any MediaAsset row (the API, a workspace deleted with its media):
     record its objects for deletion in the same transaction."""

@@ -30,6 +30,8 @@ _DELIVERY_FIELDS = [
     "error_message",
     "error_response",
     "idempotency_key",
+    "reply_to",
+    "thread_index",
 ]
 
 

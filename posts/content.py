@@ -16,7 +16,9 @@ from connectors.registry import get_connector
 from media import services as media_services
 from media.models import MediaAsset
 from media.selectors import MediaFacts, media_facts
+from posts import replies
 from posts.models import Delivery, Post
+from posts.states import DeliveryStatus
 
 # Seconds between two looks at media that is still being uploaded.
 MEDIA_RECHECK = 30.0
@@ -168,4 +170,36 @@ def media_wait(delivery: Delivery, *, now: datetime | None = None) -> None:
 
 
 def content_for(delivery: Delivery) -> Content:
-    return build_content(delivery.post, delivery.account, delivery.idempotency_key)
+    """What the connector sends for this delivery: the post (with its thread, unless the
+    thread's items go out one by one after their delays), or one delayed follow-up."""
+    if delivery.thread_index is not None:
+        return _reply_content(delivery)
+    built = build_content(delivery.post, delivery.account, delivery.idempotency_key)
+    platform = delivery.account.platform
+    if replies.follow_up_delays(delivery.post.block_for(platform), platform):
+        return replace(built, thread=())  # each follow-up is a delivery of its own
+    return built
+
+
+def _reply_content(delivery: Delivery) -> Content:
+    platform = delivery.account.platform
+    parent = (
+        Delivery.objects.filter(pk=delivery.reply_to_id).values("status", "external_id").first()
+    )
+    if parent is None or parent["status"] != DeliveryStatus.PUBLISHED or not parent["external_id"]:
+        raise PermanentError(
+            "The post this thread item answers is not published, so it was not sent.",
+            code="reply_parent_unpublished",
+        )
+    thread = delivery.post.block_for(platform).get("thread", ())
+    if delivery.thread_index >= len(thread):
+        raise PermanentError(
+            f"The post has no thread item {delivery.thread_index + 1} any more.",
+            code="reply_missing",
+        )
+    return Content(
+        text=thread[delivery.thread_index],
+        options=options_for(delivery.post, platform),
+        idempotency_key=delivery.idempotency_key,
+        reply_to=parent["external_id"],
+    )

@@ -134,6 +134,12 @@ class Delivery(models.Model):
     # The posting-schedule slot this delivery holds (queue posts, evergreen refills); cleared
     # when it is moved to another time or back to draft. Unique per account while live.
     slot_at = models.DateTimeField(null=True, blank=True)
+    # A thread follow-up sent after a delay (posts/replies.py): made once the delivery it
+    # answers is published, it posts the thread item `thread_index` in reply to it.
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    thread_index = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,6 +20,7 @@ from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from posts import replies
 from posts.models import Attempt, Delivery, Job, Post
 from posts.states import TERMINAL, JobStatus, sources_for
 from posts.states import DeliveryStatus as S
@@ -110,6 +111,12 @@ def record(moves: Sequence[Move]) -> list[bool]:
                 for move in applied
             },
         )
+        for move in applied:
+            if move.target == S.PUBLISHED:
+                published_at = move.changes.get("published_at", now)
+                replies.schedule_next_reply(
+                    move.delivery_id, move.delivery, published_at=published_at
+                )
         if announced := [move for move in applied if move.target in _EVENTS]:
             _emit_events(announced, now)
     after_terminal([move for move in applied if move.target in TERMINAL])
@@ -196,6 +203,7 @@ def delivery_event_data(delivery: Delivery) -> dict:
         "attempts": delivery.attempts,
         "external_id": delivery.external_id,
         "url": delivery.external_url,
+        "reply_to": delivery.reply_to_id,
         "error": (
             {"code": delivery.error_code, "message": delivery.error_message}
             if delivery.error_message

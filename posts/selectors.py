@@ -10,7 +10,8 @@ from posts.models import Attempt, Delivery, Job, Post
 
 
 def job_get(*, workspace: Workspace, job_id: str) -> Job:
-    return get_object_or_404(Job, workspace=workspace, pk=job_id)
+    # Not `request`: the whole bulk body, which no reader of a job's status needs.
+    return get_object_or_404(Job.objects.defer("request"), workspace=workspace, pk=job_id)
 
 
 def job_status(*, job: Job) -> dict:
@@ -18,7 +19,9 @@ def job_status(*, job: Job) -> dict:
     deliveries = (
         Delivery.objects.filter(post__job=job)
         .order_by("post__input_index", "created_at", "pk")
-        .values("id", "post_id", "account_id", "status", "external_url", "error_message")
+        .values(
+            "id", "post_id", "account_id", "status", "external_url", "error_message", "reply_to_id"
+        )
     )
     payload = {
         "failures": job.payload.get("failures", {}),
@@ -30,6 +33,8 @@ def job_status(*, job: Job) -> dict:
                 "state": row["status"],
                 "url": row["external_url"],
                 "error": row["error_message"],
+                # A thread item sent after a delay answers this delivery (posts/replies.py).
+                "reply_to": row["reply_to_id"],
             }
             for row in deliveries
         ],

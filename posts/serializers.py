@@ -10,15 +10,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
-from connectors.registry import connector_class, platform_choices
+from connectors.registry import CONNECTORS, connector_class
 from posts.models import Attempt, Delivery, Job, Post
 
 POST_TYPES = ("status", "link", "photo", "video", "carousel", "reel", "story", "article")
 MEDIA_TYPES = ("photo", "video", "carousel", "reel", "story")
+MAX_THREAD_DELAY = 7 * 24 * 3600  # seconds
 
 
 def network_names() -> set[str]:
-    return {"default"} | {slug for slug, _ in platform_choices()}
+    return {"default", *CONNECTORS}
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -53,6 +54,24 @@ class NetworkBlockSerializer(serializers.Serializer):
     thread = serializers.ListField(
         child=serializers.CharField(max_length=10000), required=False, max_length=25
     )
+    thread_delays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=MAX_THREAD_DELAY),
+        required=False,
+        max_length=25,
+        help_text="Seconds to wait after each thread item's predecessor is published before "
+        "posting it, one per `thread` item. With any delay, each follow-up is its own "
+        "delivery, published in reply to the one before (a thread stops at an item that "
+        "fails); without, the thread goes out at once. On platforms where follow-ups are "
+        "comments (Facebook, Instagram, LinkedIn) they always go out one by one.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        delays = attrs.get("thread_delays")
+        if delays is not None and len(delays) != len(attrs.get("thread", ())):
+            raise serializers.ValidationError(
+                {"thread_delays": ["needs one delay (seconds) per thread item."]}
+            )
+        return attrs
 
     def to_internal_value(self, data: object) -> dict:
         validated = super().to_internal_value(data)
@@ -272,8 +291,13 @@ class DeliverySerializer(serializers.ModelSerializer):
             "url",
             "published_at",
             "error",
+            "reply_to",
+            "thread_index",
             "attempt_log",
         ]
+        extra_kwargs = {
+            "reply_to": {"help_text": "The delivery this thread item answers (delayed threads)."}
+        }
 
     def get_error(self, delivery: Delivery) -> dict | None:
         if not delivery.error_message:

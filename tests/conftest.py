@@ -14,6 +14,20 @@ from accounts.services import api_key_issue
 from tests.factories import MemberFactory, SocialAccountFactory, WorkspaceFactory
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Fuzz tests (those using the fuzz helper's `wsgi_app`) hunting with CRIER_FUZZ_EXAMPLES
+    get a time limit in proportion to their examples (tests/reliability/fuzzing.py)."""
+    fuzzers = [item for item in items if "wsgi_app" in getattr(item, "fixturenames", ())]
+    if not fuzzers:
+        return
+    from tests.reliability.fuzzing import hunt_time_limit
+
+    limit = hunt_time_limit(float(config.getoption("timeout") or config.getini("timeout") or 0))
+    if limit is not None:
+        for item in fuzzers:
+            item.add_marker(pytest.mark.timeout(limit))
+
+
 @pytest.fixture(autouse=True)
 def no_server_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Fail any test in which a request ended in a 500: bad input must never be one.

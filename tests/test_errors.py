@@ -29,6 +29,17 @@ def test_malformed_json_is_a_400(owner):
     assert response.json()["errors"][0].startswith("JSON parse error")
 
 
+def test_a_lone_surrogate_in_a_json_body_is_a_400(owner):
+    # Valid JSON, but no Unicode text: PostgreSQL would refuse it wherever it is stored.
+    response = owner.client.post(
+        "/api/v1/posts/schedule", data='{"bulk": "\\udfff"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0].startswith(
+        "JSON parse error - a string holds the lone surrogate U+DFFF"
+    )
+
+
 def test_wrong_content_type_is_a_415(owner):
     response = owner.client.post(
         "/api/v1/posts/schedule", data="bulk=1", content_type="application/x-www-form-urlencoded"

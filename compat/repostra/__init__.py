@@ -13,34 +13,42 @@ How Repostra's concepts map onto Crier:
 - A social account is a `SocialAccount`. `posting_method` `webhook`/`zapier` is the webhook
   connector (`webhook_url`, `signing_secret`: Standard Webhooks signatures, see
   `connectors/webhook.py`), `wordpress` the WordPress connector (`webhook_url` is the site,
-  `wordpress_api_key` is `username:application-password`). Repostra's own fields live in
+  `wordpress_api_key` is `username:application-password`), `manual` (the default) the
+  manual connector (`connectors/manual.py`): the person posts by hand, Crier sends
+  nothing, and approving the content marks it published. Repostra's own fields live in
   the account's `settings["repostra"]`. Accounts connected with OAuth show as `auto`.
 - A posting schedule is planning's `PostingSchedule`.
 - Content (a blog post) is a `PlannedPost` of kind `blog`: the generator drafts it, a
   person may write its EditorJS body; approving publishes it through the native pipeline
-  (a publish-now job, its delivery published in this request) when a WordPress or webhook
-  account is configured.
+  (a publish-now job, its delivery published in this request) when a WordPress, webhook
+  or manual account is configured.
 - Social posts awaiting approval are planned topics (`PlannedPost` of kind `post`) and
   posts in `pending_approval`; approving goes through `planning.approvals`.
 
-Ids are Crier's opaque strings (`acc_…`, `sch_…`, `pln_…`, `post_…`), not integers.
+Ids are integers, as the document shows them (`ids`, `compat.models.RepostraId`): a number
+is given to an object the first time it is answered here, and paths and bodies take it.
+They also take the Crier ids (`acc_…`, `sch_…`, `pln_…`, `post_…`) this dialect answered
+before, so stored ids keep working; both are looked up in the key's workspace only.
 
 Where Crier differs from the document, deliberately:
-- `posting_method` `manual` and `auto` cannot be created (422): Crier publishes what it
-  plans, so an account is a webhook/Zapier or WordPress one, or an OAuth account
-  (connected natively) that is listed as `auto`.
+- `posting_method` `auto` cannot be created (422 naming Crier's
+  `POST /api/v1/accounts/connect/{platform}`): an OAuth account needs its owner's consent
+  in a browser, which an API call cannot give; once connected natively it is listed as
+  `auto`. A website is never `auto` (webhook, zapier, wordpress or manual).
+- A social post waiting for approval whose accounts are all manual is `manual_posting`;
+  `approve-content` marks it published at once (the pipeline's own step, nothing sent).
 - A signing secret Crier makes (none sent) is answered once, as `signing_secret` beside
   `data`; credentials are never shown again.
 - Deletes answer 204 with no body; deleting an account with scheduled posts is a 409
   too, as with posting schedules.
-- `approve-topic` needs a configured content generator (409 otherwise). A social post's
-  id in `pending_social` is its topic's (`pln_…`) until drafted, then its post's
-  (`post_…`); `approve-content` takes either, so the document's one id works throughout.
+- `approve-topic` needs a configured content generator (409 otherwise). A social post
+  keeps its topic's number once drafted, so the document's one id works throughout.
 - Approving content whose body is empty is a 422; approving twice is a 409.
 
-Modules: `base` (auth, rate, envelope, pagination), `accounts`, `schedules`, `content`,
-`content_approval` (approving content publishes it), `approvals` (the pending queue and
-social approvals). This package exports what `compat.urls` and `compat.envelopes` use.
+Modules: `base` (auth, rate, envelope, pagination), `ids` (integer ids), `accounts`,
+`schedules`, `content`, `content_approval` (approving content publishes it), `approvals`
+(the pending queue and social approvals). This package exports what `compat.urls` and
+`compat.envelopes` use.
 """
 
 from __future__ import annotations

@@ -1,5 +1,12 @@
-"""Repostra's social accounts: webhook/Zapier and WordPress accounts made through the API,
-OAuth accounts (connected natively) listed as `auto`; never a credential in an answer.
+"""Repostra's social accounts: webhook/Zapier, WordPress and manual accounts made through
+the API, OAuth accounts (connected natively) listed as `auto`; never a credential in an
+answer.
+
+`manual` is Crier's manual connector (`connectors/manual.py`): the person posts by hand and
+Crier sends nothing; approving its content marks it published. `auto` cannot be created
+here (422 naming the route): an OAuth account exists only once its owner has consented on
+the platform, in a browser, which an API call cannot do; it is connected with Crier's
+`POST /api/v1/accounts/connect/{platform}` flow and then listed here as `auto`.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from accounts import services as account_services
 from accounts.auth import ApiContext
 from accounts.connect_views import _platform_call
 from accounts.models import AccountStatus, Role, Scope, SocialAccount
+from compat.repostra import ids
 from compat.repostra.base import (
     PAGE_PARAMETERS,
     TAGS,
@@ -33,9 +41,12 @@ from config.errors import Conflict
 
 PLATFORMS = ["website", "facebook", "twitter", "instagram", "linkedin", "tiktok", "youtube"]
 POSTING_METHODS = ["manual", "wordpress", "webhook", "auto", "zapier"]
-WEBSITE_CONNECTORS = ("wordpress", "webhook")
+MANUAL = "manual"  # the posting method, and its connector (connectors/manual.py)
+# The connectors this API makes accounts on; content goes out through them on approval.
+WEBSITE_CONNECTORS = ("wordpress", "webhook", MANUAL)
 # Crier's platform slugs where Repostra names them differently.
 PLATFORM_NAMES = {"x": "twitter", "wordpress": "website", "webhook": "website"}
+OAUTH_SLUGS = {"twitter": "x"}  # Repostra's platform → Crier's connector, for `auto`
 
 
 def _repostra_settings(account: SocialAccount) -> dict:
@@ -57,7 +68,8 @@ def posting_method_of(account: SocialAccount) -> str:
 
 
 def website_accounts(workspace: Any) -> list[SocialAccount]:
-    """The active WordPress and webhook accounts shown as `website`: where content goes."""
+    """The active WordPress, webhook and manual accounts shown as `website`: where content
+    goes."""
     accounts = SocialAccount.objects.connected().filter(
         workspace=workspace, platform__in=WEBSITE_CONNECTORS, status=AccountStatus.ACTIVE
     )
@@ -76,7 +88,7 @@ def _webhook_url(account: SocialAccount) -> str | None:
 def account_data(account: SocialAccount) -> dict:
     """Never a credential: the webhook URL (or WordPress site) only, as Repostra shows it."""
     return {
-        "id": account.pk,
+        "id": ids.number_of(ids.Kind.ACCOUNT, account),
         "platform": platform_of(account),
         "account_name": account.display_name or None,
         "account_identifier": _repostra_settings(account).get("account_identifier")
@@ -91,7 +103,7 @@ def account_data(account: SocialAccount) -> dict:
 
 
 class AccountSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = serializers.IntegerField()
     platform = serializers.CharField()
     account_name = serializers.CharField(allow_null=True)
     account_identifier = serializers.CharField(allow_null=True)
@@ -177,14 +189,25 @@ def _connection(method: str, data: dict) -> tuple[str, dict, str | None]:
             "application_password": password.strip(),
         }
         return "wordpress", fields, None
-    hint = (
-        "connect the account with OAuth (POST /api/v1/accounts/connect/{platform}); it is "
-        "then listed here with posting_method auto."
-        if method == "auto"
-        else "Crier publishes what it plans: use webhook, zapier or wordpress."
-    )
-    raise exceptions.ValidationError(
-        {"posting_method": [f"{method} cannot be created here: {hint}"]}
+    if method == MANUAL:
+        fields = {"name": data.get("account_name"), "username": data.get("account_identifier")}
+        return MANUAL, {name: value for name, value in fields.items() if value}, None
+    raise exceptions.ValidationError({"posting_method": [_oauth_hint(data.get("platform"))]})
+
+
+def _oauth_hint(platform: str | None) -> str:
+    """Why `auto` is refused, and where an OAuth account is connected instead."""
+    if platform == "website":
+        return (
+            "auto cannot be created here: a website publishes with webhook, zapier, wordpress "
+            "or manual."
+        )
+    slug = OAUTH_SLUGS.get(platform, platform) if platform else "{platform}"
+    return (
+        f"auto cannot be created here: an OAuth account is connected by its owner in a "
+        f"browser. POST /api/v1/accounts/connect/{slug} (with Authorization: Bearer-API "
+        f"<key>) answers the authorization_url to open; once consented, the account is "
+        f"listed here with posting_method auto."
     )
 
 
@@ -213,7 +236,7 @@ def account_create(*, context: ApiContext, data: dict) -> tuple[SocialAccount, s
         if data.get("wordpress_api_key")
         else "webhook"
         if data.get("webhook_url")
-        else "manual"
+        else MANUAL
     )
     platform, fields, made = _connection(method, data)
     connector = connection.connector_for_connection(platform)
@@ -227,7 +250,8 @@ def account_create(*, context: ApiContext, data: dict) -> tuple[SocialAccount, s
 
 def account_update(*, account: SocialAccount, data: dict) -> SocialAccount:
     method = data.get("posting_method") or posting_method_of(account)
-    credentials_changed = any(
+    # A manual account has no credentials: nothing to reconnect on a new webhook_url.
+    credentials_changed = method != MANUAL and any(
         data.get(name) for name in ("webhook_url", "wordpress_api_key", "signing_secret")
     )
     if method != posting_method_of(account) or credentials_changed:
@@ -244,7 +268,8 @@ def account_update(*, account: SocialAccount, data: dict) -> SocialAccount:
             raise exceptions.ValidationError(
                 {
                     "posting_method": [
-                        "cannot switch between WordPress and webhooks: create a new account."
+                        f"cannot switch from {posting_method_of(account)} to {method}: create "
+                        "a new account."
                     ]
                 }
             )
@@ -266,7 +291,11 @@ def account_update(*, account: SocialAccount, data: dict) -> SocialAccount:
 
 def _account_or_404(request: Request, account_id: str) -> SocialAccount:
     return workspace_object_or_404(
-        request, SocialAccount.objects.connected(), account_id, name="Social account"
+        request,
+        SocialAccount.objects.connected(),
+        account_id,
+        kind=ids.Kind.ACCOUNT,
+        name="Social account",
     )
 
 

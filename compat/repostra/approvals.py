@@ -1,7 +1,9 @@
 """Repostra's approvals: the pending queue (blog content and social posts) and approving
 social posts, through `planning.approvals` and the generator.
 
-A social post's id is its topic's (`pln_…`) until drafted, then its post's (`post_…`).
+A social post keeps one number from topic to post: its topic's (`ids.Kind.SOCIAL_POST`), or
+its post's when it has no topic. A post waiting for approval whose accounts are all manual
+is Repostra's `manual_posting`: approving it marks it published (nothing is sent).
 """
 
 from __future__ import annotations
@@ -15,19 +17,21 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.auth import ApiContext
 from accounts.models import SocialAccount
-from compat.repostra.accounts import platform_of
+from compat.repostra import ids
+from compat.repostra.accounts import MANUAL, platform_of
 from compat.repostra.base import (
     TAGS,
     ApproveView,
     RepostraView,
-    approved_by,
     iso,
     workspace_object_or_404,
 )
 from compat.repostra.content import LIVE_STATUSES, blog_plans, content_status, deliveries_of
+from compat.repostra.content_approval import pending_approve, publish_queued
 from config.errors import Conflict
-from planning import approvals, drafts
+from planning import drafts
 from planning.models import ContentType, PlannedPost
 from planning.queue import content_type_of
 from posts.models import Delivery, Post
@@ -37,10 +41,16 @@ S = DeliveryStatus
 P = PlannedPost.Status
 
 
-def _social_status(deliveries: Iterable[Delivery]) -> str:
+def _by_hand(deliveries: Iterable[Delivery]) -> bool:
+    """Every delivery waiting for approval goes to a manual account."""
+    waiting = [d for d in deliveries if d.status == S.PENDING_APPROVAL]
+    return bool(waiting) and all(d.account.platform == MANUAL for d in waiting)
+
+
+def _social_status(deliveries: list[Delivery]) -> str:
     statuses = {d.status for d in deliveries}
     if S.PENDING_APPROVAL in statuses:
-        return "pending_approval"
+        return "manual_posting" if _by_hand(deliveries) else "pending_approval"
     if S.PUBLISHED in statuses:
         return "published"
     if statuses & set(LIVE_STATUSES):
@@ -54,7 +64,7 @@ def _topic_item(plan: PlannedPost, accounts: dict[str, SocialAccount]) -> dict:
     account = next((accounts[pk] for pk in plan.account_ids if pk in accounts), None)
     return {
         "type": "social_post",
-        "id": plan.pk,
+        "id": ids.number_of(ids.Kind.SOCIAL_POST, plan),
         "topic": plan.topic,
         "content": None,
         "platform": platform_of(account) if account else None,
@@ -71,7 +81,7 @@ def _post_item(post: Post, plan: PlannedPost | None) -> dict:
     block = post.block_for(deliveries[0].account.platform if deliveries else "default")
     return {
         "type": "social_post",
-        "id": post.pk,
+        "id": ids.number_of(ids.Kind.SOCIAL_POST, plan or post),
         "topic": plan.topic if plan else None,
         "content": block.get("text", ""),
         "platform": platform_of(deliveries[0].account) if deliveries else None,
@@ -113,7 +123,7 @@ def approvals_pending(*, workspace: Any) -> dict:
             "pending_blog": [
                 {
                     "type": "blog_content",
-                    "id": plan.pk,
+                    "id": ids.number_of(ids.Kind.CONTENT, plan),
                     "title": plan.topic,
                     "status": content_status(plan, deliveries_of(plan)),
                     "scheduled_for": iso(plan.scheduled_at),
@@ -162,7 +172,11 @@ class SocialTopicApproveView(ApproveView):
     )
     def post(self, request: Request, post_id: str) -> Response:
         plan = workspace_object_or_404(
-            request, PlannedPost.objects.filter(kind="post"), post_id, name="Social post"
+            request,
+            PlannedPost.objects.filter(kind="post"),
+            post_id,
+            kind=ids.Kind.SOCIAL_POST,
+            name="Social post",
         )
         serializer = TopicSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -180,15 +194,17 @@ class SocialContentApproveView(ApproveView):
         request=ContentTextSerializer,
         responses=_SOCIAL,
         operation_id="repostra_approvals_social_approve_content",
-        description="The post leaves pending_approval for its scheduled time (status ready).",
+        description="The post leaves pending_approval for its scheduled time (status ready); "
+        "one in manual_posting (manual accounts only) is marked published.",
     )
     def post(self, request: Request, post_id: str) -> Response:
         workspace = request.auth.workspace
-        plan = PlannedPost.objects.filter(workspace=workspace, kind="post", pk=post_id).first()
+        object_id = ids.crier_id(ids.Kind.SOCIAL_POST, post_id, workspace=workspace)
+        plan = PlannedPost.objects.filter(workspace=workspace, kind="post", pk=object_id).first()
         post = (
             plan.post
             if plan is not None
-            else Post.objects.filter(workspace=workspace, pk=post_id).first()
+            else Post.objects.filter(workspace=workspace, pk=object_id).first()
         )
         if post is None:
             if plan is not None:
@@ -196,12 +212,21 @@ class SocialContentApproveView(ApproveView):
             raise exceptions.NotFound("Social post not found.")
         serializer = ContentTextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        approvals.post_approve(
-            post=post,
-            member=request.auth.member,
-            by=approved_by(request.auth),
-            changes={"text": serializer.validated_data["content"]},
+        social_content_approve(
+            context=request.auth, post=post, text=serializer.validated_data["content"]
         )
         post.refresh_from_db()
         linked = plan or PlannedPost.objects.filter(workspace=workspace, post=post).first()
         return Response({"data": _post_item(post, linked)})
+
+
+def social_content_approve(*, context: ApiContext, post: Post, text: str) -> None:
+    """Approve the post's text: it waits for its time (Repostra's `ready`), or, when only
+    manual accounts wait for it, it is marked published now through the pipeline."""
+    with transaction.atomic():
+        by_hand = _by_hand(
+            post.deliveries.filter(status=S.PENDING_APPROVAL).select_related("account")
+        )
+        pending_approve(context=context, post=post, changes={"text": text}, now=by_hand)
+    if by_hand:
+        publish_queued(post)

@@ -21,6 +21,7 @@ from accounts.auth import ApiContext
 from accounts.models import Role, Scope
 from accounts.throttling import ApiKeyRateThrottle
 from compat.dialect import DialectView, KeyHeaderAuthentication, document_key_header
+from compat.repostra import ids
 
 KEY_HEADER = "HTTP_X_API_KEY"
 TAGS = ["dialect: Repostra"]
@@ -98,9 +99,13 @@ def approved_by(context: ApiContext) -> str:
     return f"{context.member.user.get_username()} (key {context.api_key.prefix}, Repostra API)"
 
 
-def workspace_object_or_404(request: Request, queryset: QuerySet, pk: str, *, name: str) -> Any:
-    """The object `pk` of `queryset` in the key's workspace; another workspace's is a 404."""
-    found = queryset.filter(workspace=request.auth.workspace, pk=pk).first()
+def workspace_object_or_404(
+    request: Request, queryset: QuerySet, value: str, *, kind: str, name: str
+) -> Any:
+    """The object of `queryset` that `value` (its number, or its Crier id) names in the
+    key's workspace; another workspace's is a 404."""
+    pk = ids.crier_id(kind, value, workspace=request.auth.workspace)
+    found = queryset.filter(workspace=request.auth.workspace, pk=pk).first() if pk else None
     if found is None:
         raise exceptions.NotFound(f"{name} not found.")
     return found

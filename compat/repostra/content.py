@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from accounts.auth import ApiContext
 from compat import editorjs
+from compat.repostra import ids
 from compat.repostra.accounts import website_accounts
 from compat.repostra.base import (
     PAGE_PARAMETERS,
@@ -78,13 +79,17 @@ def content_data(plan: PlannedPost, *, full: bool = False) -> dict:
         default=None,
     )
     data = {
-        "id": plan.pk,
+        "id": ids.number_of(ids.Kind.CONTENT, plan),
         "title": plan.topic,
         "slug": slugify(plan.topic),
         "description": plan.description or None,
         "keyword": plan.keyword or None,
         "status": content_status(plan, deliveries),
-        "posting_schedule_id": plan.posting_schedule_id,
+        "posting_schedule_id": ids.number(
+            ids.Kind.SCHEDULE, plan.posting_schedule_id, workspace_id=plan.workspace_id
+        )
+        if plan.posting_schedule_id
+        else None,
         "scheduled_for": iso(scheduled),
         "approved_at": iso(plan.approved_at),
         "published_at": iso(published.published_at) if published else None,
@@ -101,13 +106,13 @@ def content_data(plan: PlannedPost, *, full: bool = False) -> dict:
 
 
 class ContentSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
     description = serializers.CharField(allow_null=True)
     keyword = serializers.CharField(allow_null=True)
     status = serializers.CharField(help_text=", ".join(CONTENT_STATUSES))
-    posting_schedule_id = serializers.CharField(allow_null=True)
+    posting_schedule_id = serializers.IntegerField(allow_null=True)
     scheduled_for = serializers.CharField(allow_null=True)
     approved_at = serializers.CharField(allow_null=True)
     published_at = serializers.CharField(allow_null=True)
@@ -130,7 +135,7 @@ class ContentInputSerializer(serializers.Serializer):
     keyword = serializers.CharField(
         max_length=200, required=False, allow_blank=True, allow_null=True
     )
-    posting_schedule_id = serializers.CharField(max_length=40, required=False, allow_null=True)
+    posting_schedule_id = ids.IdField(required=False, allow_null=True)
     scheduled_for = AwareDateTimeField(required=False, allow_null=True)
 
     def validate_scheduled_for(self, when: datetime | None) -> datetime | None:
@@ -163,19 +168,26 @@ def blog_plans(workspace: Any) -> QuerySet[PlannedPost]:
 
 def content_or_404(request: Request, content_id: str) -> PlannedPost:
     return workspace_object_or_404(
-        request, PlannedPost.objects.filter(kind="blog"), content_id, name="Content"
+        request,
+        PlannedPost.objects.filter(kind="blog"),
+        content_id,
+        kind=ids.Kind.CONTENT,
+        name="Content",
     )
 
 
 def content_create(*, context: ApiContext, data: dict) -> PlannedPost:
     schedule = None
     if data.get("posting_schedule_id"):
+        schedule_id = ids.crier_id(
+            ids.Kind.SCHEDULE, data["posting_schedule_id"], workspace=context.workspace
+        )
         schedule = (
-            PostingSchedule.objects.filter(
-                workspace=context.workspace, pk=data["posting_schedule_id"]
-            )
+            PostingSchedule.objects.filter(workspace=context.workspace, pk=schedule_id)
             .select_related("account")
             .first()
+            if schedule_id
+            else None
         )
         if schedule is None:
             raise exceptions.ValidationError({"posting_schedule_id": ["no such schedule."]})

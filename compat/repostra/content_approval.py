@@ -1,6 +1,6 @@
-"""Approving content: with a WordPress or webhook account it is published at once, through
-the native pipeline (a publish-now job, its delivery published in this request); otherwise
-it keeps its scheduled time.
+"""Approving content: with a WordPress, webhook or manual account it is published at once,
+through the native pipeline (a publish-now job, its delivery published in this request; a
+manual account's is marked published, nothing sent); otherwise it keeps its scheduled time.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.auth import ApiContext
 from compat import editorjs
+from compat.repostra import ids
 from compat.repostra.accounts import WEBSITE_CONNECTORS, website_accounts
 from compat.repostra.base import TAGS, ApproveView, approved_by
 from compat.repostra.content import (
@@ -38,7 +39,8 @@ P = PlannedPost.Status
 
 
 def _publish_targets(plan: PlannedPost) -> list[str]:
-    """The WordPress or webhook accounts that publish this content at once on approval."""
+    """The WordPress, webhook or manual accounts that publish this content at once on
+    approval."""
     if plan.posting_schedule_id:
         account = plan.posting_schedule.account
         ok = account.platform in WEBSITE_CONNECTORS and account.can_publish
@@ -48,7 +50,7 @@ def _publish_targets(plan: PlannedPost) -> list[str]:
 
 def _networks(plan: PlannedPost, html: str) -> dict:
     meta = {
-        "content_id": plan.pk,
+        "content_id": ids.number_of(ids.Kind.CONTENT, plan),
         "title": plan.topic,
         "slug": slugify(plan.topic),
         "description": plan.description,
@@ -63,9 +65,9 @@ def _networks(plan: PlannedPost, html: str) -> dict:
 def content_approve(
     *, context: ApiContext, plan: PlannedPost, title: str | None = None
 ) -> PlannedPost:
-    """Approve (optionally retitled); with a WordPress or webhook account, publish now (in
-    this request, through the pipeline's own publish step), otherwise the post keeps its
-    scheduled time."""
+    """Approve (optionally retitled); with a WordPress, webhook or manual account, publish
+    now (in this request, through the pipeline's own publish step), otherwise the post keeps
+    its scheduled time."""
     now = timezone.now()
     with transaction.atomic():
         # One approval at a time: a concurrent second one waits here, then sees the first.
@@ -90,16 +92,9 @@ def content_approve(
         post = plan.post
         pending = post is not None and post.deliveries.filter(status=S.PENDING_APPROVAL).exists()
         if pending:
-            changes: dict = {"networks": networks}
-            if targets:
-                changes["scheduled_at"] = now
-            approvals.post_approve(
-                post=post, member=context.member, by=approved_by(context), changes=changes
+            pending_approve(
+                context=context, post=post, changes={"networks": networks}, now=bool(targets)
             )
-            if targets and post.job_id:
-                from posts.dispatch import dispatch_job
-
-                dispatch_job(job=post.job)
         elif post is not None:
             raise Conflict(f"Its post {post.pk} is {post.state}: manage it at /api/v1/posts.")
         elif targets:
@@ -112,12 +107,30 @@ def content_approve(
             updated_at=now,
         )
     if post is not None:
-        # The worker's own step, run here and outside any transaction: a worker that got
-        # the message first wins the claim and this call does nothing (published once).
-        for delivery_id in post.deliveries.filter(status=S.QUEUED).values_list("pk", flat=True):
-            publishing.delivery_publish(delivery_id=delivery_id)
+        publish_queued(post)
     plan.refresh_from_db()
     return plan
+
+
+def pending_approve(*, context: ApiContext, post: Post, changes: dict, now: bool) -> None:
+    """Approve a post waiting for approval. `now`: it is due at once and its deliveries are
+    claimed for publishing; call `publish_queued` once the transaction is committed."""
+    from posts.dispatch import dispatch_job
+
+    if now:
+        changes = {**changes, "scheduled_at": timezone.now()}
+    approvals.post_approve(
+        post=post, member=context.member, by=approved_by(context), changes=changes
+    )
+    if now and post.job_id:
+        dispatch_job(job=post.job)
+
+
+def publish_queued(post: Post) -> None:
+    """The worker's own step, run in the request and outside any transaction: a worker that
+    got the message first wins the claim and this call does nothing (published once)."""
+    for delivery_id in post.deliveries.filter(status=S.QUEUED).values_list("pk", flat=True):
+        publishing.delivery_publish(delivery_id=delivery_id)
 
 
 def _publish_now(*, context: ApiContext, networks: dict, targets: list[str]) -> Post:

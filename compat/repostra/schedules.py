@@ -3,12 +3,15 @@ compat.routing (the paths are planning's too)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import SocialAccount
+from compat.repostra import ids
 from compat.repostra.accounts import PLATFORMS, platform_of
 from compat.repostra.base import (
     PAGE_PARAMETERS,
@@ -25,11 +28,12 @@ from planning.serializers import DAY_NAMES, DayOfWeekField
 
 def schedule_data(schedule: PostingSchedule) -> dict:
     account = schedule.account
+    account_number = ids.number_of(ids.Kind.ACCOUNT, account)
     return {
-        "id": schedule.pk,
-        "account_id": account.pk,
+        "id": ids.number_of(ids.Kind.SCHEDULE, schedule),
+        "account_id": account_number,
         "account": {
-            "id": account.pk,
+            "id": account_number,
             "platform": platform_of(account),
             "account_name": account.display_name or None,
         },
@@ -45,7 +49,7 @@ def schedule_data(schedule: PostingSchedule) -> dict:
 
 
 class ScheduleInputSerializer(serializers.Serializer):
-    account_id = serializers.CharField(max_length=40)
+    account_id = ids.IdField()
     platform = serializers.ChoiceField(choices=PLATFORMS)
     day_of_week = DayOfWeekField()
     time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M"])
@@ -74,18 +78,36 @@ def _schedule_fields(data: dict) -> dict:
     return fields
 
 
+def schedule_create(*, workspace: Any, data: dict) -> PostingSchedule:
+    """A schedule for one of the workspace's accounts, named by its number or Crier id."""
+    account_id = ids.crier_id(ids.Kind.ACCOUNT, data["account_id"], workspace=workspace)
+    account = (
+        SocialAccount.objects.connected().filter(workspace=workspace, pk=account_id).first()
+        if account_id
+        else None
+    )
+    if account is None:
+        raise exceptions.ValidationError({"account_id": ["no such social account."]})
+    if data["platform"] != platform_of(account):
+        raise exceptions.ValidationError(
+            {"platform": [f"account {data['account_id']} is a {platform_of(account)} account."]}
+        )
+    return planning_services.schedule_create(account=account, fields=_schedule_fields(data))
+
+
 def _schedule_or_404(request: Request, schedule_id: str) -> PostingSchedule:
     return workspace_object_or_404(
         request,
         PostingSchedule.objects.select_related("account"),
         schedule_id,
+        kind=ids.Kind.SCHEDULE,
         name="Posting schedule",
     )
 
 
 class ScheduleSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    account_id = serializers.CharField()
+    id = serializers.IntegerField()
+    account_id = serializers.IntegerField()
     account = serializers.DictField()
     platform = serializers.CharField()
     day_of_week = serializers.CharField()
@@ -110,19 +132,7 @@ class ScheduleListView(RepostraView):
     def post(self, request: Request) -> Response:
         serializer = ScheduleInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        account = (
-            SocialAccount.objects.connected()
-            .filter(workspace=request.auth.workspace, pk=data["account_id"])
-            .first()
-        )
-        if account is None:
-            raise exceptions.ValidationError({"account_id": ["no such social account."]})
-        if data["platform"] != platform_of(account):
-            raise exceptions.ValidationError(
-                {"platform": [f"account {account.pk} is a {platform_of(account)} account."]}
-            )
-        schedule = planning_services.schedule_create(account=account, fields=_schedule_fields(data))
+        schedule = schedule_create(workspace=request.auth.workspace, data=serializer.validated_data)
         return Response({"data": schedule_data(schedule)}, status=201)
 
 

@@ -44,11 +44,12 @@ class _Post:
     text: str
     media: list[dict[str, Any]]
     thread: list[str]
+    reply_to: str | None
     received_at: str
     polls_left: int
 
     def content(self) -> tuple[Any, ...]:
-        return (self.text, self.media, self.thread)
+        return (self.text, self.media, self.thread, self.reply_to)
 
     def public(self) -> dict[str, Any]:
         return {
@@ -60,6 +61,7 @@ class _Post:
             "text": self.text,
             "media": self.media,
             "thread": self.thread,
+            "reply_to": self.reply_to,
             "received_at": self.received_at,
         }
 
@@ -355,6 +357,9 @@ class Simulator:
         content = _content(body)
         if isinstance(content, str):
             return _error(400, "invalid_request", content)
+        reply_to = content[3]
+        if reply_to is not None and getattr(self._by_id.get(reply_to), "account", None) != account:
+            return _error(404, "not_found", f"No post {reply_to} on account {account} to reply to.")
         post = self._by_key.get((account, idempotency_key)) if idempotency_key else None
         if post is not None and post.content() != content:
             return _error(
@@ -387,7 +392,7 @@ class Simulator:
     def _create(
         self, account: str, idempotency_key: str | None, content: tuple[Any, ...], base_url: str
     ) -> _Post:
-        text, media, thread = content
+        text, media, thread, reply_to = content
         post_id = uuid.uuid4().hex[:16]
         post = _Post(
             id=post_id,
@@ -397,6 +402,7 @@ class Simulator:
             text=text,
             media=media,
             thread=thread,
+            reply_to=reply_to,
             received_at=_now(),
             polls_left=int(self._setting(account, "processing_polls", 0)),
         )
@@ -457,11 +463,14 @@ def _fault_reply(fault: Mapping[str, Any]) -> Reply:
     return _error(status, error, fault.get("message", f"Injected HTTP {status}."), **headers)
 
 
-def _content(body: Any) -> tuple[str, list[dict[str, Any]], list[str]] | str:
-    """(text, media, thread) from a publish body, or why it is malformed."""
+def _content(body: Any) -> tuple[str, list[dict[str, Any]], list[str], str | None] | str:
+    """(text, media, thread, reply_to) from a publish body, or why it is malformed."""
     if not isinstance(body, dict):
         return "The body must be a JSON object."
     text, media, thread = body.get("text", ""), body.get("media", []), body.get("thread", [])
+    reply_to = body.get("reply_to")
+    if not isinstance(reply_to, (str, type(None))):
+        return "reply_to must be a post id."
     if not isinstance(text, str):
         return "text must be a string."
     if not isinstance(media, list) or not all(
@@ -476,4 +485,4 @@ def _content(body: Any) -> tuple[str, list[dict[str, Any]], list[str]] | str:
     if not text.strip() and not media:
         return "A post needs text or media."
     media = [{"url": item["url"], "alt_text": item.get("alt_text")} for item in media]
-    return text, media, thread
+    return text, media, thread, reply_to

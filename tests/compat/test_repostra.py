@@ -21,11 +21,12 @@ from rest_framework.test import APIClient
 
 from accounts.models import AccountStatus, SocialAccount
 from compat import editorjs
+from compat.models import RepostraId
 from planning.drafts import draft_generate
 from planning.models import PlannedPost, PostingSchedule
 from posts.models import Delivery, Post
 from tests.conftest import make_caller
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, SocialAccountFactory
 from tests.reliability.fuzzing import fuzz_operations, offline_netguard, tagged, wsgi_app
 
 __all__ = ["offline_netguard", "wsgi_app"]  # fixtures
@@ -104,6 +105,12 @@ def verify_signature(request: dict, key: bytes) -> dict:
     return json.loads(request["body"])
 
 
+def crier_id(kind: str, number: int) -> str:
+    """The Crier object behind a number Repostra answered (a number, never a string)."""
+    assert isinstance(number, int) and not isinstance(number, bool) and number > 0
+    return RepostraId.objects.get(kind=kind, pk=number).object_id
+
+
 def create_blog_account(repostra, url: str, **extra) -> dict:
     response = repostra.post(
         "/api/v1/social-accounts",
@@ -168,14 +175,12 @@ def test_example_1_creates_a_webhook_account_and_returns_its_secret_once(
     assert account["created_at"].endswith("+00:00")
     assert body["signing_secret"].startswith("whsec_")
 
-    stored = SocialAccount.objects.get(pk=account["id"])
+    stored = SocialAccount.objects.get(pk=crier_id("account", account["id"]))
     assert stored.workspace == owner.workspace
     assert stored.platform == "webhook"
     assert stored.credentials["access_token"] == body["signing_secret"]
     with connection.cursor() as cursor:  # encrypted at rest
-        cursor.execute(
-            "SELECT credentials FROM accounts_socialaccount WHERE id = %s", [account["id"]]
-        )
+        cursor.execute("SELECT credentials FROM accounts_socialaccount WHERE id = %s", [stored.pk])
         raw = str(cursor.fetchone()[0])
     assert body["signing_secret"] not in raw
 
@@ -192,7 +197,8 @@ def test_example_1_creates_a_webhook_account_and_returns_its_secret_once(
     [
         ({"platform": "myspace"}, "platform"),
         ({"platform": "website", "posting_method": "webhook"}, "webhook_url"),
-        ({"platform": "website", "posting_method": "manual"}, "posting_method"),
+        ({"platform": "website", "posting_method": "auto"}, "posting_method"),
+        ({"platform": "linkedin", "posting_method": "auto"}, "posting_method"),
         (
             {"platform": "website", "webhook_url": "https://e.com/h", "signing_secret": "short"},
             "signing_secret",
@@ -219,7 +225,7 @@ def test_update_pauses_renames_and_never_returns_credentials(repostra, private_w
     assert response.status_code == 200
     data = response.json()["data"]
     assert (data["account_name"], data["is_active"]) == ("Engineering Blog", False)
-    stored = SocialAccount.objects.get(pk=data["id"])
+    stored = SocialAccount.objects.get(pk=crier_id("account", data["id"]))
     assert stored.status == AccountStatus.DISABLED
     assert base64.b64decode(stored.credentials["access_token"].removeprefix("whsec_")) == (
         SECRET.encode()
@@ -278,7 +284,9 @@ def test_example_2_creates_a_schedule_in_repostra_shape(repostra, private_webhoo
     assert (schedule["day_of_week"], schedule["time"]) == ("monday", "09:00")
     assert (schedule["content_type"], schedule["blog_column_index"]) == (None, 1)
     assert schedule["is_active"] is True
-    assert PostingSchedule.objects.get(pk=schedule["id"]).blog_column_index == 1
+    assert (
+        PostingSchedule.objects.get(pk=crier_id("schedule", schedule["id"])).blog_column_index == 1
+    )
 
     updated = repostra.put(
         f"/api/v1/posting-schedules/{schedule['id']}",
@@ -331,7 +339,7 @@ def test_native_clients_keep_the_native_schedule_and_approval_views(
     )
     native = owner.client.get("/api/v1/posting-schedules").json()
     assert "data" not in native
-    assert native["results"][0]["account_id"] == account["id"]
+    assert native["results"][0]["account_id"] == crier_id("account", account["id"])
     assert "next_at" in native["results"][0]
     assert "counts" in owner.client.get("/api/v1/approvals").json()
     # Both headers: the Authorization header is Crier's, so the native view answers.
@@ -482,7 +490,7 @@ def test_the_full_workflow_publishes_to_a_signed_webhook(
         "description": "Practical tips for improving search rankings",
         "keyword": "",
     }
-    delivery = Delivery.objects.get(account_id=account["id"])
+    delivery = Delivery.objects.get(account_id=crier_id("account", account["id"]))
     assert (delivery.status, delivery.external_id) == ("published", "7")
 
     assert repostra.get(f"/api/v1/content/{content['id']}").json()["data"]["status"] == (
@@ -515,16 +523,18 @@ def test_the_full_workflow_publishes_to_a_signed_webhook(
         "/api/v1/planned-posts",
         {
             "topic": "SEO tips",
-            "account_ids": [linkedin["id"]],
+            "account_ids": [crier_id("account", linkedin["id"])],
             "scheduled_at": "2099-04-08T14:00:00Z",
         },
         format="json",
     ).json()
     pending_social = repostra.get("/api/v1/approvals").json()["data"]["pending_social"]
+    social_id = pending_social[0]["id"]
+    assert crier_id("social_post", social_id) == topic["id"]
     assert pending_social == [
         {
             "type": "social_post",
-            "id": topic["id"],
+            "id": social_id,
             "topic": "SEO tips",
             "content": None,
             "platform": "linkedin",
@@ -536,7 +546,7 @@ def test_the_full_workflow_publishes_to_a_signed_webhook(
         }
     ]
     no_generator = repostra.post(
-        f"/api/v1/approvals/social/{topic['id']}/approve-topic",
+        f"/api/v1/approvals/social/{social_id}/approve-topic",
         {"topic": "SEO tips for small businesses"},
         format="json",
     )
@@ -546,7 +556,7 @@ def test_the_full_workflow_publishes_to_a_signed_webhook(
     settings.CRIER_GENERATOR_URL = "https://generator.example/draft"
     settings.CRIER_GENERATOR_KIND = "webhook"
     approved_topic = repostra.post(
-        f"/api/v1/approvals/social/{topic['id']}/approve-topic",
+        f"/api/v1/approvals/social/{social_id}/approve-topic",
         {"topic": "SEO tips for small businesses"},
         format="json",
     )
@@ -562,13 +572,14 @@ def test_the_full_workflow_publishes_to_a_signed_webhook(
     )
     [item] = repostra.get("/api/v1/approvals").json()["data"]["pending_social"]
     post_id = PlannedPost.objects.get(pk=topic["id"]).post_id
+    # Drafted, it is a post now, under the topic's number still: the document's one id.
     assert (item["id"], item["content"], item["status"]) == (
-        post_id,
+        social_id,
         "Generated SEO tips.",
         "pending_approval",
     )
     done = repostra.post(
-        f"/api/v1/approvals/social/{post_id}/approve-content",
+        f"/api/v1/approvals/social/{social_id}/approve-content",
         {"content": "Here are 10 SEO tips that actually work..."},
         format="json",
     )
@@ -807,7 +818,7 @@ def test_generated_content_is_approved_and_published_from_its_pending_post(
         respx.post("https://generator.example/draft").mock(
             return_value=httpx.Response(200, json={"text": "First <tip>.\n\nSecond tip."})
         )
-        assert draft_generate(plan_id=content["id"]) == "drafted"  # the worker's step
+        assert draft_generate(plan_id=crier_id("content", content["id"])) == "drafted"
 
     drafted = repostra.get(f"/api/v1/content/{content['id']}").json()["data"]
     assert drafted["status"] == "draft"
@@ -824,7 +835,9 @@ def test_generated_content_is_approved_and_published_from_its_pending_post(
         content["id"],
         drafted["ai_generated_at"],
     )
-    post = Post.objects.get(pk=PlannedPost.objects.get(pk=content["id"]).post_id)
+    post = Post.objects.get(
+        pk=PlannedPost.objects.get(pk=crier_id("content", content["id"])).post_id
+    )
     assert post.deliveries.get().status == "pending_approval"
 
     approved = repostra.post(f"/api/v1/content/{content['id']}/approve")
@@ -835,3 +848,269 @@ def test_generated_content_is_approved_and_published_from_its_pending_post(
     event = verify_signature(request, SECRET.encode())
     assert event["data"]["text"] == "<p>First &lt;tip&gt;.</p>\n<p>Second tip.</p>"
     assert Post.objects.count() == 1  # the draft's post went out; no second one
+
+
+# -- integer ids ----------------------------------------------------------------------------
+
+
+def test_every_object_has_a_stable_positive_integer_id(repostra, owner, private_webhooks):
+    account = create_blog_account(repostra, "https://example.com/hook")["data"]
+    schedule = repostra.post(
+        "/api/v1/posting-schedules",
+        {"account_id": account["id"], "platform": "website", "day_of_week": "monday"}
+        | {"time": "09:00"},
+        format="json",
+    ).json()["data"]
+    content = repostra.post(
+        "/api/v1/content",
+        {"title": "10 SEO Tips", "posting_schedule_id": schedule["id"]},
+        format="json",
+    ).json()["data"]
+    numbers = [account["id"], schedule["id"], content["id"]]
+    assert all(type(number) is int and number > 0 for number in numbers)
+    assert len(set(numbers)) == 3
+    assert (schedule["account_id"], schedule["account"]["id"]) == (account["id"], account["id"])
+    assert content["posting_schedule_id"] == schedule["id"]
+    # The same number on every answer, and the path takes it.
+    assert repostra.get("/api/v1/social-accounts").json()["data"][0]["id"] == account["id"]
+    assert repostra.get(f"/api/v1/social-accounts/{account['id']}").json()["data"] == account
+    assert repostra.get(f"/api/v1/posting-schedules/{schedule['id']}").json()["data"] == schedule
+    got = repostra.get(f"/api/v1/content/{content['id']}").json()["data"]
+    assert (got["id"], got["posting_schedule_id"]) == (content["id"], schedule["id"])
+    # What a typed client does with an id: arithmetic, and int() of it in a URL.
+    assert repostra.get(f"/api/v1/content/{int(content['id'])}").status_code == 200
+    assert RepostraId.objects.filter(workspace=owner.workspace).count() == 3
+
+
+def test_the_crier_ids_answered_before_keep_working_in_paths_and_bodies(repostra, private_webhooks):
+    account = create_blog_account(repostra, "https://example.com/hook")["data"]
+    legacy_account = crier_id("account", account["id"])
+    fetched = repostra.get(f"/api/v1/social-accounts/{legacy_account}").json()["data"]
+    assert fetched["id"] == account["id"]
+    schedule = repostra.post(
+        "/api/v1/posting-schedules",
+        {"account_id": legacy_account, "platform": "website", "day_of_week": "monday"}
+        | {"time": "09:00"},
+        format="json",
+    )
+    assert schedule.status_code == 201
+    assert schedule.json()["data"]["account_id"] == account["id"]
+    legacy_schedule = crier_id("schedule", schedule.json()["data"]["id"])
+    content = repostra.post(
+        "/api/v1/content", {"title": "x", "posting_schedule_id": legacy_schedule}, format="json"
+    )
+    assert content.status_code == 201
+    assert content.json()["data"]["posting_schedule_id"] == schedule.json()["data"]["id"]
+
+
+@pytest.mark.parametrize(
+    "number", ["0", "-1", "007", "1.0", "99999999999999999999999999", "\u0661", "424242"]
+)
+def test_a_number_that_names_nothing_is_a_404_in_repostra_envelope(repostra, number):
+    for url in (
+        f"/api/v1/social-accounts/{number}",
+        f"/api/v1/posting-schedules/{number}",
+        f"/api/v1/content/{number}",
+        f"/api/v1/content/{number}/approve",
+        f"/api/v1/approvals/social/{number}/approve-content",
+    ):
+        response = repostra.post(url) if "approve" in url else repostra.get(url)
+        assert response.status_code == 404, url
+        assert response.json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize("account_id", [424242, 0, -3, 10**30, True, 1.5, None, [1]])
+def test_a_body_naming_no_account_is_422(repostra, account_id):
+    response = repostra.post(
+        "/api/v1/posting-schedules",
+        {"account_id": account_id, "platform": "website", "day_of_week": "monday"}
+        | {"time": "09:00"},
+        format="json",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == "validation_error"
+    assert "account_id" in response.json()["message"]
+
+
+def test_another_workspaces_numbers_and_crier_ids_are_not_found(
+    repostra, outsider, private_webhooks
+):
+    theirs = SocialAccountFactory(workspace=outsider.workspace, platform="linkedin")
+    their_number = repostra_client(outsider.secret).get("/api/v1/social-accounts").json()["data"]
+    [their_number] = [item["id"] for item in their_number]
+    for value in (their_number, theirs.pk):
+        response = repostra.get(f"/api/v1/social-accounts/{value}")
+        assert response.status_code == 404
+        assert response.json() == {"error": "not_found", "message": "Social account not found."}
+        used = repostra.post(
+            "/api/v1/posting-schedules",
+            {"account_id": value, "platform": "linkedin", "day_of_week": "monday"}
+            | {"time": "09:00"},
+            format="json",
+        )
+        assert used.status_code == 422
+    mine = create_blog_account(repostra, "https://example.com/hook")["data"]
+    stranger = repostra_client(outsider.secret)
+    assert stranger.get(
+        f"/api/v1/social-accounts/{crier_id('account', mine['id'])}"
+    ).status_code == (404)
+
+
+# -- posting_method manual and auto ----------------------------------------------------------
+
+
+def create_manual_account(repostra, **fields) -> dict:
+    response = repostra.post(
+        "/api/v1/social-accounts",
+        {"platform": "linkedin", "account_name": "Company page", "posting_method": "manual"}
+        | fields,
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_a_manual_account_is_made_on_the_manual_connector(repostra, owner):
+    body = create_manual_account(repostra, account_identifier="acme-inc")
+    assert "signing_secret" not in body
+    account = body["data"]
+    assert account["platform"] == "linkedin"
+    assert (account["posting_method"], account["account_identifier"]) == ("manual", "acme-inc")
+    assert (account["account_name"], account["webhook_url"], account["is_active"]) == (
+        "Company page",
+        None,
+        True,
+    )
+    stored = SocialAccount.objects.get(pk=crier_id("account", account["id"]))
+    assert (stored.workspace, stored.platform, stored.username) == (
+        owner.workspace,
+        "manual",
+        "acme-inc",
+    )
+    assert stored.credentials["access_token"] == ""
+    # No posting_method and nothing to publish with: a manual account, as in Repostra.
+    default = repostra.post("/api/v1/social-accounts", {"platform": "twitter"}, format="json")
+    assert default.status_code == 201
+    assert (default.json()["data"]["platform"], default.json()["data"]["posting_method"]) == (
+        "twitter",
+        "manual",
+    )
+    renamed = repostra.put(
+        f"/api/v1/social-accounts/{account['id']}",
+        {"account_name": "Acme", "webhook_url": "https://ignored.example/"},
+        format="json",
+    ).json()["data"]
+    assert (renamed["account_name"], renamed["posting_method"]) == ("Acme", "manual")
+    switched = repostra.put(
+        f"/api/v1/social-accounts/{account['id']}",
+        {"posting_method": "webhook", "webhook_url": "https://e.com/h", "signing_secret": SECRET},
+        format="json",
+    )
+    assert switched.status_code == 422
+    assert "cannot switch from manual to webhook" in switched.json()["message"]
+    to_auto = repostra.put(
+        f"/api/v1/social-accounts/{account['id']}", {"posting_method": "auto"}, format="json"
+    )
+    assert to_auto.status_code == 422
+    assert "POST /api/v1/accounts/connect/{platform}" in to_auto.json()["message"]
+
+
+def test_approving_a_manual_social_post_marks_it_published_without_sending_it(
+    repostra, owner, settings
+):
+    """Steps 6 and 7 of the document's workflow for a manual account."""
+    settings.CRIER_GENERATOR_URL = "https://generator.example/draft"
+    settings.CRIER_GENERATOR_KIND = "webhook"
+    account = create_manual_account(repostra)["data"]
+    topic = owner.client.post(
+        "/api/v1/planned-posts",
+        {
+            "topic": "SEO tips",
+            "account_ids": [crier_id("account", account["id"])],
+            "scheduled_at": "2099-04-08T14:00:00Z",
+        },
+        format="json",
+    ).json()
+    [item] = repostra.get("/api/v1/approvals").json()["data"]["pending_social"]
+    assert (
+        repostra.post(
+            f"/api/v1/approvals/social/{item['id']}/approve-topic",
+            {"topic": "SEO tips for small businesses"},
+            format="json",
+        ).status_code
+        == 200
+    )
+    with respx.mock:
+        respx.post("https://generator.example/draft").mock(
+            return_value=httpx.Response(200, json={"text": "Generated SEO tips."})
+        )
+        assert draft_generate(plan_id=topic["id"]) == "drafted"
+    [waiting] = repostra.get("/api/v1/approvals").json()["data"]["pending_social"]
+    assert (waiting["id"], waiting["platform"], waiting["status"]) == (
+        item["id"],
+        "linkedin",
+        "manual_posting",
+    )
+
+    with respx.mock:  # any request leaving Crier would fail this block
+        done = repostra.post(
+            f"/api/v1/approvals/social/{item['id']}/approve-content",
+            {"content": "Here are 10 SEO tips that actually work..."},
+            format="json",
+        )
+    assert done.status_code == 200, done.json()
+    assert done.json()["data"]["status"] == "published"
+    assert done.json()["data"]["content"] == "Here are 10 SEO tips that actually work..."
+    delivery = Delivery.objects.get(account_id=crier_id("account", account["id"]))
+    assert delivery.status == "published" and delivery.published_at is not None
+    assert list(delivery.attempt_log.values_list("outcome", flat=True)) == ["published"]
+    assert repostra.get("/api/v1/approvals").json()["meta"]["pending_social_count"] == 0
+    again = repostra.post(
+        f"/api/v1/approvals/social/{item['id']}/approve-content",
+        {"content": "again"},
+        format="json",
+    )
+    assert again.status_code == 409
+
+
+def test_approving_content_for_a_manual_website_marks_it_published(repostra):
+    create_manual_account(repostra, platform="website", account_name="My Blog")
+    content = repostra.post("/api/v1/content", {"title": "10 SEO Tips"}, format="json").json()
+    content_id = content["data"]["id"]
+    repostra.put(f"/api/v1/content/{content_id}", {"content": EDITORJS}, format="json")
+    with respx.mock:  # nothing is sent
+        approved = repostra.post(f"/api/v1/content/{content_id}/approve")
+    assert approved.status_code == 200, approved.json()
+    data = approved.json()["data"]
+    assert (data["status"], data["published_url"]) == ("published", None)
+    assert data["approved_at"] is not None and data["published_at"] is not None
+    assert repostra.get("/api/v1/content", {"status": "published"}).json()["meta"]["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("platform", "hint"),
+    [
+        ("linkedin", "POST /api/v1/accounts/connect/linkedin"),
+        ("twitter", "POST /api/v1/accounts/connect/x"),
+        ("website", "webhook, zapier, wordpress or manual"),
+    ],
+)
+def test_auto_is_refused_with_where_to_connect(repostra, platform, hint):
+    response = repostra.post(
+        "/api/v1/social-accounts", {"platform": platform, "posting_method": "auto"}, format="json"
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == "validation_error"
+    assert hint in response.json()["message"]
+    assert not SocialAccount.objects.exists()
+
+
+def test_an_oauth_account_connected_natively_is_listed_as_auto(repostra, workspace):
+    SocialAccountFactory(workspace=workspace, platform="x", username="acme")
+    [account] = repostra.get("/api/v1/social-accounts").json()["data"]
+    assert (account["platform"], account["posting_method"], account["account_identifier"]) == (
+        "twitter",
+        "auto",
+        "acme",
+    )
+    assert repostra.get(f"/api/v1/social-accounts/{account['id']}").json()["data"] == account

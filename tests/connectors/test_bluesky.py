@@ -32,6 +32,7 @@ DID = "did:plc:ewvi7nxzyoun6zhxrhs64oiz"
 CREATE = f"{PDS}/xrpc/com.atproto.repo.createRecord"
 UPLOAD = f"{PDS}/xrpc/com.atproto.repo.uploadBlob"
 RESOLVE = f"{PDS}/xrpc/com.atproto.identity.resolveHandle"
+GET_RECORD = f"{PDS}/xrpc/com.atproto.repo.getRecord"
 REFRESH = f"{PDS}/xrpc/com.atproto.server.refreshSession"
 SESSION = f"{ENTRYWAY}/xrpc/com.atproto.server.createSession"
 ROOT_URI = f"at://{DID}/app.bsky.feed.post/3k43tv4rft22g"
@@ -310,6 +311,122 @@ def test_a_thread_failing_after_the_root_is_ambiguous_never_retried_blindly(
     assert caught.value.ambiguous is True
     assert f"at://{DID}/app.bsky.feed.post/r1" in caught.value.message
     assert not isinstance(caught.value, RateLimited)
+
+
+def ref(rkey: str) -> dict[str, str]:
+    return {"uri": f"at://{DID}/app.bsky.feed.post/{rkey}", "cid": f"bafy{rkey}"}
+
+
+def record(rkey: str, **value) -> httpx.Response:
+    """getRecord's answer for one of the account's posts."""
+    return httpx.Response(
+        200,
+        json={
+            **ref(rkey),
+            "value": {"$type": "app.bsky.feed.post", "text": "earlier", **value},
+        },
+    )
+
+
+def test_a_reply_to_a_top_level_post_has_it_as_root_and_parent(connector, respx_mock, credentials):
+    lookup = respx_mock.get(GET_RECORD).mock(return_value=record("p1"))
+    route = respx_mock.post(CREATE).mock(side_effect=[created("r1"), created("r2")])
+
+    published = connector.publish(
+        text("later", thread=("more",), reply_to=ref("p1")["uri"]), credentials
+    )
+
+    request = lookup.calls.last.request
+    assert dict(request.url.params) == {
+        "repo": DID,
+        "collection": "app.bsky.feed.post",
+        "rkey": "p1",
+    }
+    assert request.headers["Authorization"] == "Bearer access-jwt-1"
+    assert [record_of(call) for call in route.calls] == [
+        {"text": "later", "reply": {"root": ref("p1"), "parent": ref("p1")}},
+        # The in-call follow-up stays in the thread of the post answered.
+        {"text": "more", "reply": {"root": ref("p1"), "parent": ref("r1")}},
+    ]
+    assert published.external_id == ref("r1")["uri"]
+
+
+def test_a_reply_to_a_reply_keeps_the_root_of_its_thread(connector, respx_mock, credentials):
+    respx_mock.get(GET_RECORD).mock(
+        return_value=record(
+            "p2",
+            reply={
+                "root": {"$type": "com.atproto.repo.strongRef", **ref("p0")},
+                "parent": ref("p1"),
+            },
+        )
+    )
+    route = respx_mock.post(CREATE).mock(return_value=created("r1"))
+
+    connector.publish(text("later", reply_to=ref("p2")["uri"]), credentials)
+
+    assert record_of(route.calls.last) == {
+        "text": "later",
+        "reply": {"root": ref("p0"), "parent": ref("p2")},
+    }
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"error": "RecordNotFound", "message": "Could not locate record"},
+        {"error": "InvalidRequest", "message": "Could not locate record: at://..."},
+    ],
+)
+def test_a_reply_to_a_post_that_is_gone_is_permanent_and_posts_nothing(
+    connector, respx_mock, credentials, answer
+):
+    respx_mock.get(GET_RECORD).respond(400, json=answer)
+    create = respx_mock.post(CREATE)
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text("later", reply_to=ref("p1")["uri"]), credentials)
+
+    assert caught.value.code == "reply_parent_not_found"
+    assert ref("p1")["uri"] in caught.value.message
+    assert not create.called
+
+
+def test_a_reply_to_something_that_is_not_a_post_uri_is_permanent(connector, credentials):
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text("later", reply_to="https://bsky.app/profile/x/post/1"), credentials)
+
+    assert caught.value.code == "reply_parent_not_found"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.Response(502), httpx.Response(503), httpx.ReadTimeout("slow")],
+)
+def test_a_failed_parent_lookup_is_transient_and_never_ambiguous(
+    connector, respx_mock, credentials, failure
+):
+    lookup = respx_mock.get(GET_RECORD)
+    if isinstance(failure, Exception):
+        lookup.mock(side_effect=failure)
+    else:
+        lookup.mock(return_value=failure)
+    create = respx_mock.post(CREATE)
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(text("later", reply_to=ref("p1")["uri"]), credentials)
+
+    assert caught.value.ambiguous is False
+    assert not create.called
+
+
+def test_an_expired_token_on_the_parent_lookup_is_auth_expired(connector, respx_mock, credentials):
+    respx_mock.get(GET_RECORD).respond(
+        400, json={"error": "ExpiredToken", "message": "Token has expired"}
+    )
+
+    with pytest.raises(AuthExpired):
+        connector.publish(text("later", reply_to=ref("p1")["uri"]), credentials)
 
 
 def test_the_account_pds_is_used_and_falls_back_to_the_service_url(connector, respx_mock):

@@ -31,6 +31,8 @@ PHOTOS = f"https://graph.facebook.com/{V}/{PAGE}/photos"
 VIDEOS = f"https://graph-video.facebook.com/{V}/{PAGE}/videos"
 TOKEN_URL = f"https://graph.facebook.com/{V}/oauth/access_token"
 ACCOUNTS = f"https://graph.facebook.com/{V}/me/accounts"
+POST_ID = f"{PAGE}_987654321"
+COMMENTS = f"https://graph.facebook.com/{V}/{POST_ID}/comments"
 
 
 @pytest.fixture
@@ -378,6 +380,113 @@ def test_a_timeout_on_the_video_call_is_ambiguous(connector, respx_mock, credent
     assert caught.value.ambiguous is True
 
 
+# --- follow-ups as comments --------------------------------------------------------------
+
+
+def test_a_follow_up_is_a_comment_by_the_page_on_the_post(connector, respx_mock, credentials):
+    route = respx_mock.post(COMMENTS).respond(200, json={"id": f"{POST_ID}_555"})
+
+    published = connector.publish(text("Link in the first comment", reply_to=POST_ID), credentials)
+
+    assert route.calls.last.request.headers["content-type"] == "application/json"
+    assert body(route) == {
+        "message": "Link in the first comment",
+        "access_token": "EAAB-page-token",
+    }
+    assert published == Published(
+        state="published",
+        external_id=f"{POST_ID}_555",
+        url=f"https://www.facebook.com/{POST_ID}",
+    )
+
+
+def test_a_comment_on_a_video_goes_to_the_video(connector, respx_mock, credentials):
+    route = respx_mock.post(f"https://graph.facebook.com/{V}/778899/comments").respond(
+        200, json={"id": "778899_1"}
+    )
+
+    published = connector.publish(text("More", reply_to="778899"), credentials)
+
+    assert route.called
+    assert published.external_id == "778899_1"
+
+
+def test_a_refused_comment_is_permanent_with_facebooks_message(connector, respx_mock, credentials):
+    respx_mock.post(COMMENTS).respond(
+        400,
+        json=graph_error(
+            100,
+            "Unsupported post request. Object with ID '1234567890_987654321' does not exist",
+            error_subcode=33,
+        ),
+    )
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text("More", reply_to=POST_ID), credentials)
+
+    assert caught.value.message == (
+        "Unsupported post request. Object with ID '1234567890_987654321' does not exist"
+    )
+    assert caught.value.code == "100/33"
+
+
+def test_a_comment_without_pages_manage_engagement_is_permanent(connector, respx_mock, credentials):
+    respx_mock.post(COMMENTS).respond(403, json=graph_error(200, "(#200) Permissions error"))
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text("More", reply_to=POST_ID), credentials)
+
+    assert not isinstance(caught.value, AuthExpired)
+    assert caught.value.message == "(#200) Permissions error"
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "ambiguous"),
+    [
+        (
+            httpx.Response(500, json=graph_error(1, "An unknown error occurred")),
+            TransientError,
+            True,
+        ),
+        (
+            httpx.Response(400, json=graph_error(32, "Page request limit reached")),
+            RateLimited,
+            False,
+        ),
+        (httpx.Response(400, json=graph_error(190, "Session has expired")), AuthExpired, None),
+    ],
+)
+def test_comment_failures_map_like_posts(
+    connector, respx_mock, credentials, answer, error, ambiguous
+):
+    respx_mock.post(COMMENTS).mock(return_value=answer)
+
+    with pytest.raises(error) as caught:
+        connector.publish(text("More", reply_to=POST_ID), credentials)
+
+    if ambiguous is not None:
+        assert caught.value.ambiguous is ambiguous
+
+
+def test_a_timeout_on_the_comment_call_is_ambiguous(connector, respx_mock, credentials):
+    respx_mock.post(COMMENTS).mock(side_effect=httpx.ReadTimeout("slow"))
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(text("More", reply_to=POST_ID), credentials)
+
+    assert caught.value.ambiguous is True
+
+
+def test_a_comment_answer_without_its_id_is_ambiguous(connector, respx_mock, credentials):
+    respx_mock.post(COMMENTS).respond(200, json={"success": True})
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(text("More", reply_to=POST_ID), credentials)
+
+    assert caught.value.ambiguous is True
+    assert caught.value.code == "malformed_response"
+
+
 def test_the_token_never_reaches_error_messages(connector, respx_mock, credentials):
     respx_mock.post(FEED).respond(400, text='{"error": "bad", "echo": "EAAB-page-token"}')
 
@@ -445,9 +554,27 @@ def test_validate_refuses_a_link_on_a_post_with_media(connector):
     ]
 
 
-def test_validate_refuses_threads_and_unknown_options(connector):
-    assert codes(connector, text(thread=("more",))) == ["threads_unsupported"]
+def test_validate_refuses_unknown_options(connector):
     assert codes(connector, text(options={"privacy": "friends"})) == ["unknown_option"]
+
+
+def test_validate_takes_up_to_24_follow_ups_as_comments(connector):
+    assert FacebookConnector.limits.max_comments == 24
+    assert codes(connector, text(thread=tuple(f"c{n}" for n in range(24)))) == []
+    problems = connector.validate(text(thread=tuple(f"c{n}" for n in range(25))))
+    assert [(p.code, p.field) for p in problems] == [("thread_too_long", "thread")]
+    assert problems[0].message == "Thread has 25 follow-ups; Facebook allows 24 comments."
+    assert codes(connector, text("A comment", reply_to=POST_ID)) == []
+
+
+def test_validate_holds_follow_ups_to_the_comment_length(connector):
+    assert codes(connector, text(thread=("x" * 8000,))) == []
+    problems = connector.validate(text(thread=("ok", "x" * 8001)))
+    assert [(p.code, p.field) for p in problems] == [("text_too_long", "thread[1]")]
+    assert problems[0].message == (
+        "Thread item 2 is 8001 characters; Facebook allows 8000 in a comment."
+    )
+    assert codes(connector, text(thread=("x" * 63207,))) == ["text_too_long"]
 
 
 # --- connection -------------------------------------------------------------------------
@@ -466,7 +593,9 @@ def test_authorization_url_asks_for_page_scopes_with_state_and_pkce(connector, a
         "redirect_uri": ["https://crier.test/api/v1/accounts/callback/facebook"],
         "state": ["state-1"],
         "response_type": ["code"],
-        "scope": ["pages_show_list,pages_manage_posts,pages_read_engagement"],
+        "scope": [
+            "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement"
+        ],
         "code_challenge": ["challenge-abc"],
         "code_challenge_method": ["S256"],
     }

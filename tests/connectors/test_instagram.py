@@ -31,6 +31,9 @@ MEDIA = f"{BASE}/{IG}/media"
 PUBLISH = f"{BASE}/{IG}/media_publish"
 QUOTA = f"{BASE}/{IG}/content_publishing_limit"
 CONTAINER = "17889455560051444"
+MEDIA_ID = "17920238422030506"
+COMMENTS = f"{BASE}/{MEDIA_ID}/comments"
+PERMALINK = "https://www.instagram.com/p/Cx1/"
 
 
 @pytest.fixture
@@ -379,6 +382,124 @@ def test_failed_or_expired_containers_are_permanent(
     assert "2207026" in caught.value.message
 
 
+# --- follow-ups as comments --------------------------------------------------------------
+
+
+def follow_up(text: str = "Link in the first comment") -> Content:
+    return content(text, reply_to=MEDIA_ID)
+
+
+@pytest.fixture
+def permalink(respx_mock):
+    return respx_mock.get(f"{BASE}/{MEDIA_ID}").respond(
+        200, json={"permalink": PERMALINK, "id": MEDIA_ID}
+    )
+
+
+def comments(*items: dict) -> httpx.Response:
+    return httpx.Response(200, json={"data": list(items)})
+
+
+def test_a_follow_up_is_a_comment_by_the_account_on_the_media(
+    connector, respx_mock, credentials, permalink
+):
+    lookup = respx_mock.get(COMMENTS).mock(
+        return_value=comments({"id": "1790", "text": "Nice!", "timestamp": "2026-11-30T20:00:00"})
+    )
+    route = respx_mock.post(COMMENTS).respond(200, json={"id": "17870913679156914"})
+
+    published = connector.publish(follow_up(), credentials)
+
+    assert parse_qs(urlsplit(str(lookup.calls.last.request.url)).query) == {
+        "fields": ["id,text,user"],
+        "limit": ["50"],
+    }
+    request = route.calls.last.request
+    assert request.headers["Authorization"] == "Bearer IGAA-long-token"
+    assert sent(route.calls.last) == {"message": "Link in the first comment"}
+    assert published == Published(state="published", external_id="17870913679156914", url=PERMALINK)
+
+
+@pytest.mark.respx(assert_all_called=False)
+def test_a_comment_an_earlier_attempt_made_is_found_not_posted_again(
+    connector, respx_mock, credentials, permalink
+):
+    respx_mock.get(COMMENTS).mock(
+        return_value=comments(
+            {"id": "1790", "text": "Link in the first comment"},  # someone else's
+            {"id": "1791", "text": " Link in the first comment\n", "user": {"id": IG}},
+        )
+    )
+    route = respx_mock.post(COMMENTS).respond(200, json={"id": "1792"})
+
+    published = connector.publish(follow_up(), credentials)
+
+    assert not route.called
+    assert published == Published(state="published", external_id="1791", url=PERMALINK)
+
+
+def test_a_refused_comment_is_permanent_with_instagrams_message(connector, respx_mock, credentials):
+    respx_mock.get(COMMENTS).mock(return_value=comments())
+    respx_mock.post(COMMENTS).respond(
+        403,
+        json=graph_error(10, "(#10) Application does not have permission for this action"),
+    )
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(follow_up(), credentials)
+
+    assert caught.value.message == "(#10) Application does not have permission for this action"
+    assert caught.value.code == "10"
+
+
+def test_a_timeout_on_the_comment_call_is_ambiguous(connector, respx_mock, credentials):
+    # Ambiguous, and retried (the connector is idempotent): the retry finds the comment.
+    respx_mock.get(COMMENTS).mock(return_value=comments())
+    respx_mock.post(COMMENTS).mock(side_effect=httpx.ReadTimeout("slow"))
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(follow_up(), credentials)
+
+    assert caught.value.ambiguous is True
+
+
+@pytest.mark.respx(assert_all_called=False)
+def test_a_failed_comment_lookup_is_unambiguous_and_comments_nothing(
+    connector, respx_mock, credentials
+):
+    respx_mock.get(COMMENTS).respond(500, json=graph_error(2, "Service temporarily unavailable"))
+    route = respx_mock.post(COMMENTS).respond(200, json={"id": "1792"})
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(follow_up(), credentials)
+
+    assert caught.value.ambiguous is False
+    assert not route.called
+
+
+def test_comment_rate_limits_and_expired_tokens_map_like_posts(connector, respx_mock, credentials):
+    respx_mock.get(COMMENTS).mock(return_value=comments())
+    post = respx_mock.post(COMMENTS)
+
+    post.respond(400, json=graph_error(4, "Application request limit reached"))
+    with pytest.raises(RateLimited):
+        connector.publish(follow_up(), credentials)
+
+    post.respond(400, json=graph_error(190, "Error validating access token"))
+    with pytest.raises(AuthExpired):
+        connector.publish(follow_up(), credentials)
+
+
+def test_a_failing_permalink_lookup_never_fails_a_live_comment(connector, respx_mock, credentials):
+    respx_mock.get(COMMENTS).mock(return_value=comments())
+    respx_mock.post(COMMENTS).respond(200, json={"id": "1792"})
+    respx_mock.get(f"{BASE}/{MEDIA_ID}").mock(side_effect=httpx.ReadTimeout("slow"))
+
+    assert connector.publish(follow_up(), credentials) == Published(
+        state="published", external_id="1792"
+    )
+
+
 # --- validation -------------------------------------------------------------------------
 
 
@@ -400,6 +521,39 @@ def test_validate_takes_jpeg_only_and_checks_reel_frame_rate(connector):
     assert codes(connector, content("x", png)) == ["unsupported_media_type"]
     assert codes(connector, content("x", mp4("c.mp4", fps=15))) == ["frame_rate_too_low"]
     assert codes(connector, content("x", mp4("c.mp4", fps=30, duration=60))) == []
+
+
+def test_validate_takes_up_to_24_follow_ups_as_comments(connector):
+    assert InstagramConnector.limits.max_comments == 24
+    many = tuple(f"c{n}" for n in range(25))
+    assert codes(connector, content("x", jpeg("a.jpg"), thread=many[:24])) == []
+    problems = connector.validate(content("x", jpeg("a.jpg"), thread=many))
+    assert [(p.code, p.field) for p in problems] == [("thread_too_long", "thread")]
+    assert problems[0].message == "Thread has 25 follow-ups; Instagram allows 24 comments."
+
+
+def test_validate_holds_comments_to_2200_characters_like_captions(connector):
+    assert codes(connector, content("x", jpeg("a.jpg"), thread=("y" * 2200,))) == []
+    assert codes(connector, content("x", jpeg("a.jpg"), thread=("y" * 2201,))) == ["text_too_long"]
+
+
+def test_validate_refuses_the_same_follow_up_twice(connector):
+    problems = connector.validate(content("x", jpeg("a.jpg"), thread=("a", "b", "a ")))
+
+    assert [(p.code, p.field) for p in problems] == [("duplicate_comment", "thread[2]")]
+    assert problems[0].message == (
+        "Thread item 3 repeats item 1; Instagram comments on one post must differ."
+    )
+
+
+def test_validate_refuses_comments_on_a_story(connector):
+    item = content("x", jpeg("a.jpg"), options={"type": "story"}, thread=("more",))
+
+    assert codes(connector, item) == ["story_comments"]
+
+
+def test_validate_takes_a_comment_without_media(connector):
+    assert codes(connector, follow_up()) == []
 
 
 def test_validate_checks_each_post_type_against_its_media(connector):
@@ -438,7 +592,10 @@ def test_authorization_url_uses_business_login_scopes_and_state(connector, app):
         "client_id": ["ig-app"],
         "redirect_uri": ["https://crier.test/api/v1/accounts/callback/instagram"],
         "response_type": ["code"],
-        "scope": ["instagram_business_basic,instagram_business_content_publish"],
+        "scope": [
+            "instagram_business_basic,instagram_business_content_publish,"
+            "instagram_business_manage_comments"
+        ],
         "state": ["state-9"],
     }
 

@@ -32,6 +32,11 @@ TOKEN = "https://www.linkedin.com/oauth/v2/accessToken"
 USERINFO = "https://api.linkedin.com/v2/userinfo"
 MEMBER = "urn:li:person:abc123"
 SHARE = "urn:li:share:7012345678901234567"
+# The post URN is encoded in the path (Rest.li 2.0), as for the socialActions metrics.
+COMMENTS = (
+    "https://api.linkedin.com/rest/socialActions/urn%3Ali%3Ashare%3A7012345678901234567/comments"
+)
+COMMENT_URN = "urn:li:comment:(urn:li:activity:7012345678901234999,6636062862760562688)"
 
 
 @pytest.fixture
@@ -73,6 +78,21 @@ def image(name: str, alt: str | None = None) -> MediaItem:
 
 def created(urn: str = SHARE) -> httpx.Response:
     return httpx.Response(201, headers={"x-restli-id": urn})
+
+
+def comment_created() -> httpx.Response:
+    # The Comments API answers 201 with the comment: its id also in x-restli-id.
+    return httpx.Response(
+        201,
+        headers={"x-restli-id": "6636062862760562688"},
+        json={
+            "actor": MEMBER,
+            "object": SHARE,
+            "message": {"text": "Link in the first comment"},
+            "id": "6636062862760562688",
+            "commentUrn": COMMENT_URN,
+        },
+    )
 
 
 # --- publishing -------------------------------------------------------------------------
@@ -446,6 +466,124 @@ def test_a_post_answer_without_its_id_is_ambiguous(connector, respx_mock, creden
     assert caught.value.code == "malformed_response"
 
 
+# --- follow-ups as comments --------------------------------------------------------------
+
+
+def test_a_follow_up_is_a_comment_on_the_post_with_the_versioned_headers(
+    connector, respx_mock, credentials
+):
+    route = respx_mock.post(COMMENTS).mock(return_value=comment_created())
+
+    published = connector.publish(text("Link in the first comment", reply_to=SHARE), credentials)
+
+    request = route.calls.last.request
+    assert request.headers["Authorization"] == "Bearer li-access-token"
+    assert request.headers["LinkedIn-Version"] == DEFAULT_VERSION
+    assert request.headers["X-Restli-Protocol-Version"] == "2.0.0"
+    assert posted(route) == {
+        "actor": MEMBER,
+        "object": SHARE,
+        "message": {"text": "Link in the first comment"},
+    }
+    assert published == Published(
+        state="published",
+        external_id=COMMENT_URN,
+        url=f"https://www.linkedin.com/feed/update/{SHARE}/",
+    )
+
+
+def test_an_organization_comments_as_itself(connector, respx_mock):
+    route = respx_mock.post(COMMENTS).mock(return_value=comment_created())
+    organization = Credentials(
+        external_id="abc123",
+        access_token="li-access-token",
+        extra={"author_urn": "urn:li:organization:2414183"},
+    )
+
+    connector.publish(text("More", reply_to=SHARE), organization)
+
+    assert posted(route)["actor"] == "urn:li:organization:2414183"
+
+
+def test_comment_text_is_sent_as_written_not_little_text(connector, respx_mock, credentials):
+    route = respx_mock.post(COMMENTS).mock(return_value=comment_created())
+
+    connector.publish(text("Slides (PDF) [here] #launch", reply_to=SHARE), credentials)
+
+    assert posted(route)["message"] == {"text": "Slides (PDF) [here] #launch"}
+
+
+def test_a_refused_comment_is_permanent_with_linkedins_message(connector, respx_mock, credentials):
+    respx_mock.post(COMMENTS).respond(
+        403,
+        json={
+            "message": "Not enough permissions to access: partnerApiSocialActions.CREATE.20260501",
+            "serviceErrorCode": 100,
+            "status": 403,
+        },
+    )
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text("More", reply_to=SHARE), credentials)
+
+    assert not isinstance(caught.value, AuthExpired)
+    assert caught.value.message == (
+        "Not enough permissions to access: partnerApiSocialActions.CREATE.20260501"
+    )
+    assert caught.value.code == "100"
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "ambiguous"),
+    [
+        (
+            httpx.Response(429, json={"message": "Comment create throttled", "status": 429}),
+            RateLimited,
+            False,
+        ),
+        (
+            httpx.Response(500, json={"message": "Internal error", "status": 500}),
+            TransientError,
+            True,
+        ),
+        (
+            httpx.Response(401, json={"message": "Expired", "serviceErrorCode": 65602}),
+            AuthExpired,
+            None,
+        ),
+    ],
+)
+def test_comment_failures_map_like_posts(
+    connector, respx_mock, credentials, answer, error, ambiguous
+):
+    respx_mock.post(COMMENTS).mock(return_value=answer)
+
+    with pytest.raises(error) as caught:
+        connector.publish(text("More", reply_to=SHARE), credentials)
+
+    if ambiguous is not None:
+        assert caught.value.ambiguous is ambiguous
+
+
+def test_a_timeout_on_the_comment_call_is_ambiguous(connector, respx_mock, credentials):
+    respx_mock.post(COMMENTS).mock(side_effect=httpx.ReadTimeout("slow"))
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(text("More", reply_to=SHARE), credentials)
+
+    assert caught.value.ambiguous is True
+
+
+def test_a_comment_answer_without_its_urn_is_ambiguous(connector, respx_mock, credentials):
+    respx_mock.post(COMMENTS).respond(201, headers={"x-restli-id": "6636062862760562688"})
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(text("More", reply_to=SHARE), credentials)
+
+    assert caught.value.ambiguous is True
+    assert caught.value.code == "malformed_response"
+
+
 # --- validation -------------------------------------------------------------------------
 
 
@@ -470,7 +608,25 @@ def test_validate_refuses_mixed_media_webp_and_threads(connector):
     webp = MediaItem(url="https://m/a.webp", mime_type="image/webp")
     assert codes(connector, text(media=(image("a.png"), clip))) == ["mixed_media"]
     assert codes(connector, text(media=(webp,))) == ["unsupported_media_type"]
-    assert codes(connector, text(thread=("more",))) == ["threads_unsupported"]
+
+
+def test_validate_takes_up_to_24_follow_ups_as_comments(connector):
+    assert LinkedInConnector.limits.max_comments == 24
+    assert codes(connector, text(thread=tuple(f"c{n}" for n in range(24)))) == []
+    problems = connector.validate(text(thread=tuple(f"c{n}" for n in range(25))))
+    assert [(p.code, p.field) for p in problems] == [("thread_too_long", "thread")]
+    assert problems[0].message == "Thread has 25 follow-ups; LinkedIn allows 24 comments."
+    assert codes(connector, text("A comment", reply_to=SHARE)) == []
+
+
+def test_validate_holds_follow_ups_to_the_comment_length(connector):
+    assert codes(connector, text(thread=("x" * 1250,))) == []
+    problems = connector.validate(text(thread=("ok", "x" * 1251)))
+    assert [(p.code, p.field) for p in problems] == [("text_too_long", "thread[1]")]
+    assert problems[0].message == (
+        "Thread item 2 is 1251 characters; LinkedIn allows 1250 in a comment."
+    )
+    assert codes(connector, text(thread=("x" * 3001,))) == ["text_too_long"]
 
 
 def test_validate_checks_video_length_and_size_bounds(connector):

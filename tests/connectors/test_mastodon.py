@@ -309,6 +309,22 @@ def test_thread_items_reply_to_the_previous_status_each_with_its_own_key(
     assert published.external_id == "1"
 
 
+def test_a_delayed_thread_item_replies_to_the_status_it_answers(connector, respx_mock, credentials):
+    route = respx_mock.post(STATUSES).respond(200, json=STATUS)
+
+    published = connector.publish(
+        text("later", options={"visibility": "unlisted"}, reply_to="109998"), credentials
+    )
+
+    assert sent_json(route.calls.last) == {
+        "status": "later",
+        "in_reply_to_id": "109998",
+        "visibility": "unlisted",
+    }
+    assert route.calls.last.request.headers["Idempotency-Key"] == "delivery-7"
+    assert published.external_id == "110001"
+
+
 def test_the_instance_limit_read_at_connect_time_is_enforced_before_any_call(
     connector, respx_mock, credentials
 ):

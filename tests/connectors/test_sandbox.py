@@ -48,6 +48,7 @@ def test_publish_sends_token_idempotency_key_and_content(connector, respx_mock, 
         "text": "Hello world",
         "media": [{"url": "https://cdn.test/a.png", "alt_text": "A"}],
         "thread": ["and more"],
+        "reply_to": None,
     }
     assert published == Published(state="published", external_id="p1", url="https://sim/p1")
 

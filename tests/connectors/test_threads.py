@@ -154,6 +154,42 @@ def test_follow_ups_reply_to_the_previous_post(connector, respx_mock, credential
     assert published.external_id == "1"
 
 
+def test_a_delayed_thread_item_replies_to_the_post_it_answers(connector, respx_mock, credentials):
+    route = respx_mock.post(THREADS).mock(
+        side_effect=[httpx.Response(200, json={"id": str(n)}) for n in (1802, 1803)]
+    )
+    permalink_route(respx_mock, "1802")
+
+    published = connector.publish(
+        text(
+            "later",
+            thread=("more",),
+            options={"reply_control": "mentioned_only"},
+            reply_to="1800",
+        ),
+        credentials,
+    )
+
+    assert [form(call) for call in route.calls] == [
+        {
+            "media_type": "TEXT",
+            "text": "later",
+            "auto_publish_text": "true",
+            "reply_control": "mentioned_only",
+            "reply_to_id": "1800",
+            "access_token": TOKEN,
+        },
+        {
+            "media_type": "TEXT",
+            "text": "more",
+            "reply_to_id": "1802",
+            "auto_publish_text": "true",
+            "access_token": TOKEN,
+        },
+    ]
+    assert published.external_id == "1802"
+
+
 def test_a_thread_failing_after_the_root_is_ambiguous(connector, respx_mock, credentials):
     respx_mock.post(THREADS).mock(
         side_effect=[
@@ -246,6 +282,23 @@ def test_carousel_creates_item_containers_then_the_carousel(connector, respx_moc
         },
     ]
     assert published.handle == "carousel"
+
+
+def test_a_reply_with_media_carries_reply_to_id_on_the_post_container_only(
+    connector, respx_mock, credentials
+):
+    route = respx_mock.post(THREADS).mock(
+        side_effect=[httpx.Response(200, json={"id": cid}) for cid in ("c1", "c2", "carousel")]
+    )
+    media = tuple(
+        MediaItem(url=f"https://media.crier.test/{name}.jpg", mime_type="image/jpeg")
+        for name in ("a", "b")
+    )
+
+    connector.publish(text(media=media, reply_to="1800"), credentials)
+
+    bodies = [form(call) for call in route.calls]
+    assert [body.get("reply_to_id") for body in bodies] == [None, None, "1800"]
 
 
 def test_container_failures_are_never_ambiguous(connector, respx_mock, credentials):

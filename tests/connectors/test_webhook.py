@@ -125,6 +125,7 @@ def test_publish_posts_the_content_signed_with_standard_webhooks_headers(
                 {"url": "https://crier.test/m/2.mp4", "mime_type": "video/mp4", "duration": 12.5},
             ],
             "options": {"data": {"channel": "blog"}},
+            "reply_to": None,
         },
     }
     assert body["timestamp"].endswith("Z")
@@ -136,6 +137,25 @@ def test_publish_posts_the_content_signed_with_standard_webhooks_headers(
     assert published == Published(
         state="published", external_id="wp-77", url="https://blog.test/77"
     )
+
+
+def test_a_delayed_thread_item_names_the_post_it_answers(connector, credentials, respx_mock):
+    route = respx_mock.post(PINNED).respond(200, json={"id": "wp-78"})
+
+    connector.publish(
+        Content(text="Later", idempotency_key="delivery-43", reply_to="wp-77"), credentials
+    )
+
+    request = route.calls.last.request
+    body = Webhook(SECRET).verify(request.content, dict(request.headers))
+    assert body["data"] == {
+        "idempotency_key": "delivery-43",
+        "text": "Later",
+        "thread": [],
+        "media": [],
+        "options": {},
+        "reply_to": "wp-77",
+    }
 
 
 def test_a_signature_made_with_another_secret_does_not_verify(connector, credentials, respx_mock):

@@ -367,6 +367,20 @@ def test_thread_items_reply_to_the_previous_post(connector, respx_mock, credenti
     assert published.external_id == "1"
 
 
+def test_a_delayed_thread_item_replies_to_the_post_it_answers(connector, respx_mock, credentials):
+    route = respx_mock.post(TWEETS).mock(side_effect=[created("2"), created("3")])
+
+    published = connector.publish(
+        text("two", thread=("three",), reply_to="1445880548472328192"), credentials
+    )
+
+    assert [sent(call) for call in route.calls] == [
+        {"text": "two", "reply": {"in_reply_to_tweet_id": "1445880548472328192"}},
+        {"text": "three", "reply": {"in_reply_to_tweet_id": "2"}},
+    ]
+    assert published.external_id == "2"
+
+
 def test_a_thread_failing_after_the_first_post_is_ambiguous(connector, respx_mock, credentials):
     respx_mock.post(TWEETS).mock(
         side_effect=[created("1"), httpx.Response(503, json={"title": "Service Unavailable"})]

@@ -206,7 +206,9 @@ def only_delivery(account: SocialAccount) -> Delivery:
 
 
 def test_every_registered_platform_has_an_end_to_end_scenario():
-    assert set(PLATFORMS) == set(CONNECTORS) - {"sandbox", "sandbox_plain"}
+    # The manual connector sends nothing (tests/connectors/test_manual.py; the Repostra
+    # tests publish through it in the pipeline).
+    assert set(PLATFORMS) == set(CONNECTORS) - {"sandbox", "sandbox_plain", "manual"}
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
@@ -463,3 +465,44 @@ def test_a_poll_whose_refresh_is_refused_fails_the_post_and_flags_the_account(
     assert account.status == "needs_reauth"
     (post,) = job_status(editor, job_id)["payload"]["posts"]
     assert post["state"] == "failed"
+
+
+# --- follow-ups as comments -------------------------------------------------------------------
+
+LINKEDIN_COMMENTS = (
+    "https://api.linkedin.com/rest/socialActions/urn%3Ali%3Ashare%3A7012345678901234567/comments"
+)
+COMMENT_URN = "urn:li:comment:(urn:li:activity:7012345678901234999,6636062862760562688)"
+
+
+def test_linkedin_follow_ups_become_comments_on_the_published_post(editor, run, respx_mock):
+    account = connect(editor, LINKEDIN)
+    posts = respx_mock.post(LINKEDIN_POSTS).mock(linkedin_created())
+    comments = respx_mock.post(LINKEDIN_COMMENTS).respond(
+        201, json={"id": "6636062862760562688", "commentUrn": COMMENT_URN}
+    )
+
+    job_id = publish_now(editor, run, account, thread=("The link: https://crier.example",))
+
+    root = Delivery.objects.get(account=account, thread_index=None)
+    assert (root.status, posts.call_count, comments.call_count) == ("published", 1, 0)
+    assert "commentary" in json_body(posts, 0)  # the post alone, its follow-up waits
+    comment = Delivery.objects.get(reply_to=root)
+    assert (comment.status, comment.due_at) == ("scheduled", root.published_at)
+    assert job_status(editor, job_id)["status"] == "working"
+
+    dispatcher_round(run)
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.external_id) == ("published", COMMENT_URN)
+    assert json_body(comments, 0) == {
+        "actor": "urn:li:person:abc123",
+        "object": "urn:li:share:7012345678901234567",
+        "message": {"text": "The link: https://crier.example"},
+    }
+    status = job_status(editor, job_id)
+    assert status["status"] == "completed"
+    assert [(post["state"], post["reply_to"]) for post in status["payload"]["posts"]] == [
+        ("published", None),
+        ("published", root.pk),
+    ]

@@ -33,12 +33,23 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 # CRIER_FUZZ_EXAMPLES raises it for a long hunt outside CI, and a hunt draws at random;
 # otherwise the sample is fixed (derandomized), so `make test` gives the same verdict on the
 # same commit, never one that depends on the luck of a draw.
-EXAMPLES_PER_OPERATION = int(os.environ.get("CRIER_FUZZ_EXAMPLES", "25"))
+FIXED_SAMPLE = 25
+EXAMPLES_PER_OPERATION = int(os.environ.get("CRIER_FUZZ_EXAMPLES", str(FIXED_SAMPLE)))
 HUNTING = "CRIER_FUZZ_EXAMPLES" in os.environ
 CHECKS = [schemathesis.checks.not_a_server_error, response_schema_conformance]
 
 Operation = Any  # schemathesis's APIOperation
 Known = Mapping[str, Sequence[str]]
+
+
+def hunt_time_limit(configured: float) -> float | None:
+    """A hunt's time limit per test: pytest-timeout's, set for the fixed sample, in proportion
+    to the examples asked for (None outside a hunt, or with no limit). Left at 300 s, its
+    alarm went off inside whichever example was running at that moment, and Hypothesis
+    reported a flaky failure of that operation (tests/conftest.py applies this)."""
+    if not HUNTING or not configured:
+        return None
+    return configured * max(1.0, EXAMPLES_PER_OPERATION / FIXED_SAMPLE)
 
 
 @pytest.fixture
@@ -108,7 +119,10 @@ def fuzz_operations(
 
 
 def describe(exc: BaseException) -> str:
-    """The failure and what it groups (Hypothesis's FlakyFailure holds the real one)."""
+    """The failure and what it groups (Hypothesis's FlakyFailure holds the real one; one that
+    is not an Exception, such as pytest-timeout's Failed, is the cause of a blank wrapper)."""
+    while not str(exc) and exc.__cause__ is not None:
+        exc = exc.__cause__
     text = f"{type(exc).__name__}: {exc}"
     for inner in getattr(exc, "exceptions", ()):
         text += "\n" + "\n".join(f"  {line}" for line in describe(inner).splitlines())
