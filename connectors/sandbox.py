@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from functools import partial
 from urllib.parse import quote, urlencode
 
@@ -26,6 +25,7 @@ from connectors.base import (
 )
 from connectors.errors import PermanentError, RefreshRefused
 from connectors.http import json_object, platform_error, raise_for_platform_status, send, unreadable
+from connectors.oauth import refreshed_tokens
 
 DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8025"
 
@@ -102,7 +102,7 @@ class SandboxConnector(Connector):
                 message, code=code, platform_response=response.text, status=response.status_code
             )
         raise_for_platform_status(response)
-        return _tokens_from(response, credentials)
+        return refreshed_tokens(_unreadable, response, credentials)
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         query = urlencode(
@@ -139,7 +139,7 @@ class SandboxConnector(Connector):
             raise PermanentError(message, code=code_name, platform_response=response.text)
         raise_for_platform_status(response)
         unnamed = Credentials(external_id="", access_token="", extra={"base_url": base})
-        tokens = _tokens_from(response, unnamed)
+        tokens = refreshed_tokens(_unreadable, response, unnamed)
         me = send(self.client, "GET", f"{base}/me", headers=_auth_header(tokens))
         raise_for_platform_status(me)
         profile = json_object(me)
@@ -151,26 +151,6 @@ class SandboxConnector(Connector):
             username=str(profile.get("username") or ""),
             display_name=str(profile.get("name") or ""),
         )
-
-
-def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
-    data = json_object(response)
-    access_token = data.get("access_token")
-    if not isinstance(access_token, str) or not access_token:
-        # The old refresh token may already be spent: this is not a refusal.
-        raise _unreadable(response, "a token response without access_token")
-    expires_in = data.get("expires_in")
-    return replace(
-        credentials,
-        access_token=access_token,
-        # Platforms that do not rotate refresh tokens omit it: keep the one we have.
-        refresh_token=data.get("refresh_token") or credentials.refresh_token,
-        expires_at=(
-            datetime.now(UTC) + timedelta(seconds=expires_in)
-            if isinstance(expires_in, (int, float))
-            else None
-        ),
-    )
 
 
 def _base_url(credentials: Credentials | None) -> str:

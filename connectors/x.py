@@ -42,7 +42,6 @@ import base64
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -85,7 +84,7 @@ from connectors.http import (
     unambiguous,
     unreadable,
 )
-from connectors.oauth import app_credentials, raise_if_refused
+from connectors.oauth import app_credentials, raise_if_refused, refreshed_tokens
 
 DEFAULT_API_URL = "https://api.x.com"
 DEFAULT_AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
@@ -419,7 +418,9 @@ class XConnector(Connector):
         )
         raise_if_refused(response, PermanentError, refused=_refused)
         _raise_for_status(response)
-        tokens = _tokens_from(response, Credentials(external_id="", access_token=""))
+        tokens = refreshed_tokens(
+            _unreadable, response, Credentials(external_id="", access_token="")
+        )
         me = send(
             self.client,
             "GET",
@@ -469,7 +470,7 @@ class XConnector(Connector):
         )
         raise_if_refused(response, refused=_refused)
         _raise_for_status(response)
-        return _tokens_from(response, credentials)
+        return refreshed_tokens(_unreadable, response, credentials)
 
 
 def _auth(credentials: Credentials) -> dict[str, str]:
@@ -488,29 +489,6 @@ def _basic(client_id: str, client_secret: str) -> dict[str, str]:
 def _refused(response: httpx.Response) -> bool:
     # RFC 6749 §5.2: the token endpoint refuses a grant with 400 or 401.
     return response.status_code in (400, 401)
-
-
-def _tokens_from(response: httpx.Response, credentials: Credentials) -> Credentials:
-    data = json_object(response)
-    access_token = data.get("access_token")
-    if not isinstance(access_token, str) or not access_token:
-        raise TransientError(
-            f"X answered HTTP {response.status_code} without an access token.",
-            ambiguous=False,
-            code="malformed_response",
-        )
-    expires_in = data.get("expires_in")
-    return replace(
-        credentials,
-        access_token=access_token,
-        # X rotates refresh tokens; keep ours if an answer ever leaves it out.
-        refresh_token=data.get("refresh_token") or credentials.refresh_token,
-        expires_at=(
-            datetime.now(UTC) + timedelta(seconds=expires_in)
-            if isinstance(expires_in, (int, float))
-            else None
-        ),
-    )
 
 
 def _raise_for_status(response: httpx.Response) -> None:
