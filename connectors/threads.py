@@ -42,6 +42,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -77,6 +78,7 @@ from connectors.http import (
     raise_for_platform_status,
     send,
     unambiguous,
+    unreadable,
 )
 
 DEFAULT_GRAPH_URL = "https://graph.threads.net"
@@ -575,11 +577,4 @@ def _id_from(response: httpx.Response) -> str:
     return media_id
 
 
-def _malformed(response: httpx.Response, what: str) -> TransientError:
-    return TransientError(
-        f"Threads answered HTTP {response.status_code} with {what}.",
-        ambiguous=False,
-        code="malformed_response",
-        platform_response=response.text,
-        status=response.status_code,
-    )
+_malformed = partial(unreadable, "Threads", ambiguous=False)
