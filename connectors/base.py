@@ -49,6 +49,15 @@ class PlatformLimits:
     per_account_rate: RateLimit | None = None
     per_platform_rate: RateLimit | None = None
 
+    @property
+    def max_follow_ups(self) -> int:
+        """Follow-ups a post may have, as thread items or as comments."""
+        return self.max_thread_items or self.max_comments
+
+    @property
+    def follow_ups_as_comments(self) -> bool:
+        return not self.max_thread_items and bool(self.max_comments)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MediaItem:
@@ -347,7 +356,7 @@ class Connector(abc.ABC):
         problems += self.option_problems(content.options)
         problems += self._text_problems(content)
         problems += self._thread_problems(content.thread)
-        if content.reply_to and not (self.limits.max_thread_items or self.limits.max_comments):
+        if content.reply_to and not self.limits.max_follow_ups:
             problems.append(
                 Problem("replies_unsupported", f"{self.display_name} has no threads.", "reply_to")
             )
@@ -437,7 +446,7 @@ class Connector(abc.ABC):
     def _thread_problems(self, thread: Sequence[str]) -> list[Problem]:
         limits = self.limits
         problems: list[Problem] = []
-        allowed = limits.max_thread_items or limits.max_comments
+        allowed = limits.max_follow_ups
         if len(thread) > allowed:
             if allowed == 0:
                 problem = Problem(
@@ -452,8 +461,7 @@ class Connector(abc.ABC):
                     "thread",
                 )
             problems.append(problem)
-        as_comments = not limits.max_thread_items and limits.max_comments
-        max_chars = (as_comments and limits.comment_max_chars) or limits.max_chars
+        max_chars = (limits.follow_ups_as_comments and limits.comment_max_chars) or limits.max_chars
         for index, item in enumerate(thread):
             length = self.text_length(item)
             if length > max_chars:

@@ -31,8 +31,7 @@ def follow_up_delays(block: dict, platform: str) -> list[int]:
 
 
 def _as_comments(platform: str) -> bool:
-    limits = connector_class(platform).limits
-    return not limits.max_thread_items and bool(limits.max_comments)
+    return connector_class(platform).limits.follow_ups_as_comments
 
 
 def next_reply(delivery: Delivery, *, published_at: datetime) -> Delivery | None:
@@ -45,7 +44,8 @@ def next_reply(delivery: Delivery, *, published_at: datetime) -> Delivery | None
         return None
     when = published_at + timedelta(seconds=delays[index])
     # A thread item answers the one before it; a comment answers the post itself.
-    answers = delivery.reply_to_id if delivery.reply_to_id and _as_comments(platform) else None
+    comment_on_post = delivery.reply_to_id is not None and _as_comments(platform)
+    answers = delivery.reply_to_id if comment_on_post else delivery.pk
     reply = Delivery(
         workspace_id=delivery.workspace_id,
         post_id=delivery.post_id,
@@ -53,7 +53,7 @@ def next_reply(delivery: Delivery, *, published_at: datetime) -> Delivery | None
         status=S.SCHEDULED,
         scheduled_at=when,
         due_at=when,
-        reply_to_id=answers or delivery.pk,
+        reply_to_id=answers,
         thread_index=index,
     )
     reply.idempotency_key = f"crier-{reply.pk}"
@@ -63,18 +63,13 @@ def next_reply(delivery: Delivery, *, published_at: datetime) -> Delivery | None
 def schedule_next_reply(
     delivery_id: str, delivery: Delivery | None, *, published_at: datetime
 ) -> None:
-    """Store the follow-up due after `delivery_id` was published (in its transaction)."""
-    if delivery is not None and not _may_have_replies(delivery):
-        return  # the common case, decided without a query
-    if delivery is None:
+    """Store the follow-up due after `delivery_id` was published (in its transaction).
+    The publish path passes the row it loaded, so deciding costs no query there."""
+    loaded = delivery is not None and all(
+        relation.is_cached(delivery) for relation in (Delivery.post, Delivery.account)
+    )
+    if not loaded:
         delivery = Delivery.objects.select_related("post", "account").get(pk=delivery_id)
     reply = next_reply(delivery, published_at=published_at)
     if reply is not None:
         reply.save(force_insert=True)
-
-
-def _may_have_replies(delivery: Delivery) -> bool:
-    if not (Delivery.post.is_cached(delivery) and Delivery.account.is_cached(delivery)):
-        return True  # cannot tell without loading them
-    platform = delivery.account.platform
-    return bool(follow_up_delays(delivery.post.block_for(platform), platform))
