@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -13,6 +14,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from accounts.models import ApiKey, Member, Workspace
+from config.prepared import PreparedQuery, columns, instance
 
 WORKSPACE_HEADER = "Publer-Workspace-Id"
 _SCHEMES = ("bearer-api", "bearer")
@@ -40,32 +42,57 @@ def presented_key(request: Request) -> str | None:
     return value.strip()
 
 
+def _key_with_member(prefix: str) -> QuerySet:
+    # How many workspaces the key's user belongs to, in the same query: with one (the
+    # common case) the key's own membership is the caller's, and no second query runs.
+    workspaces = (
+        Member.objects.filter(user=OuterRef("member__user"))
+        .order_by()
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        ApiKey.objects.filter(prefix=prefix)
+        .annotate(user_workspaces=Subquery(workspaces))
+        .values(
+            *columns(ApiKey),
+            *columns(Member, "member"),
+            *columns(get_user_model(), "member__user"),
+            *columns(Workspace, "member__workspace"),
+            "user_workspaces",
+        )[:1]
+    )
+
+
+# Every request runs it: compiled once (config/prepared.py).
+_KEY_WITH_MEMBER = PreparedQuery(_key_with_member, "prefix")
+
+
 def resolve_api_key(presented: str) -> ApiKey:
     parts = ApiKey.split(presented)
     api_key = None
     if parts:
         prefix, secret = parts
-        # How many workspaces the key's user belongs to, in the same query: with one (the
-        # common case) the key's own membership is the caller's, and no second query runs.
-        workspaces = (
-            Member.objects.filter(user=OuterRef("member__user"))
-            .order_by()
-            .values("user")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        api_key = (
-            ApiKey.objects.select_related("member__user", "member__workspace")
-            .annotate(user_workspaces=Subquery(workspaces))
-            .filter(prefix=prefix)
-            .first()
-        )
+        found = _KEY_WITH_MEMBER.rows(prefix=prefix)
+        if found:
+            api_key = _api_key_from(found[0])
         if api_key and not api_key.matches(secret):
             api_key = None
     if api_key is None:
         raise exceptions.AuthenticationFailed("Invalid API key.")
     if not api_key.is_active:
         raise exceptions.AuthenticationFailed("This API key has been revoked.")
+    return api_key
+
+
+def _api_key_from(row: dict) -> ApiKey:
+    member = instance(Member, row, "member")
+    member.user = instance(get_user_model(), row, "member__user")
+    member.workspace = instance(Workspace, row, "member__workspace")
+    api_key = instance(ApiKey, row)
+    api_key.member = member
+    api_key.user_workspaces = row["user_workspaces"]
     return api_key
 
 

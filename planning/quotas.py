@@ -7,6 +7,7 @@ before counting.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime
 
 from django.conf import settings
@@ -31,30 +32,35 @@ def month_of(when: datetime) -> date:
     return when.astimezone(UTC).date().replace(day=1)
 
 
-def posts_reserve(*, workspace: Workspace, count: int, now: datetime | None = None) -> int:
+def posts_reserve(*, workspace: Workspace, count: int, now: datetime | None = None) -> None:
     """Take `count` posts from this month's allowance; 402 when it would go over the limit.
 
-    Returns the month's usage after the reservation. Call it inside the transaction that
-    stores the posts' job, so a refused or failed request takes nothing.
+    Call it inside the transaction that stores the posts' job, so a refused or failed
+    request takes nothing. `workspace` is the caller's, read in this request: its limit is
+    current. One UPDATE in the common case (scheduling is the hottest write of the API).
     """
     month = month_of(now or timezone.now())
-    limit = Workspace.objects.values_list("max_posts_per_month", flat=True).get(pk=workspace.pk)
-    usage, _ = MonthlyUsage.objects.get_or_create(workspace_id=workspace.pk, month=month)
-    counter = MonthlyUsage.objects.filter(pk=usage.pk)
+    limit = workspace.max_posts_per_month
+    counter = MonthlyUsage.objects.filter(workspace_id=workspace.pk, month=month)
     if limit is not None:
         # The condition is evaluated on the locked, latest row: two requests racing for the
         # last posts cannot both pass.
         counter = counter.filter(posts__lte=limit - count)
-    if not counter.update(posts=F("posts") + count):
-        used = MonthlyUsage.objects.values_list("posts", flat=True).get(pk=usage.pk)
+    taken = counter.update(posts=F("posts") + count)
+    if not taken:
+        # The month's first post, or over the limit: with the row there, try once more.
+        MonthlyUsage.objects.get_or_create(workspace_id=workspace.pk, month=month)
+        taken = counter.update(posts=F("posts") + count)
+    if not taken:
+        used = MonthlyUsage.objects.values_list("posts", flat=True).get(
+            workspace_id=workspace.pk, month=month
+        )
         raise QuotaExceeded(
             f"Monthly post limit reached: {used} of {limit} posts used in {month:%B %Y}, "
             f"this request adds {count}. Upgrade the plan or wait for next month."
         )
-    used = MonthlyUsage.objects.values_list("posts", flat=True).get(pk=usage.pk)
     if limit:
-        _warn_once(workspace_id=workspace.pk, usage_pk=usage.pk, used=used, limit=limit)
-    return used
+        _warn_once(workspace_id=workspace.pk, month=month, limit=limit)
 
 
 def posts_refund(*, workspace_id: str, month: date, count: int) -> None:
@@ -65,11 +71,18 @@ def posts_refund(*, workspace_id: str, month: date, count: int) -> None:
         )
 
 
-def _warn_once(*, workspace_id: str, usage_pk: int, used: int, limit: int) -> None:
-    if used < limit * settings.CRIER_QUOTA_WARN_RATIO:
-        return
-    now = timezone.now()
-    if MonthlyUsage.objects.filter(pk=usage_pk, warned_at=None).update(warned_at=now):
+def _warn_once(*, workspace_id: str, month: date, limit: int) -> None:
+    """`quota.warning` the first time this month's usage reaches the warning ratio."""
+    usage = MonthlyUsage.objects.filter(
+        workspace_id=workspace_id,
+        month=month,
+        warned_at=None,
+        posts__gte=math.ceil(limit * settings.CRIER_QUOTA_WARN_RATIO),
+    )
+    if usage.update(warned_at=timezone.now()):
+        used = MonthlyUsage.objects.values_list("posts", flat=True).get(
+            workspace_id=workspace_id, month=month
+        )
         emit(
             workspace_id=workspace_id,
             event=Event.QUOTA_WARNING,

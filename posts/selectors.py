@@ -3,26 +3,43 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Workspace
+from config.prepared import PreparedQuery, columns, instance
 from posts.models import Attempt, Delivery, Job, Post
 
-
-def job_get(*, workspace: Workspace, job_id: str) -> Job:
-    # Not `request`: the whole bulk body, which no reader of a job's status needs.
-    return get_object_or_404(Job.objects.defer("request"), workspace=workspace, pk=job_id)
-
-
-def job_status(*, job: Job) -> dict:
-    """The job as `GET /job_status/{id}` shows it; posts come live from the delivery rows."""
-    deliveries = (
+# GET /job_status is the most polled read: its two queries are compiled once.
+# Not `request`: the whole bulk body, which no reader of a job's status needs.
+_JOB = PreparedQuery(
+    lambda workspace, job: Job.objects.filter(workspace=workspace, pk=job).values(
+        *columns(Job, exclude=["request"])
+    ),
+    "workspace",
+    "job",
+)
+_JOB_DELIVERIES = PreparedQuery(
+    lambda job: (
         Delivery.objects.filter(post__job=job)
         .order_by("post__input_index", "created_at", "pk")
         .values(
             "id", "post_id", "account_id", "status", "external_url", "error_message", "reply_to_id"
         )
-    )
+    ),
+    "job",
+)
+
+
+def job_get(*, workspace: Workspace, job_id: str) -> Job:
+    found = _JOB.rows(workspace=workspace.pk, job=job_id)
+    if not found:
+        raise Http404("No Job matches the given query.")
+    return instance(Job, found[0])
+
+
+def job_status(*, job: Job) -> dict:
+    """The job as `GET /job_status/{id}` shows it; posts come live from the delivery rows."""
     payload = {
         "failures": job.payload.get("failures", {}),
         "posts": [
@@ -36,7 +53,7 @@ def job_status(*, job: Job) -> dict:
                 # A thread item sent after a delay answers this delivery (posts/replies.py).
                 "reply_to": row["reply_to_id"],
             }
-            for row in deliveries
+            for row in _JOB_DELIVERIES.rows(job=job.pk)
         ],
     }
     if job.error:
