@@ -53,7 +53,9 @@ class PreparedQuery:
 
     def _compile(self, using: str) -> _Compiled:
         connection = connections[using]
-        markers = {name: f"\x00prepared:{name}\x00" for name in self._parameters}
+        # `%` and `_`: a value Django escapes for LIKE (SQLite's iexact, contains) changes
+        # the marker, so it fails the check below instead of being bound unescaped later.
+        markers = {name: f"\x00%prepared_{name}\x00" for name in self._parameters}
         queryset = self._build(**markers)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
@@ -107,7 +109,8 @@ def columns(model: type[Model], path: str = "", *, exclude: Iterable[str] = ()) 
 
 def instance(model: type[M], row: dict[str, Any], path: str = "", *, using: str = "default") -> M:
     """The `model` instance from a row holding `columns(model, path)`; fields left out of the
-    row are deferred, loaded on first access as for `.only()`."""
+    row are deferred, loaded on first access as for `.only()`. Through a nullable relation
+    that is NULL, every column is None: check the foreign key before building."""
     prefix = f"{path}__" if path else ""
     fields = [field for field in model._meta.concrete_fields if f"{prefix}{field.name}" in row]
     return model.from_db(

@@ -316,28 +316,23 @@ def test_a_parameter_that_does_not_reach_the_sql_unchanged_raises_at_first_use(b
         query.rows(prefix="anything")
 
 
-def test_iexact_matches_what_the_orm_matches_even_for_like_wildcards(owner, request):
-    """On SQLite `iexact` is a LIKE whose value Django escapes in Python: the marker (no `%`
-    or `_` in it) goes through unchanged, the check passes, and values bound later are not
-    escaped, so `_` and `%` match any character."""
-    if connection.vendor == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="config/prepared.py binds iexact values unescaped on SQLite",
-            )
-        )
+def test_a_value_django_escapes_for_like_is_refused_or_matches_as_the_orm_does(owner):
+    """On SQLite `iexact` is a LIKE whose value Django escapes in Python; a value bound
+    later would skip that escaping, so the marker holds `%` and `_` and the escaped marker
+    fails the check. On PostgreSQL `iexact` is `UPPER(%s)`, the value unchanged."""
     key = ApiKey.objects.get(member=owner.member)
     wildcard = key.prefix[0] + "_" + key.prefix[2:]  # differs from the prefix in one place
 
     def build(prefix):
         return ApiKey.objects.filter(prefix__iexact=prefix).values("id")
 
-    orm = list(build(prefix=wildcard))
-    prepared = PreparedQuery(build, "prefix").rows(prefix=wildcard)
-
-    assert orm == []
-    assert prepared == orm
+    query = PreparedQuery(build, "prefix")
+    if connection.vendor == "sqlite":
+        with pytest.raises(ValueError, match="must reach the SQL once, unchanged"):
+            query.rows(prefix=wildcard)
+    else:
+        assert query.rows(prefix=wildcard) == list(build(prefix=wildcard)) == []
+        assert query.rows(prefix=key.prefix.upper()) == [{"id": key.pk}]
 
 
 # 5. Instances.
