@@ -228,6 +228,28 @@ def summary(values: Sequence[float], digits: int = 4) -> dict[str, float]:
     }
 
 
+def cpu_seconds(classify: Callable[[int, str], str | None]) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the running processes, summed by the class
+    `classify(session_id, command_name)` gives them (None: not counted). Two readings
+    around a phase give what each class spent in it; a process that exited in between
+    is missing from the second, so count short-lived ones in the process itself."""
+    ticks: dict[str, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue  # gone since listed
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        group = classify(int(fields[3]), name)  # fields[3]: the session id
+        if group is not None:
+            ticks[group] = ticks.get(group, 0) + int(fields[11]) + int(fields[12])
+    per_second = os.sysconf("SC_CLK_TCK")
+    return {group: count / per_second for group, count in ticks.items()}
+
+
 def machine(database_url: str) -> dict[str, Any]:
     pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     return {
