@@ -1,7 +1,7 @@
 """API latency at scale: job status and scheduling with 1,000,000 jobs, posts and deliveries.
 
 Seeds the rows with `INSERT ... SELECT generate_series` (--quick: 50,000), runs gunicorn as
-the Procfile does (2 workers x 4 threads; --layout for others) with the bench URLconf,
+the Procfile does (4 workers x 2 threads; --layout for others) with the bench URLconf,
 which adds one bare DRF endpoint (same authentication, scope check and rate limit,
 constant answer) as the baseline, and drives each endpoint in turn with N client processes
 (http.client, one keep-alive connection each) for a fixed time, in interleaved rounds,
@@ -61,8 +61,8 @@ def main() -> None:
         concurrency={"type": int, "default": 4, "help": "clients under load (default 4)"},
         seconds={"type": float, "help": "measured seconds per endpoint and load"},
         layout={
-            "default": "2x4",
-            "help": "gunicorn WORKERSxTHREADS (default 2x4, the Procfile's)",
+            "default": "4x2",
+            "help": "gunicorn WORKERSxTHREADS (default 4x2, the Procfile's)",
         },
         rounds={"type": int, "default": 3, "help": "interleaved slices per scenario (default 3)"},
     )
