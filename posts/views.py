@@ -79,10 +79,9 @@ class JobStatusView(APIView):
 
     @extend_schema(responses=JobStatusSerializer, tags=["jobs"])
     def get(self, request: Request, job_id: str) -> Response:
-        job = selectors.job_get(workspace=request.auth.workspace, job_id=job_id)
         # The selector's dict is already the documented shape (JobStatusSerializer): rendered
         # as it is, without a serializer pass on the most polled endpoint.
-        return Response(selectors.job_status(job=job))
+        return Response(selectors.job_status_get(workspace=request.auth.workspace, job_id=job_id))
 
 
 class PostFilterSerializer(drf_serializers.Serializer):

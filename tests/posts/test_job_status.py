@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from rest_framework.utils.encoders import JSONEncoder
+
+from posts import selectors
 from posts.models import Job
 from posts.tasks import run_job
 from tests.conftest import make_caller
+from tests.factories import SocialAccountFactory
 from tests.posts.conftest import SCHEDULE, bulk, future, job_status, post_item, stored
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +84,34 @@ def test_a_job_whose_expansion_crashed_is_failed_with_a_message(editor, eager_ta
     status = job_status(editor, job.pk)
     assert status["status"] == "failed"
     assert status["payload"]["error"] == "The job could not be expanded; it has been logged."
+
+
+def test_the_status_lists_every_delivery_in_request_order_as_the_job_webhook_does(
+    editor, workspace, send, eager_tasks
+):
+    """GET /job_status reads the job and its deliveries in one query; job.completed's webhook
+    builds the same dict from the job it holds: both must say the same."""
+    first, second = (
+        SocialAccountFactory(workspace=workspace),
+        SocialAccountFactory(workspace=workspace),
+    )
+    body = bulk(
+        post_item(second.pk, first.pk, when=future(), text="one"),
+        post_item(first.pk, "acc_unknown", when=future(), text="two"),
+        post_item(second.pk, when=future(), text="three"),
+    )
+    job_id = send(editor, SCHEDULE, body).json()["job_id"]
+
+    status = job_status(editor, job_id)
+
+    posts = status["payload"]["posts"]
+    assert [(item["account_id"], item["state"]) for item in posts] == [
+        (second.pk, "scheduled"),
+        (first.pk, "scheduled"),
+        (first.pk, "scheduled"),
+        (second.pk, "scheduled"),
+    ]
+    assert len({item["post_id"] for item in posts}) == 3
+    assert status["payload"]["failures"]  # the unknown account, refused at expansion
+    webhook = selectors.job_status(job=Job.objects.get(pk=job_id))
+    assert status == json.loads(json.dumps(webhook, cls=JSONEncoder))
