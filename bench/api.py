@@ -27,12 +27,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench.common import (
+    CpuReading,
     Processes,
     bench_database,
     bench_redis,
     chart_path,
     configure_django,
-    cpu_seconds,
+    cpu_reading,
+    cpu_spent,
     free_port,
     machine,
     parse_args,
@@ -282,13 +284,13 @@ def drive(
         "statuses": sum((Counter(run["statuses"]) for run in runs), Counter()),
         "cpu_seconds": {
             "clients": sum(run["cpu_seconds"] for run in runs),
-            **{name: after.get(name, 0) - before.get(name, 0) for name in after},
+            **cpu_spent(before, after),
         },
         "served": served,
     }
 
 
-def server_cpu(server_session: int) -> dict[str, float]:
+def server_cpu(server_session: int) -> CpuReading:
     """CPU seconds so far of the web server (its session), PostgreSQL and Redis."""
 
     def classify(session: int, name: str) -> str | None:
@@ -298,7 +300,7 @@ def server_cpu(server_session: int) -> dict[str, float]:
             return "postgres"
         return "redis" if name.startswith("redis-server") else None
 
-    return cpu_seconds(classify)
+    return cpu_reading(classify)
 
 
 def merged(runs: list[dict[str, Any]], scenario: Scenario, seconds: float) -> dict[str, Any]:

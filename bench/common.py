@@ -228,12 +228,14 @@ def summary(values: Sequence[float], digits: int = 4) -> dict[str, float]:
     }
 
 
-def cpu_seconds(classify: Callable[[int, str], str | None]) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the running processes, summed by the class
-    `classify(session_id, command_name)` gives them (None: not counted). Two readings
-    around a phase give what each class spent in it; a process that exited in between
-    is missing from the second, so count short-lived ones in the process itself."""
-    ticks: dict[str, int] = {}
+CpuReading = dict[int, tuple[str, float]]  # pid -> (class, CPU seconds so far)
+
+
+def cpu_reading(classify: Callable[[int, str], str | None]) -> CpuReading:
+    """CPU seconds (user + system) each running process has used so far, with the class
+    `classify(session_id, command_name)` gives it (None: not counted)."""
+    per_second = os.sysconf("SC_CLK_TCK")
+    reading: CpuReading = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -245,9 +247,18 @@ def cpu_seconds(classify: Callable[[int, str], str | None]) -> dict[str, float]:
         fields = stat[stat.rindex(")") + 2 :].split()
         group = classify(int(fields[3]), name)  # fields[3]: the session id
         if group is not None:
-            ticks[group] = ticks.get(group, 0) + int(fields[11]) + int(fields[12])
-    per_second = os.sysconf("SC_CLK_TCK")
-    return {group: count / per_second for group, count in ticks.items()}
+            reading[int(entry)] = (group, (int(fields[11]) + int(fields[12])) / per_second)
+    return reading
+
+
+def cpu_spent(before: CpuReading, after: CpuReading) -> dict[str, float]:
+    """CPU seconds per class between two readings, from the processes alive at both (one
+    that exited in between is left out: count short-lived ones in the process itself)."""
+    spent: dict[str, float] = {}
+    for pid, (group, seconds) in after.items():
+        if pid in before:
+            spent[group] = spent.get(group, 0.0) + seconds - before[pid][1]
+    return spent
 
 
 def machine(database_url: str) -> dict[str, Any]:
