@@ -59,6 +59,22 @@ class PlatformLimits:
         return not self.max_thread_items and bool(self.max_comments)
 
 
+# For a destination with no platform rules of its own (a webhook receiver, a person posting
+# by hand): bounds that only keep a post sane, and a webhook body well under the 1 MB that
+# Zapier and Make accept per request. Checked 2026-11.
+OPEN_LIMITS = PlatformLimits(
+    max_chars=100_000,
+    max_images=20,
+    max_videos=10,
+    allow_mixed_media=True,
+    image_types=frozenset(
+        {"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/heic"}
+    ),
+    video_types=frozenset({"video/mp4", "video/quicktime", "video/webm"}),
+    max_thread_items=50,
+)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MediaItem:
     """A file the platform fetches or receives; unknown measurements stay None."""

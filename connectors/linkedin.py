@@ -206,7 +206,7 @@ class LinkedInConnector(Connector):
         return Published(
             state="published",
             external_id=post_urn,
-            url=f"https://www.linkedin.com/feed/update/{post_urn}/",
+            url=_post_url(post_urn),
         )
 
     def _comment(self, post_urn: str, text: str, credentials: Credentials) -> Published:
@@ -225,7 +225,7 @@ class LinkedInConnector(Connector):
         return Published(
             state="published",
             external_id=comment_urn,
-            url=f"https://www.linkedin.com/feed/update/{post_urn}/",
+            url=_post_url(post_urn),
         )
 
     def _upload_media(
@@ -542,6 +542,11 @@ def _image_entry(image_urn: str, item: MediaItem) -> dict[str, str]:
     if item.alt_text:
         entry["altText"] = item.alt_text
     return entry
+
+
+def _post_url(post_urn: str) -> str:
+    """The post's page (a comment's too: LinkedIn has no page of its own for a comment)."""
+    return f"https://www.linkedin.com/feed/update/{post_urn}/"
 
 
 def _urn(urn: str) -> str:

@@ -13,11 +13,11 @@ import secrets
 from collections.abc import Mapping
 
 from connectors.base import (
+    OPEN_LIMITS,
     AccountProfile,
     Connector,
     Content,
     Credentials,
-    PlatformLimits,
     Published,
 )
 
@@ -29,18 +29,7 @@ class ManualConnector(Connector):
     connect_fields = ("name", "username")
     optional_connect_fields = ("name", "username")
     idempotent = True  # nothing is sent: repeating the step cannot post twice
-    # A person pastes it wherever it goes: only bounds that keep a post sane.
-    limits = PlatformLimits(
-        max_chars=100_000,
-        max_images=20,
-        max_videos=10,
-        allow_mixed_media=True,
-        image_types=frozenset(
-            {"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/heic"}
-        ),
-        video_types=frozenset({"video/mp4", "video/quicktime", "video/webm"}),
-        max_thread_items=50,
-    )
+    limits = OPEN_LIMITS  # a person pastes it wherever it goes
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
         # The delivery's own key stands as the post's id: there is no platform to name one.

@@ -42,13 +42,13 @@ from standardwebhooks import Webhook
 
 from config.netguard import BlockedURL, Pinned, PrivateAddress, UnresolvableHost, pin
 from connectors.base import (
+    OPEN_LIMITS,
     AccountProfile,
     Connector,
     Content,
     Credentials,
     MediaItem,
     Option,
-    PlatformLimits,
     Published,
 )
 from connectors.errors import PermanentError, TransientError
@@ -71,19 +71,7 @@ class WebhookConnector(Connector):
     connection = "token"
     connect_fields = ("url", "signing_secret")
     idempotent = True  # webhook-id = idempotency key; receivers dedupe on it
-    # A receiver is whatever the user runs: these bounds only keep a post sane (and the body
-    # well under the 1 MB that Zapier and Make accept per request). Checked 2026-11.
-    limits = PlatformLimits(
-        max_chars=100_000,
-        max_images=20,
-        max_videos=10,
-        allow_mixed_media=True,
-        image_types=frozenset(
-            {"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/heic"}
-        ),
-        video_types=frozenset({"video/mp4", "video/quicktime", "video/webm"}),
-        max_thread_items=50,
-    )
+    limits = OPEN_LIMITS  # a receiver is whatever the user runs
     options = (
         Option(
             name="data",
