@@ -41,60 +41,41 @@ _JOB_WITH_DELIVERIES = PreparedQuery(
     "workspace",
     "job",
 )
-_JOB_DELIVERIES = PreparedQuery(
-    lambda job: (
-        Delivery.objects.filter(post__job=job)
-        .order_by("post__input_index", "created_at", "pk")
-        .values(*_DELIVERY_FIELDS)
-    ),
-    "job",
-)
 
 
-def job_status_get(*, workspace: Workspace, job_id: str) -> dict:
-    """`job_status` of one of the workspace's jobs, read in one query; 404 for any other."""
-    rows = _JOB_WITH_DELIVERIES.rows(workspace=workspace.pk, job=job_id)
+def job_status(*, workspace_id: str, job_id: str) -> dict:
+    """The job as `GET /job_status/{id}` and `job.completed` show it, read in one query;
+    posts come live from the delivery rows. 404 for a job of another workspace."""
+    rows = _JOB_WITH_DELIVERIES.rows(workspace=workspace_id, job=job_id)
     if not rows:
         raise Http404("No Job matches the given query.")
     job = rows[0]
-    return _status(job, json.loads(job["payload_text"]), _job_posts(rows, prefix=_THROUGH_POSTS))
-
-
-def job_status(*, job: Job) -> dict:
-    """The job as `GET /job_status/{id}` shows it; posts come live from the delivery rows."""
-    fields = {
-        name: getattr(job, name) for name in ("status", "error", "created_at", "completed_at")
+    payload = {
+        "failures": json.loads(job["payload_text"]).get("failures", {}),
+        "posts": [
+            {
+                "id": row[f"{_THROUGH_POSTS}id"],
+                "post_id": row[f"{_THROUGH_POSTS}post_id"],
+                "account_id": row[f"{_THROUGH_POSTS}account_id"],
+                "state": row[f"{_THROUGH_POSTS}status"],
+                "url": row[f"{_THROUGH_POSTS}external_url"],
+                "error": row[f"{_THROUGH_POSTS}error_message"],
+                # A thread item sent after a delay answers this delivery (posts/replies.py).
+                "reply_to": row[f"{_THROUGH_POSTS}reply_to_id"],
+            }
+            for row in rows
+            # A job with no deliveries yet: one row, without a delivery.
+            if row[f"{_THROUGH_POSTS}id"] is not None
+        ],
     }
-    return _status(fields, job.payload, _job_posts(_JOB_DELIVERIES.rows(job=job.pk)))
-
-
-def _status(job: dict, payload: dict, posts: list[dict]) -> dict:
-    shown = {"failures": payload.get("failures", {}), "posts": posts}
     if job["error"]:
-        shown["error"] = job["error"]
+        payload["error"] = job["error"]
     return {
         "status": job["status"],
-        "payload": shown,
+        "payload": payload,
         "created_at": job["created_at"],
         "completed_at": job["completed_at"],
     }
-
-
-def _job_posts(rows: list[dict], prefix: str = "") -> list[dict]:
-    return [
-        {
-            "id": row[f"{prefix}id"],
-            "post_id": row[f"{prefix}post_id"],
-            "account_id": row[f"{prefix}account_id"],
-            "state": row[f"{prefix}status"],
-            "url": row[f"{prefix}external_url"],
-            "error": row[f"{prefix}error_message"],
-            # A thread item sent after a delay answers this delivery (posts/replies.py).
-            "reply_to": row[f"{prefix}reply_to_id"],
-        }
-        for row in rows
-        if row[f"{prefix}id"] is not None  # a job with no deliveries yet: one row, no delivery
-    ]
 
 
 def _with_deliveries(queryset: QuerySet[Post]) -> QuerySet[Post]:

@@ -179,12 +179,11 @@ def job_refresh(*, job_id: str) -> bool:
             .update(status=JobStatus.COMPLETED, completed_at=timezone.now())
         )
         if completed:
-            # Not `request`: it holds the whole bulk body.
-            job = Job.objects.defer("request").get(pk=job_id)
+            workspace_id = Job.objects.values_list("workspace_id", flat=True).get(pk=job_id)
             emit(
-                workspace_id=job.workspace_id,
+                workspace_id=workspace_id,
                 event=Event.JOB_COMPLETED,
-                data={"job_id": job.pk, **job_status(job=job)},
+                data={"job_id": job_id, **job_status(workspace_id=workspace_id, job_id=job_id)},
             )
     return bool(completed)
 

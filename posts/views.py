@@ -81,7 +81,7 @@ class JobStatusView(APIView):
     def get(self, request: Request, job_id: str) -> Response:
         # The selector's dict is already the documented shape (JobStatusSerializer): rendered
         # as it is, without a serializer pass on the most polled endpoint.
-        return Response(selectors.job_status_get(workspace=request.auth.workspace, job_id=job_id))
+        return Response(selectors.job_status(workspace_id=request.auth.workspace.pk, job_id=job_id))
 
 
 class PostFilterSerializer(drf_serializers.Serializer):
