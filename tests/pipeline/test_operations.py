@@ -149,10 +149,10 @@ def test_a_failing_receiver_gets_retries_with_growing_delays_and_each_is_logged(
     starts = [a.started_at for a in attempts]
     gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(starts)]
     # Each wait is at least its delay (1, 2, 4 s). Beat's dispatch ticks (which expire when
-    # a busy worker is late) can stretch a wait by a tick or two, so the first two (1 s
-    # apart) may come out of order; the last is still the longest.
+    # a busy worker is late) stretched the first wait to 3.2 and 5.4 s on a loaded machine,
+    # so their order is not asserted here: tests/webhooks/test_sending.py checks the
+    # doubling as scheduled, with the clock standing still.
     assert gaps[0] >= 1 and gaps[1] >= 2 and gaps[2] >= 4
-    assert gaps[2] > max(gaps[:2])
     assert len(receiver.received) >= 4  # job.completed is retried as well
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from config import netguard
@@ -138,3 +139,28 @@ def test_over_the_wire_the_connection_goes_to_the_checked_address(
     assert (delivery.status, delivery.last_error) == (WebhookDelivery.Status.SUCCEEDED, "")
     assert lookups == ["hooks.example.com"]
     assert server.hosts == [f"hooks.example.com:{port}"]
+
+
+def test_each_failed_attempt_waits_twice_as_long_as_the_one_before(workspace, settings, respx_mock):
+    """The backoff as scheduled (next_attempt_at), with the clock standing still: the
+    end-to-end test with real processes can only bound the waits from below, because
+    beat's dispatch ticks add their own delay on a busy machine."""
+    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = True
+    settings.CRIER_WEBHOOK_RETRY_BASE = 1
+    settings.CRIER_WEBHOOK_MAX_ATTEMPTS = 4
+    receiver = respx_mock.post("http://127.0.0.1:9/hook").respond(500)
+    delivery = pending_delivery(workspace, "http://127.0.0.1:9/hook")
+    delays = []
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(4):
+            webhook_send(delivery_id=delivery.pk)
+            delivery.refresh_from_db()
+            if delivery.next_attempt_at is not None:
+                delays.append((delivery.next_attempt_at - timezone.now()).total_seconds())
+                clock.move_to(delivery.next_attempt_at)
+
+    assert delays == [1, 2, 4]
+    assert receiver.call_count == 4
+    assert (delivery.status, delivery.attempts) == (WebhookDelivery.Status.FAILED, 4)
+    assert delivery.last_error == "The endpoint answered 500."
