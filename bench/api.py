@@ -176,9 +176,8 @@ def start_gunicorn(processes: Processes, database_url: str, workers: int, thread
     processes.start(
         "gunicorn",
         [
-            *(sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"),
-            *("--workers", str(workers), "--threads", str(threads), "--access-logfile", "-"),
-            "--no-control-socket",
+            *(sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)),
         ],
         env={"DJANGO_SETTINGS_MODULE": "bench.api_settings", "API_RATE_LIMIT": "100000000/minute"},
     )

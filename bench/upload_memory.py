@@ -98,9 +98,8 @@ def start_gunicorn(processes: Processes) -> tuple[str, psutil.Process]:
     processes.start(
         "gunicorn",
         [
-            *(sys.executable, "-m", "gunicorn"),
-            *("config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"),
-            *("--access-logfile", "-", "--no-control-socket"),
+            *(sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"),
         ],
     )
     url = f"http://127.0.0.1:{port}"

@@ -1,0 +1,22 @@
+"""gunicorn's settings for the web process: `gunicorn -c python:config.gunicorn config.wsgi`.
+
+One home for the Procfile, docker/Dockerfile and the benchmarks; flags given on the command
+line (`--bind`, or `--workers` in a benchmark) override these. docs/performance.md has the
+measurements behind each choice.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Processes rather than threads, so one request's CPU does not hold the GIL the others wait
+# for; each process takes ~140 MB.
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+threads = 2
+# Close each connection after its response (nginx's default towards an upstream), so every
+# request is taken by whichever process is free. With keep-alive, each client's connection
+# stays with the process that accepted it, and two busy clients on one process share its GIL
+# while another process idles: a 100-post request's p99 under 4 clients doubled.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "0"))
+accesslog = "-"
+control_socket_disable = True
