@@ -14,12 +14,27 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CRIER_VAR_DIR", str(BASE_DIR / "var")))
 
+
+def env_or_var_file(name: str) -> str:
+    """The environment variable `name` if set and not blank, else the stripped content of
+    VAR_DIR/<name in lower case>, else ""."""
+    # make run keeps its generated secrets there (config/embedded.py, ensure_local_secrets);
+    # reading them lets `manage.py` run by hand without passing them. Only read, never
+    # created here: a deployment with neither still fails loudly below.
+    value = env_str(name)
+    if value.strip():
+        return value
+    path = VAR_DIR / name.lower()
+    return path.read_text().strip() if path.is_file() else ""
+
+
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY = env_or_var_file("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is required when DEBUG is off (make run creates one)."
+            "SECRET_KEY is required when DEBUG is off (make run creates one in "
+            f"{VAR_DIR / 'secret_key'})."
         )
     SECRET_KEY = "insecure-debug-only-key"  # noqa: S105 - only reachable with DEBUG on
 
@@ -175,9 +190,14 @@ CELERY_TASK_ROUTES = {
 }
 
 # --- Secrets at rest: comma-separated Fernet keys; the first encrypts, all decrypt.
-CRIER_ENCRYPTION_KEYS = env_list("CRIER_ENCRYPTION_KEYS")
+CRIER_ENCRYPTION_KEYS = [
+    key.strip() for key in env_or_var_file("CRIER_ENCRYPTION_KEYS").split(",") if key.strip()
+]
 if not CRIER_ENCRYPTION_KEYS and not DEBUG:
-    raise ImproperlyConfigured("CRIER_ENCRYPTION_KEYS is required when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "CRIER_ENCRYPTION_KEYS is required when DEBUG is off (make run creates one in "
+        f"{VAR_DIR / 'crier_encryption_keys'})."
+    )
 
 # --- API
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "60/minute")
