@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,3 +39,16 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_or_file(name: str, directory: Path) -> str:
+    """`name` from the environment if set and not blank, else the stripped content of
+    `directory/<name in lower case>` if that file exists, else ""."""
+    # make run keeps its generated secrets in var/ (config.embedded.ensure_local_secrets):
+    # reading them lets manage.py run by hand without passing them. Only read, never
+    # created here, so a deployment with neither still fails loudly in settings.
+    value = os.environ.get(name, "")
+    if value.strip():
+        return value
+    path = directory / name.lower()
+    return path.read_text().strip() if path.is_file() else ""

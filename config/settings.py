@@ -9,27 +9,13 @@ import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_or_file, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CRIER_VAR_DIR", str(BASE_DIR / "var")))
 
-
-def env_or_var_file(name: str) -> str:
-    """The environment variable `name` if set and not blank, else the stripped content of
-    VAR_DIR/<name in lower case>, else ""."""
-    # make run keeps its generated secrets there (config/embedded.py, ensure_local_secrets);
-    # reading them lets `manage.py` run by hand without passing them. Only read, never
-    # created here: a deployment with neither still fails loudly below.
-    value = env_str(name)
-    if value.strip():
-        return value
-    path = VAR_DIR / name.lower()
-    return path.read_text().strip() if path.is_file() else ""
-
-
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_or_var_file("SECRET_KEY")
+SECRET_KEY = env_or_file("SECRET_KEY", VAR_DIR)
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -116,6 +102,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that sends no SELECT 1 while the connection is quiet.
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     # Values bound by the server, and a statement run DATABASE_PREPARE_THRESHOLD times on a
     # connection is prepared there: PostgreSQL parses and plans each hot query (API key,
     # job status, claims) once per connection, not per call (bench/api.py: its CPU per
@@ -191,7 +179,7 @@ CELERY_TASK_ROUTES = {
 
 # --- Secrets at rest: comma-separated Fernet keys; the first encrypts, all decrypt.
 CRIER_ENCRYPTION_KEYS = [
-    key.strip() for key in env_or_var_file("CRIER_ENCRYPTION_KEYS").split(",") if key.strip()
+    key.strip() for key in env_or_file("CRIER_ENCRYPTION_KEYS", VAR_DIR).split(",") if key.strip()
 ]
 if not CRIER_ENCRYPTION_KEYS and not DEBUG:
     raise ImproperlyConfigured(
