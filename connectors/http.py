@@ -17,9 +17,11 @@ from datetime import UTC
 from email.utils import parsedate_to_datetime
 from importlib import metadata
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
+from config import netguard
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
@@ -99,8 +101,28 @@ def send(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Re
         raise PermanentError(f"Invalid platform URL: {exc}", code="invalid_url") from exc
     # A URL pinned to an address (config.netguard.pin) still names its host for TLS.
     host = request.extensions.get("sni_hostname") or request.url.host
-    try:
+    with _typed_errors(host):
         return client.send(request)
+
+
+def send_pinned(
+    client: httpx.Client, method: str, pinned: netguard.Pinned, **kwargs: Any
+) -> httpx.Response:
+    """`send` to a URL pinned by `config.netguard.pin`: each checked address in turn, until
+    one accepts the connection (`config.netguard.send_pinned`), still one request sent."""
+    host = pinned.extensions.get("sni_hostname") or urlsplit(pinned.url).hostname or ""
+    try:
+        with _typed_errors(host):
+            return netguard.send_pinned(client, method, pinned, **kwargs)
+    except httpx.InvalidURL as exc:
+        raise PermanentError(f"Invalid platform URL: {exc}", code="invalid_url") from exc
+
+
+@contextmanager
+def _typed_errors(host: str) -> Iterator[None]:
+    """Network failures as the typed errors the task acts on, by whether the request left."""
+    try:
+        yield
     except _NOT_SENT as exc:
         raise TransientError(
             f"Could not reach {host} ({_describe(exc)}); the request was not sent.",

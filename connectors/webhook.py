@@ -22,8 +22,9 @@ may name the created item with `id` and `url` (otherwise the webhook-id stands a
 `reply_to` is null, or, for a thread item sent after a delay, that id of the post it answers.
 Unless CRIER_ALLOW_PRIVATE_WEBHOOKS is set (the variable Crier's own outgoing webhooks
 use), the URL must resolve to public addresses only, checked on connect and before each
-send, and each POST goes to the address just checked (never to a second lookup of the
-name), so an account cannot point Crier at its own network, not even by DNS rebinding.
+send, and each POST goes to an address just checked (never to a second lookup of the
+name; the next one in DNS order when one cannot be connected to), so an account cannot
+point Crier at its own network, not even by DNS rebinding.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from connectors.base import (
     Published,
 )
 from connectors.errors import PermanentError, TransientError
-from connectors.http import json_object, raise_for_platform_status, send
+from connectors.http import json_object, raise_for_platform_status, send_pinned
 
 EVENT_TYPE = "post.publish"
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
@@ -97,18 +98,16 @@ class WebhookConnector(Connector):
         }
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         signature = _signer(credentials.access_token).sign(content.idempotency_key, now, body)
-        response = send(
+        response = send_pinned(
             self.client,
             "POST",
-            target.url,
+            target,
             headers={
                 "Content-Type": "application/json",
                 "webhook-id": content.idempotency_key,
                 "webhook-timestamp": str(int(now.timestamp())),
                 "webhook-signature": signature,
-                **target.headers,
             },
-            extensions=target.extensions,
             content=body.encode(),
         )
         raise_for_platform_status(response)
@@ -166,7 +165,7 @@ def _signer(secret: str) -> Webhook:
 def _pinned_target(url: str, *, connecting: bool) -> Pinned:
     """http(s) with a host; public addresses only unless private targets are allowed.
 
-    The URL comes back pinned to the address just checked (`config.netguard.pin`): the
+    The URL comes back pinned to the addresses just checked (`config.netguard.pin`): the
     POST goes there, not to a second lookup of the name, which could answer otherwise.
     """
     try:

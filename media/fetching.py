@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 from django.conf import settings
 
-from config.netguard import BlockedURL, Pinned, pin
+from config.netguard import BlockedURL, Pinned, pin, send_pinned
 from connectors.http import USER_AGENT
 
 MAX_REDIRECTS = 5
@@ -41,9 +41,8 @@ def fetch(url: str, target: IO[bytes], *, max_bytes: int) -> str:
         for _ in range(MAX_REDIRECTS + 1):
             pinned = _pinned(url)
             try:
-                with client.stream(
-                    "GET", pinned.url, headers=pinned.headers, extensions=pinned.extensions
-                ) as response:
+                response = send_pinned(client, "GET", pinned, stream=True)
+                try:
                     if response.is_redirect:
                         url = urljoin(url, response.headers["location"])
                         continue
@@ -51,15 +50,17 @@ def fetch(url: str, target: IO[bytes], *, max_bytes: int) -> str:
                         raise FetchFailed(f"{url} answered HTTP {response.status_code}.")
                     _copy(response, target, max_bytes=max_bytes, deadline=deadline)
                     return _file_name(url)
+                finally:
+                    response.close()
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchFailed(f"{url} could not be fetched: {exc}") from exc
     raise FetchFailed(f"More than {MAX_REDIRECTS} redirects.")
 
 
 def _pinned(url: str) -> Pinned:
-    """`url` rewritten to one checked address of its host, with the Host header and TLS
+    """`url` rewritten to the checked addresses of its host, with the Host header and TLS
     server name of the original (see `config.netguard.pin`): the address connected to is
-    the address checked, so DNS rebinding cannot lead anywhere else."""
+    an address checked, so DNS rebinding cannot lead anywhere else."""
     try:
         return pin(url, allow_private=settings.CRIER_ALLOW_PRIVATE_URLS)
     except BlockedURL as exc:

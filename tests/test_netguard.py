@@ -1,13 +1,27 @@
-"""The SSRF guard: a URL is checked and pinned to the address checked, with one lookup."""
+"""The SSRF guard: a URL is checked and pinned to the addresses checked, with one lookup;
+a request goes to the first of them that accepts a connection."""
 
 from __future__ import annotations
 
 import socket
 
+import httpx
 import pytest
 
 from config import netguard
-from config.netguard import BlockedURL, Pinned, PrivateAddress, UnresolvableHost, check_url, pin
+from config.netguard import (
+    BlockedURL,
+    Pinned,
+    PrivateAddress,
+    UnresolvableHost,
+    check_url,
+    pin,
+    send_pinned,
+)
+
+# Two public addresses (documentation ranges such as 203.0.113.0/24 count as private).
+FIRST, SECOND = "93.184.216.34", "151.101.1.140"
+TIMEOUT = httpx.Timeout(3.0).as_dict()
 
 
 @pytest.fixture
@@ -35,8 +49,10 @@ def dns(monkeypatch):
     return answer
 
 
-def test_it_pins_an_https_url_to_the_first_address_with_host_and_tls_name(dns):
-    lookups = dns("93.184.215.14", "93.184.215.15")
+def test_it_pins_an_https_url_to_its_first_two_addresses_in_dns_order_with_host_and_tls_name(
+    dns,
+):
+    lookups = dns("93.184.215.14", "2606:2800:220:1::1", "93.184.215.14", "93.184.215.15")
 
     pinned = pin("https://Hooks.Example.com/catch/1?x=2#f", allow_private=False)
 
@@ -44,7 +60,10 @@ def test_it_pins_an_https_url_to_the_first_address_with_host_and_tls_name(dns):
         url="https://93.184.215.14/catch/1?x=2#f",
         headers={"Host": "hooks.example.com", "Connection": "close"},
         extensions={"sni_hostname": "hooks.example.com"},
+        # A repeated answer counts once; a third address is not tried (MAX_ADDRESSES).
+        fallback_urls=("https://[2606:2800:220:1::1]/catch/1?x=2#f",),
     )
+    assert pinned.urls == (pinned.url, *pinned.fallback_urls)
     assert lookups == [("hooks.example.com", 443)]
 
 
@@ -141,3 +160,100 @@ def test_check_url_is_pin_without_the_result(dns):
     dns("127.0.0.1")
     with pytest.raises(PrivateAddress):
         check_url("https://hooks.example.com/x", allow_private=False)
+
+
+@pytest.fixture
+def client():
+    with httpx.Client() as client:
+        yield client
+
+
+@pytest.mark.parametrize("failure", [httpx.ConnectError, httpx.ConnectTimeout])
+def test_an_address_that_cannot_be_connected_to_is_skipped_for_the_next_one(
+    dns, respx_mock, client, failure
+):
+    lookups = dns(FIRST, SECOND)
+    down = respx_mock.post(f"https://{FIRST}/hook").mock(side_effect=failure("unreachable"))
+    up = respx_mock.post(f"https://{SECOND}/hook").respond(204)
+    pinned = pin("https://hooks.example.com/hook", allow_private=False)
+
+    response = send_pinned(
+        client,
+        "POST",
+        pinned,
+        content=b"{}",
+        headers={"Content-Type": "application/json", "Host": "elsewhere.example"},
+        extensions={"sni_hostname": "elsewhere.example", "timeout": TIMEOUT},
+    )
+
+    assert response.status_code == 204
+    assert (down.call_count, up.call_count) == (1, 1)
+    request = up.calls.last.request
+    # The pinned name wins over the caller's; the caller's other headers and body go along.
+    assert request.headers["host"] == "hooks.example.com"
+    assert request.headers["connection"] == "close"
+    assert request.headers["content-type"] == "application/json"
+    assert request.extensions["sni_hostname"] == "hooks.example.com"
+    assert request.extensions["timeout"] == TIMEOUT
+    assert request.content == b"{}"
+    assert lookups == [("hooks.example.com", 443)]
+
+
+def test_a_streamed_request_moves_on_too_and_is_read_by_the_caller(dns, respx_mock, client):
+    dns(FIRST, SECOND)
+    respx_mock.get(f"http://{FIRST}/a.png").mock(side_effect=httpx.ConnectError("refused"))
+    respx_mock.get(f"http://{SECOND}/a.png").respond(200, content=b"PNG")
+    pinned = pin("http://media.example/a.png", allow_private=False)
+
+    response = send_pinned(client, "GET", pinned, stream=True)
+    try:
+        assert b"".join(response.iter_bytes()) == b"PNG"
+    finally:
+        response.close()
+
+
+@pytest.mark.parametrize("failure", [httpx.ReadTimeout, httpx.ReadError, httpx.WriteTimeout])
+def test_an_error_after_connecting_is_raised_without_trying_another_address(
+    dns, respx_mock, client, failure
+):
+    # The server may have received the request: sending it again could act twice.
+    dns(FIRST, SECOND)
+    respx_mock.post(f"https://{FIRST}/hook").mock(side_effect=failure("no answer"))
+    second = respx_mock.post(f"https://{SECOND}/hook").respond(204)
+
+    with pytest.raises(failure):
+        send_pinned(client, "POST", pin("https://hooks.example.com/hook", allow_private=False))
+
+    assert not second.called
+
+
+def test_when_no_address_connects_the_last_connection_error_is_raised(dns, respx_mock, client):
+    dns(FIRST, SECOND)
+    first = respx_mock.post(f"https://{FIRST}/hook").mock(side_effect=httpx.ConnectError("one"))
+    second = respx_mock.post(f"https://{SECOND}/hook").mock(side_effect=httpx.ConnectTimeout("two"))
+
+    with pytest.raises(httpx.ConnectTimeout, match="two"):
+        send_pinned(client, "POST", pin("https://hooks.example.com/hook", allow_private=False))
+
+    assert (first.call_count, second.call_count) == (1, 1)
+
+
+def test_a_private_address_among_them_refuses_the_url_before_anything_is_sent(
+    dns, respx_mock, client
+):
+    dns(FIRST, "10.0.0.8", SECOND)
+    respx_mock.route().respond(204)
+
+    with pytest.raises(PrivateAddress):
+        send_pinned(client, "POST", pin("https://hooks.example.com/hook", allow_private=False))
+
+    assert not respx_mock.calls
+
+
+def test_an_unpinned_url_is_sent_as_it_is_once(respx_mock, client):
+    route = respx_mock.post("http://n8n:5678/hook").mock(side_effect=httpx.ConnectError("down"))
+
+    with pytest.raises(httpx.ConnectError):
+        send_pinned(client, "POST", pin("http://n8n:5678/hook", allow_private=True))
+
+    assert route.call_count == 1

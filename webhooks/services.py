@@ -20,7 +20,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from accounts.models import Workspace
-from config.netguard import BlockedURL, Pinned, pin
+from config.netguard import BlockedURL, Pinned, pin, send_pinned
 from webhooks.models import (
     Event,
     WebhookAttempt,
@@ -37,7 +37,7 @@ RESPONSE_EXCERPT = 500
 
 def check_target(url: str) -> Pinned:
     """Raise BlockedURL for a target Crier must not call; else the URL pinned to the
-    address just checked, which is where the request must go (DNS rebinding)."""
+    addresses just checked, which is where the request must go (DNS rebinding)."""
     return pin(url, allow_private=settings.CRIER_ALLOW_PRIVATE_WEBHOOKS)
 
 
@@ -158,12 +158,7 @@ def webhook_send(*, delivery_id: int) -> None:
         target = check_target(delivery.endpoint.url)
         body, headers = signed_request(delivery.endpoint, delivery.message)
         with httpx.Client(timeout=settings.CRIER_WEBHOOK_TIMEOUT, follow_redirects=False) as client:
-            response = client.post(
-                target.url,
-                content=body,
-                headers={**headers, **target.headers},
-                extensions=target.extensions,
-            )
+            response = send_pinned(client, "POST", target, content=body, headers=headers)
         status_code, excerpt = response.status_code, response.text[:RESPONSE_EXCERPT]
         if not response.is_success:
             error = f"The endpoint answered {response.status_code}."

@@ -45,13 +45,20 @@ def credentials() -> Credentials:
 
 @pytest.fixture
 def resolves_to(monkeypatch):
-    """Point DNS at a chosen address (the suite never uses the real resolver)."""
+    """Point DNS at chosen addresses, in order (the suite never uses the real resolver)."""
 
-    def point(address: str) -> None:
-        family = socket.AF_INET6 if ":" in address else socket.AF_INET
-
+    def point(*addresses: str) -> None:
         def getaddrinfo(host, port, *args, **kwargs):
-            return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+            return [
+                (
+                    socket.AF_INET6 if ":" in address else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (address, port),
+                )
+                for address in addresses
+            ]
 
         monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
 
@@ -247,6 +254,56 @@ def test_a_refused_connection_names_the_host_not_the_address_it_was_pinned_to(
         connector.publish(post(), credentials)
 
     assert caught.value.ambiguous is False
+    assert caught.value.message.startswith("Could not reach hooks.example.com (")
+
+
+def test_publish_goes_to_the_next_checked_address_when_the_first_cannot_be_reached(
+    connector, credentials, respx_mock, resolves_to
+):
+    # A dual-stack receiver seen from an IPv4-only network: the IPv6 answer comes first.
+    resolves_to("2606:2800:220:1::1", ADDRESS)
+    down = respx_mock.post("https://[2606:2800:220:1::1]/catch/123/abc").mock(
+        side_effect=httpx.ConnectError("Network is unreachable")
+    )
+    route = respx_mock.post(PINNED).respond(200, json={"id": "zap-1"})
+
+    published = connector.publish(post(), credentials)
+
+    assert published.external_id == "zap-1"
+    assert (down.call_count, route.call_count) == (1, 1)
+    request = route.calls.last.request
+    assert request.headers["host"] == "hooks.example.com"
+    assert request.extensions["sni_hostname"] == "hooks.example.com"
+    assert request.headers["webhook-id"] == "delivery-42"
+
+
+def test_a_timeout_on_the_first_address_is_not_sent_again_to_the_next(
+    connector, credentials, respx_mock, resolves_to
+):
+    resolves_to(ADDRESS, "151.101.1.140")
+    respx_mock.post(PINNED).mock(side_effect=httpx.ReadTimeout("slow"))
+    other = respx_mock.post("https://151.101.1.140/catch/123/abc").respond(200)
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(post(), credentials)
+
+    assert caught.value.ambiguous is True
+    assert not other.called
+
+
+def test_when_no_checked_address_connects_the_last_failure_is_reported_as_not_sent(
+    connector, credentials, respx_mock, resolves_to
+):
+    resolves_to(ADDRESS, "151.101.1.140")
+    respx_mock.post(PINNED).mock(side_effect=httpx.ConnectError("refused"))
+    respx_mock.post("https://151.101.1.140/catch/123/abc").mock(
+        side_effect=httpx.ConnectTimeout("timed out")
+    )
+
+    with pytest.raises(TransientError) as caught:
+        connector.publish(post(), credentials)
+
+    assert (caught.value.ambiguous, caught.value.code) == (False, "connect_timeout")
     assert caught.value.message.startswith("Could not reach hooks.example.com (")
 
 

@@ -154,6 +154,34 @@ def test_the_worker_fetches_from_the_address_it_checked_when_dns_changes_its_ans
     assert server.hosts == [f"rebind.example:{server.port}"]
 
 
+def test_the_worker_fetches_from_the_next_checked_address_when_the_first_refuses(
+    samples, monkeypatch
+):
+    # Over the wire: nothing listens on 127.0.0.3, the first answer; 127.0.0.2 serves.
+    public = {ipaddress.ip_address("127.0.0.3"), ipaddress.ip_address("127.0.0.2")}
+    monkeypatch.setattr(netguard, "_is_public", lambda address: address in public)
+    lookups: list[str] = []
+
+    def resolve(host: str, port: int, *args: object, **kwargs: object):
+        try:
+            addresses = [str(ipaddress.ip_address(host))]  # a literal resolves to itself
+        except ValueError:
+            lookups.append(host)
+            addresses = ["127.0.0.3", "127.0.0.2"]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
+
+    monkeypatch.setattr(netguard.socket, "getaddrinfo", resolve)
+    target = io.BytesIO()
+    with serving({"/logo.png": samples["png"].data}, host="127.0.0.2") as server:
+        name = fetching.fetch(
+            f"http://round-robin.example:{server.port}/logo.png", target, max_bytes=10**6
+        )
+
+    assert lookups == ["round-robin.example"]
+    assert (name, target.getvalue()) == ("logo.png", samples["png"].data)
+    assert server.hosts == [f"round-robin.example:{server.port}"]
+
+
 @pytest.mark.parametrize(
     ("path", "error"),
     [

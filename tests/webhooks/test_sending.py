@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 import time_machine
 from django.utils import timezone
@@ -115,6 +116,33 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def test_it_posts_to_the_next_checked_address_when_the_first_cannot_be_reached(
+    workspace, respx_mock, monkeypatch
+):
+    def getaddrinfo(host, port, *args, **kwargs):
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))
+            for address in ("151.101.1.140", ADDRESS)
+        ]
+
+    monkeypatch.setattr(netguard.socket, "getaddrinfo", getaddrinfo)
+    down = respx_mock.post("https://151.101.1.140/hook").mock(
+        side_effect=httpx.ConnectError("refused")
+    )
+    route = respx_mock.post(f"https://{ADDRESS}/hook").respond(204)
+    delivery = pending_delivery(workspace, "https://hooks.example.com/hook")
+
+    webhook_send(delivery_id=delivery.pk)
+
+    assert (down.call_count, route.call_count) == (1, 1)
+    request = route.calls.last.request
+    assert request.headers["host"] == "hooks.example.com"
+    assert request.extensions["sni_hostname"] == "hooks.example.com"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == (WebhookDelivery.Status.SUCCEEDED, "")
+    assert delivery.attempts == 1
 
 
 def test_over_the_wire_the_connection_goes_to_the_checked_address(
