@@ -38,7 +38,12 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return comma_list(os.environ.get(name, default))
+
+
+def comma_list(raw: str) -> list[str]:
+    """The non-blank items of a comma-separated value, stripped."""
+    return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 def env_or_file(name: str, directory: Path) -> str:

@@ -9,7 +9,7 @@ import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_or_file, env_str
+from config.env import comma_list, env_bool, env_int, env_list, env_or_file, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CRIER_VAR_DIR", str(BASE_DIR / "var")))
@@ -178,9 +178,7 @@ CELERY_TASK_ROUTES = {
 }
 
 # --- Secrets at rest: comma-separated Fernet keys; the first encrypts, all decrypt.
-CRIER_ENCRYPTION_KEYS = [
-    key.strip() for key in env_or_file("CRIER_ENCRYPTION_KEYS", VAR_DIR).split(",") if key.strip()
-]
+CRIER_ENCRYPTION_KEYS = comma_list(env_or_file("CRIER_ENCRYPTION_KEYS", VAR_DIR))
 if not CRIER_ENCRYPTION_KEYS and not DEBUG:
     raise ImproperlyConfigured(
         "CRIER_ENCRYPTION_KEYS is required when DEBUG is off (make run creates one in "
