@@ -7,16 +7,16 @@ measurements behind each choice.
 
 from __future__ import annotations
 
-import os
+from config.env import env_int
 
 # Processes rather than threads, so one request's CPU does not hold the GIL the others wait
 # for; each process takes ~140 MB.
-workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+workers = env_int("WEB_CONCURRENCY", 4)
 threads = 2
 # Close each connection after its response (nginx's default towards an upstream), so every
 # request is taken by whichever process is free. With keep-alive, each client's connection
 # stays with the process that accepted it, and two busy clients on one process share its GIL
 # while another process idles: a 100-post request's p99 under 4 clients doubled.
-keepalive = int(os.environ.get("WEB_KEEPALIVE", "0"))
+keepalive = env_int("WEB_KEEPALIVE", 0)
 accesslog = "-"
 control_socket_disable = True
