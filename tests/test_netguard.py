@@ -18,6 +18,7 @@ from config.netguard import (
     pin,
     send_pinned,
 )
+from tests.dns import addrinfo
 
 # Two public addresses (documentation ranges such as 203.0.113.0/24 count as private).
 FIRST, SECOND = "93.184.216.34", "151.101.1.140"
@@ -32,16 +33,7 @@ def dns(monkeypatch):
     def answer(*addresses: str) -> list[tuple[str, int]]:
         def getaddrinfo(host, port, *args, **kwargs):
             lookups.append((host, port))
-            return [
-                (
-                    socket.AF_INET6 if ":" in address else socket.AF_INET,
-                    socket.SOCK_STREAM,
-                    6,
-                    "",
-                    (address, port),
-                )
-                for address in addresses
-            ]
+            return addrinfo(port, *addresses)
 
         monkeypatch.setattr(netguard.socket, "getaddrinfo", getaddrinfo)
         return lookups

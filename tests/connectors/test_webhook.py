@@ -24,6 +24,7 @@ from connectors.errors import (
 )
 from connectors.registry import connector_class
 from connectors.webhook import WebhookConnector
+from tests.dns import addrinfo
 
 URL = "https://hooks.example.com/catch/123/abc"
 ADDRESS = "93.184.215.14"  # what hooks.example.com resolves to in these tests
@@ -49,16 +50,7 @@ def resolves_to(monkeypatch):
 
     def point(*addresses: str) -> None:
         def getaddrinfo(host, port, *args, **kwargs):
-            return [
-                (
-                    socket.AF_INET6 if ":" in address else socket.AF_INET,
-                    socket.SOCK_STREAM,
-                    6,
-                    "",
-                    (address, port),
-                )
-                for address in addresses
-            ]
+            return addrinfo(port, *addresses)
 
         monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
 

@@ -14,6 +14,7 @@ import time_machine
 from django.utils import timezone
 
 from config import netguard
+from tests.dns import addrinfo
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookMessage, new_signing_secret
 from webhooks.services import check_target, webhook_send
 
@@ -122,10 +123,7 @@ def test_it_posts_to_the_next_checked_address_when_the_first_cannot_be_reached(
     workspace, respx_mock, monkeypatch
 ):
     def getaddrinfo(host, port, *args, **kwargs):
-        return [
-            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))
-            for address in ("151.101.1.140", ADDRESS)
-        ]
+        return addrinfo(port, "151.101.1.140", ADDRESS)
 
     monkeypatch.setattr(netguard.socket, "getaddrinfo", getaddrinfo)
     down = respx_mock.post("https://151.101.1.140/hook").mock(
