@@ -54,7 +54,7 @@ def public_id(prefix: str, offset: int = 0) -> str:
 def analyze(*tables: str) -> None:
     """Statistics for the planner, then a checkpoint: otherwise PostgreSQL writes the seeded
     pages out over the next minutes (checkpoint_completion_target), in the measured window,
-    and its closing fsyncs stall the measured commits."""
+    and its closing fsyncs can stall the measured commits."""
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
         try:
