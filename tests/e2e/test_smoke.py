@@ -76,7 +76,14 @@ def tree_sessions(root: int) -> set[int]:
 
 
 def processes_in(sessions: set[int]) -> dict[int, ProcStat]:
-    return {pid: stat for pid, stat in process_table().items() if stat.session in sessions}
+    """Processes of those sessions still running. A zombie has exited and holds nothing but
+    its pid; once its parent is gone, reaping it is init's job, and some inits (a microVM's
+    process API) reap late or never, so zombies do not count as leftovers."""
+    return {
+        pid: stat
+        for pid, stat in process_table().items()
+        if stat.session in sessions and stat.state != "Z"
+    }
 
 
 def wait_for(
