@@ -19,6 +19,9 @@ Where Crier is deliberately safer than the documents (never a silent difference)
   storage that cannot sign is a 503 (PostPost: 500 "Failed to create upload URL").
 - A platform refusing the content (its connector's checks: length, media, ...) fails the
   whole `create-post` with a 400 naming its `platformId`; nothing is stored.
+- `update-post` is the native approval-aware edit: in a workspace that requires approval,
+  a post waiting for it is scheduled only by an approval (409), and an editor's change to
+  an approved post sends it back to approval.
 - `update-post` checks the group's uploads first: a refused upload is taken off the post
   and named (400); one not PUT yet is a 400 too, as the native API refuses it.
 - `process-video` and media delete take the API key (PostPost: dashboard session only);
@@ -53,6 +56,7 @@ from media import probing, storage
 from media import services as media_services
 from media.models import MediaAsset
 from media.views import multipart_data
+from planning.approvals import post_edit
 from posts import services
 from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
@@ -294,7 +298,7 @@ class UpdatePostView(PubloraView):
             changes["networks"] = networks
         native = PostUpdateSerializer(data=changes, context={"post": post})
         native.is_valid(raise_exception=True)
-        services.post_update(post=post, changes=native.validated_data)
+        post_edit(context=request.auth, post=post, changes=native.validated_data)
         return Response({"success": True, "postGroupId": post.pk})
 
 

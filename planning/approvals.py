@@ -3,7 +3,8 @@
 (optionally editing the text) or rejects them with a comment back to draft.
 
 State changes go through `posts.services.post_update`, so the state machine, content
-checks and past-time refusals are those of every other edit.
+checks and past-time refusals are those of every other edit; it schedules a pending post
+only with the approving `ApprovalDecision`, so approving is the one way out of approval.
 """
 
 from __future__ import annotations
@@ -71,15 +72,22 @@ def pending_event(*, post: Post, reason: str = "created") -> None:
 
 
 def route_edit(*, post: Post, changes: dict) -> dict:
-    """An edit by someone who needs approval: scheduling, or changing the content of a
-    scheduled post, sends it (back) to pending_approval instead."""
+    """An edit by someone who needs approval: scheduling a draft, or changing the content of
+    a scheduled post, sends it (back) to pending_approval instead. Scheduling a post that
+    waits already stays as asked, for `post_update` to refuse: only an approval does that."""
     statuses = set(post.deliveries.exclude(status=S.CANCELLED).values_list("status", flat=True))
-    if not statuses or not statuses <= {S.DRAFT, S.SCHEDULED, S.PENDING_APPROVAL}:
-        return changes  # failed or published work is not re-approved by an edit
     content_changed = any(name in changes for name in ("networks", "media"))
-    if changes.get("state") == S.SCHEDULED or (
-        "state" not in changes and content_changed and S.SCHEDULED in statuses
-    ):
+    if content_changed and statuses & {S.FAILED, S.RETRYING}:
+        # A retry would publish the new content, and these cannot go back to approval.
+        raise Conflict(
+            f"Post {post.pk} has failed or retrying deliveries, which would go out with "
+            "content nobody approved: ask an approver to edit it."
+        )
+    if not statuses or not statuses <= {S.DRAFT, S.SCHEDULED, S.PENDING_APPROVAL}:
+        return changes  # published work cannot be edited (post_update says so)
+    if changes.get("state") == S.SCHEDULED and S.PENDING_APPROVAL not in statuses:
+        return {**changes, "state": S.PENDING_APPROVAL}
+    if "state" not in changes and content_changed and S.SCHEDULED in statuses:
         return {**changes, "state": S.PENDING_APPROVAL}
     return changes
 
@@ -126,7 +134,6 @@ def post_approve(
             update["scheduled_at"] = changes["scheduled_at"]
         elif post.job_id and post.job.kind == Job.Kind.PUBLISH_NOW:
             update["scheduled_at"] = timezone.now()
-        post_update(post=post, changes=update)
         decision = _decide(
             post=post,
             verdict=ApprovalDecision.Verdict.APPROVED,
@@ -134,6 +141,7 @@ def post_approve(
             by=by,
             comment=changes.get("comment", ""),
         )
+        post_update(post=post, changes=update, approval=decision)
         emit(
             workspace_id=post.workspace_id,
             event=Event.POST_APPROVED,
@@ -190,7 +198,9 @@ def with_text(networks: dict, text: str) -> dict:
 
 
 def post_edit(*, context: ApiContext, post: Post, changes: dict) -> Post:
-    """PATCH /posts/{id}: the edit, routed through approval when the caller needs it."""
+    """Every edit of a post by an API caller, in every dialect (native PATCH, Publora and
+    PostPost update-post, Postiz status): routed through approval when the caller needs it.
+    """
     from posts.services import post_update
 
     routed = route_edit(post=post, changes=changes) if approval_needed_for(context) else changes

@@ -85,6 +85,11 @@ class ApprovalDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.post_id} {self.verdict}"
 
+    @property
+    def approves(self) -> bool:
+        """It may take its post out of pending_approval (posts.services.Approval)."""
+        return self.verdict == self.Verdict.APPROVED
+
 
 class PostAwaitingApproval(Post):
     """The admin's approvals page: posts with deliveries in pending_approval."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +34,16 @@ from webhooks.services import emit
 RETRYABLE = frozenset({DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN})
 
 logger = logging.getLogger(__name__)
+
+
+class Approval(Protocol):
+    """What lets a post leave pending_approval for scheduled: an approving decision recorded
+    for that post (planning.approvals.post_approve stores one), never an edit."""
+
+    post_id: str
+
+    @property
+    def approves(self) -> bool: ...
 
 
 def job_create(*, context: ApiContext, kind: str, bulk: dict, expand_now: bool = False) -> Job:
@@ -188,8 +199,13 @@ def job_refresh(*, job_id: str) -> bool:
     return bool(completed)
 
 
-def post_update(*, post: Post, changes: dict) -> Post:
-    """Edit text, media, labels, time or state while nothing of the post has gone out."""
+def post_update(*, post: Post, changes: dict, approval: Approval | None = None) -> Post:
+    """Edit text, media, labels, time or state while nothing of the post has gone out.
+
+    A post waiting for approval is scheduled only with `approval`, the decision approving
+    it; any other attempt is a 409, so no caller can skip the review. API callers edit
+    through `planning.approvals.post_edit`, which also sends edits back to approval.
+    """
     with transaction.atomic():
         deliveries = list(
             Delivery.objects.select_for_update().filter(post=post).select_related("account")
@@ -202,7 +218,7 @@ def post_update(*, post: Post, changes: dict) -> Post:
         if deliveries and not live:
             # An edit here would answer success and change nothing that can ever go out.
             raise Conflict("This post was deleted: every delivery is cancelled.")
-        schedules = [(delivery, *_new_schedule(delivery, changes)) for delivery in live]
+        schedules = [(delivery, *_new_schedule(delivery, changes, approval)) for delivery in live]
         for field in ("networks", "media", "labels"):
             if field in changes:
                 setattr(post, field, changes[field])
@@ -265,10 +281,24 @@ def _lock_editable(post: Post) -> None:
         raise Conflict(f"This post can no longer be edited: deliveries are {', '.join(busy)}.")
 
 
-def _new_schedule(delivery: Delivery, changes: dict) -> tuple[str, datetime]:
-    """The delivery's status and time after the edit; refuses moves the state machine forbids."""
+def _new_schedule(
+    delivery: Delivery, changes: dict, approval: Approval | None
+) -> tuple[str, datetime]:
+    """The delivery's status and time after the edit; refuses moves the state machine forbids
+    and a move out of approval that no approving decision made."""
     when = changes.get("scheduled_at", delivery.scheduled_at)
     target = changes.get("state", delivery.status)
+    leaves_approval = (delivery.status, target) == (
+        DeliveryStatus.PENDING_APPROVAL,
+        DeliveryStatus.SCHEDULED,
+    )
+    approved = approval is not None and approval.approves and approval.post_id == delivery.post_id
+    if leaves_approval and not approved:
+        raise Conflict(
+            f"Post {delivery.post_id} is waiting for approval: only an approval schedules it "
+            f"(POST /api/v1/posts/{delivery.post_id}/approve, by an admin whose key has the "
+            "approve scope)."
+        )
     if target != delivery.status and not can_transition(delivery.status, target):
         hint = ": retry the post instead." if delivery.status in RETRYABLE else "."
         raise Conflict(
