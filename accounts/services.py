@@ -4,6 +4,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from rest_framework import exceptions
 
 from accounts.models import (
     AccountStatus,
@@ -45,6 +46,42 @@ def api_key_issue(
         if member is None:
             raise ValueError(f"workspace {workspace.pk} has no owner to issue a key for")
     return ApiKey.issue(member=member, name=name, scopes=scopes or list(Scope.values))
+
+
+class ActingAsRefused(exceptions.PermissionDenied):
+    """A key may not act as the member it names (dialects word it their own way)."""
+
+
+class ActingNotAllowed(ActingAsRefused):
+    default_detail = "Only the keys of owners and admins may act as another member."
+
+
+class NotAMember(ActingAsRefused):
+    default_detail = "No such member in this API key's workspace."
+
+
+def member_acting_as(*, key_member: Member, member_id: str) -> Member:
+    """The member a request acts for (PostPost's managed users), never with more rights than
+    the key's own member: its role is the lower of the two, and the scopes stay the key's.
+
+    Only a key whose member may manage members (admin and up) acts as another member, who
+    must belong to the key's workspace.
+    """
+    if member_id == key_member.pk:
+        return key_member
+    if not key_member.has_role(Role.ADMIN):
+        raise ActingNotAllowed()
+    member = (
+        Member.objects.select_related("workspace", "user")
+        .filter(pk=member_id, workspace_id=key_member.workspace_id)
+        .first()
+    )
+    if member is None:
+        raise NotAMember()
+    # This instance lives for the request only and is never saved: the role it carries is
+    # what every permission and approval check of the request reads.
+    member.role = min(member.role, key_member.role, key=Role.rank)
+    return member
 
 
 def social_account_disconnect(*, account: SocialAccount) -> None:

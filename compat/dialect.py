@@ -54,7 +54,8 @@ class KeyHeaderAuthentication(BaseAuthentication):
     """A Crier API key sent raw in a dialect's own header: the first of `headers` present.
 
     Every Crier key works in every dialect, scoped as usual; `acting_member` lets a dialect
-    act as another member of the key's workspace (PostPost's managed users).
+    act as another member of the key's workspace (PostPost's managed users), through
+    `accounts.services.member_acting_as`, which never gives more than the key has.
     """
 
     headers: tuple[str, ...]  # request.META names

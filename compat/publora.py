@@ -1,7 +1,8 @@
 """The Publora (and PostPost) dialect: `/api/v1/platform-connections`, `create-post`, ...
 
 Auth is `x-publora-key: <key>` or PostPost's `x-api-key: <key>`; PostPost's
-`x-postpost-user-id` acts as a managed user (a member of the key's workspace) and
+`x-postpost-user-id` acts as a managed user (a member of the key's workspace: only with an
+owner's or admin's key, with the lower of the two roles and the key's scopes) and
 `x-postpost-client: mcp` is accepted. Answers are `{"success": true, ...}`; errors are
 `{"success": false, "error": "..."}` with the statuses the PostPost document lists.
 PostPost's two media routes are served at its own root paths (`/media/process-video`,
@@ -46,6 +47,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Member, Scope, SocialAccount
+from accounts.services import ActingNotAllowed, NotAMember, member_acting_as
 from compat.dialect import (
     DialectView,
     KeyHeaderAuthentication,
@@ -77,20 +79,21 @@ class PubloraKeyAuthentication(KeyHeaderAuthentication):
     challenge = "x-api-key"
 
     def acting_member(self, owner: Member, request: Request) -> Member:
-        """PostPost's managed users are the members of the key's workspace."""
+        """PostPost's managed users are the members of the key's workspace; only an owner's
+        or admin's key manages them, and never with more than its own role and scopes."""
         managed_id = request.META.get("HTTP_X_POSTPOST_USER_ID")
         if not managed_id:
             return owner
         if not managed_id.startswith("mem_"):
             raise exceptions.ValidationError("Invalid x-postpost-user-id")
-        managed = (
-            Member.objects.select_related("workspace", "user")
-            .filter(pk=managed_id, workspace_id=owner.workspace_id)
-            .first()
-        )
-        if managed is None:
-            raise exceptions.PermissionDenied("User is not managed by key")
-        return managed
+        try:
+            return member_acting_as(key_member=owner, member_id=managed_id)
+        except ActingNotAllowed as exc:
+            raise exceptions.PermissionDenied(
+                "Workspace access is not enabled for this key"
+            ) from exc
+        except NotAMember as exc:
+            raise exceptions.PermissionDenied("User is not managed by key") from exc
 
 
 document_key_header(
@@ -115,7 +118,10 @@ ERRORS = error_responses(
         400: "Invalid request (validation, unknown platformId, content a platform refuses).",
         401: "API key missing or invalid.",
         402: "A plan limit of the workspace is reached.",
-        403: "The key lacks the scope or role, or x-postpost-user-id is not managed by it.",
+        403: (
+            "The key lacks the scope or role, or x-postpost-user-id is not managed by it "
+            "(only owners' and admins' keys manage users)."
+        ),
         404: "No such post group or media in the key's workspace.",
         409: "The post changed state meanwhile (being published).",
         413: "The request body is too large.",
