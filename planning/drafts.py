@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from rest_framework import exceptions
 
 from accounts.auth import ApiContext
 from accounts.models import Member, SocialAccount
@@ -37,7 +38,9 @@ P = PlannedPost.Status
 
 def planned_create(*, context: ApiContext, fields: dict) -> PlannedPost:
     """Store a topic (one post of the monthly quota) and start drafting it if a generator
-    is configured; without one it waits for a person's draft."""
+    is configured; without one it waits for a person's draft. Its accounts must be the
+    workspace's: another workspace's is a 404, as one that does not exist."""
+    _own_accounts_or_404(workspace_id=context.workspace.pk, account_ids=fields["account_ids"])
     with transaction.atomic():
         quotas.posts_reserve(workspace=context.workspace, count=1)
         plan = PlannedPost.objects.create(
@@ -49,6 +52,14 @@ def planned_create(*, context: ApiContext, fields: dict) -> PlannedPost:
         if generator.configured():
             _send_after_commit([plan.pk])
     return plan
+
+
+def _own_accounts_or_404(*, workspace_id: str, account_ids: list[str]) -> None:
+    own = SocialAccount.objects.filter(workspace_id=workspace_id, pk__in=account_ids)
+    known = set(own.values_list("pk", flat=True))
+    unknown = [pk for pk in account_ids if pk not in known]
+    if unknown:
+        raise exceptions.NotFound(f"Account {unknown[0]} not found.")
 
 
 def _send_after_commit(plan_ids: list[str]) -> None:

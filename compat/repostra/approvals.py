@@ -184,7 +184,8 @@ class SocialTopicApproveView(ApproveView):
             PlannedPost.objects.filter(pk=plan.pk).update(topic=serializer.validated_data["topic"])
             plan.refresh_from_db()
             plan = drafts.planned_regenerate(plan=plan)
-        accounts = {a.pk: a for a in SocialAccount.objects.filter(pk__in=plan.account_ids)}
+        own = SocialAccount.objects.filter(workspace=request.auth.workspace)
+        accounts = {a.pk: a for a in own.filter(pk__in=plan.account_ids)}
         return Response({"data": _topic_item(plan, accounts)})
 
 
