@@ -22,7 +22,7 @@ Where Crier is deliberately safer than the documents (never a silent difference)
   whole `create-post` with a 400 naming its `platformId`; nothing is stored.
 - `update-post` is the native approval-aware edit: in a workspace that requires approval,
   a post waiting for it is scheduled only by an approval (409), and an editor's change to
-  an approved post sends it back to approval.
+  an approved post (its text, or media added or deleted) sends it back to approval.
 - `update-post` checks the group's uploads first: a refused upload is taken off the post
   and named (400); one not PUT yet is a 400 too, as the native API refuses it.
 - `process-video` and media delete take the API key (PostPost: dashboard session only);
@@ -58,7 +58,7 @@ from media import probing, storage
 from media import services as media_services
 from media.models import MediaAsset
 from media.views import multipart_data
-from planning.approvals import post_edit
+from planning.approvals import post_edit, post_media_changed
 from posts import services
 from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
@@ -470,6 +470,7 @@ class GetUploadUrlView(PubloraMediaView):
                 ) from exc
             _check_room(post, asset.kind)
             services.post_media_attach(post=post, media_id=asset.pk)
+            post_media_changed(context=request.auth, post=post)
         return Response(
             {
                 "success": True,
@@ -567,6 +568,7 @@ class ProcessVideoView(PubloraMediaView):
                 post = _post_group(request, post.pk, locked=True)
                 _check_room(post, "video", besides=asset.pk)
                 services.post_media_attach(post=post, media_id=asset.pk)
+                post_media_changed(context=request.auth, post=post)
         except exceptions.APIException:
             media_services.media_delete(asset=asset)  # another upload took the room meanwhile
             raise
@@ -594,6 +596,7 @@ class DeletePostMediaView(PubloraMediaView):
             for post in posts:
                 _refuse_if_gone_out(post, "delete media from")
                 services.post_media_detach(post=post, media_ids={asset.pk})
+                post_media_changed(context=request.auth, post=post)
             # Its objects are deleted after commit; should storage fail, the sweep retries.
             media_services.media_delete(asset=asset)
         return Response({"success": True})

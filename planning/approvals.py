@@ -92,6 +92,21 @@ def route_edit(*, post: Post, changes: dict) -> dict:
     return changes
 
 
+def post_media_changed(*, context: ApiContext, post: Post) -> None:
+    """Media added to or taken off a post outside `post_edit` (Publora/PostPost uploads to a
+    post group): the same review an edit of its content by this caller gets. Run it in the
+    transaction that changed the media, with the post's deliveries locked."""
+    if not approval_needed_for(context):
+        return
+    if route_edit(post=post, changes={"media": post.media}).get("state") != S.PENDING_APPROVAL:
+        return
+    assert can_transition(S.SCHEDULED, S.PENDING_APPROVAL)
+    Delivery.objects.filter(post=post, status=S.SCHEDULED).update(
+        status=S.PENDING_APPROVAL, due_at=None, updated_at=timezone.now()
+    )
+    pending_event(post=post, reason="edited")
+
+
 def _decide(
     *, post: Post, verdict: str, member: Member | None, by: str, comment: str
 ) -> ApprovalDecision:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -19,10 +20,15 @@ from posts.models import Post
 from posts.states import DeliveryStatus as S
 from tests.conftest import Caller, make_caller
 from tests.factories import MemberFactory
+from tests.media import files
+from tests.media.conftest import media_root
+
+__all__ = ["media_root"]  # fixtures: uploads go to a temporary folder
 
 pytestmark = pytest.mark.django_db
 
 WHEN = "2099-03-01T14:00:00Z"
+PNG = files.image_bytes("PNG")
 
 
 @pytest.fixture
@@ -206,6 +212,55 @@ def test_editor_cannot_change_the_text_of_a_post_whose_failed_delivery_may_be_re
 
     assert response.status_code == 409
     assert text_of(post) == "as written"
+
+
+def ask_upload_url(caller: Caller, post: Post) -> dict:
+    body = {
+        "fileName": "a.png",
+        "contentType": "image/png",
+        "type": "image",
+        "postGroupId": post.pk,
+    }
+    response = postpost(caller).post("/api/v1/get-upload-url", body, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_editor_adding_an_image_to_an_approved_post_through_get_upload_url_sends_it_back(
+    approvals_on, editor, approver, account
+):
+    post = create_post(editor, account)
+    approve(approver, post)
+
+    ask_upload_url(editor, post)
+
+    assert nothing_due(post)
+
+
+def test_editor_taking_media_off_an_approved_post_sends_it_back_to_approval(
+    approvals_on, editor, approver, account
+):
+    post = create_post(editor, account)
+    upload = ask_upload_url(editor, post)
+    path = upload["uploadUrl"].removeprefix("http://testserver")
+    assert Client().put(path, PNG, "image/png").status_code == 200
+    approve(approver, post)
+
+    response = postpost(editor).delete(f"/api/v1/media/post/media/{upload['mediaId']}")
+
+    assert response.status_code == 200, response.content
+    assert nothing_due(post)
+
+
+def test_an_approver_adding_an_image_keeps_an_approved_post_scheduled(
+    approvals_on, editor, approver, account
+):
+    post = create_post(editor, account)
+    approve(approver, post)
+
+    ask_upload_url(approver, post)
+
+    assert statuses(post) == {S.SCHEDULED}
 
 
 # -- the service ------------------------------------------------------------------------
