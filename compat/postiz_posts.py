@@ -239,7 +239,9 @@ def post_shapes(deliveries: list[Delivery]) -> list[dict]:
     paths = {
         asset.pk: storage.public_url(asset.storage_key)
         for asset in MediaAsset.objects.filter(
-            pk__in=media_ids, status__in=[MediaAsset.Status.READY, MediaAsset.Status.PROCESSING]
+            workspace_id__in={d.workspace_id for d in deliveries},  # only ever the caller's
+            pk__in=media_ids,
+            status__in=[MediaAsset.Status.READY, MediaAsset.Status.PROCESSING],
         )
     }
     shapes = []
