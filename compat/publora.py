@@ -123,7 +123,10 @@ ERRORS = error_responses(
             "(only owners' and admins' keys manage users)."
         ),
         404: "No such post group or media in the key's workspace.",
-        409: "The post changed state meanwhile (being published).",
+        409: (
+            "The post changed state meanwhile (being published), or waits for approval "
+            "(only an approval schedules it)."
+        ),
         413: "The request body is too large.",
         415: "Unsupported content type (process-video takes multipart/form-data).",
         422: "Idempotency-Key reused with a different request.",
