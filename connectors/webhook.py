@@ -37,11 +37,11 @@ import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from standardwebhooks import Webhook
 
 from config.netguard import BlockedURL, Pinned, PrivateAddress, UnresolvableHost, pin
+from config.redaction import url_shown
 from connectors.base import (
     OPEN_LIMITS,
     AccountProfile,
@@ -130,9 +130,9 @@ class WebhookConnector(Connector):
         _pinned_target(url, connecting=True)
         _signer(secret)
         # The URL may carry a token (Zapier and Make hooks do): the account id is its digest
-        # and the profile shows only the host.
+        # and the profile shows what `url_shown` allows.
         account_id = hashlib.sha256(url.encode()).hexdigest()[:24]
-        host = urlsplit(url).hostname or ""
+        host = url_shown(url)
         return Credentials(
             external_id=account_id, access_token=secret, extra={"url": url}
         ), AccountProfile(external_id=account_id, username=host, display_name=host)

@@ -38,6 +38,7 @@ from compat.repostra.base import (
     workspace_object_or_404,
 )
 from config.errors import Conflict
+from config.redaction import url_shown
 
 PLATFORMS = ["website", "facebook", "twitter", "instagram", "linkedin", "tiktok", "youtube"]
 POSTING_METHODS = ["manual", "wordpress", "webhook", "auto", "zapier"]
@@ -86,7 +87,9 @@ def _webhook_url(account: SocialAccount) -> str | None:
 
 
 def account_data(account: SocialAccount) -> dict:
-    """Never a credential: the webhook URL (or WordPress site) only, as Repostra shows it."""
+    """Never a credential: of the webhook URL (or WordPress site), only what `url_shown`
+    allows every dialect to show, its host (a Zapier or Make URL carries a token)."""
+    stored_url = _webhook_url(account)
     return {
         "id": ids.number_of(ids.Kind.ACCOUNT, account),
         "platform": platform_of(account),
@@ -95,7 +98,7 @@ def account_data(account: SocialAccount) -> dict:
         or (account.username if account.platform not in WEBSITE_CONNECTORS else None)
         or None,
         "posting_method": posting_method_of(account),
-        "webhook_url": _webhook_url(account),
+        "webhook_url": url_shown(stored_url) if stored_url else None,
         "is_active": account.status == AccountStatus.ACTIVE,
         "created_at": iso(account.created_at),
         "updated_at": iso(account.updated_at),
@@ -108,7 +111,9 @@ class AccountSerializer(serializers.Serializer):
     account_name = serializers.CharField(allow_null=True)
     account_identifier = serializers.CharField(allow_null=True)
     posting_method = serializers.CharField()
-    webhook_url = serializers.CharField(allow_null=True)
+    webhook_url = serializers.CharField(
+        allow_null=True, help_text="Only the host: the URL itself may carry a token."
+    )
     is_active = serializers.BooleanField()
     created_at = serializers.CharField()
     updated_at = serializers.CharField()
