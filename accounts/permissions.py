@@ -15,8 +15,10 @@ if TYPE_CHECKING:
 class HasWorkspaceScope(BasePermission):
     """The key must carry the view's `required_scope`; writes need `write_role` or above.
 
-    Views declare `required_scope` (one of accounts.models.Scope) and may raise
-    `write_role` (default editor): viewers read, editors write posts, admins manage accounts.
+    Views declare `required_scope` (one of accounts.models.Scope), `extra_scopes` when a
+    route does the work of several (creating posts that fetch media needs `media` too), and
+    may raise `write_role` (default editor): viewers read, editors write posts, admins
+    manage accounts.
     """
 
     def has_permission(self, request: Request, view: APIView) -> bool:
@@ -26,9 +28,10 @@ class HasWorkspaceScope(BasePermission):
         scope = getattr(view, "required_scope", None)
         if scope is None:
             raise AssertionError(f"{type(view).__name__} must declare required_scope")
-        if not context.has_scope(scope):
-            self.message = f"This API key lacks the '{scope}' scope."
-            return False
+        for needed in (scope, *getattr(view, "extra_scopes", ())):
+            if not context.has_scope(needed):
+                self.message = f"This API key lacks the '{needed}' scope."
+                return False
         if request.method not in SAFE_METHODS:
             minimum = getattr(view, "write_role", Role.EDITOR)
             if not context.member.has_role(minimum):

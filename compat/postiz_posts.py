@@ -41,9 +41,11 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -51,7 +53,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import SocialAccount
+from accounts.models import Scope, SocialAccount
 from compat.postiz import ERRORS, TAGS, PostizView, not_found
 from config.errors import flatten_errors
 from connectors.registry import connector_class
@@ -696,12 +698,33 @@ class PostizCreateWithUrlsSerializer(PostizCreatePostSerializer):
         child=PostizUrlEntrySerializer(), allow_empty=False, max_length=100
     )
 
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        named = sum(
+            len(value.get("imageUrls", [])) for entry in attrs["posts"] for value in entry["value"]
+        )
+        if named > settings.POSTIZ_MAX_IMAGE_URLS:
+            raise serializers.ValidationError(
+                {
+                    "imageUrls": [
+                        f"at most {settings.POSTIZ_MAX_IMAGE_URLS} in one request ({named} "
+                        "given): upload the others first with POST /upload-from-url."
+                    ]
+                }
+            )
+        return attrs
+
 
 class PostsWithUrlsView(PostizView):
     """`POST /postsurl`, what @postiz/node's `postWithUrls` calls: values name `imageUrls`,
     which Crier fetches now (SSRF-guarded, bytes checked as any upload) and attaches, then
     creates the posts as `POST /posts` does. A URL that cannot be used is a 400 naming it; a
-    refused request keeps none of the files it fetched."""
+    refused request keeps none of the files it fetched. It fetches media as
+    `POST /upload-from-url` does, so the key needs the `media` scope too, and a request
+    names at most `POSTIZ_MAX_IMAGE_URLS` URLs, fetched within `POSTIZ_IMAGE_URLS_TIMEOUT`
+    seconds in all."""
+
+    extra_scopes = (Scope.MEDIA,)
 
     @extend_schema(
         tags=TAGS,
@@ -734,22 +757,36 @@ def create_posts_with_urls(request: Request) -> Response:
 def _with_urls(request: Request, fetched: list[MediaAsset]) -> Response:
     dialect = PostizCreateWithUrlsSerializer(data=request.data)
     dialect.is_valid(raise_exception=True)
+    # One deadline for all the URLs: each fetch has its own limits, and a request naming
+    # many must not hold a web process for the sum of them.
+    deadline = time.monotonic() + settings.POSTIZ_IMAGE_URLS_TIMEOUT
     body = {**request.data, "posts": [dict(entry) for entry in request.data["posts"]]}
     for entry, checked in zip(body["posts"], dialect.validated_data["posts"], strict=True):
         entry["value"] = [
             {
                 **{k: v for k, v in value.items() if k != "imageUrls"},
-                "image": [*value.get("image", []), *_fetched(request, value, fetched)],
+                "image": [
+                    *value.get("image", []),
+                    *_fetched(request, value, fetched, deadline=deadline),
+                ],
             }
             for value in checked["value"]
         ]
     return create_posts(request, body)
 
 
-def _fetched(request: Request, value: dict, fetched: list[MediaAsset]) -> list[dict]:
+def _fetched(
+    request: Request, value: dict, fetched: list[MediaAsset], *, deadline: float
+) -> list[dict]:
     """The value's `imageUrls` as image refs; every asset made is added to `fetched`."""
     images = []
     for url in value.get("imageUrls", []):
+        if time.monotonic() >= deadline:
+            raise exceptions.ValidationError(
+                f"imageUrls: {url}: not fetched, the request's "
+                f"{settings.POSTIZ_IMAGE_URLS_TIMEOUT} seconds for its imageUrls have passed; "
+                "upload large files first with POST /upload-from-url."
+            )
         asset = media_services.media_from_url_fetch_now(workspace=request.auth.workspace, url=url)
         fetched.append(asset)
         if asset.status not in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING):

@@ -354,11 +354,7 @@ class PubloraMediaView(PubloraView):
     """Media routes change a post group too: the key needs the media and posts scopes."""
 
     required_scope = Scope.MEDIA
-
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if not request.auth.has_scope(Scope.POSTS):
-            self.permission_denied(request, message="This API key lacks the 'posts' scope.")
+    extra_scopes = (Scope.POSTS,)
 
 
 def _post_group(request: Request, post_group_id: str, *, locked: bool = False) -> Post:

@@ -191,6 +191,10 @@ API_RATE_LIMIT = env_str("API_RATE_LIMIT", "60/minute")
 REPOSTRA_RATE_LIMIT = env_str("REPOSTRA_RATE_LIMIT", "60/minute")
 # The Postiz dialect (/public/v1/): requests per minute per workspace, its own variable.
 POSTIZ_API_LIMIT = env_int("API_LIMIT", 60)
+# Postiz's POST /public/v1/postsurl fetches its imageUrls inside the request: how many one
+# request may name, and the seconds they may take in all (compat/postiz_posts.py).
+POSTIZ_MAX_IMAGE_URLS = env_int("CRIER_POSTIZ_MAX_IMAGE_URLS", 20)
+POSTIZ_IMAGE_URLS_TIMEOUT = env_int("CRIER_POSTIZ_IMAGE_URLS_TIMEOUT", 60)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.HasWorkspaceScope"],

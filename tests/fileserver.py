@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FileServer(ThreadingHTTPServer):
-    """Serves `files` by path; `redirects` maps a path to a Location."""
+    """Serves `files` by path; `redirects` maps a path to a Location; `delays` holds the
+    seconds to wait before answering a path (a slow site)."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         super().__init__((host, 0), _Handler)
         self.files: dict[str, bytes] = {}
         self.redirects: dict[str, str] = {}
+        self.delays: dict[str, float] = {}
         self.requested: list[str] = []
         self.hosts: list[str] = []
 
@@ -32,6 +35,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.requested.append(self.path)
         self.server.hosts.append(self.headers["Host"])
+        time.sleep(self.server.delays.get(self.path, 0))
         if self.path in self.server.redirects:
             self.send_response(302)
             self.send_header("Location", self.server.redirects[self.path])
