@@ -42,6 +42,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -90,6 +91,9 @@ STATES = {
 }
 # Postiz's largest editor delay preset: a larger `delay` is in milliseconds (delay_seconds).
 MAX_MINUTES_DELAY = 120
+# `GET /posts` has no paging: the window bounds one answer. Postiz's calendar asks for a
+# day, a week or a month (its month grid spans six weeks); three months leave room.
+MAX_LIST_WINDOW = timedelta(days=93)
 KINDS = {"now": Job.Kind.PUBLISH_NOW, "schedule": Job.Kind.SCHEDULE, "draft": Job.Kind.DRAFT}
 
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
@@ -365,12 +369,21 @@ def _native_messages(errors: object) -> list[str]:
 
 class PostizPostListQuerySerializer(serializers.Serializer):
     startDate = AwareDateTimeField()
-    endDate = AwareDateTimeField()
+    endDate = AwareDateTimeField(help_text=f"At most {MAX_LIST_WINDOW.days} days after startDate.")
     customer = serializers.CharField(required=False, help_text="Ignored: Crier has no customers.")
 
     def validate(self, attrs: dict) -> dict:
         if attrs["endDate"] < attrs["startDate"]:
             raise serializers.ValidationError({"endDate": ["is before startDate."]})
+        if attrs["endDate"] - attrs["startDate"] > MAX_LIST_WINDOW:
+            raise serializers.ValidationError(
+                {
+                    "endDate": [
+                        f"at most {MAX_LIST_WINDOW.days} days after startDate: ask for a "
+                        "longer period in several windows."
+                    ]
+                }
+            )
         return attrs
 
 
@@ -395,7 +408,8 @@ class PostsView(PostizView):
             200: inline_serializer("PostizPostList", {"posts": PostizPostSerializer(many=True)}),
             **ERRORS,
         },
-        description="Posts per channel whose time falls in [startDate, endDate].",
+        description="Posts per channel whose time falls in [startDate, endDate], a window "
+        f"of at most {MAX_LIST_WINDOW.days} days.",
     )
     def get(self, request: Request) -> Response:
         return list_posts(request)

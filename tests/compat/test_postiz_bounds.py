@@ -4,8 +4,10 @@ fetch within one deadline, and the window `GET /posts` may read."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role, Scope
@@ -96,3 +98,29 @@ def test_posts_with_urls_stops_fetching_once_the_request_deadline_has_passed(
     assert not MediaAsset.objects.exists()
     assert not Post.objects.exists()
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def test_list_posts_refuses_a_window_longer_than_three_months(postiz, account):
+    start = timezone.now().replace(microsecond=0)
+    end = start + timedelta(days=93, seconds=1)
+
+    refused = postiz.get(
+        f"{BASE}/posts", {"startDate": start.isoformat(), "endDate": end.isoformat()}
+    )
+
+    assert refused.status_code == 400, refused.content
+    assert refused.json() == {
+        "msg": "endDate: at most 93 days after startDate: ask for a longer period in "
+        "several windows."
+    }
+
+
+def test_list_posts_answers_a_window_of_three_months(postiz, account):
+    start = timezone.now().replace(microsecond=0)
+    end = start + timedelta(days=93)
+
+    listed = postiz.get(
+        f"{BASE}/posts", {"startDate": start.isoformat(), "endDate": end.isoformat()}
+    )
+
+    assert listed.status_code == 200, listed.content
