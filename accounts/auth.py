@@ -86,6 +86,16 @@ def resolve_api_key(presented: str) -> ApiKey:
     return api_key
 
 
+def authenticated_key(request: Request, presented: str) -> ApiKey:
+    """The key `presented` resolves to, looked up only when the client's address is not
+    refused for its failed authentications (accounts.throttling); every dialect's
+    authentication goes through here."""
+    from accounts.throttling import FailedAuthenticationThrottle  # it imports this module
+
+    FailedAuthenticationThrottle().refuse_exhausted(request)
+    return resolve_api_key(presented)
+
+
 def _api_key_from(row: dict) -> ApiKey:
     member = instance(Member, row, "member")
     member.user = instance(get_user_model(), row, "member__user")
@@ -127,7 +137,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         presented = presented_key(request)
         if presented is None:
             return None
-        api_key = resolve_api_key(presented)
+        api_key = authenticated_key(request, presented)
         member = resolve_membership(api_key, request.META.get("HTTP_PUBLER_WORKSPACE_ID"))
         touch_last_used(api_key)
         return member.user, ApiContext(api_key=api_key, member=member, workspace=member.workspace)

@@ -1,4 +1,5 @@
-"""Per-key API rate limit in Redis (moving window), shared by every web process."""
+"""Per-key API rate limit in Redis (moving window), shared by every web process, and the
+count of failed authentications per client address."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
@@ -24,10 +26,17 @@ def _limiter(redis_url: str) -> MovingWindowRateLimiter:
     return MovingWindowRateLimiter(storage_from_string(redis_url))
 
 
+def client_address(request: Request) -> str:
+    """The client's address: REMOTE_ADDR, or behind `NUM_PROXIES` trusted proxies the
+    address the nearest of them saw in X-Forwarded-For (DRF's rule: earlier entries are
+    the client's to write)."""
+    return f"ip:{BaseThrottle().get_ident(request) or 'unknown'}"
+
+
 def caller_identity(request: Request) -> str:
     if isinstance(request.auth, ApiContext):
         return f"key:{request.auth.api_key.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    return client_address(request)
 
 
 class ApiKeyRateThrottle(BaseThrottle):
@@ -58,3 +67,29 @@ class ApiKeyRateThrottle(BaseThrottle):
 
     def wait(self) -> float:
         return self._wait
+
+
+class FailedAuthenticationThrottle(ApiKeyRateThrottle):
+    """Failed authentications (`API_RATE_LIMIT`) per client address, in a window of their
+    own, for every dialect alike.
+
+    The error handler counts each failure (`allow_request`); while an address's window is
+    full, `refuse_exhausted` answers 429 before any key it sends is checked, so a guess
+    from there cannot tell a right key from a wrong one, and the key keeps working from
+    every other address (an address cannot lock a key out for everyone).
+    """
+
+    namespace = "auth-failures"
+
+    def identity(self, request: Request) -> str:
+        # Never `request.auth`: this runs while the request is being authenticated.
+        return client_address(request)
+
+    def refuse_exhausted(self, request: Request) -> None:
+        item = self.rate()
+        limiter = _limiter(settings.REDIS_URL)
+        identity = self.identity(request)
+        if limiter.test(item, self.namespace, identity):
+            return
+        stats = limiter.get_window_stats(item, self.namespace, identity)
+        raise exceptions.Throttled(wait=max(1.0, stats.reset_time - time.time()))

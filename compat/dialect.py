@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.auth import ApiContext, resolve_api_key, touch_last_used
+from accounts.auth import ApiContext, authenticated_key, touch_last_used
 from accounts.models import Member
 from config.errors import api_exception_handler
 
@@ -69,7 +69,7 @@ class KeyHeaderAuthentication(BaseAuthentication):
         if presented is None:
             return None
         try:
-            api_key = resolve_api_key(presented)
+            api_key = authenticated_key(request, presented)
         except exceptions.AuthenticationFailed as exc:
             raise exceptions.AuthenticationFailed("Invalid API key") from exc
         member = self.acting_member(api_key.member, request)

@@ -88,9 +88,9 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
 
 def _throttle_anonymous(exc: exceptions.APIException, context: Mapping[str, Any]) -> Exception:
     """Failed logins count against the caller's address, so key guessing meets a 429 too."""
-    from accounts.throttling import ApiKeyRateThrottle
+    from accounts.throttling import FailedAuthenticationThrottle
 
-    throttle = ApiKeyRateThrottle()
+    throttle = FailedAuthenticationThrottle()
     if throttle.allow_request(context["request"], context["view"]):
         return exc
     return exceptions.Throttled(wait=throttle.wait())

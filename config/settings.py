@@ -207,6 +207,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # Proxies in front of Crier whose X-Forwarded-For names the client (failed logins are
+    # counted per client address); 0 reads REMOTE_ADDR, which no client can forge.
+    "NUM_PROXIES": env_int("CRIER_NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Crier API",

@@ -39,3 +39,32 @@ def test_failed_logins_are_limited_per_address(settings, workspace):
     client.credentials(HTTP_AUTHORIZATION="Bearer-API crier_guess_guess")
     statuses = [client.get("/api/v1/users/me").status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
+
+
+def guesses(settings, remote_addr: str, forwarded: list[str]) -> list[int]:
+    settings.API_RATE_LIMIT = "2/minute"
+    statuses = []
+    for client_address in forwarded:
+        client = APIClient(REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR=client_address)
+        client.credentials(HTTP_AUTHORIZATION="Bearer-API crier_guess_guess")
+        statuses.append(client.get("/api/v1/users/me").status_code)
+    return statuses
+
+
+def test_a_forged_forwarded_for_does_not_reset_the_failed_login_count(settings, db):
+    # No trusted proxy (the default): the address is REMOTE_ADDR, whatever the header says.
+    remote = f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"
+    assert guesses(settings, remote, ["198.51.100.1", "198.51.100.2", "198.51.100.3"]) == [
+        401,
+        401,
+        429,
+    ]
+
+
+def test_behind_a_trusted_proxy_failed_logins_count_per_forwarded_client(settings, db):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"
+    guesser, neighbour = (f"2001:db8:1::{secrets.token_hex(2)}" for _ in range(2))
+    assert guesses(settings, proxy, [guesser] * 3) == [401, 401, 429]
+    # Another client behind the same proxy is not refused for the guesser's failures.
+    assert guesses(settings, proxy, [neighbour]) == [401]

@@ -4,6 +4,7 @@ allows, and failed authentications counted per client address."""
 from __future__ import annotations
 
 import base64
+import secrets
 import socket
 
 import pytest
@@ -73,3 +74,51 @@ def test_account_lists_show_only_the_host_of_a_webhook_url_to_a_viewer(
     assert PATH_TOKEN not in text
     assert QUERY_TOKEN not in text
     assert "/hooks/catch" not in text
+
+
+# -- failed authentications ------------------------------------------------------------------
+
+# A route each dialect answers 200 for any key of the workspace.
+KEY_CHECKS = {
+    "native": "/api/v1/users/me",
+    "publora": "/api/v1/platform-connections",
+    "postiz": "/public/v1/is-connected",
+    "repostra": "/api/v1/social-accounts",
+}
+RATE_LIMITED = {
+    "native": lambda body: body["errors"][0].startswith("Rate limit exceeded"),
+    "publora": lambda body: (
+        body["success"] is False and body["error"].startswith("Rate limit exceeded")
+    ),
+    "postiz": lambda body: body["msg"].startswith("Rate limit exceeded"),
+    "repostra": lambda body: (
+        body["error"] == "rate_limited" and body["message"].startswith("Rate limit exceeded")
+    ),
+}
+
+
+def fresh_address() -> str:
+    # The limiter's Redis outlives a test run: every run guesses from new addresses.
+    return f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"
+
+
+@pytest.mark.parametrize("dialect", KEY_CHECKS)
+def test_failed_authentications_are_limited_per_address_without_locking_the_key_out(
+    dialect, owner, settings
+):
+    settings.API_RATE_LIMIT = "2/minute"
+    route, guesser = KEY_CHECKS[dialect], fresh_address()
+
+    answers = [dialect_client(dialect, "crier_guessed_wrong", guesser).get(route) for _ in range(3)]
+
+    assert [answer.status_code for answer in answers] == [401, 401, 429]
+    refused = answers[-1]
+    assert RATE_LIMITED[dialect](refused.json()), refused.json()
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    # The key works from any other address: the guesser cannot lock it out.
+    assert dialect_client(dialect, owner.secret, fresh_address()).get(route).status_code == 200
+    # From the refused address even a good key gets the 429, before it is checked: a
+    # guess there cannot tell a right key from a wrong one.
+    again = dialect_client(dialect, owner.secret, guesser).get(route)
+    assert again.status_code == 429
+    assert RATE_LIMITED[dialect](again.json()), again.json()
