@@ -70,8 +70,8 @@ class ApiKeyRateThrottle(BaseThrottle):
 
 
 class FailedAuthenticationThrottle(ApiKeyRateThrottle):
-    """Failed authentications (`API_RATE_LIMIT`) per client address, in a window of their
-    own, for every dialect alike.
+    """Failed authentications (`API_FAILED_AUTH_LIMIT`) per client address, in a window of
+    their own, for every dialect alike.
 
     The error handler counts each failure (`allow_request`); while an address's window is
     full, `refuse_exhausted` answers 429 before any key it sends is checked, so a guess
@@ -80,6 +80,7 @@ class FailedAuthenticationThrottle(ApiKeyRateThrottle):
     """
 
     namespace = "auth-failures"
+    rate_setting = "API_FAILED_AUTH_LIMIT"
 
     def identity(self, request: Request) -> str:
         # Never `request.auth`: this runs while the request is being authenticated.

@@ -187,6 +187,8 @@ if not CRIER_ENCRYPTION_KEYS and not DEBUG:
 
 # --- API
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "60/minute")
+# Failed authentications per client address, every dialect (accounts/throttling.py).
+API_FAILED_AUTH_LIMIT = env_str("API_FAILED_AUTH_LIMIT", "60/minute")
 # Repostra clients are promised 60 requests a minute per key (compat/repostra/base.py).
 REPOSTRA_RATE_LIMIT = env_str("REPOSTRA_RATE_LIMIT", "60/minute")
 # The Postiz dialect (/public/v1/): requests per minute per workspace, its own variable.

@@ -46,7 +46,8 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_crier_{_SESSION}"}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# High enough that unrelated tests sharing one address never meet it; rate-limit tests
-# lower it with override_settings.
+# High enough that unrelated tests sharing one address never meet them; rate-limit tests
+# lower them with override_settings.
 API_RATE_LIMIT = "100000/minute"
+API_FAILED_AUTH_LIMIT = "100000/minute"
 WHITENOISE_AUTOREFRESH = True  # serve static from finders; tests never run collectstatic

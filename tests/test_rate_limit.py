@@ -33,7 +33,7 @@ def test_over_the_limit_is_a_429_with_retry_after(owner, workspace, settings):
 
 
 def test_failed_logins_are_limited_per_address(settings, workspace):
-    settings.API_RATE_LIMIT = "2/minute"
+    settings.API_FAILED_AUTH_LIMIT = "2/minute"
     # A fresh address per run: the limiter's Redis outlives a single test run.
     client = APIClient(REMOTE_ADDR=f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}")
     client.credentials(HTTP_AUTHORIZATION="Bearer-API crier_guess_guess")
@@ -42,7 +42,7 @@ def test_failed_logins_are_limited_per_address(settings, workspace):
 
 
 def guesses(settings, remote_addr: str, forwarded: list[str]) -> list[int]:
-    settings.API_RATE_LIMIT = "2/minute"
+    settings.API_FAILED_AUTH_LIMIT = "2/minute"
     statuses = []
     for client_address in forwarded:
         client = APIClient(REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR=client_address)

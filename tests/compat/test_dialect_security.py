@@ -106,7 +106,7 @@ def fresh_address() -> str:
 def test_failed_authentications_are_limited_per_address_without_locking_the_key_out(
     dialect, owner, settings
 ):
-    settings.API_RATE_LIMIT = "2/minute"
+    settings.API_FAILED_AUTH_LIMIT = "2/minute"
     route, guesser = KEY_CHECKS[dialect], fresh_address()
 
     answers = [dialect_client(dialect, "crier_guessed_wrong", guesser).get(route) for _ in range(3)]
