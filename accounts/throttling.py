@@ -28,8 +28,8 @@ def _limiter(redis_url: str) -> MovingWindowRateLimiter:
 
 def client_address(request: Request) -> str:
     """The client's address: REMOTE_ADDR, or behind `NUM_PROXIES` trusted proxies the
-    address the nearest of them saw in X-Forwarded-For (DRF's rule: earlier entries are
-    the client's to write)."""
+    X-Forwarded-For entry the outermost of them wrote (DRF's rule: entries before it are
+    the client's to forge)."""
     return f"ip:{BaseThrottle().get_ident(request) or 'unknown'}"
 
 
