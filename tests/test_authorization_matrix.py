@@ -4,7 +4,8 @@ The routes come from the URL configuration (`django.urls.get_resolver()`), each 
 handler methods its view class has; a route and method the table lacks fails
 `test_every_route_and_method_is_in_the_table`, and so does an entry naming no route.
 HEAD runs the GET handler (Django's View.setup) and OPTIONS passes the same authentication
-and permission checks before answering metadata, so neither has rows of its own. The admin
+and permission checks before answering metadata, so neither has rows of its own (one test
+sends OPTIONS without a key to every path). The admin
 (session login, staff only) is left out. A path that two dialects share (compat/routing.py:
 `X-API-Key` without `Authorization` picks Repostra) has a row per dialect; planning's own
 `posting-schedules` and `approvals` patterns come after the shared ones and are never
@@ -648,6 +649,18 @@ def test_authorization_matrix(key: tuple[str, str, str], kind: str):
             assert_allowed(response)
         else:
             assert_refused(dialect, response, 403)
+
+
+# OPTIONS answers metadata, but only after the same authentication: one case per path.
+KEYED_PATHS = {(key[0], key[2]): key for key, rule in TABLE.items() if rule.role is not None}
+
+
+@pytest.mark.parametrize("key", KEYED_PATHS.values(), ids=[" ".join(p) for p in KEYED_PATHS])
+def test_options_without_a_key_is_refused(key: tuple[str, str, str]):
+    dialect, _, route = key
+    request = TABLE[key].build(World())
+    response = Caller(member=None).send("OPTIONS", dialect, Request(request.path))
+    assert_refused("native" if route in shared_routes() else dialect, response, 401)
 
 
 # -- acting-as and approval: what the matrix's statuses cannot show ---------------------------
