@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model, QuerySet
+from django.http import HttpResponse
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -63,7 +64,7 @@ class Caller:
     secret: str = ""
     acting_as: str = ""  # x-postpost-user-id
 
-    def send(self, method: str, dialect: str, request: Request) -> Any:
+    def send(self, method: str, dialect: str, request: Request) -> HttpResponse:
         headers: dict[str, str] = {"REMOTE_ADDR": next(_ADDRESSES)}
         if self.member is not None:
             headers.update(KEY_HEADERS[dialect](self.secret))

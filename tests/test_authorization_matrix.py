@@ -42,6 +42,7 @@ from datetime import timedelta
 from functools import cache
 
 import pytest
+from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -563,7 +564,7 @@ def _case_id(case: tuple[tuple[str, str, str], str]) -> str:
     return f"{dialect} {method} {route} | {kind}"
 
 
-def assert_envelope(dialect: str, response) -> None:
+def assert_envelope(dialect: str, response: HttpResponse) -> None:
     """Refusals speak the dialect's error envelope, with a message."""
     body = response.json()
     if dialect == "native" or dialect == "public":
@@ -579,25 +580,59 @@ def assert_envelope(dialect: str, response) -> None:
         assert body["error"] == REPOSTRA_CODES[response.status_code] and body["message"], body
 
 
-def assert_allowed(response) -> None:
+def assert_allowed(response: HttpResponse) -> None:
     assert response.status_code not in NOT_ALLOWED and response.status_code < 500, (
         response.status_code,
         response.content[:500],
     )
 
 
-def assert_refused(dialect: str, response, status: int) -> None:
+def assert_refused(dialect: str, response: HttpResponse, status: int) -> None:
     assert response.status_code == status, (response.status_code, response.content[:500])
     assert_envelope(dialect, response)
 
 
-def _acting(world: World, kind: str) -> tuple[Caller, str]:
-    """(the key's caller, the x-postpost-user-id it sends) for an acting-as kind."""
-    if kind == "acting-as-foreign-member":
-        return world.caller(Role.ADMIN), world.outsider.member.pk
-    key_role, _, target = kind.partition("-acting-as-")
-    target_member = world.owner.member if target == "owner" else world.member(target)
-    return world.caller(key_role), target_member.pk
+def _no_key(key: tuple[str, str, str], rule: Rule, request: Request) -> None:
+    dialect, method, route = key
+    response = Caller(member=None).send(method, dialect, request)
+    if rule.role is None:
+        assert response.status_code in rule.public, (response.status_code, response.content)
+    else:
+        assert_refused("native" if route in shared_routes() else dialect, response, 401)
+
+
+def _other_workspace(world: World, key: tuple[str, str, str], rule: Rule, request: Request) -> None:
+    dialect, method, _ = key
+    before = world.state()
+    response = world.outsider.send(method, dialect, request)
+    if rule.outsider == NOT_FOUND:
+        assert_refused(dialect, response, 404)
+    elif rule.outsider == REFUSED:
+        assert response.status_code in {400, 404, 422}, (response.status_code, response.content)
+        assert_envelope(dialect, response)
+    else:
+        assert response.status_code < 500, response.content
+    assert not world.leaks(request, response.content)
+    assert world.state() == before, "the other workspace's key changed A's objects"
+
+
+def _acting_as(world: World, key: tuple[str, str, str], rule: Rule, kind: str) -> HttpResponse:
+    """PostPost's managed users: the key's member may act as another one of its workspace."""
+    key_role, _, target = kind.rpartition("acting-as-")
+    if target == "foreign-member":
+        caller, acting_as = world.caller(Role.ADMIN), world.outsider.member.pk
+    else:
+        member = world.owner.member if target == "owner" else world.member(target)
+        caller, acting_as = world.caller(key_role.rstrip("-")), member.pk
+    caller.acting_as = acting_as
+    response = caller.send(key[1], "postpost", rule.build(world))
+    if key_role in ("viewer-", "editor-") or target == "foreign-member":
+        assert_refused(key[0], response, 403)  # only owners and admins act as others
+    elif ROLES.index(target) >= ROLES.index(rule.role):
+        assert_allowed(response)
+    else:
+        assert_refused(key[0], response, 403)  # never more than the member acted as
+    return response
 
 
 @pytest.mark.parametrize(("key", "kind"), CASES, ids=[_case_id(case) for case in CASES])
@@ -605,50 +640,24 @@ def test_authorization_matrix(key: tuple[str, str, str], kind: str):
     dialect, method, _ = key
     rule = TABLE[key]
     world = World()
+    if kind in ACTING:
+        _acting_as(world, key, rule, kind)
+        return
     if kind == "other-workspace" and rule.outsider == LIST:
         world.seed()
     request = rule.build(world)
-
     if kind == "no-key":
-        response = Caller(member=None).send(method, dialect, request)
-        if rule.role is None:
-            assert response.status_code in rule.public, (response.status_code, response.content)
-        else:
-            shared = key[2] in shared_routes()
-            assert_refused("native" if shared else dialect, response, 401)
+        _no_key(key, rule, request)
     elif kind == "other-workspace":
-        before = world.state()
-        response = world.outsider.send(method, dialect, request)
-        if rule.outsider == NOT_FOUND:
-            assert_refused(dialect, response, 404)
-        elif rule.outsider == REFUSED:
-            assert response.status_code in {400, 404, 422}, (response.status_code, response.content)
-            assert_envelope(dialect, response)
-        else:
-            assert response.status_code < 500, response.content
-        assert not world.leaks(request, response.content)
-        assert world.state() == before, "the other workspace's key changed A's objects"
+        _other_workspace(world, key, rule, request)
     elif kind.startswith("lacks-"):
         scopes = tuple(scope for scope in ALL_SCOPES if scope != kind.removeprefix("lacks-"))
         response = world.caller(rule.role, scopes).send(method, dialect, request)
         assert_refused(dialect, response, 403)
-    elif kind in ACTING:
-        caller, acting_as = _acting(world, kind)
-        caller.acting_as = acting_as
-        response = caller.send(method, "postpost", request)
-        target = kind.rpartition("-acting-as-")[2]
-        if kind.startswith(("viewer-", "editor-")) or kind == "acting-as-foreign-member":
-            assert_refused(dialect, response, 403)  # only owners and admins act as others
-        elif ROLES.index(target) >= ROLES.index(rule.role):
-            assert_allowed(response)
-        else:
-            assert_refused(dialect, response, 403)  # no more than the member acted as
+    elif kind == rule.role:
+        assert_allowed(world.caller(kind).send(method, dialect, request))
     else:
-        response = world.caller(kind).send(method, dialect, request)
-        if kind == rule.role:
-            assert_allowed(response)
-        else:
-            assert_refused(dialect, response, 403)
+        assert_refused(dialect, world.caller(kind).send(method, dialect, request), 403)
 
 
 # OPTIONS answers metadata, but only after the same authentication: one case per path.
@@ -673,7 +682,7 @@ def _approval_world() -> World:
     return world
 
 
-def _schedule_as(caller: Caller, world: World) -> object:
+def _schedule_as(caller: Caller, world: World) -> HttpResponse:
     when = (timezone.now() + timedelta(days=1)).replace(microsecond=0).isoformat()
     return caller.send(
         "POST",
