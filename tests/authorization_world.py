@@ -70,19 +70,12 @@ class Caller:
             headers.update(KEY_HEADERS[dialect](self.secret))
         if self.acting_as:
             headers["HTTP_X_POSTPOST_USER_ID"] = self.acting_as
-        client = APIClient()
         if request.multipart:
-            return client.generic(
-                method,
-                request.path,
-                encode_multipart(BOUNDARY, request.body or {}),
-                content_type=MULTIPART_CONTENT,
-                **headers,
-            )
-        data = "" if request.body is None else json.dumps(request.body)
-        return client.generic(
-            method, request.path, data, content_type="application/json", **headers
-        )
+            data, content_type = encode_multipart(BOUNDARY, request.body or {}), MULTIPART_CONTENT
+        else:
+            data = "" if request.body is None else json.dumps(request.body)
+            content_type = "application/json"
+        return APIClient().generic(method, request.path, data, content_type=content_type, **headers)
 
 
 def caller_for(member: Member, scopes: tuple[str, ...] = ALL_SCOPES) -> Caller:
