@@ -1,29 +1,23 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.crypto import rotate_token
-from accounts.models import SocialAccount
+from accounts.crypto import rotate_stored_secrets
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored secret with the first key of CRIER_ENCRYPTION_KEYS. "
-        "Run it after putting a new key first; then the old keys can be removed."
+        "Re-encrypt every encrypted field of every model (account credentials, webhook "
+        "signing secrets, OAuth states, ...) with the first key of CRIER_ENCRYPTION_KEYS. "
+        "Put a new key first, restart every process, run this, then remove the old keys. "
+        "Safe to run again: values already under the first key are left alone."
     )
 
-    def handle(self, *args, **options) -> None:
-        table = connection.ops.quote_name(SocialAccount._meta.db_table)
-        rotated = 0
-        # Raw tokens: rotating needs no clear value in Python, only MultiFernet.rotate.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, credentials FROM {table} WHERE credentials <> ''")  # noqa: S608
-            rows = cursor.fetchall()
-            for account_id, token in rows:
-                cursor.execute(
-                    f"UPDATE {table} SET credentials = %s WHERE id = %s",  # noqa: S608
-                    [rotate_token(token), account_id],
-                )
-                rotated += 1
-        self.stdout.write(f"re-encrypted the credentials of {rotated} accounts")
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch-size", type=int, default=500, help="rows per transaction")
+
+    def handle(self, *args, batch_size: int, **options) -> None:
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        for label, rewritten in rotate_stored_secrets(batch_size=batch_size).items():
+            self.stdout.write(f"{label}: re-encrypted {rewritten} rows")
