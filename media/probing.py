@@ -1,5 +1,6 @@
 """What a file is, decided by its bytes: sniffing (filetype), then probing with Pillow
-(images, with its decompression-bomb guard) or PyAV (videos)."""
+(images, with its decompression-bomb guard) or PyAV (videos); both sizes are capped in
+pixels before anything decodes a picture."""
 
 from __future__ import annotations
 
@@ -170,6 +171,11 @@ def _probe_video(path: Path) -> Facts:
         raise MediaRejected(f"The video could not be read: {exc}") from exc
     if not facts.width or not facts.height:
         raise MediaRejected("The video has no picture size.")
+    limit = settings.CRIER_MEDIA_MAX_VIDEO_PIXELS
+    if facts.width * facts.height > limit:
+        raise MediaRejected(
+            f"The video is {facts.width}x{facts.height} pixels; the limit is {limit} pixels."
+        )
     return facts
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
+from django.conf import settings
 from PIL import Image
 
 JPEG_QUALITY = 90
@@ -57,6 +58,10 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 def _first_frame(source: Path) -> Image.Image:
     with av.open(str(source)) as container:
-        for frame in container.decode(video=0):
+        stream = container.streams.video[0]
+        # The probe checked the declared size; FFmpeg also refuses to allocate any frame
+        # past the limit, should the bitstream change size after the first frames.
+        stream.codec_context.options = {"max_pixels": str(settings.CRIER_MEDIA_MAX_VIDEO_PIXELS)}
+        for frame in container.decode(stream):
             return frame.to_image()
     raise ValueError("the video has no frame to make a poster from")

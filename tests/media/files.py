@@ -37,3 +37,16 @@ def video_bytes(
             container.mux(stream.encode(frame))
         container.mux(stream.encode())
     return path.read_bytes()
+
+
+def huge_video_bytes(path: Path) -> bytes:
+    """A ~200 KB MP4 of one black 8192x8192 frame: small to send, 67 million pixels to decode."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=1, options={"preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = 8192, 8192, "yuv420p"
+        frame = av.VideoFrame(8192, 8192, "yuv420p")
+        for plane in frame.planes:
+            plane.update(bytes(plane.buffer_size))
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path.read_bytes()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
+import av
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from media import renditions
 from media.models import MediaAsset
 from media.services import sanitize_filename
-from tests.media.conftest import MEDIA, stored_files
+from tests.media import files
+from tests.media.conftest import MEDIA, Sample, stored_files
 
 
 def test_uploads_a_png_and_measures_it(editor, samples, upload, media_root):
@@ -100,6 +103,47 @@ def test_a_file_whose_bytes_do_not_hold_up_is_refused_and_nothing_is_kept(
     assert response.json() == {"errors": [message]}
     assert MediaAsset.objects.count() == 0
     assert stored_files(media_root) == []
+
+
+@pytest.fixture(scope="module")
+def huge_video(tmp_path_factory: pytest.TempPathFactory) -> Sample:
+    path = tmp_path_factory.mktemp("huge") / "huge.mp4"
+    return Sample("huge.mp4", files.huge_video_bytes(path), "video/mp4")
+
+
+def test_a_video_declaring_more_pixels_than_the_limit_is_refused_before_any_decoding(
+    editor, huge_video, upload, media_root
+):
+    response = upload(editor, huge_video)
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": ["The video is 8192x8192 pixels; the limit is 33177600 pixels."]
+    }
+    assert MediaAsset.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
+def test_the_video_pixel_limit_is_a_setting(editor, samples, upload, media_root, settings):
+    settings.CRIER_MEDIA_MAX_VIDEO_PIXELS = 64 * 48 - 1
+
+    response = upload(editor, samples["mp4_30"])
+
+    assert response.status_code == 422
+    assert response.json() == {"errors": ["The video is 64x48 pixels; the limit is 3071 pixels."]}
+    assert stored_files(media_root) == []
+
+
+def test_the_poster_decoder_refuses_frames_past_the_video_pixel_limit(samples, settings, tmp_path):
+    source = tmp_path / "clip.mp4"
+    source.write_bytes(samples["mp4_30"].data)
+    (poster,) = renditions.plans_for("video/mp4")
+    assert renditions.make(poster, source, tmp_path / "poster.jpg") == (64, 48)
+
+    settings.CRIER_MEDIA_MAX_VIDEO_PIXELS = 64 * 48 - 1
+    with pytest.raises(av.FFmpegError):
+        renditions.make(poster, source, tmp_path / "refused.jpg")
+    assert not (tmp_path / "refused.jpg").exists()
 
 
 def test_a_type_crier_does_not_take_is_refused(editor, upload, media_root, samples):
