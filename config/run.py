@@ -68,6 +68,11 @@ def main() -> None:
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
     manage("demo")
+    print(
+        f"Metrics: curl http://127.0.0.1:{env['PORT']}/metrics (loopback clients only "
+        "while CRIER_METRICS_TOKEN is unset)",
+        flush=True,
+    )
     os.execvp(  # noqa: S606 - honcho replaces this process so Ctrl-C reaches it directly
         str(BIN_DIR / "honcho"),
         [str(BIN_DIR / "honcho"), "-f", str(procfile), "-d", str(BASE_DIR), "start"],

@@ -289,9 +289,8 @@ CRIER_WEBHOOK_TIMEOUT = env_int("CRIER_WEBHOOK_TIMEOUT", 10)
 CRIER_WEBHOOK_MAX_ATTEMPTS = env_int("CRIER_WEBHOOK_MAX_ATTEMPTS", 8)
 CRIER_WEBHOOK_RETRY_BASE = env_int("CRIER_WEBHOOK_RETRY_BASE", 30)  # doubled per attempt
 CRIER_WEBHOOK_RETRY_MAX = env_int("CRIER_WEBHOOK_RETRY_MAX", 6 * 3600)
-CRIER_METRICS_TOKEN = env_str(
-    "CRIER_METRICS_TOKEN"
-)  # empty: /metrics is open (scrape it privately)
+# Empty: /metrics answers loopback clients only (config/metrics.py).
+CRIER_METRICS_TOKEN = env_str("CRIER_METRICS_TOKEN")
 CRIER_OVERDUE_AFTER = timedelta(seconds=env_int("CRIER_OVERDUE_AFTER", 300))
 CELERY_BEAT_SCHEDULE["dispatch-webhooks"] = {
     "task": "webhooks.tasks.dispatch",

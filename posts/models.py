@@ -10,7 +10,7 @@ from django.db.models.lookups import In
 
 from accounts.ids import public_id_field
 from accounts.models import Member, SocialAccount, Workspace
-from posts.states import PENDING, DeliveryStatus, JobStatus
+from posts.states import PENDING, UNSETTLED, DeliveryStatus, JobStatus
 from posts.states import DeliveryStatus as S
 
 
@@ -170,6 +170,11 @@ class Delivery(models.Model):
             ),
             models.Index(fields=["workspace", "status", "scheduled_at"]),
             models.Index(fields=["account", "status"]),
+            # /metrics counts deliveries by state through it: its size is the work not yet
+            # settled, however much history the table holds (posts/metrics.py).
+            models.Index(
+                fields=["status"], name="delivery_unsettled_idx", condition=Q(status__in=UNSETTLED)
+            ),
         ]
         constraints = [
             # Two queue requests can never hold the same slot, whatever raced.
@@ -214,6 +219,17 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.delivery_id}: {self.outcome or 'running'}"
+
+
+class MetricCounter(models.Model):
+    """A running total for a Prometheus counter (posts/metrics.py): one row per counter and
+    label value, so a scrape reads a handful of rows however many attempts were made."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"
 
 
 class IdempotencyRecord(models.Model):

@@ -20,7 +20,7 @@ from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from posts import replies
+from posts import metrics, replies
 from posts.models import Attempt, Delivery, Job, Post
 from posts.states import TERMINAL, JobStatus, sources_for
 from posts.states import DeliveryStatus as S
@@ -231,6 +231,9 @@ def _finish_attempts(results: list[AttemptResult]) -> None:
             attempt.message = getattr(error, "message", str(error))[:2000]
         rows[attempt.pk] = {name: getattr(attempt, name) for name in _ATTEMPT_OUTCOME}
     _update_each(Attempt.objects.all(), rows)
+    attempts = [result.attempt for result in results]
+    # After commit, outside the publish transaction: no counter row is locked while it runs.
+    transaction.on_commit(lambda: metrics.attempts_counted(attempts), robust=True)
 
 
 _ATTEMPT_OUTCOME = ("finished_at", "outcome", "duration_ms", "error_class", "message")
