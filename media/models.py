@@ -7,7 +7,7 @@ from django.db import models
 from accounts.ids import public_id_field
 from accounts.models import Workspace
 from media.renditions import plans_for
-from media.storage import derived_key
+from media.storage import derived_key, upload_key
 
 
 class MediaAsset(models.Model):
@@ -55,6 +55,9 @@ class MediaAsset(models.Model):
     source_url = models.URLField(max_length=2000, blank=True, help_text="from-URL uploads.")
     # A pending upload not completed by then is failed and its object removed (sweep).
     upload_expires_at = models.DateTimeField(null=True, blank=True)
+    # Set while one `complete` copies and checks the upload, so a second one waits its turn
+    # instead of copying other bytes over the ones being checked.
+    completing_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -75,7 +78,13 @@ class MediaAsset(models.Model):
             derived_key(self.storage_key, plan.name, plan.extension)
             for plan in plans_for(self.mime_type)
         ]
-        return [self.storage_key, *renditions]
+        # While pending, a signed upload URL may have put bytes at its own key.
+        uploaded = [upload_key(self.storage_key)] if self.awaits_signed_upload else []
+        return [self.storage_key, *renditions, *uploaded]
+
+    @property
+    def awaits_signed_upload(self) -> bool:
+        return self.status == self.Status.PENDING_UPLOAD and not self.source_url
 
 
 class StorageDeletion(models.Model):

@@ -26,7 +26,7 @@ from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from rest_framework import exceptions
@@ -194,38 +194,77 @@ def media_receive_upload(*, token: str, body: IO[bytes], length: int | None) -> 
             spool.write(chunk)
         spool.flush()
         try:
-            storage.save(asset.storage_key, spool)
+            storage.save(storage.upload_key(asset.storage_key), spool)
         except STORAGE_ERRORS as exc:
             logger.exception("storing a signed upload failed", extra={"media_id": asset.pk})
             raise StorageUnavailable() from exc
     return asset
 
 
+class CompletionInProgress(Conflict):
+    """Another `complete` of the same upload is copying and checking it right now."""
+
+
+# Longer than copying and checking the largest file should ever take; a `complete` whose
+# process died frees the upload after it.
+COMPLETION_CLAIM = timedelta(minutes=15)
+
+
 def media_complete(*, asset: MediaAsset) -> MediaAsset:
     """Check the object PUT for a pending asset: there, within limits, of an accepted type
-    that matches the declared one, readable by the prober. Completing twice is harmless."""
+    that matches the declared one, readable by the prober. Completing twice is harmless.
+
+    The bytes are copied from the upload key to the served key first and the copy is what
+    is checked and served: the upload URL stays valid until it expires (S3 cannot revoke a
+    presigned URL), but nothing PUT to it can reach the served key any more.
+    """
     if asset.status in (Status.READY, Status.PROCESSING):
         return asset
     if asset.status == Status.FAILED:
         raise Conflict(f"Media {asset.pk} failed: {asset.error}")
     if asset.source_url:
         raise Conflict(f"Media {asset.pk} is being fetched from its URL; it completes by itself.")
+    if not _claim_completion(asset.pk):
+        current = MediaAsset.objects.filter(pk=asset.pk).first()
+        if current is None:
+            raise exceptions.NotFound(f"Media {asset.pk} was deleted.")
+        if current.status != Status.PENDING_UPLOAD:
+            return media_complete(asset=current)  # finished meanwhile: answer as for it
+        raise CompletionInProgress(f"Media {asset.pk} is being completed; read it again.")
     try:
         verified = _verify_stored(asset)
-    except FileNotFoundError as exc:
-        raise Unprocessable(
-            f"Nothing has been uploaded for media {asset.pk} yet: PUT the file to its upload URL."
-        ) from exc
     except MediaRejected as exc:
         _reject(asset, str(exc))
         raise Unprocessable(str(exc)) from exc
-    except STORAGE_ERRORS as exc:
-        logger.exception("reading an upload failed", extra={"media_id": asset.pk})
-        raise StorageUnavailable() from exc
-    if not _accept(asset.pk, verified):
+    except Exception as exc:
+        _release_completion(asset.pk)  # still pending: the next `complete` may try at once
+        if isinstance(exc, FileNotFoundError):
+            raise Unprocessable(
+                f"Nothing has been uploaded for media {asset.pk} yet: "
+                "PUT the file to its upload URL."
+            ) from exc
+        if isinstance(exc, STORAGE_ERRORS):
+            logger.exception("reading an upload failed", extra={"media_id": asset.pk})
+            raise StorageUnavailable() from exc
+        raise
+    if not _accept(asset.pk, verified, uploaded=asset):
         raise Conflict(f"Media {asset.pk} changed while it was checked; read it again.")
     asset.refresh_from_db()
     return asset
+
+
+def _claim_completion(media_id: str) -> bool:
+    now = timezone.now()
+    free = Q(completing_until__isnull=True) | Q(completing_until__lt=now)
+    return bool(
+        MediaAsset.objects.filter(free, pk=media_id, status=Status.PENDING_UPLOAD).update(
+            completing_until=now + COMPLETION_CLAIM
+        )
+    )
+
+
+def _release_completion(media_id: str) -> None:
+    MediaAsset.objects.filter(pk=media_id).update(completing_until=None)
 
 
 def media_resolve(*, workspace_id: str, ids: Iterable[str]) -> dict[str, MediaFacts]:
@@ -243,11 +282,14 @@ def media_resolve(*, workspace_id: str, ids: Iterable[str]) -> dict[str, MediaFa
 
 
 def _verify_stored(asset: MediaAsset) -> Verified:
-    """Cheap checks on the object first (size, a ranged read of its head), then the full
-    download for the hash and the probe."""
-    size = storage.size(asset.storage_key)  # FileNotFoundError / 404 when nothing was PUT
-    probing.check_size(asset.kind, size)
-    mime_type = probing.sniff(storage.read_head(asset.storage_key), declared=asset.declared_type)
+    """Cheap checks on the uploaded object first (size, a ranged read of its head), then
+    its copy at the served key, downloaded whole for the hash and the probe."""
+    uploaded = storage.upload_key(asset.storage_key)
+    size = storage.size(uploaded)  # FileNotFoundError / 404 when nothing was PUT
+    probing.check_size(asset.kind, size)  # an oversize PUT is never copied nor downloaded
+    mime_type = probing.sniff(storage.read_head(uploaded), declared=asset.declared_type)
+    storage.copy(uploaded, asset.storage_key)
+    # From here on only the copy counts: a PUT to the upload URL cannot change it.
     with storage.local_path(asset.storage_key) as path:
         return _verify(path, declared=mime_type)
 
@@ -351,7 +393,8 @@ def _move(media_id: str, *, expected: str, **fields: object) -> bool:
     return bool(moved)
 
 
-def _accept(media_id: str, verified: Verified) -> bool:
+def _accept(media_id: str, verified: Verified, *, uploaded: MediaAsset | None = None) -> bool:
+    """Record the verified facts. `uploaded`: a signed upload, whose upload key goes."""
     facts = verified.facts
     needs_renditions = bool(renditions.plans_for(verified.mime_type))
     with transaction.atomic():
@@ -371,7 +414,13 @@ def _accept(media_id: str, verified: Verified) -> bool:
             fps=facts.fps,
             codec=facts.codec,
             bit_rate=facts.bit_rate,
+            completing_until=None,
         )
+        if moved and uploaded is not None:
+            # Its URL may still be used until it expires: keep deleting what it puts there.
+            _schedule_deletion(
+                [storage.upload_key(uploaded.storage_key)], keep_until=uploaded.upload_expires_at
+            )
         if moved and needs_renditions:
             transaction.on_commit(lambda: _send_renditions(media_id))
     return moved
@@ -517,7 +566,7 @@ def media_sweep(*, now: datetime | None = None) -> dict[str, int]:
             try:
                 media_complete(asset=asset)
                 continue
-            except StorageUnavailable:
+            except (StorageUnavailable, CompletionInProgress):
                 continue  # the next sweep tries again
             except (Unprocessable, Conflict):
                 pass  # nothing was PUT (or the bytes were refused and it failed already)

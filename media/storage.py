@@ -3,6 +3,10 @@
 Two backends: the local filesystem (uploads PUT to a signed, expiring Crier URL) and S3
 through django-storages (uploads PUT straight to a presigned S3 URL). Everything else in
 the media app goes through these helpers, so it never needs to know which one is in use.
+
+A signed upload lands under `upload_key(key)`, never under the key that is served: a
+presigned S3 URL cannot be revoked, so `complete` copies the bytes to the served key and
+checks that copy, and whatever is PUT to the URL afterwards changes nothing served.
 """
 
 from __future__ import annotations
@@ -47,6 +51,12 @@ def derived_key(key: str, name: str, extension: str) -> str:
     return f"{stem}-{name}{extension}"
 
 
+def upload_key(key: str) -> str:
+    """Where the signed upload URL of the asset served at `key` puts its bytes. Under its own
+    prefix, so a bucket lifecycle rule can expire abandoned uploads."""
+    return f"uploads/{key}"
+
+
 def public_url(key: str) -> str:
     """Where platforms fetch the object."""
     base = settings.CRIER_PUBLIC_MEDIA_URL
@@ -62,10 +72,12 @@ def upload_url(*, key: str, media_id: str, content_type: str, ttl: timedelta) ->
         token = signing.dumps(media_id, salt=UPLOAD_SALT)
         path = reverse("media-signed-upload", kwargs={"token": token})
         return f"{settings.CRIER_PUBLIC_URL}{path}"
-    # S3 signs the Content-Type too: the PUT must send the type that was declared.
+    # S3 signs the Content-Type too: the PUT must send the type that was declared. A PUT
+    # URL cannot bound the size without knowing it exactly (which the Publora-style request
+    # does not say): the size is checked at `complete`, before the bytes are copied.
     return storage.connection.meta.client.generate_presigned_url(
         "put_object",
-        Params={"Bucket": storage.bucket_name, "Key": key, "ContentType": content_type},
+        Params={"Bucket": storage.bucket_name, "Key": upload_key(key), "ContentType": content_type},
         ExpiresIn=int(ttl.total_seconds()),
     )
 
@@ -122,6 +134,19 @@ def save(key: str, content: IO[bytes]) -> None:
     stored = media_storage().save(key, content if isinstance(content, File) else File(content))
     if stored != key:  # a misconfigured storage would silently break the no-orphan rule
         raise RuntimeError(f"storage saved {key} as {stored}; enable overwriting")
+
+
+def copy(source: str, target: str) -> None:
+    """Store the object at `source` under `target` too (server-side on S3)."""
+    storage = media_storage()
+    if isinstance(storage, FileSystemStorage):
+        with storage.open(source, "rb") as original:
+            save(target, original)
+        return
+    # The managed copy: CopyObject, or a multipart copy past CopyObject's 5 GB.
+    storage.connection.meta.client.copy(
+        {"Bucket": storage.bucket_name, "Key": source}, storage.bucket_name, target
+    )
 
 
 def save_path(key: str, path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from media.models import MediaAsset
+from media.services import media_sweep
 from tests.media.conftest import MEDIA
 
 BUCKET = "crier-media"
@@ -65,7 +66,7 @@ def test_presigned_put_then_complete_gives_ready_media_with_its_measurements(
         {"fileName": "launch clip.mp4", "contentType": "video/mp4", "type": "video"},
         format="json",
     ).json()
-    assert ticket["uploadUrl"].startswith(f"{s3_endpoint}/{BUCKET}/{editor.workspace.pk}/")
+    assert ticket["uploadUrl"].startswith(f"{s3_endpoint}/{BUCKET}/uploads/{editor.workspace.pk}/")
     assert "X-Amz-Signature=" in ticket["uploadUrl"]
 
     put = httpx.put(ticket["uploadUrl"], content=sample.data, headers={"Content-Type": "video/mp4"})
@@ -126,3 +127,50 @@ def test_completing_before_the_put_says_nothing_was_uploaded(editor, s3):
 
     assert response.status_code == 422
     assert response.json()["errors"][0].startswith("Nothing has been uploaded")
+
+
+def test_a_put_to_the_upload_url_after_complete_changes_nothing_that_is_served(
+    editor, samples, s3, run_after_commit
+):
+    original = samples["png"].data
+    ticket = editor.client.post(
+        f"{MEDIA}/upload-url", {"fileName": "a.png", "contentType": "image/png"}, format="json"
+    ).json()
+    httpx.put(ticket["uploadUrl"], content=original, headers={"Content-Type": "image/png"})
+    body = run_after_commit(
+        lambda: editor.client.post(f"{MEDIA}/{ticket['mediaId']}/complete")
+    ).json()
+    assert body["status"] == "ready"
+    served_key = MediaAsset.objects.get(pk=ticket["mediaId"]).storage_key
+    assert httpx.URL(ticket["uploadUrl"]).path != f"/{BUCKET}/{served_key}"
+
+    # S3 cannot revoke a presigned URL: the PUT is taken, but lands away from what is served.
+    swapped = samples["jpeg"].data
+    late = httpx.put(ticket["uploadUrl"], content=swapped, headers={"Content-Type": "image/png"})
+    assert late.status_code == 200
+
+    assert httpx.get(body["url"]).content == original
+    assert s3.get_object(Bucket=BUCKET, Key=served_key)["Body"].read() == original
+    assert editor.client.get(f"{MEDIA}/{ticket['mediaId']}").json()["sha256"] == body["sha256"]
+    run_after_commit(lambda: media_sweep())  # and the late object is cleaned up
+    assert keys(s3) == [served_key]
+
+
+def test_an_oversize_put_to_s3_is_refused_at_complete_before_it_is_copied(
+    editor, samples, s3, settings, run_after_commit
+):
+    data = samples["png"].data
+    settings.CRIER_MEDIA_MAX_IMAGE_BYTES = len(data) - 1
+    ticket = editor.client.post(
+        f"{MEDIA}/upload-url", {"fileName": "a.png", "contentType": "image/png"}, format="json"
+    ).json()
+    httpx.put(ticket["uploadUrl"], content=data, headers={"Content-Type": "image/png"})
+
+    response = run_after_commit(lambda: editor.client.post(f"{MEDIA}/{ticket['mediaId']}/complete"))
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": [f"The image is {len(data)} bytes; the limit is {len(data) - 1} bytes."]
+    }
+    assert MediaAsset.objects.get(pk=ticket["mediaId"]).status == "failed"
+    assert keys(s3) == []

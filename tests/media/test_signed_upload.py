@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from media import storage
 from media.models import MediaAsset, StorageDeletion
 from media.services import media_sweep
 from tests.media.conftest import MEDIA, UPLOAD_URL, ask, put, stored_files
@@ -39,6 +40,41 @@ def test_the_signed_url_flow_ends_with_ready_media(editor, samples, run_after_co
     assert Client().get(ticket["fileUrl"].removeprefix("http://testserver")).status_code == 200
     # Completing again changes nothing.
     assert editor.client.post(f"{MEDIA}/{ticket['mediaId']}/complete").json() == body
+
+
+def test_a_put_to_the_upload_url_after_complete_is_refused_and_changes_nothing(
+    editor, samples, media_root, run_after_commit
+):
+    ticket = ask(editor, samples["png"])
+    put(ticket["uploadUrl"], samples["png"].data)
+    run_after_commit(lambda: editor.client.post(f"{MEDIA}/{ticket['mediaId']}/complete"))
+    asset = MediaAsset.objects.get(pk=ticket["mediaId"])
+
+    late = put(ticket["uploadUrl"], samples["jpeg"].data)
+
+    assert late.status_code == 404
+    assert (media_root / asset.storage_key).read_bytes() == samples["png"].data
+    assert stored_files(media_root) == [asset.storage_key]  # the upload's own copy is gone
+
+
+def test_a_second_complete_while_one_is_checking_the_upload_waits_its_turn(editor, samples):
+    ticket = ask(editor, samples["png"])
+    put(ticket["uploadUrl"], samples["png"].data)
+    # Another request has claimed the upload and is copying and checking it.
+    MediaAsset.objects.filter(pk=ticket["mediaId"]).update(
+        completing_until=timezone.now() + timedelta(minutes=5)
+    )
+
+    response = editor.client.post(f"{MEDIA}/{ticket['mediaId']}/complete")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "errors": [f"Media {ticket['mediaId']} is being completed; read it again."]
+    }
+    assert MediaAsset.objects.get(pk=ticket["mediaId"]).status == "pending_upload"
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):  # its process died
+        retried = editor.client.post(f"{MEDIA}/{ticket['mediaId']}/complete")
+    assert retried.status_code == 200
 
 
 def test_an_expired_upload_url_is_refused(editor, samples):
@@ -173,7 +209,9 @@ def test_a_late_put_after_a_failure_is_removed_by_the_sweep_until_the_url_expire
     run_after_commit(lambda: editor.client.post(f"{MEDIA}/{ticket['mediaId']}/complete"))
     asset = MediaAsset.objects.get(pk=ticket["mediaId"])
     # A PUT straight to storage (as to S3, which cannot be stopped): the sweep removes it.
-    (media_root / asset.storage_key).write_bytes(samples["png"].data)
+    late = media_root / storage.upload_key(asset.storage_key)
+    late.parent.mkdir(parents=True, exist_ok=True)
+    late.write_bytes(samples["png"].data)
 
     media_sweep()
     assert stored_files(media_root) == []
