@@ -56,7 +56,7 @@ def _bucket_name(duration_ms: int) -> str:
     )
 
 
-def attempts_counted(attempts: Iterable[Attempt]) -> None:
+def attempt_counters_add(attempts: Iterable[Attempt]) -> None:
     """Add finished attempts to the running totals, in one statement. Call it after they
     are committed: its row locks then last for this statement only."""
     deltas: Counter[str] = Counter()

@@ -233,7 +233,7 @@ def _finish_attempts(results: list[AttemptResult]) -> None:
     _update_each(Attempt.objects.all(), rows)
     attempts = [result.attempt for result in results]
     # After commit, outside the publish transaction: no counter row is locked while it runs.
-    transaction.on_commit(lambda: metrics.attempts_counted(attempts), robust=True)
+    transaction.on_commit(lambda: metrics.attempt_counters_add(attempts), robust=True)
 
 
 _ATTEMPT_OUTCOME = ("finished_at", "outcome", "duration_ms", "error_class", "message")
