@@ -600,12 +600,15 @@ def test_process_video_into_another_workspace_group_is_404(postpost, outsider, m
 # -- delete -------------------------------------------------------------------------------
 
 
-def uploaded_and_checked(client: APIClient, account: SocialAccount) -> tuple[str, str]:
-    """A draft with one uploaded PNG whose bytes an update has checked: (group, media id)."""
+def uploaded_and_checked(client: APIClient, account: SocialAccount, run) -> tuple[str, str]:
+    """A draft with one uploaded PNG whose bytes an update has checked: (group, media id).
+    What the check left for after commit runs too: the upload's own key is removed."""
     group = create_post(client, account)
     body = ask(client, group).json()
     put(body["uploadUrl"], PNG, "image/png")
-    edited = client.put(f"/api/v1/update-post/{group}", {"content": "x"}, format="json")
+    edited = run(
+        lambda: client.put(f"/api/v1/update-post/{group}", {"content": "x"}, format="json")
+    )
     assert edited.status_code == 200, edited.content
     assert MediaAsset.objects.get(pk=body["mediaId"]).status == "ready"
     return group, body["mediaId"]
@@ -617,7 +620,7 @@ def test_delete_media_takes_it_off_the_post_and_removes_the_file(
     run,
     media_root,
 ):
-    group, media_id = uploaded_and_checked(client, account)
+    group, media_id = uploaded_and_checked(client, account, run)
     assert len(stored_files(media_root)) == 1
 
     response = run(lambda: client.delete(f"/api/v1/media/post/media/{media_id}"))
@@ -635,7 +638,8 @@ def test_delete_while_storage_is_down_leaves_no_orphan_after_the_sweep(
     media_root,
     monkeypatch,
 ):
-    group, media_id = uploaded_and_checked(postpost, account)
+    group, media_id = uploaded_and_checked(postpost, account, run)
+    key = MediaAsset.objects.get(pk=media_id).storage_key
 
     def storage_down(self, name: str) -> None:
         raise OSError("storage unreachable")
@@ -649,22 +653,24 @@ def test_delete_while_storage_is_down_leaves_no_orphan_after_the_sweep(
     assert not MediaAsset.objects.exists()
     assert Post.objects.get(pk=group).media == []
     assert len(stored_files(media_root)) == 1  # still there, and still owed a deletion
-    assert StorageDeletion.objects.get().attempts == 2
+    assert StorageDeletion.objects.get(key=key).attempts == 2
 
-    assert media_sweep()["objects_deleted"] == 1
+    # The file, and the upload URL's own key (watched until the URL expires).
+    assert media_sweep()["objects_deleted"] == 2
 
     assert stored_files(media_root) == []
-    assert not StorageDeletion.objects.exists()
+    assert not StorageDeletion.objects.filter(key=key).exists()
 
 
 @pytest.mark.parametrize("status", ["published", "failed"])
 def test_delete_media_of_a_post_published_or_failed_is_the_documented_400(
     postpost,
     account,
+    run,
     media_root,
     status,
 ):
-    group, media_id = uploaded_and_checked(postpost, account)
+    group, media_id = uploaded_and_checked(postpost, account, run)
     Delivery.objects.filter(post_id=group).update(status=status)
 
     response = postpost.delete(f"/api/v1/media/post/media/{media_id}")
@@ -679,10 +685,10 @@ def test_delete_media_of_a_post_published_or_failed_is_the_documented_400(
     assert len(stored_files(media_root)) == 1
 
 
-def test_delete_media_of_another_workspace_or_unknown_is_404(postpost, outsider, account):
+def test_delete_media_of_another_workspace_or_unknown_is_404(postpost, outsider, account, run):
     theirs = dialect_client(make_caller(outsider.member).secret, "HTTP_X_API_KEY")
     _, their_media = uploaded_and_checked(
-        theirs, SocialAccountFactory(workspace=outsider.workspace)
+        theirs, SocialAccountFactory(workspace=outsider.workspace), run
     )
 
     for media_id in (their_media, "med_nothere"):
