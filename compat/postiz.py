@@ -72,8 +72,16 @@ from posts import services as post_services
 from posts.models import Delivery
 
 TAGS = ["dialect: Postiz"]
+# Postiz's cloud serves `/public/v1`; a self-hosted Postiz serves the same routes under its
+# backend's `/api` (its documentation's base URL, and the one clients fall back to).
+PREFIXES = ("/public/v1", "/api/public/v1")
 # Statuses the document does not use, and what a Postiz client should see instead.
 _AS_BAD_REQUEST = {409, 422}
+
+
+def is_postiz_path(path: str) -> bool:
+    """Whether a path is under one of the dialect's prefixes (unknown routes included)."""
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in PREFIXES)
 
 
 def envelope(messages: list[str], status: int) -> dict[str, Any]:

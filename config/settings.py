@@ -30,7 +30,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # call the API and PUT to signed upload URLs. None by default: which to trust is a
 # deployment decision. S3 buckets need their own CORS rule for direct uploads.
 CORS_ALLOWED_ORIGINS = env_list("CRIER_CORS_ORIGINS")
-CORS_URLS_REGEX = r"^/(api/v1|public/v1|uploads|media)/"
+CORS_URLS_REGEX = r"^/(api/v1|public/v1|api/public/v1|uploads|media)/"
 CORS_ALLOW_HEADERS = (
     *default_cors_headers,
     "idempotency-key",
@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI assets served by Crier itself: /api/docs/ works offline and pins a version.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["compat.postiz_urls.document_one_prefix"],
     # Paths two dialects share document the native operation and describe the other there.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

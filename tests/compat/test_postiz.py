@@ -200,11 +200,24 @@ def test_a_missing_or_bad_key_is_a_401_with_msg(owner, authorization, message):
     assert response.json() == {"msg": message}
 
 
-def test_an_unknown_route_is_a_404_with_msg(postiz):
-    response = postiz.get(f"{BASE}/nothing-here")
+@pytest.mark.parametrize(
+    "path", ["/public/v1/nothing-here", "/api/public/v1/nothing-here", "/api/public/v1"]
+)
+def test_an_unknown_route_under_either_prefix_is_a_404_with_msg(postiz, path):
+    response = postiz.get(path)
 
     assert response.status_code == 404
-    assert response.json() == {"msg": "No route for GET /public/v1/nothing-here."}
+    assert response.json() == {"msg": f"No route for GET {path}."}
+
+
+def test_the_self_hosted_base_path_serves_the_same_routes(postiz, account):
+    # Postiz's self-hosting documentation gives `https://<host>/api/public/v1`.
+    cloud = postiz.get(f"{BASE}/integrations")
+    self_hosted = postiz.get("/api/public/v1/integrations")
+
+    assert self_hosted.status_code == 200
+    assert self_hosted.json() == cloud.json()
+    assert self_hosted["X-RateLimit-Limit"] == "60"
 
 
 def test_a_revoked_key_is_a_401(owner):
