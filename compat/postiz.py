@@ -419,7 +419,8 @@ class IsConnectedView(PostizView):
 
 # -- notifications -------------------------------------------------------------------------
 
-NOTIFICATIONS_PER_PAGE = 50
+# Postiz's page size (notifications.repository.ts, getNotificationsPaginated).
+NOTIFICATIONS_PER_PAGE = 100
 
 
 class PostizNotificationPageSerializer(serializers.Serializer):
@@ -429,6 +430,9 @@ class PostizNotificationPageSerializer(serializers.Serializer):
 class PostizNotificationSerializer(serializers.Serializer):
     id = serializers.CharField()
     content = serializers.CharField()
+    link = serializers.CharField(
+        allow_null=True, help_text="The published post's URL, when the event has one."
+    )
     event = serializers.CharField()
     level = serializers.CharField()
     read = serializers.BooleanField()
@@ -446,6 +450,7 @@ class NotificationListView(PostizView):
                     "notifications": PostizNotificationSerializer(many=True),
                     "total": serializers.IntegerField(),
                     "page": serializers.IntegerField(),
+                    "limit": serializers.IntegerField(),
                     "hasMore": serializers.BooleanField(),
                 },
             ),
@@ -468,6 +473,7 @@ class NotificationListView(PostizView):
                         {
                             "id": row.pk,
                             "content": row.message,
+                            "link": row.data.get("url") or None,
                             "event": row.event,
                             "level": row.level,
                             "read": row.read_at is not None,
@@ -479,6 +485,7 @@ class NotificationListView(PostizView):
                 ).data,
                 "total": total,
                 "page": page,
+                "limit": NOTIFICATIONS_PER_PAGE,
                 "hasMore": start + NOTIFICATIONS_PER_PAGE < total,
             }
         )

@@ -918,6 +918,31 @@ def test_notifications_are_listed_newest_first(postiz, workspace):
     assert (body["total"], body["page"], body["hasMore"]) == (2, 0, False)
 
 
+def test_notifications_page_by_postiz_limit_of_100_with_each_link(postiz, workspace):
+    # Postiz's getNotificationsPaginated: {notifications, total, page, limit: 100, hasMore},
+    # each notification with its `link` (null when there is none).
+    Notification.objects.bulk_create(
+        Notification(workspace=workspace, event="post.failed", message=f"n{index}")
+        for index in range(101)
+    )
+    Notification.objects.create(
+        workspace=workspace,
+        event="post.published",
+        message="live",
+        data={"url": "https://x.com/crier/status/1"},
+    )
+    Notification.objects.filter(message="live").update(created_at=timezone.now() + timedelta(1))
+
+    first = postiz.get(f"{BASE}/notifications").json()
+    second = postiz.get(f"{BASE}/notifications", {"page": 1}).json()
+
+    assert (first["limit"], first["total"], first["hasMore"]) == (100, 102, True)
+    assert len(first["notifications"]) == 100
+    assert first["notifications"][0]["link"] == "https://x.com/crier/status/1"
+    assert first["notifications"][1]["link"] is None
+    assert (second["page"], len(second["notifications"]), second["hasMore"]) == (1, 2, False)
+
+
 def test_upload_from_url_refuses_a_private_address(postiz):
     response = postiz.post(
         f"{BASE}/upload-from-url", {"url": "http://127.0.0.1/a.png"}, format="json"
