@@ -17,7 +17,8 @@ Where Crier differs, it says so rather than pretend:
   one before it is published, in reply to it (native `thread_delays`), else all at once
   (comments always wait for the post to be live).
 - `settings`: the options the channel's Crier connector knows are applied (and checked);
-  the others are listed per post in the answer's `ignoredSettings`.
+  the others are named in the `X-Crier-Ignored-Settings` header (JSON, by integration):
+  the body stays Postiz's `[{postId, integration}]`, strings only, so typed clients read it.
 - `image[].id` is the id `POST /upload` answered; an id Crier does not know is looked up
   by its `path` among the workspace's own media (Postiz's CLI sends a made-up id with the
   path of an upload). A path that is not the workspace's upload is refused (400), never
@@ -40,6 +41,7 @@ Where Crier differs, it says so rather than pretend:
 from __future__ import annotations
 
 import html
+import json
 import re
 import time
 from datetime import timedelta
@@ -142,7 +144,7 @@ class PostizPostEntrySerializer(serializers.Serializer):
     settings = serializers.DictField(required=False)
 
     def validate_settings(self, settings: dict) -> dict:
-        # Names are answered back (`ignoredSettings`), and an answer is stored for an
+        # Names are answered back (a header), and an answer is stored for an
         # Idempotency-Key: PostgreSQL refuses a NUL in JSON.
         if any("\x00" in name for name in settings):
             raise serializers.ValidationError("setting names must not contain null characters.")
@@ -208,8 +210,15 @@ class PostizCreatePostSerializer(serializers.Serializer):
 class PostizCreatedSerializer(serializers.Serializer):
     postId = serializers.CharField()
     integration = serializers.CharField()
-    group = serializers.CharField()
-    ignoredSettings = serializers.ListField(child=serializers.CharField())
+
+
+IGNORED_SETTINGS_HEADER = "X-Crier-Ignored-Settings"
+
+
+def ignored_settings_header(ignored: dict[str, list[str]]) -> str:
+    """`{integration id: [setting names]}` as ASCII JSON: names come from the client, and
+    escaping keeps any character they hold out of the header's syntax."""
+    return json.dumps(ignored, ensure_ascii=True, separators=(",", ":"))
 
 
 class PostizPostIntegrationSerializer(serializers.Serializer):
@@ -393,7 +402,9 @@ class PostsView(PostizView):
         request=PostizCreatePostSerializer,
         responses={201: PostizCreatedSerializer(many=True), **ERRORS},
         parameters=[IDEMPOTENCY_PARAMETER],
-        description="Create, schedule or publish: one post per channel entry, one group.",
+        description="Create, schedule or publish: one post per channel entry, one group. "
+        "Settings the channel's connector does not apply are named in the "
+        f"`{IGNORED_SETTINGS_HEADER}` header, JSON `{{integration id: [names]}}`.",
     )
     def post(self, request: Request) -> Response:
         # Crier's Idempotency-Key, when the client sends one: a retry posts once.
@@ -460,15 +471,15 @@ def create_posts(request: Request, body: object) -> Response:
             raise exceptions.ValidationError(refusals)
         posts = {post.input_index: post for post in Post.objects.filter(job=job)}
     created = [
-        {
-            "postId": posts[index].pk,
-            "integration": entry["integration"]["id"],
-            "group": job.pk,
-            "ignoredSettings": ignored[index],
-        }
+        {"postId": posts[index].pk, "integration": entry["integration"]["id"]}
         for index, entry in enumerate(data["posts"])
     ]
-    return Response(PostizCreatedSerializer(created, many=True).data, status=201)
+    left_out: dict[str, list[str]] = {}
+    for index, entry in enumerate(data["posts"]):
+        if ignored[index]:
+            left_out.setdefault(entry["integration"]["id"], []).extend(ignored[index])
+    headers = {IGNORED_SETTINGS_HEADER: ignored_settings_header(left_out)} if left_out else None
+    return Response(PostizCreatedSerializer(created, many=True).data, status=201, headers=headers)
 
 
 def list_posts(request: Request) -> Response:

@@ -245,21 +245,14 @@ def test_create_post_schedules_one_post_per_integration_in_one_group(postiz, acc
     assert response.status_code == 201, response.content
     created = response.json()
     job = Job.objects.get()
+    # Postiz's createPost answer, strings only: a client typed `list[dict[str, str]]` reads it.
     assert created == [
-        {
-            "postId": created[0]["postId"],
-            "integration": account.pk,
-            "group": job.pk,
-            "ignoredSettings": [],
-        },
-        {
-            "postId": created[1]["postId"],
-            "integration": second.pk,
-            "group": job.pk,
-            "ignoredSettings": [],
-        },
+        {"postId": created[0]["postId"], "integration": account.pk},
+        {"postId": created[1]["postId"], "integration": second.pk},
     ]
+    assert "X-Crier-Ignored-Settings" not in response
     first = Post.objects.get(pk=created[0]["postId"])
+    assert first.job_id == job.pk
     assert first.block_for("sandbox")["text"] == "Hello from the Postiz API"
     assert first.labels == ["News"]
     delivery = first.deliveries.get()
@@ -632,7 +625,8 @@ def test_settings_the_connector_does_not_know_are_reported_not_applied(postiz, a
     response = postiz.post(f"{BASE}/posts", body, format="json")
 
     assert response.status_code == 201
-    assert response.json()[0]["ignoredSettings"] == ["who_can_reply_post"]
+    assert response.json() == [{"postId": response.json()[0]["postId"], "integration": account.pk}]
+    assert json.loads(response["X-Crier-Ignored-Settings"]) == {account.pk: ["who_can_reply_post"]}
 
 
 def test_a_setting_value_with_a_nul_is_a_400_not_a_500(postiz, workspace):
@@ -758,7 +752,7 @@ def test_list_posts_needs_the_date_range_and_returns_the_window(postiz, account)
         "providerIdentifier": "sandbox",
         "picture": "",
     }
-    assert posts[0]["group"] == inside.json()[0]["group"]
+    assert posts[0]["group"] == Post.objects.get(pk=posts[0]["id"]).job_id
 
 
 def test_missing_validates_the_post_per_channel(postiz, account):
@@ -781,7 +775,8 @@ def test_missing_validates_the_post_per_channel(postiz, account):
 def test_delete_a_post_and_a_group(postiz, account):
     second = SocialAccountFactory(workspace=account.workspace)
     created = postiz.post(f"{BASE}/posts", create_body(account.pk, second.pk), format="json").json()
-    first_id, group = created[0]["postId"], created[0]["group"]
+    first_id = created[0]["postId"]
+    group = Post.objects.get(pk=first_id).job_id  # Postiz clients read it from GET /posts
     Delivery.objects.filter(post_id=first_id).update(
         status="published", external_url="https://sandbox.test/1"
     )
@@ -958,7 +953,8 @@ def test_upload_from_url_refuses_a_private_address(postiz):
 def test_another_workspace_objects_are_404_with_msg(postiz, outsider, outsider_account):
     theirs = postiz_client(outsider.secret)
     created = theirs.post(f"{BASE}/posts", create_body(outsider_account.pk), format="json")
-    post_id, group = created.json()[0]["postId"], created.json()[0]["group"]
+    post_id = created.json()[0]["postId"]
+    group = Post.objects.get(pk=post_id).job_id
 
     answers = [
         postiz.get(f"{BASE}/posts/{post_id}/missing"),
