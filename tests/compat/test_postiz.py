@@ -1010,7 +1010,7 @@ def test_integration_analytics_charts_followers_per_day(postiz, account):
     assert response.json() == [
         {
             "label": "Followers",
-            "data": [{"total": 110, "date": day(2)}, {"total": 132, "date": day(1)}],
+            "data": [{"total": "110", "date": day(2)}, {"total": "132", "date": day(1)}],
             "percentageChange": 20.0,
         }
     ]
@@ -1035,8 +1035,9 @@ def test_post_analytics_chart_each_offered_metric_per_day(postiz, account):
     assert response.status_code == 200
     day = taken.date().isoformat()
     assert response.json() == [
-        {"label": "Impressions", "data": [{"total": 40, "date": day}], "percentageChange": 0.0},
-        {"label": "Likes", "data": [{"total": 3, "date": day}], "percentageChange": 0.0},
+        # `total` is a string, as Postiz's AnalyticsData declares it.
+        {"label": "Impressions", "data": [{"total": "40", "date": day}], "percentageChange": 0.0},
+        {"label": "Likes", "data": [{"total": "3", "date": day}], "percentageChange": 0.0},
     ]
 
 
