@@ -44,13 +44,14 @@ import html
 import json
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -69,7 +70,6 @@ from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
 from posts.serializers import (
     MAX_THREAD_DELAY,
-    AwareDateTimeField,
     PostUpdateSerializer,
     ScheduleRequestSerializer,
 )
@@ -110,6 +110,33 @@ def plain_text(value: str) -> str:
 
 
 # -- shapes --------------------------------------------------------------------------------
+
+# Reduced precision that ISO 8601 allows and datetime.fromisoformat does not read: a year,
+# or a year and month (Postiz's IsDateString accepts both; dayjs reads them as the start).
+_REDUCED = re.compile(r"\d{4}(-\d{2})?")
+
+
+class PostizDateTimeField(serializers.DateTimeField):
+    """Any ISO 8601 date string Postiz's `IsDateString` accepts: a date alone is UTC
+    midnight, and a time without an offset is UTC, as Postiz reads them (`dayjs.utc`);
+    week dates (`2026-W49-7`) and the basic format (`20261206`) too."""
+
+    def to_internal_value(self, value: object) -> datetime:
+        if isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, str):
+            text = value.strip()
+            if _REDUCED.fullmatch(text):
+                text += "-01-01"[len(text) - 4 :]
+            try:
+                parsed = datetime.fromisoformat(text.replace("z", "Z"))
+            except ValueError:
+                self.fail("invalid", format="ISO 8601, for example 2026-12-06T09:00:00Z")
+        else:
+            self.fail("invalid", format="an ISO 8601 string")
+        if timezone.is_naive(parsed):
+            parsed = parsed.replace(tzinfo=UTC)
+        return self.enforce_timezone(parsed)
 
 
 class PostizImageSerializer(serializers.Serializer):
@@ -184,7 +211,7 @@ class PostizTagSerializer(serializers.Serializer):
 
 class PostizCreatePostSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=list(KINDS))
-    date = AwareDateTimeField(required=False, help_text="Required to schedule.")
+    date = PostizDateTimeField(required=False, help_text="Required to schedule.")
     shortLink = serializers.BooleanField(required=False, default=False)
     tags = serializers.ListField(child=PostizTagSerializer(), required=False, max_length=20)
     order = serializers.CharField(required=False, allow_blank=True, allow_null=True)
@@ -377,8 +404,8 @@ def _native_messages(errors: object) -> list[str]:
 
 
 class PostizPostListQuerySerializer(serializers.Serializer):
-    startDate = AwareDateTimeField()
-    endDate = AwareDateTimeField(help_text=f"At most {MAX_LIST_WINDOW.days} days after startDate.")
+    startDate = PostizDateTimeField()
+    endDate = PostizDateTimeField(help_text=f"At most {MAX_LIST_WINDOW.days} days after startDate.")
     customer = serializers.CharField(required=False, help_text="Ignored: Crier has no customers.")
 
     def validate(self, attrs: dict) -> dict:

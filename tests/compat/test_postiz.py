@@ -696,7 +696,7 @@ def test_a_surrogate_pair_is_one_character_and_passes(postiz, account):
     ("change", "message"),
     [
         ({"type": "later"}, 'type: "later" is not a valid choice.'),
-        ({"date": "2099-04-07T10:00:00"}, "date: '2099-04-07T10:00:00' has no UTC offset"),
+        ({"date": "07/04/2099 10:00"}, "date: Datetime has wrong format."),
         ({"date": "2020-04-07T10:00:00Z"}, "is in the past"),
         ({"posts": []}, "posts: This list may not be empty."),
         ({"inter": 7}, "inter: repeating posts are not supported here"),
@@ -753,6 +753,51 @@ def test_list_posts_needs_the_date_range_and_returns_the_window(postiz, account)
         "picture": "",
     }
     assert posts[0]["group"] == Post.objects.get(pk=posts[0]["id"]).job_id
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("{day}", "{next_day}"),  # date only: UTC midnight
+        ("{day}T00:00:00", "{next_day}T00:00"),  # no offset: UTC, as Postiz's dayjs.utc reads it
+        ("{basic}", "{next_day}T00:00:00.000Z"),  # ISO 8601's basic format
+    ],
+)
+def test_list_posts_reads_any_iso_8601_date_postiz_accepts(postiz, account, start, end):
+    day = (timezone.now() + timedelta(days=2)).date()
+    noon = f"{day.isoformat()}T12:00:00+00:00"
+    created = postiz.post(f"{BASE}/posts", create_body(account.pk, date=noon), format="json")
+    dates = {
+        "day": day.isoformat(),
+        "next_day": (day + timedelta(days=1)).isoformat(),
+        "basic": day.strftime("%Y%m%d"),
+    }
+
+    listed = postiz.get(
+        f"{BASE}/posts", {"startDate": start.format(**dates), "endDate": end.format(**dates)}
+    )
+
+    assert listed.status_code == 200, listed.content
+    assert [p["id"] for p in listed.json()["posts"]] == [created.json()[0]["postId"]]
+
+
+def test_a_date_only_schedule_date_is_utc_midnight(postiz, account):
+    day = (timezone.now() + timedelta(days=2)).date()
+
+    created = postiz.post(
+        f"{BASE}/posts", create_body(account.pk, date=day.isoformat()), format="json"
+    )
+
+    assert created.status_code == 201, created.content
+    delivery = Delivery.objects.get(post_id=created.json()[0]["postId"])
+    assert delivery.scheduled_at.isoformat() == f"{day.isoformat()}T00:00:00+00:00"
+
+
+def test_a_date_that_is_not_iso_8601_is_a_400_with_msg(postiz):
+    listed = postiz.get(f"{BASE}/posts", {"startDate": "06/12/2026", "endDate": "2026-12-07"})
+
+    assert listed.status_code == 400
+    assert listed.json()["msg"].startswith("startDate: Datetime has wrong format.")
 
 
 def test_missing_validates_the_post_per_channel(postiz, account):
