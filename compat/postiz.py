@@ -25,7 +25,9 @@ Where Crier has no such concept, the closest faithful behaviour, never a fake su
 - `POST /integration-trigger/:id`: Crier connectors expose no tools, so any `methodName`
   is a 404 `Tool not found` (as Postiz answers for a method a provider lacks).
 - `GET /find-slot/:id` answers the channel's next free posting-schedule slot; a channel
-  without posting schedules is a 400 saying so (Postiz falls back to default times).
+  without an active posting schedule has Postiz's default times (02:00, 06:40 and 11:40
+  UTC daily) until one is set. A slot is taken by this channel's own posts (Postiz counts
+  any post of the organization), and `date` carries its offset (`Z`).
 - `POST /upload-from-url` answers at once with the media still being fetched by a worker
   (`status: pending_upload`, `path: null`); a post naming it is refused until it is
   ready (`GET /api/v1/media/{id}`).
@@ -35,6 +37,7 @@ Where Crier has no such concept, the closest faithful behaviour, never a fake su
 from __future__ import annotations
 
 import mimetypes
+from datetime import time
 from typing import Any
 
 from django.conf import settings
@@ -68,6 +71,7 @@ from media.views import multipart_data
 from planning import selectors as planning_selectors
 from planning.models import ContentType
 from planning.queue import QueuePlanner
+from planning.slots import WeeklySlot, next_free, zone_for
 from posts import services as post_services
 from posts.models import Delivery
 
@@ -385,6 +389,14 @@ class IntegrationTriggerView(PostizView):
         raise not_found("Tool not found")
 
 
+# An integration's default `postingTimes` in Postiz (schema.prisma, model Integration:
+# `[{"time":120}, {"time":400}, {"time":700}]`, minutes after UTC midnight, every day).
+POSTIZ_DEFAULT_TIMES = (time(2, 0), time(6, 40), time(11, 40))
+POSTIZ_DEFAULT_SLOTS = tuple(
+    WeeklySlot(day, wall) for day in range(7) for wall in POSTIZ_DEFAULT_TIMES
+)
+
+
 class FindSlotView(PostizView):
     @extend_schema(
         tags=TAGS,
@@ -392,12 +404,24 @@ class FindSlotView(PostizView):
             200: inline_serializer("PostizSlot", {"date": serializers.DateTimeField()}),
             **ERRORS,
         },
-        description="The channel's next free posting-schedule slot (Crier's queue).",
+        description="The channel's next free posting-schedule slot (Crier's queue); a channel "
+        "without an active posting schedule has Postiz's default times, 02:00, 06:40 and "
+        "11:40 UTC every day.",
     )
     def get(self, request: Request, integration_id: str) -> Response:
         account = integration_get(request, integration_id)
         planner = QueuePlanner([account.pk])
-        slot = planner.peek(account.pk, ContentType.TEXT)
+        if planner.slots[account.pk]:
+            slot = planner.peek(account.pk, ContentType.TEXT)
+        else:
+            slot = next_free(
+                POSTIZ_DEFAULT_SLOTS,
+                zone=zone_for("UTC"),
+                after=planner.now,
+                until=planner.until,
+                taken=planner.taken[account.pk],
+                content_type=ContentType.TEXT,
+            )
         if slot is None:
             raise exceptions.ValidationError(planner.why_none(account.pk, ContentType.TEXT))
         return Response({"date": serializers.DateTimeField().to_representation(slot)})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -871,10 +872,26 @@ def test_release_id_resolves_an_unknown_outcome_as_published(postiz, account):
 # -- channels, slots, notifications --------------------------------------------------------
 
 
+def test_find_slot_without_a_schedule_answers_postiz_default_times(postiz, account):
+    # Postiz's default postingTimes: 120, 400 and 700 minutes after UTC midnight.
+    with time_machine.travel(datetime(2030, 3, 4, 5, 0, tzinfo=UTC), tick=False):
+        first = postiz.get(f"{BASE}/find-slot/{account.pk}")
+        taken = postiz.post(
+            f"{BASE}/posts", create_body(account.pk, date="2030-03-04T06:40:00Z"), format="json"
+        )
+        second = postiz.get(f"{BASE}/find-slot/{account.pk}")
+        late = datetime(2030, 3, 4, 12, 0, tzinfo=UTC)
+        with time_machine.travel(late, tick=False):
+            next_day = postiz.get(f"{BASE}/find-slot/{account.pk}")
+
+    assert first.status_code == 200, first.content
+    assert first.json() == {"date": "2030-03-04T06:40:00Z"}
+    assert taken.status_code == 201
+    assert second.json() == {"date": "2030-03-04T11:40:00Z"}
+    assert next_day.json() == {"date": "2030-03-05T02:00:00Z"}
+
+
 def test_find_slot_answers_the_next_free_posting_schedule_slot(postiz, account):
-    missing = postiz.get(f"{BASE}/find-slot/{account.pk}")
-    assert missing.status_code == 400
-    assert "has no active posting schedule" in missing.json()["msg"]
     tomorrow = timezone.now() + timedelta(days=1)
     PostingSchedule.objects.create(
         workspace=account.workspace,
