@@ -28,9 +28,9 @@ Where Crier has no such concept, the closest faithful behaviour, never a fake su
   without an active posting schedule has Postiz's default times (02:00, 06:40 and 11:40
   UTC daily) until one is set. A slot is taken by this channel's own posts (Postiz counts
   any post of the organization), and `date` carries its offset (`Z`).
-- `POST /upload-from-url` answers at once with the media still being fetched by a worker
-  (`status: pending_upload`, `path: null`); a post naming it is refused until it is
-  ready (`GET /api/v1/media/{id}`).
+- `POST /upload-from-url` fetches during the request, as Postiz does, under the egress
+  guard and the size and time limits of every fetch; a URL that cannot be used is a 400
+  and leaves nothing stored.
 - Analytics (`/analytics/...`): compat/postiz_analytics.py, over the analytics app.
 """
 
@@ -521,7 +521,10 @@ class NotificationListView(PostizView):
 class PostizMediaSerializer(serializers.Serializer):
     id = serializers.CharField()
     name = serializers.CharField(allow_blank=True)
+    originalName = serializers.CharField(allow_null=True)
     path = serializers.URLField(allow_null=True, help_text="Use it with `id` in posts' image.")
+    thumbnail = serializers.CharField(allow_null=True, help_text="Always null in Crier.")
+    alt = serializers.CharField(allow_null=True, help_text="Always null: alt text goes in posts.")
     organizationId = serializers.CharField()
     status = serializers.CharField()
     type = serializers.CharField(allow_blank=True)
@@ -536,7 +539,10 @@ def media_shape(asset: MediaAsset) -> dict[str, Any]:
         {
             "id": asset.pk,
             "name": asset.filename or asset.original_filename,
+            "originalName": asset.original_filename or None,
             "path": storage.public_url(asset.storage_key) if usable else None,
+            "thumbnail": None,
+            "alt": None,
             "organizationId": asset.workspace_id,
             "status": asset.status,
             "type": asset.kind,
@@ -586,13 +592,16 @@ class UploadFromUrlView(PostizView):
         tags=TAGS,
         request=FromUrlRequestSerializer,
         responses={201: PostizMediaSerializer, **ERRORS},
-        description="A worker fetches the file: `status` is pending_upload and `path` null "
-        "until it is ready.",
+        description="Fetches the file during the request (the egress guard, size and time "
+        "limits of any fetch) and answers it stored, with its `path`, as Postiz does.",
     )
     def post(self, request: Request) -> Response:
         body = FromUrlRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        asset = media_services.media_from_url_create(
+        asset = media_services.media_from_url_fetch_now(
             workspace=request.auth.workspace, url=body.validated_data["url"]
         )
+        if asset.status not in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING):
+            media_services.media_discard(assets=[asset])  # nothing a client could use
+            raise exceptions.ValidationError(f"url: {asset.error or 'the file could not be used'}")
         return Response(media_shape(asset), status=201)

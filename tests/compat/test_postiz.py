@@ -512,6 +512,41 @@ def test_an_image_url_that_is_not_a_picture_is_a_400_naming_it(postiz, account, 
     assert not Post.objects.filter(workspace=account.workspace).exists()
 
 
+def test_upload_from_url_fetches_during_the_request_and_answers_the_path(
+    postiz, account, picture_site, tmp_path
+):
+    url = picture_site.url("/image1.png")
+
+    response = postiz.post(f"{BASE}/upload-from-url", {"url": url}, format="json")
+
+    # Postiz fetches before answering: a client uses `path` in a post at once.
+    assert response.status_code == 201, response.content
+    media = response.json()
+    assert media["path"] is not None and media["path"].endswith(".png")
+    assert (media["thumbnail"], media["alt"]) == (None, None)
+    stored = MediaAsset.objects.get(pk=media["id"], workspace=account.workspace)
+    assert (stored.status, stored.mime_type) == ("ready", "image/png")
+    assert picture_site.requested == ["/image1.png"]
+    body = create_body(account.pk)
+    body["posts"][0]["value"][0]["image"] = [{"id": media["id"], "path": media["path"]}]
+    assert postiz.post(f"{BASE}/posts", body, format="json").status_code == 201
+
+
+def test_upload_from_url_of_a_file_that_is_no_media_is_a_400_leaving_nothing(
+    postiz, picture_site, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = postiz.post(
+            f"{BASE}/upload-from-url", {"url": picture_site.url("/notes.txt")}, format="json"
+        )
+
+    assert response.status_code == 400
+    assert response.json()["msg"].startswith("url: ")
+    assert not MediaAsset.objects.exists()
+    assert stored_files(tmp_path) == []
+    assert not StorageDeletion.objects.exists()
+
+
 def stored_files(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()]
 
