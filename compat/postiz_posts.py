@@ -31,8 +31,9 @@ Where Crier differs, it says so rather than pretend:
   naming the channel and why; nothing is stored and no quota is taken.
 - Post ids are Crier post ids; `GET /posts` lists one entry per channel (delivery).
   `DELETE /posts/:id` cancels that post only (the group route cancels a group).
-- `GET /posts/:id/missing` is the per-channel validation of the stored post, as the
-  document describes it.
+- `GET /posts/:id/missing` answers `[]`: Postiz lists the channel's recent content there
+  (for a post whose release id is `missing`), and no Crier connector can list it yet.
+  Per-channel validation is the native preview (`POST /api/v1/posts/validate`).
 - `PUT /posts/:id/release-id` records what a platform published: it resolves a delivery
   whose outcome is unknown as published (the operator decision of DESIGN.md), or corrects
   the id of a published one. A post sent to several channels takes its delivery id.
@@ -65,7 +66,7 @@ from media import services as media_services
 from media import storage
 from media.models import MediaAsset
 from planning.approvals import post_edit
-from posts import content, services
+from posts import services
 from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
 from posts.serializers import (
@@ -580,50 +581,24 @@ class GroupDeleteView(PostizView):
         )
 
 
-class PostizMissingSerializer(serializers.Serializer):
-    postId = serializers.CharField()
-    integration = PostizPostIntegrationSerializer()
-    valid = serializers.BooleanField()
-    errors = serializers.ListField(child=serializers.CharField())
+class PostizMissingContentSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The platform's id of a recent post.")
+    url = serializers.CharField()
 
 
 class MissingView(PostizView):
     @extend_schema(
         tags=TAGS,
-        responses={200: PostizMissingSerializer(many=True), **ERRORS},
-        description="Per-channel validation of the stored post: what each channel refuses.",
+        responses={200: PostizMissingContentSerializer(many=True), **ERRORS},
+        description="Postiz's getMissingContent: the channel's recent content, to pick the "
+        "release id of a post whose outcome is unknown. No Crier connector lists a channel's "
+        "content, so the list is empty, as Postiz answers for a provider without that "
+        "capability; record the id with PUT /posts/{id}/release-id. To check a post per "
+        "channel, use the native preview, POST /api/v1/posts/validate.",
     )
     def get(self, request: Request, post_id: str) -> Response:
-        post = post_get(request, post_id)
-        deliveries = list(
-            Delivery.objects.filter(post=post, thread_index__isnull=True)
-            .exclude(status=S.CANCELLED)
-            .select_related("account")
-            .order_by("created_at", "pk")
-        )
-        index = content.media_index(
-            workspace=post.workspace, bulk={"posts": [{"media": post.media}]}
-        )
-        checks = []
-        for delivery in deliveries:
-            account = delivery.account
-            problems = content.problems_for(
-                post=post, account=account, account_id=account.pk, media_index=index
-            )
-            checks.append(
-                {
-                    "postId": post.pk,
-                    "integration": {
-                        "id": account.pk,
-                        "name": account.display_name or account.username or account.external_id,
-                        "providerIdentifier": account.platform,
-                        "picture": account.avatar_url,
-                    },
-                    "valid": not problems,
-                    "errors": problems,
-                }
-            )
-        return Response(PostizMissingSerializer(checks, many=True).data)
+        post_get(request, post_id)
+        return Response([])
 
 
 class PostizStatusSerializer(serializers.Serializer):
