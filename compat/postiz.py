@@ -223,6 +223,58 @@ class GroupListView(PostizView):
         return Response([])
 
 
+class PostizIntegrationRowSerializer(serializers.Serializer):
+    """Postiz's Integration row (schema.prisma), which its DELETE answers, without `token`
+    and `refreshToken`: Crier never answers credentials. No `postingTimes` either: Crier's
+    posting schedules are weekly, per day and zone (GET /api/v1/posting-schedules)."""
+
+    id = serializers.CharField()
+    internalId = serializers.CharField()
+    organizationId = serializers.CharField()
+    name = serializers.CharField()
+    picture = serializers.CharField(allow_null=True)
+    providerIdentifier = serializers.CharField()
+    type = serializers.CharField()
+    disabled = serializers.BooleanField()
+    tokenExpiration = serializers.DateTimeField(allow_null=True)
+    profile = serializers.CharField(allow_null=True)
+    deletedAt = serializers.DateTimeField(allow_null=True)
+    createdAt = serializers.DateTimeField()
+    updatedAt = serializers.DateTimeField()
+    inBetweenSteps = serializers.BooleanField()
+    refreshNeeded = serializers.BooleanField()
+    customInstanceDetails = serializers.CharField(allow_null=True)
+    customerId = serializers.CharField(allow_null=True)
+    rootInternalId = serializers.CharField(allow_null=True)
+    additionalSettings = serializers.CharField()
+
+
+def integration_row(account: SocialAccount) -> dict[str, Any]:
+    return PostizIntegrationRowSerializer(
+        {
+            "id": account.pk,
+            "internalId": account.external_id,
+            "organizationId": account.workspace_id,
+            "name": account.display_name or account.username or account.external_id,
+            "picture": account.avatar_url or None,
+            "providerIdentifier": account.platform,
+            "type": "social",
+            "disabled": account.status == AccountStatus.DISABLED,
+            "tokenExpiration": account.token_expires_at,
+            "profile": account.username or None,
+            "deletedAt": account.disconnected_at,
+            "createdAt": account.created_at,
+            "updatedAt": account.updated_at,
+            "inBetweenSteps": False,
+            "refreshNeeded": account.status == AccountStatus.NEEDS_REAUTH,
+            "customInstanceDetails": None,
+            "customerId": None,
+            "rootInternalId": None,
+            "additionalSettings": "[]",
+        }
+    ).data
+
+
 class IntegrationDetailView(PostizView):
     required_scope = Scope.ACCOUNTS
     write_role = Role.ADMIN
@@ -234,14 +286,14 @@ class IntegrationDetailView(PostizView):
             200: inline_serializer(
                 "PostizIntegrationDeleted",
                 {
-                    "id": serializers.CharField(),
-                    "deletedAt": serializers.DateTimeField(),
+                    **PostizIntegrationRowSerializer().fields,
                     "cancelledPosts": serializers.IntegerField(),
                 },
             ),
             **ERRORS,
         },
-        description="Cancels this channel's unpublished deliveries, then disconnects it.",
+        description="Cancels this channel's unpublished deliveries, then disconnects it; "
+        "answers the channel's row, as Postiz does, without its credentials.",
     )
     def delete(self, request: Request, integration_id: str) -> Response:
         account = integration_get(request, integration_id)
@@ -250,13 +302,7 @@ class IntegrationDetailView(PostizView):
                 deliveries=Delivery.objects.filter(account=account)
             )
             account_services.social_account_disconnect(account=account)
-        return Response(
-            {
-                "id": account.pk,
-                "deletedAt": serializers.DateTimeField().to_representation(account.disconnected_at),
-                "cancelledPosts": cancelled,
-            }
-        )
+        return Response({**integration_row(account), "cancelledPosts": cancelled})
 
 
 class SocialConnectView(PostizView):

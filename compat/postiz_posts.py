@@ -261,23 +261,74 @@ class PostizPostImageSerializer(serializers.Serializer):
     path = serializers.CharField(allow_null=True)
 
 
-class PostizPostSerializer(serializers.Serializer):
+class PostizTagNameSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The label itself: Crier labels are plain strings.")
+    name = serializers.CharField()
+
+
+class PostizPostTagSerializer(serializers.Serializer):
+    tag = PostizTagNameSerializer()
+
+
+class PostizPostRowSerializer(serializers.Serializer):
+    """The columns of Postiz's Post row that Crier has (schema.prisma, model Post)."""
+
     id = serializers.CharField()
     group = serializers.CharField(allow_null=True)
     content = serializers.CharField(allow_blank=True)
-    thread = serializers.ListField(child=serializers.CharField(allow_blank=True))
-    image = PostizPostImageSerializer(many=True)
     publishDate = serializers.DateTimeField()
     state = serializers.CharField()
     releaseURL = serializers.CharField(allow_null=True)
     releaseId = serializers.CharField(allow_null=True)
     error = serializers.CharField(allow_null=True)
-    tags = serializers.ListField(child=serializers.CharField())
+    settings = serializers.CharField(
+        help_text="JSON text, as Postiz stores it: `__type` and options."
+    )
+    intervalInDays = serializers.IntegerField(allow_null=True, help_text="Always null.")
+    creationMethod = serializers.CharField(help_text="API: Crier posts are made through its APIs.")
+    integrationId = serializers.CharField()
+    organizationId = serializers.CharField()
+    createdAt = serializers.DateTimeField()
+    updatedAt = serializers.DateTimeField()
+
+
+class PostizPostSerializer(PostizPostRowSerializer):
+    thread = serializers.ListField(child=serializers.CharField(allow_blank=True))
+    image = PostizPostImageSerializer(many=True)
+    tags = PostizPostTagSerializer(many=True)
     integration = PostizPostIntegrationSerializer()
 
 
+# Block keys that are the content itself, not settings.
+_CONTENT_KEYS = {"type", "text", "thread", "thread_delays"}
+
+
+def post_row(delivery: Delivery) -> dict[str, Any]:
+    """The Postiz Post row for one delivery (a Postiz post is one channel's)."""
+    post, account = delivery.post, delivery.account
+    block = post.block_for(account.platform)
+    options = {name: value for name, value in block.items() if name not in _CONTENT_KEYS}
+    return {
+        "id": post.pk,
+        "group": post.job_id,
+        "content": block.get("text", ""),
+        "publishDate": delivery.scheduled_at,
+        "state": STATES.get(delivery.status, "QUEUE"),
+        "releaseURL": delivery.external_url or None,
+        "releaseId": delivery.external_id or None,
+        "error": delivery.error_message or None,
+        "settings": json.dumps({"__type": account.platform, **options}),
+        "intervalInDays": None,
+        "creationMethod": "API",
+        "integrationId": account.pk,
+        "organizationId": post.workspace_id,
+        "createdAt": post.created_at,
+        "updatedAt": post.updated_at,
+    }
+
+
 def post_shapes(deliveries: list[Delivery]) -> list[dict]:
-    """One Postiz post per delivery (a post per channel)."""
+    """One Postiz post per delivery (a post per channel), as Postiz's getPosts lists it."""
     media_ids = {ref["id"] for d in deliveries for ref in d.post.media}
     paths = {
         asset.pk: storage.public_url(asset.storage_key)
@@ -290,20 +341,12 @@ def post_shapes(deliveries: list[Delivery]) -> list[dict]:
     shapes = []
     for delivery in deliveries:
         post, account = delivery.post, delivery.account
-        block = post.block_for(account.platform)
         shapes.append(
             {
-                "id": post.pk,
-                "group": post.job_id,
-                "content": block.get("text", ""),
-                "thread": list(block.get("thread", [])),
+                **post_row(delivery),
+                "thread": list(post.block_for(account.platform).get("thread", [])),
                 "image": [{"id": ref["id"], "path": paths.get(ref["id"])} for ref in post.media],
-                "publishDate": delivery.scheduled_at,
-                "state": STATES.get(delivery.status, "QUEUE"),
-                "releaseURL": delivery.external_url or None,
-                "releaseId": delivery.external_id or None,
-                "error": delivery.error_message or None,
-                "tags": list(post.labels),
+                "tags": [{"tag": {"id": label, "name": label}} for label in post.labels],
                 "integration": {
                     "id": account.pk,
                     "name": account.display_name or account.username or account.external_id,
@@ -534,6 +577,9 @@ def list_posts(request: Request) -> Response:
 _DELETED = inline_serializer(
     "PostizPostDeleted",
     {
+        "error": serializers.BooleanField(
+            help_text="Always false. Postiz answers true after deleting (a quirk of its service)."
+        ),
         "id": serializers.CharField(),
         "cancelled": serializers.IntegerField(),
         "alreadyPublished": serializers.ListField(child=serializers.CharField()),
@@ -560,7 +606,12 @@ class PostDetailView(PostizView):
         post = post_get(request, post_id)
         cancelled = services.post_delete(post=post)
         return Response(
-            {"id": post.pk, "cancelled": cancelled, "alreadyPublished": _published_urls([post])}
+            {
+                "error": False,
+                "id": post.pk,
+                "cancelled": cancelled,
+                "alreadyPublished": _published_urls([post]),
+            }
         )
 
 
@@ -577,7 +628,12 @@ class GroupDeleteView(PostizView):
             raise not_found("Group not found")
         cancelled = sum(services.post_delete(post=post) for post in posts)
         return Response(
-            {"id": group, "cancelled": cancelled, "alreadyPublished": _published_urls(posts)}
+            {
+                "error": False,
+                "id": group,
+                "cancelled": cancelled,
+                "alreadyPublished": _published_urls(posts),
+            }
         )
 
 
@@ -666,18 +722,7 @@ class ReleaseIdView(PostizView):
     @extend_schema(
         tags=TAGS,
         request=PostizReleaseIdSerializer,
-        responses={
-            200: inline_serializer(
-                "PostizRelease",
-                {
-                    "id": serializers.CharField(),
-                    "releaseId": serializers.CharField(),
-                    "releaseURL": serializers.CharField(allow_null=True),
-                    "state": serializers.CharField(),
-                },
-            ),
-            **ERRORS,
-        },
+        responses={200: PostizPostRowSerializer, **ERRORS},
         description="`:id` is a post id, or a delivery id (dlv_…) for a post sent to several "
         "channels.",
     )
@@ -697,15 +742,9 @@ class ReleaseIdView(PostizView):
                     resolved_by=f"{member.user.get_username()} (Postiz release-id)",
                 )
             Delivery.objects.filter(pk=delivery.pk, status=S.PUBLISHED).update(**changes)
-        delivery.refresh_from_db()
-        return Response(
-            {
-                "id": delivery.post_id,
-                "releaseId": delivery.external_id,
-                "releaseURL": delivery.external_url or None,
-                "state": STATES[delivery.status],
-            }
-        )
+        # Postiz answers the updated Post row.
+        delivery = Delivery.objects.select_related("post", "account").get(pk=delivery.pk)
+        return Response(PostizPostRowSerializer(post_row(delivery)).data)
 
 
 class PostizUrlValueSerializer(PostizValueSerializer):
