@@ -59,9 +59,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Scope, SocialAccount
+from compat import postiz_settings
 from compat.postiz import ERRORS, TAGS, PostizView, not_found
 from config.errors import flatten_errors
-from connectors.registry import connector_class
 from media import services as media_services
 from media import storage
 from media.models import MediaAsset
@@ -141,10 +141,20 @@ class PostizDateTimeField(serializers.DateTimeField):
 
 
 class PostizImageSerializer(serializers.Serializer):
+    """Postiz's MediaDto (media.dto.ts), and `alternativeText` as older clients name `alt`."""
+
     id = serializers.CharField(max_length=40, help_text="The id POST /upload answered.")
     path = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    alt = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=1500)
     alternativeText = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=1500
+    )
+    thumbnail = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=2000,
+        help_text="Accepted and not used: platforms make their own.",
     )
 
 
@@ -299,15 +309,10 @@ class PostizPostSerializer(PostizPostRowSerializer):
     integration = PostizPostIntegrationSerializer()
 
 
-# Block keys that are the content itself, not settings.
-_CONTENT_KEYS = {"type", "text", "thread", "thread_delays"}
-
-
 def post_row(delivery: Delivery) -> dict[str, Any]:
     """The Postiz Post row for one delivery (a Postiz post is one channel's)."""
     post, account = delivery.post, delivery.account
     block = post.block_for(account.platform)
-    options = {name: value for name, value in block.items() if name not in _CONTENT_KEYS}
     return {
         "id": post.pk,
         "group": post.job_id,
@@ -317,7 +322,7 @@ def post_row(delivery: Delivery) -> dict[str, Any]:
         "releaseURL": delivery.external_url or None,
         "releaseId": delivery.external_id or None,
         "error": delivery.error_message or None,
-        "settings": json.dumps({"__type": account.platform, **options}),
+        "settings": json.dumps({"__type": account.platform, **block.get("options", {})}),
         "intervalInDays": None,
         "creationMethod": "API",
         "integrationId": account.pk,
@@ -417,26 +422,25 @@ def _native_item(
 ) -> tuple[dict, list[str]]:
     """The native bulk item for one Postiz channel entry, and the settings left out."""
     first, *follow_ups = entry["value"]
-    settings = {k: v for k, v in (entry.get("settings") or {}).items() if k != "__type"}
-    known = {option.name for option in connector_class(account.platform).options}
+    options, ignored = postiz_settings.crier_options(account.platform, entry.get("settings") or {})
     block: dict[str, Any] = {"type": "status", "text": plain_text(first["content"])}
     if follow_ups:
         block["thread"] = [plain_text(value["content"]) for value in follow_ups]
         delays = [delay_seconds(value.get("delay")) for value in follow_ups]
         if any(delays):
             block["thread_delays"] = delays
-    block.update({name: value for name, value in settings.items() if name in known})
+    block.update(options)
     target = {"id": account.pk, **({"scheduled_at": when} if when else {})}
     item = {
         "networks": {account.platform: block},
         "accounts": [target],
         "media": [
-            {"id": image["id"], "alt": image.get("alternativeText") or ""}
+            {"id": image["id"], "alt": image.get("alt") or image.get("alternativeText") or ""}
             for image in first.get("image") or []
         ],
         "labels": labels,
     }
-    return item, sorted(set(settings) - known)
+    return item, ignored
 
 
 def _native_messages(errors: object) -> list[str]:

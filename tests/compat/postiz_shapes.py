@@ -417,3 +417,159 @@ def problems(value: object, shape: Shape, where: str = "$") -> tuple[list[str], 
         f"{where}.{name}: neither Postiz's nor marked as Crier's" for name in value.keys() - known
     ]
     return found, empty
+
+
+# -- request bodies ------------------------------------------------------------------------
+
+# CreatePostDto (dtos/posts/create.post.dto.ts) with its Post, PostContent, Integration, Tags
+# and MediaDto (dtos/media/media.dto.ts): every field, and what Crier does with it.
+CREATE_POST_FIELDS: dict[str, str] = {
+    "type": "now, schedule, draft; `update` is a 400 {msg}: this route only creates",
+    "order": "accepted, not used",
+    "shortLink": "accepted; links are published as written (no shortener)",
+    "inter": "null or 0 accepted; a repeat interval is a 400 {msg} (Crier's needs an end)",
+    "republish": "accepted, not used: this route only creates",
+    "date": "any ISO 8601 string; a date alone is UTC midnight, no offset is UTC",
+    "tags[].value": "the label when `label` is empty",
+    "tags[].label": "the post's label",
+    "posts[].integration.id": "the channel",
+    "posts[].group": "accepted, not used: one request is one group",
+    "posts[].settings": "per provider: PROVIDER_SETTINGS",
+    "posts[].value[].content": "the text (HTML made plain)",
+    "posts[].value[].id": "accepted, not used: this route only creates",
+    "posts[].value[].delay": "the follow-up's delay (minutes up to 120, else milliseconds)",
+    "posts[].value[].image[].id": "an upload's id (or found by its path)",
+    "posts[].value[].image[].path": "finds the upload when the id is not one",
+    "posts[].value[].image[].alt": "the media's alt text",
+    "posts[].value[].image[].thumbnail": "accepted, not used",
+}
+
+# Each Crier platform's Postiz settings DTO with every field set (dtos/posts/providers-settings/):
+# (the settings sent, the Crier options they set, the names Crier leaves out).
+_MEDIA = {"id": "m1", "path": "https://uploads.example/a.png"}
+PROVIDER_SETTINGS: dict[str, tuple[dict, dict, list[str]]] = {
+    "x": (
+        {
+            "__type": "x",
+            "community": "https://x.com/i/communities/1493446837214187523",
+            "who_can_reply_post": "following",
+            "post_type": "post",
+            "article_title": "Title",
+            "article_status": "draft",
+            "article_cover": _MEDIA,
+            "made_with_ai": False,
+            "paid_partnership": False,
+        },
+        {"reply_settings": "following"},
+        [
+            "article_cover",
+            "article_status",
+            "article_title",
+            "community",
+            "made_with_ai",
+            "paid_partnership",
+            "post_type",
+        ],
+    ),
+    "linkedin": (
+        {"__type": "linkedin-page", "post_as_images_carousel": False, "carousel_name": "Deck"},
+        {},
+        ["carousel_name", "post_as_images_carousel"],
+    ),
+    "facebook": (
+        {
+            "__type": "facebook",
+            "url": "https://example.com/read",
+            "post_type": "post",
+            "text_format_preset_id": "106018623298955",
+        },
+        {"link": "https://example.com/read"},
+        ["post_type", "text_format_preset_id"],
+    ),
+    "instagram": (
+        {
+            "__type": "instagram",
+            "post_type": "story",
+            "is_trial_reel": False,
+            "graduation_strategy": "MANUAL",
+            "collaborators": [{"label": "friend"}],
+            "audio": {"id": "1", "audio_volume": 50},
+        },
+        {"type": "story"},
+        ["audio", "collaborators", "graduation_strategy", "is_trial_reel"],
+    ),
+    "pinterest": (
+        {
+            "__type": "pinterest",
+            "title": "A pin",
+            "link": "https://example.com/pin",
+            "dominant_color": "#ffffff",
+            "board": "549755885175",
+        },
+        {"board_id": "549755885175", "title": "A pin", "link": "https://example.com/pin"},
+        ["dominant_color"],
+    ),
+    "tiktok": (
+        {
+            "__type": "tiktok",
+            "title": "Title",
+            "privacy_level": "SELF_ONLY",
+            "duet": False,
+            "stitch": True,
+            "comment": True,
+            "autoAddMusic": "no",
+            "brand_content_toggle": False,
+            "video_made_with_ai": False,
+            "brand_organic_toggle": False,
+            "music": {"id": "1"},
+            "location": {"id": "1", "name": "Paris"},
+            "content_posting_method": "DIRECT_POST",
+        },
+        {
+            "privacy_level": "SELF_ONLY",
+            "disable_duet": True,
+            "disable_stitch": False,
+            "disable_comments": False,
+        },
+        [
+            "autoAddMusic",
+            "brand_content_toggle",
+            "brand_organic_toggle",
+            "content_posting_method",
+            "location",
+            "music",
+            "title",
+            "video_made_with_ai",
+        ],
+    ),
+    "youtube": (
+        {
+            "__type": "youtube",
+            "title": "My video",
+            "type": "unlisted",
+            "selfDeclaredMadeForKids": "no",
+            "thumbnail": _MEDIA,
+            "tags": [{"value": "crier", "label": "Crier"}],
+        },
+        {"title": "My video", "privacy": "unlisted", "made_for_kids": False, "tags": ["Crier"]},
+        ["thumbnail"],
+    ),
+    "wordpress": (
+        {
+            "__type": "wordpress",
+            "title": "Hello",
+            "main_image": _MEDIA,
+            "type": "post",
+            "categories": [1],
+            "tags": [2],
+            "status": "draft",
+        },
+        {"title": "Hello", "status": "draft", "categories": [1], "tags": [2]},
+        ["main_image", "type"],
+    ),
+    # Postiz's settings for these are empty (all.providers.settings.ts: `None`).
+    "threads": ({"__type": "threads"}, {}, []),
+    "mastodon": ({"__type": "mastodon"}, {}, []),
+    "bluesky": ({"__type": "bluesky"}, {}, []),
+    "telegram": ({"__type": "telegram"}, {}, []),
+}

@@ -3,10 +3,12 @@ one test per route, each asserting the status, the field names and the JSON type
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,8 +22,17 @@ from analytics.models import AccountMetricsSnapshot, PostMetricsSnapshot
 from compat import postiz_urls
 from planning.models import Notification
 from posts.models import Delivery, Post
-from tests.compat.postiz_shapes import COMMIT, CRIER_ROUTES, ROUTES, Route, problems
+from tests.compat.postiz_shapes import (
+    COMMIT,
+    CREATE_POST_FIELDS,
+    CRIER_ROUTES,
+    PROVIDER_SETTINGS,
+    ROUTES,
+    Route,
+    problems,
+)
 from tests.compat.test_postiz import BASE, create_body, picture_site, postiz_client
+from tests.factories import SocialAccountFactory
 from tests.media import files
 
 __all__ = ["picture_site"]  # fixture
@@ -189,3 +200,117 @@ def test_the_table_covers_every_route_crier_serves_in_the_dialect():
 
     assert served - tabled == set()
     assert set(SCENARIOS) == {(route.method, route.path) for route in [*ROUTES, *CRIER_ROUTES]}
+
+
+# -- request bodies ------------------------------------------------------------------------
+
+
+def _every_create_post_field(world: World) -> dict:
+    """A create-post body setting every field CREATE_POST_FIELDS lists."""
+    media = world.media
+    return {
+        "type": "schedule",
+        "order": "",
+        "shortLink": False,
+        "inter": None,
+        "republish": False,
+        "date": "2099-12-06",
+        "tags": [{"value": "news", "label": "News"}],
+        "posts": [
+            {
+                "integration": {"id": world.account.pk},
+                "group": "a-client-group",
+                "settings": {"__type": "sandbox"},
+                "value": [
+                    {
+                        "content": "<p>Hello</p>",
+                        "id": "a-client-id",
+                        "image": [
+                            {
+                                "id": media["id"],
+                                "path": media["path"],
+                                "alt": "A logo",
+                                "thumbnail": "https://uploads.example/t.png",
+                            }
+                        ],
+                    },
+                    {"content": "A follow-up", "id": "", "delay": 5000, "image": []},
+                ],
+            }
+        ],
+    }
+
+
+def test_create_post_accepts_every_field_of_postiz_create_post_dto(world):
+    body = _every_create_post_field(world)
+
+    response = world.client.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 201, response.content
+    post = Post.objects.get(pk=response.json()[0]["postId"])
+    assert post.media == [{"id": world.media["id"], "alt": "A logo"}]  # Postiz's `alt`
+    assert post.block_for("sandbox")["thread"] == ["A follow-up"]
+    assert post.labels == ["News"]
+
+
+def test_the_table_lists_every_field_the_body_sets():
+    def paths(value: object, prefix: str) -> set[str]:
+        if isinstance(value, list):
+            return {p for item in value for p in paths(item, prefix + "[]")}
+        if isinstance(value, dict) and not prefix.endswith("settings"):
+            return {p for k, v in value.items() for p in paths(v, f"{prefix}.{k}".lstrip("."))}
+        return {prefix}
+
+    world = World(APIClient(), SocialAccount(pk="acc"), Post(), {"id": "m", "path": "p"}, "")
+
+    assert paths(_every_create_post_field(world), "") == CREATE_POST_FIELDS.keys()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"type": "update"}, 'type: "update" is not a valid choice.'),
+        ({"inter": 7}, "inter: repeating posts are not supported here"),
+    ],
+)
+def test_create_post_refuses_what_it_cannot_do_with_msg(world, change, message):
+    body = {**_every_create_post_field(world), **change}
+
+    response = world.client.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["msg"].startswith(message)
+
+
+def _media_for(world: World, platform: str, tmp_path: Path) -> list[dict]:
+    """Media each platform takes: Facebook shows a link preview only without media,
+    Instagram takes JPEG, TikTok and YouTube a video."""
+    if platform == "facebook":
+        return []
+    if platform == "instagram":
+        upload = SimpleUploadedFile("a.jpg", files.image_bytes("JPEG"), "image/jpeg")
+    elif platform in ("tiktok", "youtube"):  # TikTok: 23 fps or more, 360 px or more
+        video = files.video_bytes(tmp_path / "a.mp4", fps=24, size=(360, 640))
+        upload = SimpleUploadedFile("a.mp4", video, "video/mp4")
+    else:
+        return [{"id": world.media["id"], "path": ""}]
+    media = world.client.post(f"{BASE}/upload", {"file": upload}, format="multipart").json()
+    return [{"id": media["id"], "path": media["path"]}]
+
+
+@pytest.mark.parametrize("platform", sorted(PROVIDER_SETTINGS))
+def test_each_provider_settings_dto_is_applied_or_named_as_ignored(world, platform, tmp_path):
+    settings, options, ignored = PROVIDER_SETTINGS[platform]
+    account = SocialAccountFactory(workspace=world.account.workspace, platform=platform)
+    body = create_body(account.pk)
+    body["posts"][0]["settings"] = settings
+    body["posts"][0]["value"][0]["image"] = _media_for(world, platform, tmp_path)
+
+    response = world.client.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 201, response.content
+    block = Post.objects.get(pk=response.json()[0]["postId"]).block_for(platform)
+    applied = {**block.get("options", {}), "type": block["type"]}
+    assert {name: applied.get(name) for name in options} == options
+    header = response.get("X-Crier-Ignored-Settings")
+    assert (json.loads(header) if header else {}) == ({account.pk: ignored} if ignored else {})
