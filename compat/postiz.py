@@ -1,4 +1,6 @@
-"""The Postiz / PostSider dialect under `/public/v1/`: auth, limits, envelope and channels.
+"""The Postiz / PostSider dialect under `/public/v1/` and `/api/public/v1/` (self-hosted
+Postiz's path): auth, limits, envelope and channels. docs/compat.md lists every deliberate
+difference from Postiz's source; tests/compat/postiz_shapes.py records its answers.
 
 Auth is the raw Crier API key in `Authorization` (no scheme), acting for the key's own
 workspace. Each workspace may make `API_LIMIT` requests a minute (default 60, the
