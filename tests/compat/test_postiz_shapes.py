@@ -106,7 +106,10 @@ SCENARIOS: dict[tuple[str, str], Callable[[World], Response]] = {
     ("GET", "/find-slot/:id"): lambda w: w.client.get(f"{BASE}/find-slot/{w.account.pk}"),
     ("GET", "/posts"): lambda w: w.client.get(
         f"{BASE}/posts",
-        {"startDate": timezone.now().date().isoformat(), "endDate": "2100-01-01"},
+        {
+            "startDate": timezone.now().date().isoformat(),
+            "endDate": (timezone.now() + timedelta(days=30)).date().isoformat(),
+        },
     ),
     ("POST", "/posts"): lambda w: w.client.post(
         f"{BASE}/posts", create_body(w.account.pk), format="json"
