@@ -107,3 +107,15 @@ def test_an_outsider_cannot_see_or_change_an_endpoint(owner, outsider, private_t
         assert response.status_code == 404
     assert outsider.client.get(f"/api/v1/webhooks/{created['id']}/deliveries").status_code == 404
     assert WebhookEndpoint.objects.filter(pk=created["id"]).exists()
+
+
+def test_only_admins_see_an_endpoints_whole_url_others_its_host(owner, editor, viewer):
+    hook = "https://hooks.zapier.com/hooks/catch/123/abcsecret/?token=zz"
+    endpoint = WebhookEndpoint.objects.create(
+        workspace=owner.workspace, url=hook, signing={"secret": "whsec_x"}
+    )
+    assert owner.client.get("/api/v1/webhooks").json()["results"][0]["url"] == hook
+    for caller in (editor, viewer):
+        listed = caller.client.get("/api/v1/webhooks").json()["results"][0]
+        shown = caller.client.get(f"/api/v1/webhooks/{endpoint.pk}").json()
+        assert listed["url"] == shown["url"] == "hooks.zapier.com"
