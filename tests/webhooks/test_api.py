@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def private_targets_allowed(settings):
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = True
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
 
 
 def test_creating_an_endpoint_returns_its_secret_once(owner, private_targets_allowed):
@@ -76,7 +76,7 @@ def test_an_update_cannot_move_an_endpoint_to_a_private_address(
     created = owner.client.post(
         "/api/v1/webhooks", {"url": "http://127.0.0.1:9/x"}, format="json"
     ).json()
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = False
+    settings.CRIER_ALLOW_PRIVATE_URLS = False
     response = owner.client.patch(
         f"/api/v1/webhooks/{created['id']}", {"url": "http://10.0.0.1/x"}, format="json"
     )
