@@ -23,6 +23,7 @@ import ipaddress
 import socket
 import ssl
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,6 +37,10 @@ import httpx
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Decoded bytes per step of a body read (iter_body), whatever the compression ratio.
+DECODED_PIECE = 64 * 1024
+# The encodings iter_body decodes (httpx would also ask for br and zstd when installed).
+ACCEPTED_ENCODINGS = "gzip, deflate"
 # Addresses tried per connection: each one that does not answer costs a connect timeout, and
 # a webhook delivery is claimed for three timeouts (webhooks.services), so two at most: the
 # dual-stack case (IPv6 unreachable, IPv4 fine) and one spare of a round-robin host.
@@ -271,6 +276,7 @@ def check_url(url: str) -> None:
 # --- deadlines -----------------------------------------------------------------------------
 
 _deadline: ContextVar[float | None] = ContextVar("egress_deadline", default=None)
+_DEADLINE_PASSED = "The overall deadline for this exchange has passed."
 
 
 @contextmanager
@@ -292,7 +298,7 @@ def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
         return timeout
     remaining = end - time.monotonic()
     if remaining <= 0:
-        raise error("The overall deadline for this request has passed.")
+        raise error(_DEADLINE_PASSED)
     return remaining if timeout is None else min(timeout, remaining)
 
 
@@ -303,7 +309,13 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+        bounded = _bounded(timeout, httpcore.ReadTimeout)
+        try:
+            return self._stream.read(max_bytes, bounded)
+        except httpcore.ReadTimeout as exc:
+            if bounded != timeout:  # the deadline, not the read timeout, ran out
+                raise httpcore.ReadTimeout(_DEADLINE_PASSED) from exc
+            raise
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
@@ -393,11 +405,37 @@ def client(
     """An httpx client; `guarded` for any host a user chose (and anything it points to)."""
     return httpx.Client(
         timeout=timeout,
-        headers=dict(headers or {}),
+        headers={"Accept-Encoding": ACCEPTED_ENCODINGS, **(headers or {})},
         follow_redirects=False,
         trust_env=False,
         transport=EgressTransport(guarded=guarded, limits=limits or httpx.Limits()),
     )
+
+
+def iter_body(response: httpx.Response) -> Iterator[bytes]:
+    """A streamed response's body, decoded, in pieces of at most DECODED_PIECE bytes.
+
+    httpx decodes each network read whole, and 64 KiB of gzip can unpack to 64 MiB: here
+    zlib is given an output limit, so no step holds more than a piece however dense the
+    bomb. Crier asks for gzip and deflate only (ACCEPTED_ENCODINGS); any other encoding is
+    a DecodingError.
+    """
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding == "identity":
+        yield from response.iter_raw(DECODED_PIECE)
+        return
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise httpx.DecodingError(f"Unexpected Content-Encoding {encoding!r}.")
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # +32: a gzip or zlib header
+    try:
+        for raw in response.iter_raw():
+            data = raw
+            while data:
+                yield inflater.decompress(data, DECODED_PIECE)
+                data = inflater.unconsumed_tail
+        yield inflater.flush()
+    except zlib.error as exc:
+        raise httpx.DecodingError(f"The {encoding} body cannot be decoded: {exc}") from exc
 
 
 def read_capped(response: httpx.Response, *, max_bytes: int, truncate: bool = False) -> bytes:
@@ -405,12 +443,11 @@ def read_capped(response: httpx.Response, *, max_bytes: int, truncate: bool = Fa
 
     Past the cap: ReplyTooLarge, or with `truncate` the first `max_bytes` (an error body,
     of which only an excerpt is kept). The body stays on the response as
-    `response.read()` leaves it, so `.text` and `.json()` work after. Decoding (gzip,
-    deflate, br) is incremental: a compression bomb stops at the cap, not when unpacked.
+    `response.read()` leaves it, so `.text` and `.json()` work after.
     """
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
+    for chunk in iter_body(response):
         size += len(chunk)
         if size > max_bytes:
             response.close()

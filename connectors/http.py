@@ -426,7 +426,7 @@ def download(
                         status=status,
                     )
                 size = 0
-                for chunk in response.iter_bytes():
+                for chunk in netguard.iter_body(response):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
                         raise PermanentError(

@@ -16,7 +16,6 @@ from config.netguard import BlockedURL
 from connectors.http import USER_AGENT
 
 MAX_REDIRECTS = 5
-CHUNK = 64 * 1024
 
 
 class FetchFailed(Exception):
@@ -75,7 +74,7 @@ def _copy(response: httpx.Response, target: IO[bytes], *, max_bytes: int) -> Non
     if announced.isdigit() and int(announced) > max_bytes:
         raise FetchFailed(f"The file is {announced} bytes; the limit is {max_bytes} bytes.")
     received = 0
-    for chunk in response.iter_bytes(CHUNK):
+    for chunk in netguard.iter_body(response):
         received += len(chunk)
         if received > max_bytes:
             raise FetchFailed(f"The file is larger than the limit of {max_bytes} bytes.")
