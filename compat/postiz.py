@@ -647,7 +647,9 @@ class UploadFromUrlView(PostizView):
         body = FromUrlRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         asset = media_services.media_from_url_fetch_now(
-            workspace=request.auth.workspace, url=body.validated_data["url"]
+            workspace=request.auth.workspace,
+            url=body.validated_data["url"],
+            within=settings.POSTIZ_IMAGE_URLS_TIMEOUT,
         )
         if asset.status not in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING):
             media_services.media_discard(assets=[asset])  # nothing a client could use

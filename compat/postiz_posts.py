@@ -857,7 +857,9 @@ def _fetched(
                 f"{settings.POSTIZ_IMAGE_URLS_TIMEOUT} seconds for its imageUrls have passed; "
                 "upload large files first with POST /upload-from-url."
             )
-        asset = media_services.media_from_url_fetch_now(workspace=request.auth.workspace, url=url)
+        asset = media_services.media_from_url_fetch_now(
+            workspace=request.auth.workspace, url=url, within=deadline - time.monotonic()
+        )
         fetched.append(asset)
         if asset.status not in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING):
             raise exceptions.ValidationError(f"imageUrls: {url}: {asset.error or asset.status}")

@@ -32,6 +32,7 @@ from django.utils.text import get_valid_filename
 from rest_framework import exceptions
 
 from accounts.models import Workspace
+from config import netguard
 from config.errors import Conflict, PayloadTooLarge, Unprocessable
 from media import fetching, probing, renditions, storage
 from media.models import MediaAsset, StorageDeletion
@@ -332,12 +333,16 @@ def media_from_url_create(*, workspace: Workspace, url: str) -> MediaAsset:
     return asset
 
 
-def media_from_url_fetch_now(*, workspace: Workspace, url: str) -> MediaAsset:
+def media_from_url_fetch_now(*, workspace: Workspace, url: str, within: float) -> MediaAsset:
     """Fetch a URL's file during the request, for clients that post with image URLs and
     expect them in place at once; the same guards and checks as a worker's fetch, and a
-    failure is recorded on the asset (`status`, `error`). Call it outside a transaction."""
+    failure is recorded on the asset (`status`, `error`). Call it outside a transaction.
+
+    The download ends within `within` seconds: a web process waits for it, so the worker's
+    allowance (CRIER_MEDIA_FETCH_TIMEOUT) is too long here."""
     asset = media_from_url_create(workspace=workspace, url=url)
-    media_fetch(media_id=asset.pk)  # the queued message finds it done and does nothing
+    with netguard.deadline(within):
+        media_fetch(media_id=asset.pk)  # the queued message finds it done and does nothing
     asset.refresh_from_db()
     return asset
 

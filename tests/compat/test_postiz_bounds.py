@@ -100,6 +100,24 @@ def test_posts_with_urls_stops_fetching_once_the_request_deadline_has_passed(
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
 
 
+def test_upload_from_url_gives_up_at_the_request_deadline_not_the_workers(
+    postiz, picture_site, settings, tmp_path
+):
+    # A web process waits for this fetch: the Postiz budget bounds it, not the worker's
+    # CRIER_MEDIA_FETCH_TIMEOUT (300 s), so a slow site cannot hold the web for minutes.
+    settings.POSTIZ_IMAGE_URLS_TIMEOUT = 0.2
+    picture_site.delays["/image1.png"] = 2
+
+    refused = postiz.post(
+        f"{BASE}/upload-from-url", {"url": picture_site.url("/image1.png")}, format="json"
+    )
+
+    assert refused.status_code == 400, refused.content
+    assert "could not be fetched in time" in refused.json()["msg"]
+    assert not MediaAsset.objects.exists()
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
 def test_list_posts_refuses_a_window_longer_than_three_months(postiz, account):
     start = timezone.now().replace(microsecond=0)
     end = start + timedelta(days=93, seconds=1)
