@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from celery import Task
 from django.conf import settings
@@ -131,7 +132,8 @@ def resend_stale_queued(*, now: datetime, batch_size: int) -> list[str]:
 
 
 def sweep_abandoned_publishing(*, now: datetime, batch_size: int) -> list[str]:
-    """A worker died mid-call: retry where the platform dedupes, else flag `unknown`.
+    """A worker died mid-publish: send again a call that never left; for one that may have
+    left, retry where the platform dedupes, else flag `unknown`.
 
     Never guess: without an idempotency key or a lookup, a second call could post twice.
     """
@@ -144,35 +146,71 @@ def sweep_abandoned_publishing(*, now: datetime, batch_size: int) -> list[str]:
             )[:batch_size]
         )
         for delivery in stale:
-            connector = connector_for(delivery.account.platform)
+            lost = _after_worker_lost(delivery, now)
             Attempt.objects.filter(delivery=delivery, outcome="").update(
-                outcome=Attempt.Outcome.UNKNOWN,
-                finished_at=now,
-                message="The worker stopped before it reported an outcome.",
+                outcome=lost.attempt_outcome, finished_at=now, message=lost.attempt_message
             )
-            if connector.idempotent and delivery.attempts < settings.CRIER_MAX_ATTEMPTS:
-                target, changes = (
-                    S.RETRYING,
-                    {
-                        "due_at": now,
-                        "error_code": "worker_lost",
-                        "error_message": "The worker stopped mid-publish; retrying with the same "
-                        "idempotency key, so the platform will not post twice.",
-                    },
-                )
-            else:
-                target, changes = (
-                    S.UNKNOWN,
-                    {
-                        "due_at": None,
-                        "error_code": "outcome_unknown",
-                        "error_message": "The worker stopped while calling "
-                        f"{delivery.account.platform}; Crier cannot tell whether the post went "
-                        "out. Check the account, then mark it published or failed, or retry it.",
-                    },
-                )
-            transition(delivery.pk, target, expected=S.PUBLISHING, lease_expires_at=None, **changes)
+            transition(
+                delivery.pk,
+                lost.target,
+                expected=S.PUBLISHING,
+                lease_expires_at=None,
+                **lost.changes,
+            )
     return [delivery.pk for delivery in stale]
+
+
+class _WorkerLost(NamedTuple):
+    """How the sweeper closes a delivery's open attempt and where the delivery goes."""
+
+    attempt_outcome: str
+    attempt_message: str
+    target: str
+    changes: dict[str, Any]
+
+
+def _after_worker_lost(delivery: Delivery, now: datetime) -> _WorkerLost:
+    """By whether the delivery's call had started (`call_started_at`) and the platform."""
+    platform = delivery.account.platform
+    if delivery.call_started_at is None:
+        # Not an attempt: nothing reached the platform, so any platform can take it again.
+        return _WorkerLost(
+            Attempt.Outcome.RETRY,
+            "The worker stopped before this call went out; it was not sent.",
+            S.RETRYING,
+            {
+                "due_at": now,
+                "attempts": delivery.attempts - 1,
+                "error_code": "worker_lost",
+                "error_message": f"The worker stopped before calling {platform}; the call "
+                "never left, so it is sent again.",
+            },
+        )
+    lost = "The worker stopped before it reported an outcome."
+    if connector_for(platform).idempotent and delivery.attempts < settings.CRIER_MAX_ATTEMPTS:
+        return _WorkerLost(
+            Attempt.Outcome.UNKNOWN,
+            lost,
+            S.RETRYING,
+            {
+                "due_at": now,
+                "error_code": "worker_lost",
+                "error_message": "The worker stopped mid-publish; retrying with the same "
+                "idempotency key, so the platform will not post twice.",
+            },
+        )
+    return _WorkerLost(
+        Attempt.Outcome.UNKNOWN,
+        lost,
+        S.UNKNOWN,
+        {
+            "due_at": None,
+            "error_code": "outcome_unknown",
+            "error_message": f"The worker stopped while calling {platform}; Crier cannot tell "
+            "whether the post went out. Check the account, then mark it published or failed, "
+            "or retry it.",
+        },
+    )
 
 
 def poll_due_processing(*, now: datetime, batch_size: int) -> list[str]:

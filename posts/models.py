@@ -120,6 +120,10 @@ class Delivery(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     # Deadline of the current queued/publishing/processing stage; the sweeper acts after it.
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Committed just before this claim's platform call goes out (the claim clears it): a
+    # `publishing` row without it was cut off before its call left, so the sweeper may
+    # safely send it again on any platform.
+    call_started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     idempotency_key = models.CharField(max_length=80, unique=True)
     external_id = models.CharField(max_length=200, blank=True)

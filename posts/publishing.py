@@ -3,8 +3,10 @@
 The deliveries of one message (a batch from the dispatcher, or one) are claimed in one
 transaction, their attempts stored, their calls made side by side, and their outcomes
 recorded in one transaction, each by its own guarded transition. The irreversible calls
-run outside any transaction, after their attempts are stored, and their outcomes are
-recorded before anything else happens. Retries go back through the database (`retrying`
+run outside any transaction, after their attempts are stored and, for each group of calls
+that get threads together, a committed mark that they are leaving (`call_started_at`: the
+sweeper sends again a call cut off before it), and their outcomes are recorded before
+anything else happens. Retries go back through the database (`retrying`
 + `due_at`), so they survive a broker or worker loss and show in the API while they wait.
 """
 
@@ -12,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -78,11 +81,13 @@ def claim_for_publishing(delivery_ids: Sequence[str]) -> list[Delivery]:
                 status=S.PUBLISHING,
                 attempts=F("attempts") + 1,
                 lease_expires_at=lease,
+                call_started_at=None,
                 updated_at=now,
             )
     for delivery in deliveries:
         delivery.status, delivery.attempts = S.PUBLISHING, delivery.attempts + 1
         delivery.lease_expires_at, delivery.updated_at = lease, now
+        delivery.call_started_at = None
     return deliveries
 
 
@@ -190,8 +195,8 @@ def _media_wait(delivery: Delivery) -> Move | None:
 
 
 def _start_attempts(calls: list[_Call]) -> None:
-    """Store an attempt for each call before any goes out: the sweeper reads one without an
-    outcome as a call cut off. Numbers keep growing across manual retries, which reset
+    """Store an attempt for each call before any goes out: the sweeper closes one without an
+    outcome as a call cut off (`unknown`, or `retry` if it never left). Numbers keep growing across manual retries, which reset
     `delivery.attempts` (the count the attempt limit applies to); only the worker that
     claimed a delivery writes its attempts."""
     ids = [call.delivery.pk for call in calls]
@@ -225,17 +230,44 @@ def _publish(calls: list[_Call]) -> list[Published | Exception]:
         else:
             call.send = partial(call.connector.publish, built)
     sendable = [i for i in range(len(calls)) if i not in results]
-    results.update(zip(sendable, _refreshing_once([calls[i] for i in sendable]), strict=True))
+    sent = [calls[i] for i in sendable]
+    results.update(
+        zip(
+            sendable,
+            _refreshing_once(sent, starting=partial(_mark_calls_started, sent)),
+            strict=True,
+        )
+    )
     return [results[i] for i in range(len(calls))]
 
 
-def _refreshing_once(calls: list[_Call]) -> list[T | Exception]:
+def _mark_calls_started(calls: list[_Call], indexes: Sequence[int]) -> None:
+    """Commit, in one UPDATE, that these calls are about to leave: the sweeper marks
+    `unknown` only a call that may have left. When the database cannot say so, the calls
+    are not made (the sweeper would otherwise take one that left for one that did not)."""
+    ids = [calls[i].delivery.pk for i in indexes]
+    try:
+        Delivery.objects.filter(pk__in=ids).update(call_started_at=timezone.now())
+    except DatabaseError as exc:
+        logger.warning("calls not made: their start was not recorded", extra={"delivery_ids": ids})
+        raise TransientError(
+            "Crier could not record that the call was starting, so it did not make it.",
+            ambiguous=False,
+            code="start_not_recorded",
+        ) from exc
+
+
+def _refreshing_once(
+    calls: list[_Call], *, starting: Callable[[Sequence[int]], None] | None = None
+) -> list[T | Exception]:
     """Each call with the stored token, side by side (they wait on the network, and their
     leases started together); one refused with AuthExpired once more, with a refreshed
     token. The refresh reads and writes the database, so it and its retry (rare) run on
     this thread, whose connection the worker looks after: the others only make HTTP calls.
     """
-    results = _side_by_side([partial(call.send, call.credentials) for call in calls])
+    results = _side_by_side(
+        [partial(call.send, call.credentials) for call in calls], starting=starting
+    )
     for i, (call, result) in enumerate(zip(calls, results, strict=True)):
         if isinstance(result, AuthExpired) and not isinstance(result, RefreshRefused):
             results[i] = _caught(lambda call=call: call.send(_refreshed(call)))
@@ -259,27 +291,78 @@ def _caught(function: Callable[[], T]) -> T | Exception:
 # request and every connection on each request and response (docs/performance.md).
 CALL_THREADS = 32
 _calls = ThreadPoolExecutor(max_workers=CALL_THREADS, thread_name_prefix="publish-call")
+# A batch hands a call to the pool only once it holds a free thread for it, so a call
+# handed over starts at once: its marker (`starting`) is written just before it leaves,
+# and one still waiting for a thread when the worker dies has none.
+_free_call_threads = threading.Semaphore(CALL_THREADS)
 
 
-def _side_by_side(functions: list[Callable[[], T]]) -> list[T | Exception]:
-    """Run the functions in the call threads (here when there is only one); results in
-    order."""
+def _side_by_side(
+    functions: list[Callable[[], T]], *, starting: Callable[[Sequence[int]], None] | None = None
+) -> list[T | Exception]:
+    """Run the functions in the call threads (here when there is only one), each group
+    that gets threads together after `starting(its indexes)` has returned; a group it
+    raises for is not run and gets that error. Results in order."""
     if len(functions) <= 1:
-        return [_caught(function) for function in functions]
-    queued = time.monotonic()
-    return list(_calls.map(partial(_unless_queued_too_long, queued), functions))
+        return [_refusal(starting, [0]) or _caught(function) for function in functions]
+    results: dict[int, T | Exception] = {}
+    running: dict[int, Future] = {}
+    deadline = time.monotonic() + settings.CRIER_HTTP_TIMEOUT
+    waiting = list(range(len(functions)))
+    while waiting:
+        threads = _free_threads(len(waiting), deadline)
+        if not threads:
+            results.update((i, _worker_busy()) for i in waiting)
+            break
+        group, waiting = waiting[:threads], waiting[threads:]
+        if refused := _refusal(starting, group):
+            _release_threads(threads)
+            results.update((i, refused) for i in group)
+            continue
+        running.update((i, _calls.submit(_releasing_thread, functions[i])) for i in group)
+    results.update((i, future.result()) for i, future in running.items())
+    return [results[i] for i in range(len(functions))]
 
 
-def _unless_queued_too_long(queued: float, function: Callable[[], T]) -> T | Exception:
-    """A call that waited for a thread longer than a call may take is not made: its lease
-    is running out. Like a request that found no free connection, it was not sent."""
-    if time.monotonic() - queued > settings.CRIER_HTTP_TIMEOUT:
-        return TransientError(
-            "The worker was too busy to make the call in time; it was not sent.",
-            ambiguous=False,
-            code="worker_busy",
-        )
-    return _caught(function)
+def _refusal(
+    starting: Callable[[Sequence[int]], None] | None, indexes: list[int]
+) -> Exception | None:
+    """The error `starting` raised for these calls (they are then not made), or None."""
+    return _caught(partial(starting, indexes)) if starting is not None else None
+
+
+def _free_threads(wanted: int, deadline: float) -> int:
+    """Take up to `wanted` call threads: at least one, waiting for it until `deadline`,
+    then every other one free now. 0 when none came in time: a call that waited for a
+    thread longer than a call may take is not made, its lease is running out."""
+    remaining = deadline - time.monotonic()
+    if remaining < 0 or not _free_call_threads.acquire(timeout=remaining):
+        return 0
+    taken = 1
+    while taken < wanted and _free_call_threads.acquire(blocking=False):
+        taken += 1
+    return taken
+
+
+def _release_threads(count: int) -> None:
+    for _ in range(count):
+        _free_call_threads.release()
+
+
+def _releasing_thread(function: Callable[[], T]) -> T | Exception:
+    try:
+        return _caught(function)
+    finally:
+        _free_call_threads.release()
+
+
+def _worker_busy() -> TransientError:
+    """Like a request that found no free connection, it was not sent."""
+    return TransientError(
+        "The worker was too busy to make the call in time; it was not sent.",
+        ambiguous=False,
+        code="worker_busy",
+    )
 
 
 def _outcome(call: _Call, result: Published | Exception, now: datetime) -> Move:

@@ -153,8 +153,8 @@ def test_a_late_success_in_a_batch_stays_in_the_attempt_log(batch, simulator, mo
     swept = batch["gamma"]
     calls = publishing._refreshing_once
 
-    def calls_outliving_one_lease(pending):
-        results = calls(pending)
+    def calls_outliving_one_lease(pending, **options):
+        results = calls(pending, **options)
         later = timezone.now() + timedelta(hours=1)
         others = [pk for pk in batch.values() if pk != swept]
         Delivery.objects.filter(pk__in=others).update(lease_expires_at=later + timedelta(hours=1))

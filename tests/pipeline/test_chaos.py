@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from config.embedded import free_port, redis_command, wait_for_redis
-from posts import dispatch, services
+from posts import dispatch, publishing, services
 from posts.models import Attempt, Delivery, Job
 from tests.pipeline.harness import all_terminal, status_counts, wait_until
 from tests.pipeline.test_workers import sandbox_account
@@ -65,21 +66,75 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(owner, simu
     wait_until(lambda: simulator.simulator.stats()["requests"] >= 20, 60, "no call started")
 
     processes.kill("victim")  # SIGKILL: no cleanup, calls in flight, messages unacked
-    in_flight = Delivery.objects.filter(pk__in=ids, status="publishing").count()
-    assert in_flight > 0
+    # 10 batches of 20 claimed at once, 32 call threads: some calls were in flight, the
+    # others still waiting for a thread.
+    started, not_started = calls_cut_off(ids)
+    assert started and not_started
     processes.worker("rescuer", concurrency=20)
     wait_until(lambda: all_terminal(ids), 150, lambda: f"not terminal: {status_counts(ids)}")
 
     assert_exactly_once(simulator, ids)
     # The calls cut off by the kill were retried with their key; the platform deduplicated.
-    lost = Attempt.objects.filter(delivery_id__in=ids, outcome="unknown")
-    assert lost.count() >= 1
-    retried_keys = [
-        key
-        for key, counts in simulator.simulator.stats()["by_idempotency_key"].items()
-        if counts["requests"] > 1
-    ]
-    assert retried_keys
+    assert lost_attempts(started) == {"unknown": len(started)}
+    by_key = simulator.simulator.stats()["by_idempotency_key"]
+    assert any(by_key[key]["requests"] > 1 for key in idempotency_keys(started))
+    # Those that never left were sent once, by the rescuer.
+    assert lost_attempts(not_started) == {"retry": len(not_started)}
+    assert {by_key[key]["requests"] for key in idempotency_keys(not_started)} == {1}
+
+
+def test_a_worker_killed_mid_batch_leaves_unknown_only_the_calls_that_had_started(
+    owner, simulator, processes
+):
+    """Without idempotency keys, a call cut off may have posted: only those are `unknown`."""
+    account = sandbox_account(owner.workspace, simulator, "plain", platform="sandbox_plain")
+    # Two batches of 20 against 32 call threads: 32 calls leave, 8 wait for a thread. The
+    # calls outlast the kill by far, and the waiting ones do not give up before it.
+    simulator.simulator.configure("*", {"latency_ms": 3000})
+    ids = stored_posts(owner, [account], 40)
+    processes.worker("victim", concurrency=2, CRIER_HTTP_TIMEOUT=10)
+    processes.beat()
+    threads = publishing.CALL_THREADS
+    wait_until(lambda: simulator.simulator.stats()["requests"] >= threads, 60, "calls not made")
+
+    processes.kill("victim")
+    started, not_started = calls_cut_off(ids)
+    assert (len(started), len(not_started)) == (threads, 40 - threads)
+    simulator.simulator.configure("*", {"latency_ms": 0})
+    processes.worker("rescuer", concurrency=2)
+    wait_until(lambda: all_terminal(ids), 150, lambda: f"not terminal: {status_counts(ids)}")
+
+    assert status_counts(ids) == {"unknown": len(started), "published": len(not_started)}
+    assert set(Delivery.objects.filter(status="unknown").values_list("pk", flat=True)) == started
+    assert lost_attempts(started) == {"unknown": len(started)}
+    assert lost_attempts(not_started) == {"retry": len(not_started)}
+    # Every post is on the platform once: the started calls posted before the kill (the
+    # operator resolves them as published), the others were sent once, by the rescuer.
+    stats = simulator.simulator.stats()
+    assert stats["posts"] == stats["requests"] == 40
+    assert stats["duplicate_content"] == []
+
+
+def calls_cut_off(delivery_ids: list[str]) -> tuple[set[str], set[str]]:
+    """The deliveries a dead worker left `publishing`: those whose call had started, and
+    those whose call had not."""
+    left = Delivery.objects.filter(pk__in=delivery_ids, status="publishing")
+    started = set(left.filter(call_started_at__isnull=False).values_list("pk", flat=True))
+    return started, set(left.values_list("pk", flat=True)) - started
+
+
+def lost_attempts(delivery_ids: set[str]) -> Counter[str]:
+    """How the sweeper closed the attempts the dead worker left open, by outcome."""
+    closed = Attempt.objects.filter(
+        delivery_id__in=delivery_ids, message__startswith="The worker stopped"
+    )
+    return Counter(closed.values_list("outcome", flat=True))
+
+
+def idempotency_keys(delivery_ids: set[str]) -> list[str]:
+    return list(
+        Delivery.objects.filter(pk__in=delivery_ids).values_list("idempotency_key", flat=True)
+    )
 
 
 def test_a_broker_restart_that_loses_every_message_delays_but_loses_nothing(

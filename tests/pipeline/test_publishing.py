@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -98,17 +98,109 @@ def test_a_post_the_platform_finishes_later_is_polled_to_published(queued, simul
     assert simulator.simulator.stats()["posts"] == 1
 
 
-def test_an_abandoned_call_is_retried_with_its_key_when_the_platform_dedupes(queued, simulator):
-    assert publishing.claim_for_publishing([queued.pk])
-    Attempt.objects.create(delivery=queued, number=1, started_at=timezone.now())
+def abandoned(delivery: Delivery, *, call_started: bool) -> list[str]:
+    """Claimed, its attempt stored, the call begun or not, then the worker gone: what the
+    sweeper finds once the publishing lease ran out. Returns what it swept."""
+    assert publishing.claim_for_publishing([delivery.pk])
+    Attempt.objects.create(delivery=delivery, number=1, started_at=timezone.now())
+    if call_started:
+        Delivery.objects.filter(pk=delivery.pk).update(call_started_at=timezone.now())
     later = timezone.now() + timedelta(hours=1)  # past the publishing lease
+    return dispatch.sweep_abandoned_publishing(now=later, batch_size=10)
 
-    assert dispatch.sweep_abandoned_publishing(now=later, batch_size=10) == [queued.pk]
+
+@pytest.fixture
+def queued_plain(owner, simulator, broker):
+    """One delivery claimed by the dispatcher, to a platform without idempotency."""
+    account = sandbox_account(owner.workspace, simulator, "plain", platform="sandbox_plain")
+    (delivery_id,) = stored_posts(owner, [account], 1)
+    assert dispatch.claim_due(now=timezone.now(), batch_size=10) == [delivery_id]
+    return Delivery.objects.get(pk=delivery_id)
+
+
+def test_an_abandoned_call_is_retried_with_its_key_when_the_platform_dedupes(queued, simulator):
+    assert abandoned(queued, call_started=True) == [queued.pk]
 
     queued.refresh_from_db()
     assert queued.status == "retrying"
     assert queued.error_code == "worker_lost"
+    assert queued.attempts == 1  # it may have reached the platform
     assert Attempt.objects.get(delivery=queued).outcome == "unknown"
+
+
+def test_an_abandoned_call_that_may_have_left_is_unknown_without_idempotency(
+    queued_plain, simulator
+):
+    assert abandoned(queued_plain, call_started=True) == [queued_plain.pk]
+
+    queued_plain.refresh_from_db()
+    assert queued_plain.status == "unknown"
+    assert queued_plain.error_code == "outcome_unknown"
+    assert Attempt.objects.get(delivery=queued_plain).outcome == "unknown"
+
+
+@pytest.mark.parametrize("claimed", ["queued", "queued_plain"])
+def test_an_abandoned_call_that_never_left_is_sent_again_without_spending_an_attempt(
+    claimed, request, simulator
+):
+    delivery = request.getfixturevalue(claimed)
+
+    assert abandoned(delivery, call_started=False) == [delivery.pk]
+
+    delivery.refresh_from_db()
+    assert delivery.status == "retrying"
+    assert delivery.error_code == "worker_lost"
+    assert delivery.attempts == 0  # nothing reached the platform
+    attempt = Attempt.objects.get(delivery=delivery)
+    assert (attempt.outcome, attempt.message) == (
+        "retry",
+        "The worker stopped before this call went out; it was not sent.",
+    )
+    due = timezone.now() + timedelta(hours=1)  # the sweeper's `now`
+    assert dispatch.claim_due(now=due, batch_size=10) == [delivery.pk]
+    publishing.delivery_publish(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "published"
+    assert simulator.simulator.stats()["posts"] == 1
+
+
+def test_a_call_is_marked_started_before_it_leaves_and_a_new_claim_clears_the_mark(
+    queued, simulator
+):
+    before = timezone.now()
+    publishing.delivery_publish(delivery_id=queued.pk)
+
+    queued.refresh_from_db()
+    attempt = Attempt.objects.get(delivery=queued)
+    assert before <= queued.call_started_at <= attempt.finished_at
+    Delivery.objects.filter(pk=queued.pk).update(status="queued")  # a message sent again
+    (claimed,) = publishing.claim_for_publishing([queued.pk])
+    assert claimed.call_started_at is None
+    queued.refresh_from_db()
+    assert queued.call_started_at is None
+
+
+def test_a_call_whose_start_could_not_be_recorded_is_not_made(owner, simulator, broker):
+    accounts = [
+        sandbox_account(owner.workspace, simulator, f"unmarked-{n}", platform="sandbox_plain")
+        for n in range(2)
+    ]
+    ids = stored_posts(owner, accounts, 1)
+    assert sorted(dispatch.claim_due(now=timezone.now(), batch_size=10)) == sorted(ids)
+
+    def database_refuses_the_mark(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "posts_delivery" SET "call_started_at" = %s'):
+            raise OperationalError("the database went away")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(database_refuses_the_mark):
+        publishing.deliveries_publish(delivery_ids=ids)
+
+    assert simulator.simulator.stats()["requests"] == 0
+    rows = Delivery.objects.filter(pk__in=ids)
+    assert {(d.status, d.error_code, d.call_started_at) for d in rows} == {
+        ("retrying", "start_not_recorded", None)
+    }
 
 
 def test_a_cancelled_delivery_is_not_published_by_a_late_message(queued, owner, simulator):
@@ -122,10 +214,11 @@ def test_a_cancelled_delivery_is_not_published_by_a_late_message(queued, owner, 
     assert simulator.simulator.stats()["requests"] == 0
 
 
-def test_a_batch_takes_eight_statements_and_one_transaction_for_its_outcomes_then_one_count(
+def test_a_batch_takes_nine_statements_and_one_transaction_for_its_outcomes_then_one_count(
     owner, simulator, broker
 ):
-    # docs/performance.md: the claim (lock, move), the attempts (numbers, insert); then the
+    # docs/performance.md: the claim (lock, move), the attempts (numbers, insert), the mark
+    # that the calls are starting (one UPDATE: they all get call threads at once); then the
     # attempts' outcomes, the lock, the transitions and the events' endpoint lookup,
     # committed together; after the commit, the metric counters' upsert (posts/metrics.py).
     # As many statements for ten deliveries as for one.
@@ -139,8 +232,8 @@ def test_a_batch_takes_eight_statements_and_one_transaction_for_its_outcomes_the
     statements = [query["sql"].split(" ", 1)[0].upper() for query in captured.captured_queries]
     data = [verb for verb in statements if verb in ("SELECT", "INSERT", "UPDATE", "DELETE")]
     assert data == [
-        *("SELECT", "UPDATE", "SELECT", "INSERT", "UPDATE", "SELECT", "UPDATE", "SELECT"),
-        "INSERT",
+        *("SELECT", "UPDATE", "SELECT", "INSERT", "UPDATE"),
+        *("UPDATE", "SELECT", "UPDATE", "SELECT", "INSERT"),
     ]
     outcome = statements[statements.index("BEGIN", statements.index("INSERT")) :]
     assert [verb for verb in outcome if verb in data] == [

@@ -12,9 +12,11 @@ from tests.pipeline.harness import status_counts, wait_until
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def sandbox_account(workspace, simulator, name: str) -> SocialAccount:
+def sandbox_account(workspace, simulator, name: str, *, platform: str = "sandbox") -> SocialAccount:
+    """An account on the simulator; `sandbox_plain` plays a platform without idempotency."""
     return SocialAccountFactory(
         workspace=workspace,
+        platform=platform,
         external_id=name,
         credentials={
             "access_token": f"{name}-token",
