@@ -148,7 +148,10 @@ def sweep_abandoned_publishing(*, now: datetime, batch_size: int) -> list[str]:
         for delivery in stale:
             lost = _after_worker_lost(delivery, now)
             Attempt.objects.filter(delivery=delivery, outcome="").update(
-                outcome=lost.attempt_outcome, finished_at=now, message=lost.attempt_message
+                outcome=lost.attempt_outcome,
+                finished_at=now,
+                error_class=WORKER_LOST,
+                message=lost.attempt_message,
             )
             transition(
                 delivery.pk,
@@ -160,6 +163,9 @@ def sweep_abandoned_publishing(*, now: datetime, batch_size: int) -> list[str]:
     return [delivery.pk for delivery in stale]
 
 
+WORKER_LOST = "WorkerLost"  # error_class of the attempts the sweeper closes
+
+
 class _WorkerLost(NamedTuple):
     """How the sweeper closes a delivery's open attempt and where the delivery goes."""
 
@@ -169,23 +175,39 @@ class _WorkerLost(NamedTuple):
     changes: dict[str, Any]
 
 
+_NOT_SENT = "The worker stopped before this call went out; it was not sent."
+
+
+def _before_the_call(delivery: Delivery, now: datetime) -> tuple[str, dict[str, Any]]:
+    """Not an attempt: nothing reached the platform, so any platform can take it again;
+    unless the worker keeps dying before the call (a delivery that crashes it?), which,
+    not counted, would go round forever."""
+    platform = delivery.account.platform
+    earlier = Attempt.objects.filter(
+        delivery=delivery, outcome=Attempt.Outcome.RETRY, error_class=WORKER_LOST
+    )
+    cut_off = earlier.count() + 1
+    changes: dict[str, Any] = {"attempts": delivery.attempts - 1, "error_code": "worker_lost"}
+    if cut_off >= settings.CRIER_MAX_ATTEMPTS:
+        return S.FAILED, {
+            **changes,
+            "due_at": None,
+            "error_message": f"The worker stopped {cut_off} times before calling {platform}; "
+            "the call never left. Retry the post once the workers are healthy.",
+        }
+    return S.RETRYING, {
+        **changes,
+        "due_at": now,
+        "error_message": f"The worker stopped before calling {platform}; the call never "
+        "left, so it is sent again.",
+    }
+
+
 def _after_worker_lost(delivery: Delivery, now: datetime) -> _WorkerLost:
     """By whether the delivery's call had started (`call_started_at`) and the platform."""
     platform = delivery.account.platform
     if delivery.call_started_at is None:
-        # Not an attempt: nothing reached the platform, so any platform can take it again.
-        return _WorkerLost(
-            Attempt.Outcome.RETRY,
-            "The worker stopped before this call went out; it was not sent.",
-            S.RETRYING,
-            {
-                "due_at": now,
-                "attempts": delivery.attempts - 1,
-                "error_code": "worker_lost",
-                "error_message": f"The worker stopped before calling {platform}; the call "
-                "never left, so it is sent again.",
-            },
-        )
+        return _WorkerLost(Attempt.Outcome.RETRY, _NOT_SENT, *_before_the_call(delivery, now))
     lost = "The worker stopped before it reported an outcome."
     if connector_for(platform).idempotent and delivery.attempts < settings.CRIER_MAX_ATTEMPTS:
         return _WorkerLost(

@@ -196,9 +196,9 @@ def _media_wait(delivery: Delivery) -> Move | None:
 
 def _start_attempts(calls: list[_Call]) -> None:
     """Store an attempt for each call before any goes out: the sweeper closes one without an
-    outcome as a call cut off (`unknown`, or `retry` if it never left). Numbers keep growing across manual retries, which reset
-    `delivery.attempts` (the count the attempt limit applies to); only the worker that
-    claimed a delivery writes its attempts."""
+    outcome as a call cut off (`unknown`, or `retry` if it never left). Numbers keep
+    growing across manual retries, which reset `delivery.attempts` (the count the attempt
+    limit applies to); only the worker that claimed a delivery writes its attempts."""
     ids = [call.delivery.pk for call in calls]
     last = dict(
         Attempt.objects.filter(delivery__in=ids)

@@ -102,7 +102,8 @@ def abandoned(delivery: Delivery, *, call_started: bool) -> list[str]:
     """Claimed, its attempt stored, the call begun or not, then the worker gone: what the
     sweeper finds once the publishing lease ran out. Returns what it swept."""
     assert publishing.claim_for_publishing([delivery.pk])
-    Attempt.objects.create(delivery=delivery, number=1, started_at=timezone.now())
+    number = Attempt.objects.filter(delivery=delivery).count() + 1
+    Attempt.objects.create(delivery=delivery, number=number, started_at=timezone.now())
     if call_started:
         Delivery.objects.filter(pk=delivery.pk).update(call_started_at=timezone.now())
     later = timezone.now() + timedelta(hours=1)  # past the publishing lease
@@ -162,6 +163,28 @@ def test_an_abandoned_call_that_never_left_is_sent_again_without_spending_an_att
     delivery.refresh_from_db()
     assert delivery.status == "published"
     assert simulator.simulator.stats()["posts"] == 1
+
+
+def test_a_delivery_whose_worker_keeps_dying_before_the_call_fails_instead_of_looping(
+    queued_plain, simulator, settings
+):
+    settings.CRIER_MAX_ATTEMPTS = 3
+    for cut_off in range(1, 4):
+        assert abandoned(queued_plain, call_started=False) == [queued_plain.pk]
+        queued_plain.refresh_from_db()
+        assert queued_plain.attempts == 0  # never spent: none of the calls left
+        if cut_off < 3:
+            assert queued_plain.status == "retrying"
+            due = timezone.now() + timedelta(hours=1)
+            assert dispatch.claim_due(now=due, batch_size=10) == [queued_plain.pk]
+
+    assert queued_plain.status == "failed"
+    assert queued_plain.error_code == "worker_lost"
+    assert "stopped 3 times before calling sandbox_plain" in queued_plain.error_message
+    assert (
+        list(Attempt.objects.values_list("outcome", "error_class")) == [("retry", "WorkerLost")] * 3
+    )
+    assert simulator.simulator.stats()["requests"] == 0
 
 
 def test_a_call_is_marked_started_before_it_leaves_and_a_new_claim_clears_the_mark(
