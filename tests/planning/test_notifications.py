@@ -66,7 +66,10 @@ def test_an_unknown_outcome_becomes_a_notification(
     delivery = Delivery.objects.get()
     # A worker took it and died mid-call; the platform has no idempotency key.
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=S.PUBLISHING, attempts=1, lease_expires_at=timezone.now() - timedelta(seconds=1)
+        status=S.PUBLISHING,
+        attempts=1,
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        call_started_at=timezone.now() - timedelta(seconds=2),
     )
     Attempt.objects.create(delivery=delivery, number=1, started_at=timezone.now())
 
