@@ -49,9 +49,15 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     return _SECRET_FIELD.sub(rf"\g<prefix>{REDACTED}", text)
 
 
+def storable(text: str) -> str:
+    """`text` without NUL characters, which PostgreSQL text columns refuse: a reply that
+    holds one (a binary body, a stream of zeros) must not make its outcome unrecordable."""
+    return text.replace("\x00", "\ufffd")
+
+
 def excerpt(text: str, secrets: tuple[str, ...] = ()) -> str:
     """A redacted slice of a platform response, at most EXCERPT_LIMIT characters."""
-    text = redact(text, secrets)
+    text = storable(redact(text, secrets))
     if len(text) <= EXCERPT_LIMIT:
         return text
     return text[: EXCERPT_LIMIT - 1] + "…"
@@ -68,7 +74,7 @@ class ConnectorError(Exception):
         platform_response: str | None = None,
         status: int | None = None,
     ) -> None:
-        self.message = redact(message)
+        self.message = storable(redact(message))
         self.code = code
         self.status = status  # the HTTP status, when the platform answered
         self.platform_response = excerpt(platform_response) if platform_response else None

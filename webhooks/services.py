@@ -22,6 +22,7 @@ from standardwebhooks import Webhook
 from accounts.models import Workspace
 from config import netguard
 from config.netguard import BlockedURL
+from connectors.errors import storable
 from webhooks.models import (
     Event,
     WebhookAttempt,
@@ -166,7 +167,7 @@ def webhook_send(*, delivery_id: int) -> None:
             client.stream("POST", delivery.endpoint.url, content=body, headers=headers) as response,
         ):
             netguard.read_capped(response, max_bytes=RESPONSE_MAX_BYTES, truncate=True)
-        status_code, excerpt = response.status_code, response.text[:RESPONSE_EXCERPT]
+        status_code, excerpt = response.status_code, storable(response.text[:RESPONSE_EXCERPT])
         if not response.is_success:
             error = f"The endpoint answered {response.status_code}."
     except BlockedURL as exc:

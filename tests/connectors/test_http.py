@@ -202,6 +202,18 @@ def test_a_body_in_no_known_error_shape_stays_out_of_the_message(client, respx_m
     assert caught.value.platform_response == "Unprocessable:\n  media too wide"
 
 
+def test_nul_characters_of_a_reply_never_reach_what_is_stored(client, respx_mock):
+    # PostgreSQL text columns refuse NUL: the outcome of such a call must stay recordable.
+    respx_mock.post(URL).respond(400, json={"message": "bad\u0000input"})
+
+    with pytest.raises(PermanentError) as caught:
+        call(client)
+
+    assert "\x00" not in caught.value.message
+    assert "\x00" not in (caught.value.platform_response or "")
+    assert caught.value.message == "bad\ufffdinput"
+
+
 @pytest.mark.parametrize(
     ("status", "table", "expected", "ambiguous"),
     [
