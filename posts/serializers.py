@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from config.timestamps import TimestampField, TimestampModelSerializer
 from connectors.registry import CONNECTORS, connector_class
 from posts.models import Attempt, Delivery, Job, Post
 
@@ -65,7 +66,7 @@ class InputSerializer(serializers.Serializer):
         return super()._read_only_defaults() if self._has_read_only_defaults else {}
 
 
-class AwareDateTimeField(serializers.DateTimeField):
+class AwareDateTimeField(TimestampField):
     """ISO 8601 with an offset; a naive time is refused instead of being guessed."""
 
     def to_internal_value(self, value: object) -> datetime:
@@ -304,11 +305,11 @@ class JobPostSerializer(serializers.Serializer):
 class JobStatusSerializer(serializers.Serializer):
     status = serializers.CharField()
     payload = serializers.DictField()
-    created_at = serializers.DateTimeField()
-    completed_at = serializers.DateTimeField(allow_null=True)
+    created_at = TimestampField()
+    completed_at = TimestampField(allow_null=True)
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class AttemptSerializer(TimestampModelSerializer):
     class Meta:
         model = Attempt
         fields = [
@@ -322,7 +323,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         ]
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(TimestampModelSerializer):
     account_id = serializers.CharField()
     state = serializers.CharField(source="status")
     url = serializers.CharField(source="external_url")
@@ -359,7 +360,7 @@ class DeliverySerializer(serializers.ModelSerializer):
         }
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(TimestampModelSerializer):
     state = serializers.SerializerMethodField()
     deliveries = DeliverySerializer(many=True, read_only=True)
 

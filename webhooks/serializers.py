@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.timestamps import TimestampModelSerializer
 from webhooks.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(TimestampModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=Event.choices), required=False, allow_empty=True
     )
@@ -25,13 +26,13 @@ class CreatedWebhookEndpointSerializer(WebhookEndpointSerializer):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
 
 
-class WebhookAttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(TimestampModelSerializer):
     class Meta:
         model = WebhookAttempt
         fields = ["number", "started_at", "duration_ms", "status_code", "error", "response_excerpt"]
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(TimestampModelSerializer):
     message_id = serializers.CharField()
     event = serializers.CharField(source="message.event")
     payload = serializers.JSONField(source="message.payload")
