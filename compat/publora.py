@@ -30,11 +30,17 @@ Where Crier is deliberately safer than the documents (never a silent difference)
   media id, with `mediaId`, `fileUrl`, `metadata`); a media delete leaves no orphaned
   file (the sweep retries a storage that failed).
 - `delete-post` cancels what has not gone out; what was published stays and is listed
-  (`cancelled`, `alreadyPublished`).
+  (`cancelled`, `alreadyPublished`). A group that has all gone out is a 400 naming its
+  live URLs: the document deletes scheduled posts, and Crier cannot take one back.
+- Validation errors name the dialect's fields (`scheduledTime`, `content`, `platforms`,
+  `status`), never the native request Crier builds from them.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -54,6 +60,7 @@ from compat.dialect import (
     document_key_header,
     error_responses,
 )
+from config.errors import flatten_errors
 from media import probing, storage
 from media import services as media_services
 from media.models import MediaAsset
@@ -215,6 +222,31 @@ class CreatePostSerializer(serializers.Serializer):
     platforms = serializers.ListField(child=serializers.CharField(), allow_empty=False)
 
 
+# Native field paths, as Crier's error messages name them, and the dialect's names for them:
+# a client of Publora or PostPost never sent `bulk.posts[0].accounts[0].scheduled_at`.
+_NATIVE_ITEM = r"(?:bulk\.posts\[\d+\]\.)?"
+DIALECT_FIELDS = (
+    (re.compile(rf"^{_NATIVE_ITEM}(?:accounts\[\d+\]\.)?scheduled_at(?=: )"), "scheduledTime"),
+    (re.compile(rf"^{_NATIVE_ITEM}accounts(?:\[\d+\](?:\.id)?)?(?=: )"), "platforms"),
+    (re.compile(rf"^{_NATIVE_ITEM}networks(?:\.\w+)*(?=: )"), "content"),
+    (re.compile(rf"^{_NATIVE_ITEM}media(?:\[\d+\](?:\.\w+)?)?(?=: )"), "media"),
+    (re.compile(r"^(?:bulk\.)?state(?=: )"), "status"),
+)
+
+
+@contextmanager
+def dialect_field_names() -> Iterator[None]:
+    """Re-raise a native ValidationError with the fields named as the dialect names them."""
+    try:
+        yield
+    except exceptions.ValidationError as exc:
+        messages = flatten_errors(exc.detail)
+        for pattern, name in DIALECT_FIELDS:
+            messages = [pattern.sub(name, message) for message in messages]
+        # One message per field, not one per platform the same time was sent to.
+        raise exceptions.ValidationError(list(dict.fromkeys(messages))) from exc
+
+
 def _native_bulk(content: str, accounts: list[str], when: str | None) -> dict:
     target = [{"id": pk, **({"scheduled_at": when} if when else {})} for pk in accounts]
     return {
@@ -247,7 +279,8 @@ class CreatePostView(PubloraView):
             data=_native_bulk(data["content"], ids, when),
             context={"mode": Job.Kind.SCHEDULE if when else Job.Kind.DRAFT},
         )
-        native.is_valid(raise_exception=True)
+        with dialect_field_names():
+            native.is_valid(raise_exception=True)
         with transaction.atomic():
             job = services.job_create(
                 context=request.auth,
@@ -306,8 +339,9 @@ class UpdatePostView(PubloraView):
             networks["default"] = {**networks.get("default", {}), "text": data["content"]}
             changes["networks"] = networks
         native = PostUpdateSerializer(data=changes, context={"post": post})
-        native.is_valid(raise_exception=True)
-        post_edit(context=request.auth, post=post, changes=native.validated_data)
+        with dialect_field_names():
+            native.is_valid(raise_exception=True)
+            post_edit(context=request.auth, post=post, changes=native.validated_data)
         return Response({"success": True, "postGroupId": post.pk})
 
 
@@ -329,14 +363,23 @@ class DeletePostView(PubloraView):
         },
     )
     def delete(self, request: Request, post_group_id: str) -> Response:
-        post = get_object_or_404(Post, workspace=request.auth.workspace, pk=post_group_id)
-        cancelled = services.post_delete(post=post)
-        # What had already gone out stays; the caller is told rather than misled.
-        published = list(
-            Delivery.objects.filter(post=post, status=DeliveryStatus.PUBLISHED).values_list(
-                "external_url", flat=True
+        with transaction.atomic():
+            post = _post_group(request, post_group_id, locked=True)
+            statuses = set(Delivery.objects.filter(post=post).values_list("status", flat=True))
+            published = list(
+                Delivery.objects.filter(post=post, status=DeliveryStatus.PUBLISHED).values_list(
+                    "external_url", flat=True
+                )
             )
-        )
+            # Publora's delete-post removes a *scheduled* post: one that has all gone out
+            # cannot be taken back, and `{"success": true}` would say it was.
+            if statuses and statuses <= {DeliveryStatus.PUBLISHED}:
+                raise exceptions.ValidationError(
+                    "Cannot delete a post that has already been published: it stays live"
+                    + (f" at {', '.join(filter(None, published))}." if any(published) else ".")
+                )
+            cancelled = services.post_delete(post=post)
+        # What had already gone out stays; the caller is told rather than misled.
         return Response({"success": True, "cancelled": cancelled, "alreadyPublished": published})
 
 
