@@ -19,6 +19,7 @@ from posts.models import Attempt, Delivery, Job, Post
 POST_TYPES = ("status", "link", "photo", "video", "carousel", "reel", "story", "article")
 MEDIA_TYPES = ("photo", "video", "carousel", "reel", "story")
 MAX_THREAD_DELAY = 7 * 24 * 3600  # seconds
+MAX_MEDIA_PER_POST = 20
 
 
 def network_names() -> set[str]:
@@ -185,7 +186,9 @@ class RecurrenceSerializer(InputSerializer):
 class PostInputSerializer(InputSerializer):
     networks = serializers.DictField(child=NetworkBlockSerializer(), allow_empty=False)
     accounts = serializers.ListField(child=TargetSerializer(), allow_empty=False, max_length=100)
-    media = serializers.ListField(child=MediaRefSerializer(), required=False, max_length=20)
+    media = serializers.ListField(
+        child=MediaRefSerializer(), required=False, max_length=MAX_MEDIA_PER_POST
+    )
     labels = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=20
     )
@@ -386,7 +389,9 @@ class PostUpdateSerializer(serializers.Serializer):
     """A partial edit; context["post"] is the post, so the result is checked as a whole."""
 
     networks = serializers.DictField(child=NetworkBlockSerializer(), required=False)
-    media = serializers.ListField(child=MediaRefSerializer(), required=False, max_length=20)
+    media = serializers.ListField(
+        child=MediaRefSerializer(), required=False, max_length=MAX_MEDIA_PER_POST
+    )
     labels = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     scheduled_at = AwareDateTimeField(required=False)
     state = serializers.ChoiceField(choices=["scheduled", "draft"], required=False)

@@ -156,7 +156,6 @@ def test_a_managed_user_acts_within_the_key_workspace(owner, postpost, connectio
     listed = postpost.get(
         "/api/v1/platform-connections",
         HTTP_X_POSTPOST_USER_ID=viewer.pk,
-        HTTP_X_POSTPOST_CLIENT="mcp",
     )
     assert listed.status_code == 200
 
@@ -311,3 +310,20 @@ def test_deleting_a_group_that_all_went_out_is_refused_and_says_it_stays_live(pu
     assert set(Delivery.objects.filter(post_id=group).values_list("status", flat=True)) == {
         "published"
     }
+
+
+def test_an_mcp_client_is_the_documented_403(owner, connections):
+    # PostPost: `x-postpost-client: mcp` without MCP access is 403 "MCP access is not
+    # enabled for this account"; Crier serves no MCP tools.
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=owner.secret, HTTP_X_POSTPOST_CLIENT="mcp")
+    body = {"content": "x", "platforms": connections[:1]}
+
+    response = client.post("/api/v1/create-post", body, format="json")
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "success": False,
+        "error": "MCP access is not enabled for this account",
+    }
+    assert not Post.objects.exists()
