@@ -346,8 +346,6 @@ def test_native_clients_keep_the_native_schedule_and_approval_views(
     both = APIClient()
     both.credentials(HTTP_AUTHORIZATION=f"Bearer-API {owner.secret}", HTTP_X_API_KEY="x")
     assert "results" in both.get("/api/v1/posting-schedules").json()
-    # A native client without a key gets native errors.
-    assert "errors" in APIClient().get("/api/v1/posting-schedules").json()
     # A Repostra client without a valid key gets Repostra's.
     assert repostra_client("bad").get("/api/v1/approvals").json()["error"] == "unauthorized"
 
@@ -1114,3 +1112,16 @@ def test_an_oauth_account_connected_natively_is_listed_as_auto(repostra, workspa
         "acme",
     )
     assert repostra.get(f"/api/v1/social-accounts/{account['id']}").json()["data"] == account
+
+
+@pytest.mark.parametrize("path", ["/api/v1/posting-schedules", "/api/v1/approvals"])
+def test_a_shared_path_without_any_key_is_401_in_repostra_envelope(db, path):
+    # Both Crier and Repostra serve these paths; a keyless request is answered as on
+    # Repostra's other paths (a native client always sends Authorization).
+    response = APIClient().get(path)
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": "unauthorized",
+        "message": "Missing API key: send it as X-API-Key.",
+    }
