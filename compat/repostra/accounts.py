@@ -28,10 +28,12 @@ from accounts.connect_views import _platform_call
 from accounts.models import AccountStatus, Role, Scope, SocialAccount
 from compat.repostra import ids
 from compat.repostra.base import (
+    DELETED_SCHEMA,
     PAGE_PARAMETERS,
     TAGS,
     RepostraView,
     data_schema,
+    deleted,
     iso,
     paginated,
     paginated_schema,
@@ -375,7 +377,9 @@ class SocialAccountDetailView(RepostraView):
         account = account_update(account=account, data=serializer.validated_data)
         return Response({"data": account_data(account)})
 
-    @extend_schema(tags=TAGS, responses={204: None}, operation_id="repostra_social_accounts_delete")
+    @extend_schema(
+        tags=TAGS, responses={200: DELETED_SCHEMA}, operation_id="repostra_social_accounts_delete"
+    )
     def delete(self, request: Request, account_id: str) -> Response:
         account_services.social_account_disconnect(account=_account_or_404(request, account_id))
-        return Response(status=204)
+        return deleted("Social account")

@@ -249,8 +249,16 @@ def test_deleting_an_account_with_schedules_is_409_until_they_are_gone(repostra,
     assert refused.json()["error"] == "conflict"
     assert "posting schedules" in refused.json()["message"]
 
-    assert repostra.delete(f"/api/v1/posting-schedules/{schedule['id']}").status_code == 204
-    assert repostra.delete(f"/api/v1/social-accounts/{account['id']}").status_code == 204
+    deleted_schedule = repostra.delete(f"/api/v1/posting-schedules/{schedule['id']}")
+    assert (deleted_schedule.status_code, deleted_schedule.json()) == (
+        200,
+        {"message": "Posting schedule deleted."},
+    )
+    deleted_account = repostra.delete(f"/api/v1/social-accounts/{account['id']}")
+    assert (deleted_account.status_code, deleted_account.json()) == (
+        200,
+        {"message": "Social account deleted."},
+    )
     gone = repostra.get(f"/api/v1/social-accounts/{account['id']}")
     assert gone.status_code == 404
     assert gone.json() == {"error": "not_found", "message": "Social account not found."}
@@ -664,7 +672,8 @@ def test_a_content_whose_account_cannot_publish_waits_as_an_approved_draft(repos
 
 def test_delete_content(repostra):
     content = repostra.post("/api/v1/content", {"title": "x"}, format="json").json()["data"]
-    assert repostra.delete(f"/api/v1/content/{content['id']}").status_code == 204
+    deleted = repostra.delete(f"/api/v1/content/{content['id']}")
+    assert (deleted.status_code, deleted.json()) == (200, {"message": "Content deleted."})
     assert repostra.get(f"/api/v1/content/{content['id']}").status_code == 404
 
 
