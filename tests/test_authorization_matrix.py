@@ -413,13 +413,13 @@ TABLE: dict[tuple[str, str, str], Rule] = {
         A, ACCOUNTS, empty(API + "social-accounts")
     ),
     ("repostra", "GET", "/api/v1/social-accounts/<str:account_id>"): Rule(
-        V, ACCOUNTS, path(API + "social-accounts/{}", "account"), NOT_FOUND
+        V, ACCOUNTS, path(API + "social-accounts/{}", "website_account"), NOT_FOUND
     ),
     ("repostra", "PUT", "/api/v1/social-accounts/<str:account_id>"): Rule(
-        A, ACCOUNTS, empty(API + "social-accounts/{}", "account"), NOT_FOUND
+        A, ACCOUNTS, empty(API + "social-accounts/{}", "website_account"), NOT_FOUND
     ),
     ("repostra", "DELETE", "/api/v1/social-accounts/<str:account_id>"): Rule(
-        A, ACCOUNTS, path(API + "social-accounts/{}", "account"), NOT_FOUND
+        A, ACCOUNTS, path(API + "social-accounts/{}", "website_account"), NOT_FOUND
     ),
     ("repostra", "GET", "/api/v1/posting-schedules"): Rule(
         V, POSTS, path(API + "posting-schedules"), LIST

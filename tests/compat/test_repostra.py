@@ -1123,6 +1123,20 @@ def test_an_oauth_account_connected_natively_is_listed_as_auto(repostra, workspa
     assert repostra.get(f"/api/v1/social-accounts/{account['id']}").json()["data"] == account
 
 
+def test_accounts_on_networks_outside_the_documented_enum_are_not_listed(repostra, workspace):
+    # The document's platforms: website, facebook, twitter, instagram, linkedin, tiktok,
+    # youtube. Crier's Mastodon or sandbox accounts would be values a client cannot handle.
+    SocialAccountFactory(workspace=workspace, platform="linkedin", external_id="li-1")
+    mastodon = SocialAccountFactory(workspace=workspace, platform="mastodon", external_id="m-1")
+    SocialAccountFactory(workspace=workspace, platform="sandbox")
+
+    listed = repostra.get("/api/v1/social-accounts").json()
+
+    assert [account["platform"] for account in listed["data"]] == ["linkedin"]
+    assert listed["meta"]["total"] == 1
+    assert repostra.get(f"/api/v1/social-accounts/{mastodon.pk}").status_code == 404
+
+
 @pytest.mark.parametrize("path", ["/api/v1/posting-schedules", "/api/v1/approvals"])
 def test_a_shared_path_without_any_key_is_401_in_repostra_envelope(db, path):
     # Both Crier and Repostra serve these paths; a keyless request is answered as on
