@@ -41,6 +41,9 @@ def _platform_call(call):
     except (PermanentError, AuthExpired) as exc:
         raise Unprocessable(f"The platform refused: {exc.message}") from exc
     except TransientError as exc:
+        if exc.code == "unresolvable_host":
+            # While connecting, a host DNS does not know is a wrong field, not an outage.
+            raise Unprocessable(exc.message) from exc
         raise PlatformUnreachable(f"The platform could not be reached: {exc.message}") from exc
 
 

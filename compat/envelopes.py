@@ -21,7 +21,7 @@ REPOSTRA_PREFIXES = tuple(
 
 def envelope_for(request: HttpRequest) -> Envelope | None:
     """The dialect envelope for this request, or None for Crier's native one."""
-    if request.path.startswith("/public/v1/"):
+    if postiz.is_postiz_path(request.path):
         return postiz.envelope
     if request.META.get("HTTP_X_PUBLORA_KEY"):
         return publora.envelope

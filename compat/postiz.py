@@ -1,4 +1,6 @@
-"""The Postiz / PostSider dialect under `/public/v1/`: auth, limits, envelope and channels.
+"""The Postiz / PostSider dialect under `/public/v1/` and `/api/public/v1/` (self-hosted
+Postiz's path): auth, limits, envelope and channels. docs/compat.md lists every deliberate
+difference from Postiz's source; tests/compat/postiz_shapes.py records its answers.
 
 Auth is the raw Crier API key in `Authorization` (no scheme), acting for the key's own
 workspace. Each workspace may make `API_LIMIT` requests a minute (default 60, the
@@ -25,16 +27,19 @@ Where Crier has no such concept, the closest faithful behaviour, never a fake su
 - `POST /integration-trigger/:id`: Crier connectors expose no tools, so any `methodName`
   is a 404 `Tool not found` (as Postiz answers for a method a provider lacks).
 - `GET /find-slot/:id` answers the channel's next free posting-schedule slot; a channel
-  without posting schedules is a 400 saying so (Postiz falls back to default times).
-- `POST /upload-from-url` answers at once with the media still being fetched by a worker
-  (`status: pending_upload`, `path: null`); a post naming it is refused until it is
-  ready (`GET /api/v1/media/{id}`).
+  without an active posting schedule has Postiz's default times (02:00, 06:40 and 11:40
+  UTC daily) until one is set. A slot is taken by this channel's own posts (Postiz counts
+  any post of the organization), and `date` carries its offset (`Z`).
+- `POST /upload-from-url` fetches during the request, as Postiz does, under the egress
+  guard and the size and time limits of every fetch; a URL that cannot be used is a 400
+  and leaves nothing stored.
 - Analytics (`/analytics/...`): compat/postiz_analytics.py, over the analytics app.
 """
 
 from __future__ import annotations
 
 import mimetypes
+from datetime import time
 from typing import Any
 
 from django.conf import settings
@@ -68,12 +73,21 @@ from media.views import multipart_data
 from planning import selectors as planning_selectors
 from planning.models import ContentType
 from planning.queue import QueuePlanner
+from planning.slots import WeeklySlot, next_free, zone_for
 from posts import services as post_services
 from posts.models import Delivery
 
 TAGS = ["dialect: Postiz"]
+# Postiz's cloud serves `/public/v1`; a self-hosted Postiz serves the same routes under its
+# backend's `/api` (its documentation's base URL, and the one clients fall back to).
+PREFIXES = ("/public/v1", "/api/public/v1")
 # Statuses the document does not use, and what a Postiz client should see instead.
 _AS_BAD_REQUEST = {409, 422}
+
+
+def is_postiz_path(path: str) -> bool:
+    """Whether a path is under one of the dialect's prefixes (unknown routes included)."""
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in PREFIXES)
 
 
 def envelope(messages: list[str], status: int) -> dict[str, Any]:
@@ -211,6 +225,58 @@ class GroupListView(PostizView):
         return Response([])
 
 
+class PostizIntegrationRowSerializer(serializers.Serializer):
+    """Postiz's Integration row (schema.prisma), which its DELETE answers, without `token`
+    and `refreshToken`: Crier never answers credentials. No `postingTimes` either: Crier's
+    posting schedules are weekly, per day and zone (GET /api/v1/posting-schedules)."""
+
+    id = serializers.CharField()
+    internalId = serializers.CharField()
+    organizationId = serializers.CharField()
+    name = serializers.CharField()
+    picture = serializers.CharField(allow_null=True)
+    providerIdentifier = serializers.CharField()
+    type = serializers.CharField()
+    disabled = serializers.BooleanField()
+    tokenExpiration = serializers.DateTimeField(allow_null=True)
+    profile = serializers.CharField(allow_null=True)
+    deletedAt = serializers.DateTimeField(allow_null=True)
+    createdAt = serializers.DateTimeField()
+    updatedAt = serializers.DateTimeField()
+    inBetweenSteps = serializers.BooleanField()
+    refreshNeeded = serializers.BooleanField()
+    customInstanceDetails = serializers.CharField(allow_null=True)
+    customerId = serializers.CharField(allow_null=True)
+    rootInternalId = serializers.CharField(allow_null=True)
+    additionalSettings = serializers.CharField()
+
+
+def integration_row(account: SocialAccount) -> dict[str, Any]:
+    return PostizIntegrationRowSerializer(
+        {
+            "id": account.pk,
+            "internalId": account.external_id,
+            "organizationId": account.workspace_id,
+            "name": account.display_name or account.username or account.external_id,
+            "picture": account.avatar_url or None,
+            "providerIdentifier": account.platform,
+            "type": "social",
+            "disabled": account.status == AccountStatus.DISABLED,
+            "tokenExpiration": account.token_expires_at,
+            "profile": account.username or None,
+            "deletedAt": account.disconnected_at,
+            "createdAt": account.created_at,
+            "updatedAt": account.updated_at,
+            "inBetweenSteps": False,
+            "refreshNeeded": account.status == AccountStatus.NEEDS_REAUTH,
+            "customInstanceDetails": None,
+            "customerId": None,
+            "rootInternalId": None,
+            "additionalSettings": "[]",
+        }
+    ).data
+
+
 class IntegrationDetailView(PostizView):
     required_scope = Scope.ACCOUNTS
     write_role = Role.ADMIN
@@ -222,14 +288,14 @@ class IntegrationDetailView(PostizView):
             200: inline_serializer(
                 "PostizIntegrationDeleted",
                 {
-                    "id": serializers.CharField(),
-                    "deletedAt": serializers.DateTimeField(),
+                    **PostizIntegrationRowSerializer().fields,
                     "cancelledPosts": serializers.IntegerField(),
                 },
             ),
             **ERRORS,
         },
-        description="Cancels this channel's unpublished deliveries, then disconnects it.",
+        description="Cancels this channel's unpublished deliveries, then disconnects it; "
+        "answers the channel's row, as Postiz does, without its credentials.",
     )
     def delete(self, request: Request, integration_id: str) -> Response:
         account = integration_get(request, integration_id)
@@ -238,13 +304,7 @@ class IntegrationDetailView(PostizView):
                 deliveries=Delivery.objects.filter(account=account)
             )
             account_services.social_account_disconnect(account=account)
-        return Response(
-            {
-                "id": account.pk,
-                "deletedAt": serializers.DateTimeField().to_representation(account.disconnected_at),
-                "cancelledPosts": cancelled,
-            }
-        )
+        return Response({**integration_row(account), "cancelledPosts": cancelled})
 
 
 class SocialConnectView(PostizView):
@@ -377,6 +437,14 @@ class IntegrationTriggerView(PostizView):
         raise not_found("Tool not found")
 
 
+# An integration's default `postingTimes` in Postiz (schema.prisma, model Integration:
+# `[{"time":120}, {"time":400}, {"time":700}]`, minutes after UTC midnight, every day).
+POSTIZ_DEFAULT_TIMES = (time(2, 0), time(6, 40), time(11, 40))
+POSTIZ_DEFAULT_SLOTS = tuple(
+    WeeklySlot(day, wall) for day in range(7) for wall in POSTIZ_DEFAULT_TIMES
+)
+
+
 class FindSlotView(PostizView):
     @extend_schema(
         tags=TAGS,
@@ -384,12 +452,24 @@ class FindSlotView(PostizView):
             200: inline_serializer("PostizSlot", {"date": serializers.DateTimeField()}),
             **ERRORS,
         },
-        description="The channel's next free posting-schedule slot (Crier's queue).",
+        description="The channel's next free posting-schedule slot (Crier's queue); a channel "
+        "without an active posting schedule has Postiz's default times, 02:00, 06:40 and "
+        "11:40 UTC every day.",
     )
     def get(self, request: Request, integration_id: str) -> Response:
         account = integration_get(request, integration_id)
         planner = QueuePlanner([account.pk])
-        slot = planner.peek(account.pk, ContentType.TEXT)
+        if planner.slots[account.pk]:
+            slot = planner.peek(account.pk, ContentType.TEXT)
+        else:
+            slot = next_free(
+                POSTIZ_DEFAULT_SLOTS,
+                zone=zone_for("UTC"),
+                after=planner.now,
+                until=planner.until,
+                taken=planner.taken[account.pk],
+                content_type=ContentType.TEXT,
+            )
         if slot is None:
             raise exceptions.ValidationError(planner.why_none(account.pk, ContentType.TEXT))
         return Response({"date": serializers.DateTimeField().to_representation(slot)})
@@ -411,7 +491,8 @@ class IsConnectedView(PostizView):
 
 # -- notifications -------------------------------------------------------------------------
 
-NOTIFICATIONS_PER_PAGE = 50
+# Postiz's page size (notifications.repository.ts, getNotificationsPaginated).
+NOTIFICATIONS_PER_PAGE = 100
 
 
 class PostizNotificationPageSerializer(serializers.Serializer):
@@ -421,6 +502,9 @@ class PostizNotificationPageSerializer(serializers.Serializer):
 class PostizNotificationSerializer(serializers.Serializer):
     id = serializers.CharField()
     content = serializers.CharField()
+    link = serializers.CharField(
+        allow_null=True, help_text="The published post's URL, when the event has one."
+    )
     event = serializers.CharField()
     level = serializers.CharField()
     read = serializers.BooleanField()
@@ -438,6 +522,7 @@ class NotificationListView(PostizView):
                     "notifications": PostizNotificationSerializer(many=True),
                     "total": serializers.IntegerField(),
                     "page": serializers.IntegerField(),
+                    "limit": serializers.IntegerField(),
                     "hasMore": serializers.BooleanField(),
                 },
             ),
@@ -460,6 +545,7 @@ class NotificationListView(PostizView):
                         {
                             "id": row.pk,
                             "content": row.message,
+                            "link": row.data.get("url") or None,
                             "event": row.event,
                             "level": row.level,
                             "read": row.read_at is not None,
@@ -471,6 +557,7 @@ class NotificationListView(PostizView):
                 ).data,
                 "total": total,
                 "page": page,
+                "limit": NOTIFICATIONS_PER_PAGE,
                 "hasMore": start + NOTIFICATIONS_PER_PAGE < total,
             }
         )
@@ -482,7 +569,10 @@ class NotificationListView(PostizView):
 class PostizMediaSerializer(serializers.Serializer):
     id = serializers.CharField()
     name = serializers.CharField(allow_blank=True)
+    originalName = serializers.CharField(allow_null=True)
     path = serializers.URLField(allow_null=True, help_text="Use it with `id` in posts' image.")
+    thumbnail = serializers.CharField(allow_null=True, help_text="Always null in Crier.")
+    alt = serializers.CharField(allow_null=True, help_text="Always null: alt text goes in posts.")
     organizationId = serializers.CharField()
     status = serializers.CharField()
     type = serializers.CharField(allow_blank=True)
@@ -497,7 +587,10 @@ def media_shape(asset: MediaAsset) -> dict[str, Any]:
         {
             "id": asset.pk,
             "name": asset.filename or asset.original_filename,
+            "originalName": asset.original_filename or None,
             "path": storage.public_url(asset.storage_key) if usable else None,
+            "thumbnail": None,
+            "alt": None,
             "organizationId": asset.workspace_id,
             "status": asset.status,
             "type": asset.kind,
@@ -547,13 +640,16 @@ class UploadFromUrlView(PostizView):
         tags=TAGS,
         request=FromUrlRequestSerializer,
         responses={201: PostizMediaSerializer, **ERRORS},
-        description="A worker fetches the file: `status` is pending_upload and `path` null "
-        "until it is ready.",
+        description="Fetches the file during the request (the egress guard, size and time "
+        "limits of any fetch) and answers it stored, with its `path`, as Postiz does.",
     )
     def post(self, request: Request) -> Response:
         body = FromUrlRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        asset = media_services.media_from_url_create(
+        asset = media_services.media_from_url_fetch_now(
             workspace=request.auth.workspace, url=body.validated_data["url"]
         )
+        if asset.status not in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING):
+            media_services.media_discard(assets=[asset])  # nothing a client could use
+            raise exceptions.ValidationError(f"url: {asset.error or 'the file could not be used'}")
         return Response(media_shape(asset), status=201)

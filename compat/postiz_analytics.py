@@ -1,6 +1,7 @@
 """Postiz's analytics routes over Crier's analytics app (analytics/services.py).
 
-Postiz answers a list of charts, `[{label, data: [{total, date}], percentageChange}]`,
+Postiz answers a list of charts, `[{label, data: [{total, date}], percentageChange}]`
+(`total` a string, as Postiz declares it),
 over the last `date` days. Crier samples what each platform offers every few hours
 (`CRIER_ANALYTICS_EVERY`); a chart has one point per day, the day's last sample (summed
 over the channels a post went to). What a platform does not offer is left out rather
@@ -32,7 +33,8 @@ class PostizAnalyticsQuerySerializer(serializers.Serializer):
 
 
 class PostizPointSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
+    # Postiz declares `total: string` (social.integrations.interface.ts, AnalyticsData).
+    total = serializers.CharField()
     date = serializers.DateField()
 
 
@@ -51,11 +53,10 @@ def chart(label: str, points: Iterable[tuple[str, str, int | None]]) -> dict | N
             last[taken_at[:10]][source] = value
     if not last:
         return None
-    data = [
-        {"total": sum(by_source.values()), "date": day} for day, by_source in sorted(last.items())
-    ]
-    first, latest = data[0]["total"], data[-1]["total"]
+    totals = [(day, sum(by_source.values())) for day, by_source in sorted(last.items())]
+    first, latest = totals[0][1], totals[-1][1]
     change = round((latest - first) / first * 100, 2) if first else 0.0
+    data = [{"total": str(total), "date": day} for day, total in totals]
     return {"label": label, "data": data, "percentageChange": change}
 
 

@@ -17,7 +17,8 @@ Where Crier differs, it says so rather than pretend:
   one before it is published, in reply to it (native `thread_delays`), else all at once
   (comments always wait for the post to be live).
 - `settings`: the options the channel's Crier connector knows are applied (and checked);
-  the others are listed per post in the answer's `ignoredSettings`.
+  the others are named in the `X-Crier-Ignored-Settings` header (JSON, by integration):
+  the body stays Postiz's `[{postId, integration}]`, strings only, so typed clients read it.
 - `image[].id` is the id `POST /upload` answered; an id Crier does not know is looked up
   by its `path` among the workspace's own media (Postiz's CLI sends a made-up id with the
   path of an upload). A path that is not the workspace's upload is refused (400), never
@@ -30,8 +31,9 @@ Where Crier differs, it says so rather than pretend:
   naming the channel and why; nothing is stored and no quota is taken.
 - Post ids are Crier post ids; `GET /posts` lists one entry per channel (delivery).
   `DELETE /posts/:id` cancels that post only (the group route cancels a group).
-- `GET /posts/:id/missing` is the per-channel validation of the stored post, as the
-  document describes it.
+- `GET /posts/:id/missing` answers `[]`: Postiz lists the channel's recent content there
+  (for a post whose release id is `missing`), and no Crier connector can list it yet.
+  Per-channel validation is the native preview (`POST /api/v1/posts/validate`).
 - `PUT /posts/:id/release-id` records what a platform published: it resolves a delivery
   whose outcome is unknown as published (the operator decision of DESIGN.md), or corrects
   the id of a published one. A post sent to several channels takes its delivery id.
@@ -40,34 +42,35 @@ Where Crier differs, it says so rather than pretend:
 from __future__ import annotations
 
 import html
+import json
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Scope, SocialAccount
+from compat import postiz_settings
 from compat.postiz import ERRORS, TAGS, PostizView, not_found
 from config.errors import flatten_errors
-from connectors.registry import connector_class
 from media import services as media_services
 from media import storage
 from media.models import MediaAsset
 from planning.approvals import post_edit
-from posts import content, services
+from posts import services
 from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
 from posts.serializers import (
     MAX_THREAD_DELAY,
-    AwareDateTimeField,
     PostUpdateSerializer,
     ScheduleRequestSerializer,
 )
@@ -109,12 +112,49 @@ def plain_text(value: str) -> str:
 
 # -- shapes --------------------------------------------------------------------------------
 
+# Reduced precision that ISO 8601 allows and datetime.fromisoformat does not read: a year,
+# or a year and month (Postiz's IsDateString accepts both; dayjs reads them as the start).
+_REDUCED = re.compile(r"\d{4}(-\d{2})?")
+
+
+class PostizDateTimeField(serializers.DateTimeField):
+    """Any ISO 8601 date string Postiz's `IsDateString` accepts: a date alone is UTC
+    midnight, and a time without an offset is UTC, as Postiz reads them (`dayjs.utc`);
+    week dates (`2026-W49-7`) and the basic format (`20261206`) too."""
+
+    def to_internal_value(self, value: object) -> datetime:
+        if isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, str):
+            text = value.strip()
+            if _REDUCED.fullmatch(text):
+                text += "-01-01"[len(text) - 4 :]
+            try:
+                parsed = datetime.fromisoformat(text.replace("z", "Z"))
+            except ValueError:
+                self.fail("invalid", format="ISO 8601, for example 2026-12-06T09:00:00Z")
+        else:
+            self.fail("invalid", format="an ISO 8601 string")
+        if timezone.is_naive(parsed):
+            parsed = parsed.replace(tzinfo=UTC)
+        return self.enforce_timezone(parsed)
+
 
 class PostizImageSerializer(serializers.Serializer):
+    """Postiz's MediaDto (media.dto.ts), and `alternativeText` as older clients name `alt`."""
+
     id = serializers.CharField(max_length=40, help_text="The id POST /upload answered.")
     path = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    alt = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=1500)
     alternativeText = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=1500
+    )
+    thumbnail = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=2000,
+        help_text="Accepted and not used: platforms make their own.",
     )
 
 
@@ -142,7 +182,7 @@ class PostizPostEntrySerializer(serializers.Serializer):
     settings = serializers.DictField(required=False)
 
     def validate_settings(self, settings: dict) -> dict:
-        # Names are answered back (`ignoredSettings`), and an answer is stored for an
+        # Names are answered back (a header), and an answer is stored for an
         # Idempotency-Key: PostgreSQL refuses a NUL in JSON.
         if any("\x00" in name for name in settings):
             raise serializers.ValidationError("setting names must not contain null characters.")
@@ -182,7 +222,7 @@ class PostizTagSerializer(serializers.Serializer):
 
 class PostizCreatePostSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=list(KINDS))
-    date = AwareDateTimeField(required=False, help_text="Required to schedule.")
+    date = PostizDateTimeField(required=False, help_text="Required to schedule.")
     shortLink = serializers.BooleanField(required=False, default=False)
     tags = serializers.ListField(child=PostizTagSerializer(), required=False, max_length=20)
     order = serializers.CharField(required=False, allow_blank=True, allow_null=True)
@@ -208,8 +248,15 @@ class PostizCreatePostSerializer(serializers.Serializer):
 class PostizCreatedSerializer(serializers.Serializer):
     postId = serializers.CharField()
     integration = serializers.CharField()
-    group = serializers.CharField()
-    ignoredSettings = serializers.ListField(child=serializers.CharField())
+
+
+IGNORED_SETTINGS_HEADER = "X-Crier-Ignored-Settings"
+
+
+def ignored_settings_header(ignored: dict[str, list[str]]) -> str:
+    """`{integration id: [setting names]}` as ASCII JSON: names come from the client, and
+    escaping keeps any character they hold out of the header's syntax."""
+    return json.dumps(ignored, ensure_ascii=True, separators=(",", ":"))
 
 
 class PostizPostIntegrationSerializer(serializers.Serializer):
@@ -224,23 +271,69 @@ class PostizPostImageSerializer(serializers.Serializer):
     path = serializers.CharField(allow_null=True)
 
 
-class PostizPostSerializer(serializers.Serializer):
+class PostizTagNameSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The label itself: Crier labels are plain strings.")
+    name = serializers.CharField()
+
+
+class PostizPostTagSerializer(serializers.Serializer):
+    tag = PostizTagNameSerializer()
+
+
+class PostizPostRowSerializer(serializers.Serializer):
+    """The columns of Postiz's Post row that Crier has (schema.prisma, model Post)."""
+
     id = serializers.CharField()
     group = serializers.CharField(allow_null=True)
     content = serializers.CharField(allow_blank=True)
-    thread = serializers.ListField(child=serializers.CharField(allow_blank=True))
-    image = PostizPostImageSerializer(many=True)
     publishDate = serializers.DateTimeField()
     state = serializers.CharField()
     releaseURL = serializers.CharField(allow_null=True)
     releaseId = serializers.CharField(allow_null=True)
     error = serializers.CharField(allow_null=True)
-    tags = serializers.ListField(child=serializers.CharField())
+    settings = serializers.CharField(
+        help_text="JSON text, as Postiz stores it: `__type` and options."
+    )
+    intervalInDays = serializers.IntegerField(allow_null=True, help_text="Always null.")
+    creationMethod = serializers.CharField(help_text="API: Crier posts are made through its APIs.")
+    integrationId = serializers.CharField()
+    organizationId = serializers.CharField()
+    createdAt = serializers.DateTimeField()
+    updatedAt = serializers.DateTimeField()
+
+
+class PostizPostSerializer(PostizPostRowSerializer):
+    thread = serializers.ListField(child=serializers.CharField(allow_blank=True))
+    image = PostizPostImageSerializer(many=True)
+    tags = PostizPostTagSerializer(many=True)
     integration = PostizPostIntegrationSerializer()
 
 
+def post_row(delivery: Delivery) -> dict[str, Any]:
+    """The Postiz Post row for one delivery (a Postiz post is one channel's)."""
+    post, account = delivery.post, delivery.account
+    block = post.block_for(account.platform)
+    return {
+        "id": post.pk,
+        "group": post.job_id,
+        "content": block.get("text", ""),
+        "publishDate": delivery.scheduled_at,
+        "state": STATES.get(delivery.status, "QUEUE"),
+        "releaseURL": delivery.external_url or None,
+        "releaseId": delivery.external_id or None,
+        "error": delivery.error_message or None,
+        "settings": json.dumps({"__type": account.platform, **block.get("options", {})}),
+        "intervalInDays": None,
+        "creationMethod": "API",
+        "integrationId": account.pk,
+        "organizationId": post.workspace_id,
+        "createdAt": post.created_at,
+        "updatedAt": post.updated_at,
+    }
+
+
 def post_shapes(deliveries: list[Delivery]) -> list[dict]:
-    """One Postiz post per delivery (a post per channel)."""
+    """One Postiz post per delivery (a post per channel), as Postiz's getPosts lists it."""
     media_ids = {ref["id"] for d in deliveries for ref in d.post.media}
     paths = {
         asset.pk: storage.public_url(asset.storage_key)
@@ -253,20 +346,12 @@ def post_shapes(deliveries: list[Delivery]) -> list[dict]:
     shapes = []
     for delivery in deliveries:
         post, account = delivery.post, delivery.account
-        block = post.block_for(account.platform)
         shapes.append(
             {
-                "id": post.pk,
-                "group": post.job_id,
-                "content": block.get("text", ""),
-                "thread": list(block.get("thread", [])),
+                **post_row(delivery),
+                "thread": list(post.block_for(account.platform).get("thread", [])),
                 "image": [{"id": ref["id"], "path": paths.get(ref["id"])} for ref in post.media],
-                "publishDate": delivery.scheduled_at,
-                "state": STATES.get(delivery.status, "QUEUE"),
-                "releaseURL": delivery.external_url or None,
-                "releaseId": delivery.external_id or None,
-                "error": delivery.error_message or None,
-                "tags": list(post.labels),
+                "tags": [{"tag": {"id": label, "name": label}} for label in post.labels],
                 "integration": {
                     "id": account.pk,
                     "name": account.display_name or account.username or account.external_id,
@@ -337,26 +422,25 @@ def _native_item(
 ) -> tuple[dict, list[str]]:
     """The native bulk item for one Postiz channel entry, and the settings left out."""
     first, *follow_ups = entry["value"]
-    settings = {k: v for k, v in (entry.get("settings") or {}).items() if k != "__type"}
-    known = {option.name for option in connector_class(account.platform).options}
+    options, ignored = postiz_settings.crier_options(account.platform, entry.get("settings") or {})
     block: dict[str, Any] = {"type": "status", "text": plain_text(first["content"])}
     if follow_ups:
         block["thread"] = [plain_text(value["content"]) for value in follow_ups]
         delays = [delay_seconds(value.get("delay")) for value in follow_ups]
         if any(delays):
             block["thread_delays"] = delays
-    block.update({name: value for name, value in settings.items() if name in known})
+    block.update(options)
     target = {"id": account.pk, **({"scheduled_at": when} if when else {})}
     item = {
         "networks": {account.platform: block},
         "accounts": [target],
         "media": [
-            {"id": image["id"], "alt": image.get("alternativeText") or ""}
+            {"id": image["id"], "alt": image.get("alt") or image.get("alternativeText") or ""}
             for image in first.get("image") or []
         ],
         "labels": labels,
     }
-    return item, sorted(set(settings) - known)
+    return item, ignored
 
 
 def _native_messages(errors: object) -> list[str]:
@@ -368,8 +452,8 @@ def _native_messages(errors: object) -> list[str]:
 
 
 class PostizPostListQuerySerializer(serializers.Serializer):
-    startDate = AwareDateTimeField()
-    endDate = AwareDateTimeField(help_text=f"At most {MAX_LIST_WINDOW.days} days after startDate.")
+    startDate = PostizDateTimeField()
+    endDate = PostizDateTimeField(help_text=f"At most {MAX_LIST_WINDOW.days} days after startDate.")
     customer = serializers.CharField(required=False, help_text="Ignored: Crier has no customers.")
 
     def validate(self, attrs: dict) -> dict:
@@ -393,7 +477,9 @@ class PostsView(PostizView):
         request=PostizCreatePostSerializer,
         responses={201: PostizCreatedSerializer(many=True), **ERRORS},
         parameters=[IDEMPOTENCY_PARAMETER],
-        description="Create, schedule or publish: one post per channel entry, one group.",
+        description="Create, schedule or publish: one post per channel entry, one group. "
+        "Settings the channel's connector does not apply are named in the "
+        f"`{IGNORED_SETTINGS_HEADER}` header, JSON `{{integration id: [names]}}`.",
     )
     def post(self, request: Request) -> Response:
         # Crier's Idempotency-Key, when the client sends one: a retry posts once.
@@ -460,15 +546,15 @@ def create_posts(request: Request, body: object) -> Response:
             raise exceptions.ValidationError(refusals)
         posts = {post.input_index: post for post in Post.objects.filter(job=job)}
     created = [
-        {
-            "postId": posts[index].pk,
-            "integration": entry["integration"]["id"],
-            "group": job.pk,
-            "ignoredSettings": ignored[index],
-        }
+        {"postId": posts[index].pk, "integration": entry["integration"]["id"]}
         for index, entry in enumerate(data["posts"])
     ]
-    return Response(PostizCreatedSerializer(created, many=True).data, status=201)
+    left_out: dict[str, list[str]] = {}
+    for index, entry in enumerate(data["posts"]):
+        if ignored[index]:
+            left_out.setdefault(entry["integration"]["id"], []).extend(ignored[index])
+    headers = {IGNORED_SETTINGS_HEADER: ignored_settings_header(left_out)} if left_out else None
+    return Response(PostizCreatedSerializer(created, many=True).data, status=201, headers=headers)
 
 
 def list_posts(request: Request) -> Response:
@@ -495,6 +581,9 @@ def list_posts(request: Request) -> Response:
 _DELETED = inline_serializer(
     "PostizPostDeleted",
     {
+        "error": serializers.BooleanField(
+            help_text="Always false. Postiz answers true after deleting (a quirk of its service)."
+        ),
         "id": serializers.CharField(),
         "cancelled": serializers.IntegerField(),
         "alreadyPublished": serializers.ListField(child=serializers.CharField()),
@@ -521,7 +610,12 @@ class PostDetailView(PostizView):
         post = post_get(request, post_id)
         cancelled = services.post_delete(post=post)
         return Response(
-            {"id": post.pk, "cancelled": cancelled, "alreadyPublished": _published_urls([post])}
+            {
+                "error": False,
+                "id": post.pk,
+                "cancelled": cancelled,
+                "alreadyPublished": _published_urls([post]),
+            }
         )
 
 
@@ -538,54 +632,33 @@ class GroupDeleteView(PostizView):
             raise not_found("Group not found")
         cancelled = sum(services.post_delete(post=post) for post in posts)
         return Response(
-            {"id": group, "cancelled": cancelled, "alreadyPublished": _published_urls(posts)}
+            {
+                "error": False,
+                "id": group,
+                "cancelled": cancelled,
+                "alreadyPublished": _published_urls(posts),
+            }
         )
 
 
-class PostizMissingSerializer(serializers.Serializer):
-    postId = serializers.CharField()
-    integration = PostizPostIntegrationSerializer()
-    valid = serializers.BooleanField()
-    errors = serializers.ListField(child=serializers.CharField())
+class PostizMissingContentSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The platform's id of a recent post.")
+    url = serializers.CharField()
 
 
 class MissingView(PostizView):
     @extend_schema(
         tags=TAGS,
-        responses={200: PostizMissingSerializer(many=True), **ERRORS},
-        description="Per-channel validation of the stored post: what each channel refuses.",
+        responses={200: PostizMissingContentSerializer(many=True), **ERRORS},
+        description="Postiz's getMissingContent: the channel's recent content, to pick the "
+        "release id of a post whose outcome is unknown. No Crier connector lists a channel's "
+        "content, so the list is empty, as Postiz answers for a provider without that "
+        "capability; record the id with PUT /posts/{id}/release-id. To check a post per "
+        "channel, use the native preview, POST /api/v1/posts/validate.",
     )
     def get(self, request: Request, post_id: str) -> Response:
-        post = post_get(request, post_id)
-        deliveries = list(
-            Delivery.objects.filter(post=post, thread_index__isnull=True)
-            .exclude(status=S.CANCELLED)
-            .select_related("account")
-            .order_by("created_at", "pk")
-        )
-        index = content.media_index(
-            workspace=post.workspace, bulk={"posts": [{"media": post.media}]}
-        )
-        checks = []
-        for delivery in deliveries:
-            account = delivery.account
-            problems = content.problems_for(
-                post=post, account=account, account_id=account.pk, media_index=index
-            )
-            checks.append(
-                {
-                    "postId": post.pk,
-                    "integration": {
-                        "id": account.pk,
-                        "name": account.display_name or account.username or account.external_id,
-                        "providerIdentifier": account.platform,
-                        "picture": account.avatar_url,
-                    },
-                    "valid": not problems,
-                    "errors": problems,
-                }
-            )
-        return Response(PostizMissingSerializer(checks, many=True).data)
+        post_get(request, post_id)
+        return Response([])
 
 
 class PostizStatusSerializer(serializers.Serializer):
@@ -653,18 +726,7 @@ class ReleaseIdView(PostizView):
     @extend_schema(
         tags=TAGS,
         request=PostizReleaseIdSerializer,
-        responses={
-            200: inline_serializer(
-                "PostizRelease",
-                {
-                    "id": serializers.CharField(),
-                    "releaseId": serializers.CharField(),
-                    "releaseURL": serializers.CharField(allow_null=True),
-                    "state": serializers.CharField(),
-                },
-            ),
-            **ERRORS,
-        },
+        responses={200: PostizPostRowSerializer, **ERRORS},
         description="`:id` is a post id, or a delivery id (dlv_…) for a post sent to several "
         "channels.",
     )
@@ -684,15 +746,9 @@ class ReleaseIdView(PostizView):
                     resolved_by=f"{member.user.get_username()} (Postiz release-id)",
                 )
             Delivery.objects.filter(pk=delivery.pk, status=S.PUBLISHED).update(**changes)
-        delivery.refresh_from_db()
-        return Response(
-            {
-                "id": delivery.post_id,
-                "releaseId": delivery.external_id,
-                "releaseURL": delivery.external_url or None,
-                "state": STATES[delivery.status],
-            }
-        )
+        # Postiz answers the updated Post row.
+        delivery = Delivery.objects.select_related("post", "account").get(pk=delivery.pk)
+        return Response(PostizPostRowSerializer(post_row(delivery)).data)
 
 
 class PostizUrlValueSerializer(PostizValueSerializer):

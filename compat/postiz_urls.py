@@ -1,4 +1,4 @@
-"""Postiz / PostSider routes, mounted at `public/v1/` in config/urls.py."""
+"""Postiz / PostSider routes, mounted at `public/v1/` and `api/public/v1/` in config/urls.py."""
 
 from __future__ import annotations
 
@@ -63,3 +63,9 @@ urlpatterns = [
         name="postiz-integration-analytics",
     ),
 ]
+
+
+def document_one_prefix(endpoints: list[tuple]) -> list[tuple]:
+    """drf-spectacular preprocessing hook: the schema documents `/public/v1/` once; the
+    self-hosted `/api/public/v1/` alias serves the same operations (README says so)."""
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith("/api/public/v1/")]

@@ -23,8 +23,11 @@ _GENERIC_MESSAGES = {
 }
 
 
+_API_ROOTS = ("/api/v1", "/public/v1", "/api/public/v1")
+
+
 def is_api_path(path: str) -> bool:
-    return path.startswith(("/api/v1/", "/public/v1/")) or path.rstrip("/") == "/api/v1"
+    return path.startswith(tuple(root + "/" for root in _API_ROOTS)) or path in _API_ROOTS
 
 
 class ApiErrorMiddleware:

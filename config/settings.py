@@ -30,7 +30,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # call the API and PUT to signed upload URLs. None by default: which to trust is a
 # deployment decision. S3 buckets need their own CORS rule for direct uploads.
 CORS_ALLOWED_ORIGINS = env_list("CRIER_CORS_ORIGINS")
-CORS_URLS_REGEX = r"^/(api/v1|public/v1|uploads|media)/"
+CORS_URLS_REGEX = r"^/(api/v1|public/v1|api/public/v1|uploads|media)/"
 CORS_ALLOW_HEADERS = (
     *default_cors_headers,
     "idempotency-key",
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "planning",
     "analytics",
     "compat",
+    "config.apps.CrierConfig",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,7 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI assets served by Crier itself: /api/docs/ works offline and pins a version.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["compat.postiz_urls.document_one_prefix"],
     # Paths two dialects share document the native operation and describe the other there.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -284,7 +286,6 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Webhooks and operations
-CRIER_ALLOW_PRIVATE_WEBHOOKS = env_bool("CRIER_ALLOW_PRIVATE_WEBHOOKS", False)
 CRIER_WEBHOOK_TIMEOUT = env_int("CRIER_WEBHOOK_TIMEOUT", 10)
 CRIER_WEBHOOK_MAX_ATTEMPTS = env_int("CRIER_WEBHOOK_MAX_ATTEMPTS", 8)
 CRIER_WEBHOOK_RETRY_BASE = env_int("CRIER_WEBHOOK_RETRY_BASE", 30)  # doubled per attempt
@@ -351,7 +352,17 @@ CRIER_MEDIA_MAX_IMAGE_PIXELS = env_int("CRIER_MEDIA_MAX_IMAGE_PIXELS", 89_478_48
 # 8K UHD (7680x4320): past every platform's own limit; the poster rendition decodes a frame.
 CRIER_MEDIA_MAX_VIDEO_PIXELS = env_int("CRIER_MEDIA_MAX_VIDEO_PIXELS", 7680 * 4320)
 CRIER_UPLOAD_URL_TTL = timedelta(seconds=env_int("CRIER_UPLOAD_URL_TTL", 3600))
+# --- Egress (config/netguard.py): hosts users choose (connector URLs, webhooks, media from a
+# URL) must resolve to globally routable addresses; this one switch admits private and
+# loopback ones too (tests, demos).
 CRIER_ALLOW_PRIVATE_URLS = env_bool("CRIER_ALLOW_PRIVATE_URLS", False)
+# Where Crier serves its own media: a connector downloading a file to upload it reaches
+# these as named, even on a private address (a local or in-cluster store); nothing else does.
+CRIER_MEDIA_ORIGINS = [
+    url
+    for url in (CRIER_PUBLIC_URL, CRIER_PUBLIC_MEDIA_URL, env_str("CRIER_S3_ENDPOINT_URL"))
+    if url
+]
 CRIER_MEDIA_FETCH_TIMEOUT = env_int("CRIER_MEDIA_FETCH_TIMEOUT", 300)  # whole download, seconds
 CRIER_MEDIA_SWEEP_INTERVAL = env_int("CRIER_MEDIA_SWEEP_INTERVAL", 600)
 # How long past its time a delivery waits for media still being uploaded, then fails.

@@ -33,7 +33,9 @@ urlpatterns = [
     # PostPost's media routes at the root, before the root `media/<key>` file route.
     path("", include(postpost_root_urlpatterns)),
     path("", include(media_file_urlpatterns)),
+    # Postiz's cloud base path, and the one its documentation gives for self-hosting.
     path("public/v1/", include("compat.postiz_urls")),
+    path("api/public/v1/", include("compat.postiz_urls")),
 ]
 
 

@@ -9,8 +9,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Self
 
-import httpx
-
 from connectors.errors import RefreshRefused
 from connectors.http import build_client
 
@@ -309,6 +307,10 @@ class Connector(abc.ABC):
     connection: ClassVar[Literal["oauth", "token"]] = "token"
     connect_fields: ClassVar[tuple[str, ...]] = ()
     optional_connect_fields: ClassVar[tuple[str, ...]] = ()  # subset of connect_fields
+    # True when a user chooses the hosts called (an instance, a site, a webhook URL): every
+    # connection then passes the egress guard (config.netguard). The others call the
+    # platform's own API or a host the operator configured.
+    user_chosen_hosts: ClassVar[bool] = False
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any]) -> list[Problem]:
@@ -337,8 +339,8 @@ class Connector(abc.ABC):
                 )
         return problems
 
-    def __init__(self, *, timeout: float = 30.0, transport: httpx.BaseTransport | None = None):
-        self.client = build_client(timeout=timeout, transport=transport)
+    def __init__(self, *, timeout: float = 30.0):
+        self.client = build_client(timeout=timeout, guarded=self.user_chosen_hosts)
 
     def close(self) -> None:
         self.client.close()

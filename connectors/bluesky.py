@@ -72,6 +72,7 @@ from connectors.errors import (
     TransientError,
 )
 from connectors.http import (
+    base_url,
     download,
     json_object,
     raise_for_platform_status,
@@ -121,6 +122,7 @@ class BlueskyConnector(Connector):
     display_name = "Bluesky"
     connection = "token"
     connect_fields = ("handle", "app_password", "service_url")
+    user_chosen_hosts = True
     optional_connect_fields = ("service_url",)
     idempotent = False
     # app.bsky.feed.post: 300 graphemes (and 3000 bytes). app.bsky.embed.images: up to 4
@@ -402,9 +404,8 @@ class BlueskyConnector(Connector):
             raise PermanentError(
                 "A handle and an app password are required.", code="missing_credentials"
             )
-        service = (fields.get("service_url") or "").strip().rstrip("/") or service_url()
-        if "://" not in service:
-            service = f"https://{service}"
+        given = (fields.get("service_url") or "").strip()
+        service = base_url(given, what="service URL") if given else service_url()
         try:
             session = self._create_session(service, handle, password)
         except AuthExpired as exc:
@@ -570,7 +571,10 @@ def _pds_from_did_doc(did_doc: object) -> str | None:
         if isinstance(service, dict) and str(service.get("id", "")).endswith("#atproto_pds"):
             endpoint = service.get("serviceEndpoint")
             if isinstance(endpoint, str) and endpoint.startswith("https://"):
-                return endpoint.rstrip("/")
+                try:
+                    return base_url(endpoint, what="PDS endpoint")
+                except PermanentError:
+                    return None  # not an origin: the entryway keeps serving the account
     return None
 
 

@@ -33,6 +33,14 @@ from connectors.errors import (
 )
 
 CONNECT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 30.0
+# What one answer may weigh once decoded: API answers are small JSON, error bodies are kept
+# only as a short excerpt. A reply past the cap stops being read there (config.netguard).
+API_MAX_BYTES = 4 * 1024 * 1024
+ERROR_MAX_BYTES = 64 * 1024
+# The slowest upload an exchange's deadline allows for (bytes per second): a 300 MB video
+# gets some 50 minutes on top of the base, a JSON call none.
+MIN_UPLOAD_RATE = 100_000
 # Keep-alive slots equal to connections: httpcore 1.0.9 may close a "surplus idle"
 # connection already handed to another thread's request, which then fails with EBADF or
 # hangs to its read timeout (https://github.com/encode/httpcore/issues/1110). With as
@@ -48,6 +56,7 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 _UNSENDABLE = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 ErrorTable = Mapping[str, type[ConnectorError]]
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _version() -> str:
@@ -76,53 +85,117 @@ for _name in ("httpx", "httpcore"):
     logging.getLogger(_name).addFilter(_LOG_FILTER)
 
 
-def build_client(
-    *, timeout: float = 30.0, transport: httpx.BaseTransport | None = None
-) -> httpx.Client:
-    """A thread-safe client with Crier's user agent; connect fails faster than read."""
-    return httpx.Client(
+def build_client(*, timeout: float = DEFAULT_TIMEOUT, guarded: bool = False) -> httpx.Client:
+    """A thread-safe client with Crier's user agent; connect fails faster than read.
+
+    `guarded` for a connector whose hosts a user chooses (config.netguard checks every
+    connection); the others call platforms and services the operator configured.
+    """
+    return netguard.client(
+        guarded=guarded,
         timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
         headers={"User-Agent": USER_AGENT},
         limits=POOL_LIMITS,
-        follow_redirects=False,
-        transport=transport,
     )
 
 
 def send(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
-    """Make exactly one request; turn network failures into typed errors.
+    """Make exactly one request, read its answer within bounds; typed errors for failures.
 
     Keyword arguments go to `httpx.Client.build_request` (json, headers, params, extensions).
-    The status code is not checked: see `raise_for_platform_status`.
+    The status code is not checked: see `raise_for_platform_status`. The answer is read
+    whole only up to API_MAX_BYTES (an error body up to ERROR_MAX_BYTES, cut there) and
+    within `exchange_seconds`: a reply past the cap is a PermanentError for a read and an
+    ambiguous TransientError for anything that may have acted.
     """
     try:
         request = client.build_request(method, url, **kwargs)
     except httpx.InvalidURL as exc:
         raise PermanentError(f"Invalid platform URL: {exc}", code="invalid_url") from exc
-    # A URL pinned to an address (config.netguard.pin) still names its host for TLS.
-    host = request.extensions.get("sni_hostname") or request.url.host
-    with _typed_errors(host):
-        return client.send(request)
+    host = request.url.host
+    with _typed_errors(host, method), netguard.deadline(exchange_seconds(client, request)):
+        response = client.send(request, stream=True)
+        try:
+            if response.is_success:
+                netguard.read_capped(response, max_bytes=API_MAX_BYTES)
+            else:
+                netguard.read_capped(response, max_bytes=ERROR_MAX_BYTES, truncate=True)
+        finally:
+            response.close()
+    return response
 
 
-def send_pinned(
-    client: httpx.Client, method: str, pinned: netguard.Pinned, **kwargs: Any
-) -> httpx.Response:
-    """`send` to a URL pinned by `config.netguard.pin`: each checked address in turn, until
-    one accepts the connection (`config.netguard.send_pinned`), still one request sent."""
-    host = pinned.extensions.get("sni_hostname") or urlsplit(pinned.url).hostname or ""
+def exchange_seconds(client: httpx.Client, request: httpx.Request) -> float:
+    """The deadline of one whole exchange: twice the read timeout, plus the time the body
+    takes at MIN_UPLOAD_RATE (a video upload is slow, and honest)."""
+    base = 2 * (client.timeout.read or DEFAULT_TIMEOUT)
+    length = request.headers.get("content-length", "")
+    return base + (int(length) / MIN_UPLOAD_RATE if length.isdigit() else 0)
+
+
+def base_url(value: str, *, what: str, keep_path: bool = False) -> str:
+    """A user's base URL as `scheme://host[:port]` (and its path with `keep_path`).
+
+    `mastodon.social` gets https://. Refused with a clear PermanentError (code
+    `invalid_url`): anything but http(s) with a host, credentials in the URL (they would be
+    sent along), a query or fragment (a trailing `?` would turn the path Crier appends into
+    a query, letting the caller choose the path) and, without `keep_path`, any path.
+    """
+    value = value.strip()
+    if "://" not in value:
+        value = f"https://{value}"
     try:
-        with _typed_errors(host):
-            return netguard.send_pinned(client, method, pinned, **kwargs)
-    except httpx.InvalidURL as exc:
-        raise PermanentError(f"Invalid platform URL: {exc}", code="invalid_url") from exc
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:  # a port out of range, a malformed IPv6 host
+        raise PermanentError(f"The {what} is not a valid URL: {exc}.", code="invalid_url") from exc
+    host = parts.hostname
+    if parts.scheme not in ("http", "https") or not host:
+        problem = "must be an http(s) address with a host name"
+    elif "@" in parts.netloc:
+        problem = "must not carry a user name or password"
+    elif "?" in value or "#" in value:
+        problem = "must not have a query (?) or fragment (#)"
+    elif not keep_path and parts.path.strip("/"):
+        problem = "must be the server's address only, with no path"
+    else:
+        problem = ""
+    if problem or not host:
+        raise PermanentError(f"The {what} {problem}: {value!r}.", code="invalid_url")
+    netloc = f"[{host}]" if ":" in host else host
+    netloc += f":{port}" if port is not None else ""
+    path = parts.path.rstrip("/") if keep_path else ""
+    return f"{parts.scheme}://{netloc}{path}"
+
+
+def same_origin(url: str, base: str) -> bool:
+    """Whether `url` has the scheme, host and port of `base` (ports defaulted)."""
+    a, b = httpx.URL(url), httpx.URL(base)
+    return (a.scheme, a.host, a.port or _DEFAULT_PORTS.get(a.scheme)) == (
+        b.scheme,
+        b.host,
+        b.port or _DEFAULT_PORTS.get(b.scheme),
+    )
 
 
 @contextmanager
-def _typed_errors(host: str) -> Iterator[None]:
+def _typed_errors(host: str, method: str) -> Iterator[None]:
     """Network failures as the typed errors the task acts on, by whether the request left."""
     try:
         yield
+    except netguard.UnresolvableHost as exc:
+        raise TransientError(str(exc), ambiguous=False, code="unresolvable_host") from exc
+    except netguard.BlockedURL as exc:
+        # Refused before any connection: the same answer will come every time.
+        raise PermanentError(str(exc), code="private_address") from exc
+    except netguard.ReplyTooLarge as exc:
+        if method.upper() in ("GET", "HEAD"):
+            raise PermanentError(str(exc), code="reply_too_large") from exc
+        raise TransientError(
+            f"{exc} Reading stopped there; the platform may have acted on the request.",
+            ambiguous=True,
+            code="reply_too_large",
+        ) from exc
     except _NOT_SENT as exc:
         raise TransientError(
             f"Could not reach {host} ({_describe(exc)}); the request was not sent.",
@@ -188,7 +261,9 @@ def platform_error(response: httpx.Response) -> tuple[str | None, str]:
 
     Covers OAuth (`error`, `error_description`), Graph (`error: {code, message}`), X v1
     (`errors: [{code, message}]`), Telegram (`error_code`, `description`) and RFC 7807
-    (`title`, `detail`). Falls back to the start of the body, then the status line.
+    (`title`, `detail`). Falls back to the status line: a body that is not one of those
+    shapes may come from anything at all (a URL a user gave), so none of it is repeated in
+    the message; `platform_response` keeps an excerpt for the operator.
     """
     try:
         data = response.json()
@@ -221,9 +296,7 @@ def platform_error(response: httpx.Response) -> tuple[str | None, str]:
         )
     if message:
         return code, message
-    snippet = " ".join(response.text.split())[:200]
-    status_line = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-    return code, f"{status_line}: {snippet}" if snippet else status_line
+    return code, f"HTTP {response.status_code} {response.reason_phrase}".strip()
 
 
 def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
@@ -286,6 +359,9 @@ def _snake(name: str) -> str:
 
 # Media up to this size stays in memory while downloaded; larger files spill to disk.
 DOWNLOAD_SPOOL_BYTES = 16_000_000
+# A download with no size limit of its own gets the deadline of a file this large (Crier's
+# default video limit, CRIER_MEDIA_MAX_VIDEO_BYTES).
+UNSIZED_DOWNLOAD_BYTES = 512 * 1024 * 1024
 
 
 def download(
@@ -307,8 +383,15 @@ def download(
     spool: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
         max_size=DOWNLOAD_SPOOL_BYTES
     )
+    expected = max_bytes if max_bytes is not None else UNSIZED_DOWNLOAD_BYTES
+    seconds = exchange_seconds(client, request) + expected / MIN_UPLOAD_RATE
     try:
-        with unambiguous():
+        with (
+            _typed_errors(host, "GET"),
+            unambiguous(),
+            netguard.own_media(),
+            netguard.deadline(seconds),
+        ):
             try:
                 response = client.send(request, stream=True)
             except _UNSENDABLE as exc:
@@ -325,7 +408,7 @@ def download(
             try:
                 status = response.status_code
                 if status >= 400:
-                    response.read()
+                    netguard.read_capped(response, max_bytes=ERROR_MAX_BYTES, truncate=True)
                     message = f"Media download from {host} failed with HTTP {status}."
                     if status in (408, 429) or status >= 500:
                         raise TransientError(
@@ -343,7 +426,7 @@ def download(
                         status=status,
                     )
                 size = 0
-                for chunk in response.iter_bytes():
+                for chunk in netguard.iter_body(response):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
                         raise PermanentError(

@@ -66,6 +66,7 @@ from connectors.errors import (
     TransientError,
 )
 from connectors.http import (
+    base_url,
     download,
     json_object,
     raise_for_platform_status,
@@ -93,6 +94,7 @@ class MastodonConnector(Connector):
     display_name = "Mastodon"
     connection = "token"
     connect_fields = ("instance_url", "access_token")
+    user_chosen_hosts = True
     idempotent = True  # Idempotency-Key header on POST /api/v1/statuses
     # Mastodon defaults: 500 characters (each URL 23), 4 images or 1 video/audio, images
     # up to 16 MB (16777216), videos up to 99 MB (103809024), at most 120 fps, alt text up
@@ -410,16 +412,13 @@ class MastodonConnector(Connector):
 
 
 def normalize_instance_url(value: str) -> str:
-    """`mastodon.social`, `https://mastodon.social/` → `https://mastodon.social`."""
-    value = value.strip().rstrip("/")
-    if not value:
+    """`mastodon.social`, `https://mastodon.social/` → `https://mastodon.social`.
+
+    Mastodon's API lives at the root: a path, query, fragment or credentials are refused.
+    """
+    if not value.strip():
         raise PermanentError("An instance URL is required.", code="missing_instance_url")
-    if "://" not in value:
-        value = f"https://{value}"
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PermanentError(f"Not an instance URL: {value!r}.", code="invalid_instance_url")
-    return f"{parts.scheme}://{parts.netloc}"
+    return base_url(value, what="instance URL")
 
 
 def _instance_url(credentials: Credentials) -> str:

@@ -20,11 +20,10 @@ The body, as a receiver sees it:
 Media are URLs Crier serves; the receiver fetches them. Any 2xx is success; a JSON answer
 may name the created item with `id` and `url` (otherwise the webhook-id stands as its id).
 `reply_to` is null, or, for a thread item sent after a delay, that id of the post it answers.
-Unless CRIER_ALLOW_PRIVATE_WEBHOOKS is set (the variable Crier's own outgoing webhooks
-use), the URL must resolve to public addresses only, checked on connect and before each
-send, and each POST goes to an address just checked (never to a second lookup of the
-name; the next one in DNS order when one cannot be connected to), so an account cannot
-point Crier at its own network, not even by DNS rebinding.
+Unless CRIER_ALLOW_PRIVATE_URLS is set, the URL must resolve to public addresses only:
+checked when the account is connected (a clear refusal) and by the egress guard on every
+connection (config.netguard), which connects only to an address it just checked, so an
+account cannot point Crier at its own network, not even by DNS rebinding.
 """
 
 from __future__ import annotations
@@ -33,14 +32,13 @@ import base64
 import binascii
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from standardwebhooks import Webhook
 
-from config.netguard import BlockedURL, Pinned, PrivateAddress, UnresolvableHost, pin
+from config.netguard import BlockedURL, PrivateAddress, UnresolvableHost, check_url
 from config.redaction import url_shown
 from connectors.base import (
     OPEN_LIMITS,
@@ -52,18 +50,13 @@ from connectors.base import (
     Option,
     Published,
 )
-from connectors.errors import PermanentError, TransientError
-from connectors.http import json_object, raise_for_platform_status, send_pinned
+from connectors.errors import PermanentError
+from connectors.http import json_object, raise_for_platform_status, send
 
 EVENT_TYPE = "post.publish"
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
 # The specification: secrets "SHOULD be between 24 bytes and 64 bytes" of random data.
 MIN_SECRET_BYTES = 24
-_TRUE = {"1", "true", "yes", "on"}
-
-
-def private_targets_allowed() -> bool:
-    return os.environ.get("CRIER_ALLOW_PRIVATE_WEBHOOKS", "").strip().lower() in _TRUE
 
 
 class WebhookConnector(Connector):
@@ -71,6 +64,7 @@ class WebhookConnector(Connector):
     display_name = "Webhook"
     connection = "token"
     connect_fields = ("url", "signing_secret")
+    user_chosen_hosts = True
     idempotent = True  # webhook-id = idempotency key; receivers dedupe on it
     limits = OPEN_LIMITS  # a receiver is whatever the user runs
     options = (
@@ -82,7 +76,7 @@ class WebhookConnector(Connector):
     )
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
-        target = _pinned_target(_target(credentials), connecting=False)
+        target = _target(credentials)
         now = datetime.now(UTC).replace(microsecond=0)
         payload = {
             "type": EVENT_TYPE,
@@ -98,7 +92,7 @@ class WebhookConnector(Connector):
         }
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         signature = _signer(credentials.access_token).sign(content.idempotency_key, now, body)
-        response = send_pinned(
+        response = send(
             self.client,
             "POST",
             target,
@@ -127,7 +121,7 @@ class WebhookConnector(Connector):
     def connect(self, fields: Mapping[str, str]) -> tuple[Credentials, AccountProfile]:
         url = fields["url"].strip()
         secret = fields["signing_secret"].strip()
-        _pinned_target(url, connecting=True)
+        _check_target(url)
         _signer(secret)
         # The URL may carry a token (Zapier and Make hooks do): the account id is its digest
         # and the profile shows what `url_shown` allows.
@@ -162,24 +156,21 @@ def _signer(secret: str) -> Webhook:
     return Webhook(key)
 
 
-def _pinned_target(url: str, *, connecting: bool) -> Pinned:
-    """http(s) with a host; public addresses only unless private targets are allowed.
+def _check_target(url: str) -> None:
+    """http(s) with a host; public addresses only unless CRIER_ALLOW_PRIVATE_URLS is set.
 
-    The URL comes back pinned to the addresses just checked (`config.netguard.pin`): the
-    POST goes there, not to a second lookup of the name, which could answer otherwise.
+    A clear refusal at connect time; each POST is checked again as it connects.
     """
     try:
-        return pin(url, allow_private=private_targets_allowed())
+        check_url(url)
     except UnresolvableHost as exc:
-        message = f"The webhook host {exc.host} cannot be resolved."
-        if connecting:
-            raise PermanentError(message, code="unresolvable_host") from exc
-        # DNS hiccups pass; nothing was sent.
-        raise TransientError(message, ambiguous=False, code="unresolvable_host") from exc
+        raise PermanentError(
+            f"The webhook host {exc.host} cannot be resolved.", code="unresolvable_host"
+        ) from exc
     except PrivateAddress as exc:
         raise PermanentError(
             f"The webhook host {exc.host} resolves to {exc.address}, a private or "
-            "reserved address; set CRIER_ALLOW_PRIVATE_WEBHOOKS to allow it.",
+            "reserved address; set CRIER_ALLOW_PRIVATE_URLS to allow it.",
             code="private_address",
         ) from exc
     except BlockedURL as exc:

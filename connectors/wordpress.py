@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -50,10 +50,12 @@ from connectors.base import (
 )
 from connectors.errors import AuthExpired, ConnectorError, PermanentError
 from connectors.http import (
+    base_url,
     download,
     json_object,
     platform_error,
     raise_for_platform_status,
+    same_origin,
     send,
     unambiguous,
     unreadable,
@@ -84,6 +86,7 @@ class WordPressConnector(Connector):
     display_name = "WordPress"
     connection = "token"
     connect_fields = ("site_url", "username", "application_password")
+    user_chosen_hosts = True
     idempotent = False
     # Core WordPress limits neither post length nor the number of files; upload size and
     # types are the site's settings (upload_max_filesize, allowed MIME types), unknown here.
@@ -263,7 +266,17 @@ class WordPressConnector(Connector):
             return f"{site}/wp-json/"
         _raise_for_status(response)
         link = response.links.get(API_LINK_REL, {}).get("url")
-        return link or f"{site}/wp-json/"
+        if not link:
+            return f"{site}/wp-json/"
+        root = urljoin(f"{site}/", link)
+        if not same_origin(root, site):
+            # The application password goes to the root as Basic auth: never to another host.
+            raise PermanentError(
+                f"{site} advertises its API at {root}, on another host; Crier sends the "
+                "application password only to the site's own address.",
+                code="foreign_api_root",
+            )
+        return root
 
     def _term_ids(self, credentials: Credentials, taxonomy: str, terms: Any) -> list[int]:
         ids: list[int] = []
@@ -335,13 +348,9 @@ def _raise_for_status(response: httpx.Response) -> None:
 
 
 def _site_url(value: str) -> str:
-    site = value.strip().rstrip("/")
+    # A site may live under a path (https://example.com/blog); nothing else but its origin.
+    site = base_url(value, what="site URL", keep_path=True)
     parts = urlsplit(site)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PermanentError(
-            "The site URL must be an https:// address such as https://blog.example.com.",
-            code="invalid_url",
-        )
     if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
         # Basic auth over plain HTTP would hand the password to the network, and WordPress
         # only accepts application passwords over HTTPS outside local development.
@@ -362,7 +371,13 @@ def _endpoint(
     (sites without pretty permalinks). Query parameters are merged here: httpx's `params=`
     would replace the `rest_route` query instead of adding to it.
     """
-    root = str(credentials.extra.get("api_root") or f"{credentials.external_id}/wp-json/")
+    site = credentials.external_id
+    root = str(credentials.extra.get("api_root") or f"{site}/wp-json/")
+    if not same_origin(root, site):  # stored before roots were checked: never send there
+        raise PermanentError(
+            f"The stored API root {root} is not on {site}; reconnect the account.",
+            code="foreign_api_root",
+        )
     url = httpx.URL(root.rstrip("/") + "/" + route)
     return str(url.copy_merge_params(dict(params)) if params else url)
 

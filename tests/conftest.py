@@ -48,6 +48,13 @@ def no_server_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     assert not server_errors, [record.getMessage() for record in server_errors]
 
 
+@pytest.fixture
+def private_urls_allowed(settings) -> None:
+    """CRIER_ALLOW_PRIVATE_URLS: the test's stand-in hosts (servers, simulators) are on
+    loopback, which the egress guard otherwise refuses."""
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
+
+
 @dataclass
 class Caller:
     """A member with a live API key and a client that sends it."""

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cache
 
@@ -463,6 +463,27 @@ TABLE: dict[tuple[str, str, str], Rule] = {
     ("repostra", "POST", "/api/v1/content/<str:content_id>/approve"): Rule(
         A, APPROVE, path(API + "content/{}/approve", "blog"), NOT_FOUND
     ),
+}
+
+
+SELF_HOSTED_PUBLIC = "/api/public/v1/"
+
+
+def at_self_hosted_prefix(rule: Rule) -> Rule:
+    """The same rule, its request sent under self-hosted Postiz's `/api/public/v1/`."""
+
+    def build(world: World) -> Request:
+        request = rule.build(world)
+        return replace(request, path=SELF_HOSTED_PUBLIC + request.path.removeprefix(PUBLIC))
+
+    return replace(rule, build=build)
+
+
+# The Postiz dialect answers under both prefixes: each route is checked under each.
+TABLE |= {
+    (dialect, method, SELF_HOSTED_PUBLIC + route.removeprefix(PUBLIC)): at_self_hosted_prefix(rule)
+    for (dialect, method, route), rule in list(TABLE.items())
+    if dialect == "postiz"
 }
 
 

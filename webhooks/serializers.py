@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
+from accounts.auth import ApiContext
+from accounts.models import Role
+from config.redaction import url_shown
 from config.timestamps import TimestampModelSerializer
 from webhooks.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -15,6 +20,16 @@ class WebhookEndpointSerializer(TimestampModelSerializer):
         model = WebhookEndpoint
         fields = ["id", "url", "description", "events", "is_active", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+    def to_representation(self, instance: WebhookEndpoint) -> dict[str, Any]:
+        """The whole URL only for those who may change it (admins): a Zapier or Make URL
+        carries its token, so a viewer's or editor's key sees its host alone."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        context = getattr(request, "auth", None)
+        if not (isinstance(context, ApiContext) and context.member.has_role(Role.ADMIN)):
+            data["url"] = url_shown(data["url"])
+        return data
 
 
 class CreatedWebhookEndpointSerializer(WebhookEndpointSerializer):

@@ -20,7 +20,8 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from accounts.models import Workspace
-from config.netguard import BlockedURL, Pinned, pin, send_pinned
+from config import netguard
+from config.netguard import BlockedURL
 from webhooks.models import (
     Event,
     WebhookAttempt,
@@ -33,12 +34,14 @@ from webhooks.signals import event_emitted
 
 logger = logging.getLogger(__name__)
 RESPONSE_EXCERPT = 500
+# Only the excerpt is kept: an endpoint's answer is read no further than this.
+RESPONSE_MAX_BYTES = 64 * 1024
 
 
-def check_target(url: str) -> Pinned:
-    """Raise BlockedURL for a target Crier must not call; else the URL pinned to the
-    addresses just checked, which is where the request must go (DNS rebinding)."""
-    return pin(url, allow_private=settings.CRIER_ALLOW_PRIVATE_WEBHOOKS)
+def check_target(url: str) -> None:
+    """Raise BlockedURL for a target Crier must not call (a clear 4xx when it is given);
+    each delivery's connection is checked again by the egress guard (DNS rebinding)."""
+    netguard.check_url(url)
 
 
 def endpoint_create(
@@ -154,11 +157,15 @@ def webhook_send(*, delivery_id: int) -> None:
     delivery = WebhookDelivery.objects.select_related("endpoint", "message").get(pk=delivery_id)
     started = timezone.now()
     status_code, error, excerpt = None, "", ""
+    timeout = settings.CRIER_WEBHOOK_TIMEOUT
     try:
-        target = check_target(delivery.endpoint.url)
         body, headers = signed_request(delivery.endpoint, delivery.message)
-        with httpx.Client(timeout=settings.CRIER_WEBHOOK_TIMEOUT, follow_redirects=False) as client:
-            response = send_pinned(client, "POST", target, content=body, headers=headers)
+        with (
+            netguard.client(guarded=True, timeout=httpx.Timeout(timeout)) as client,
+            netguard.deadline(2 * timeout),  # within the claim of three timeouts
+            client.stream("POST", delivery.endpoint.url, content=body, headers=headers) as response,
+        ):
+            netguard.read_capped(response, max_bytes=RESPONSE_MAX_BYTES, truncate=True)
         status_code, excerpt = response.status_code, response.text[:RESPONSE_EXCERPT]
         if not response.is_success:
             error = f"The endpoint answered {response.status_code}."

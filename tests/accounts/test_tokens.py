@@ -52,7 +52,7 @@ def test_tokens_near_expiry_are_refreshed_and_others_left_alone(workspace, simul
 
 
 def test_a_refused_refresh_flags_the_account_once_and_says_so(workspace, simulator, settings):
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = True
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
     endpoint_create(workspace=workspace, url="http://127.0.0.1:9/hook", events=[])
     revoked = expiring(workspace, "revoked", simulator.url)
     simulator.simulator.configure("revoked", {"refuse_refresh": True})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -200,11 +201,24 @@ def test_a_missing_or_bad_key_is_a_401_with_msg(owner, authorization, message):
     assert response.json() == {"msg": message}
 
 
-def test_an_unknown_route_is_a_404_with_msg(postiz):
-    response = postiz.get(f"{BASE}/nothing-here")
+@pytest.mark.parametrize(
+    "path", ["/public/v1/nothing-here", "/api/public/v1/nothing-here", "/api/public/v1"]
+)
+def test_an_unknown_route_under_either_prefix_is_a_404_with_msg(postiz, path):
+    response = postiz.get(path)
 
     assert response.status_code == 404
-    assert response.json() == {"msg": "No route for GET /public/v1/nothing-here."}
+    assert response.json() == {"msg": f"No route for GET {path}."}
+
+
+def test_the_self_hosted_base_path_serves_the_same_routes(postiz, account):
+    # Postiz's self-hosting documentation gives `https://<host>/api/public/v1`.
+    cloud = postiz.get(f"{BASE}/integrations")
+    self_hosted = postiz.get("/api/public/v1/integrations")
+
+    assert self_hosted.status_code == 200
+    assert self_hosted.json() == cloud.json()
+    assert self_hosted["X-RateLimit-Limit"] == "60"
 
 
 def test_a_revoked_key_is_a_401(owner):
@@ -232,21 +246,14 @@ def test_create_post_schedules_one_post_per_integration_in_one_group(postiz, acc
     assert response.status_code == 201, response.content
     created = response.json()
     job = Job.objects.get()
+    # Postiz's createPost answer, strings only: a client typed `list[dict[str, str]]` reads it.
     assert created == [
-        {
-            "postId": created[0]["postId"],
-            "integration": account.pk,
-            "group": job.pk,
-            "ignoredSettings": [],
-        },
-        {
-            "postId": created[1]["postId"],
-            "integration": second.pk,
-            "group": job.pk,
-            "ignoredSettings": [],
-        },
+        {"postId": created[0]["postId"], "integration": account.pk},
+        {"postId": created[1]["postId"], "integration": second.pk},
     ]
+    assert "X-Crier-Ignored-Settings" not in response
     first = Post.objects.get(pk=created[0]["postId"])
+    assert first.job_id == job.pk
     assert first.block_for("sandbox")["text"] == "Hello from the Postiz API"
     assert first.labels == ["News"]
     delivery = first.deliveries.get()
@@ -505,6 +512,41 @@ def test_an_image_url_that_is_not_a_picture_is_a_400_naming_it(postiz, account, 
     assert not Post.objects.filter(workspace=account.workspace).exists()
 
 
+def test_upload_from_url_fetches_during_the_request_and_answers_the_path(
+    postiz, account, picture_site, tmp_path
+):
+    url = picture_site.url("/image1.png")
+
+    response = postiz.post(f"{BASE}/upload-from-url", {"url": url}, format="json")
+
+    # Postiz fetches before answering: a client uses `path` in a post at once.
+    assert response.status_code == 201, response.content
+    media = response.json()
+    assert media["path"] is not None and media["path"].endswith(".png")
+    assert (media["thumbnail"], media["alt"]) == (None, None)
+    stored = MediaAsset.objects.get(pk=media["id"], workspace=account.workspace)
+    assert (stored.status, stored.mime_type) == ("ready", "image/png")
+    assert picture_site.requested == ["/image1.png"]
+    body = create_body(account.pk)
+    body["posts"][0]["value"][0]["image"] = [{"id": media["id"], "path": media["path"]}]
+    assert postiz.post(f"{BASE}/posts", body, format="json").status_code == 201
+
+
+def test_upload_from_url_of_a_file_that_is_no_media_is_a_400_leaving_nothing(
+    postiz, picture_site, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = postiz.post(
+            f"{BASE}/upload-from-url", {"url": picture_site.url("/notes.txt")}, format="json"
+        )
+
+    assert response.status_code == 400
+    assert response.json()["msg"].startswith("url: ")
+    assert not MediaAsset.objects.exists()
+    assert stored_files(tmp_path) == []
+    assert not StorageDeletion.objects.exists()
+
+
 def stored_files(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()]
 
@@ -619,7 +661,8 @@ def test_settings_the_connector_does_not_know_are_reported_not_applied(postiz, a
     response = postiz.post(f"{BASE}/posts", body, format="json")
 
     assert response.status_code == 201
-    assert response.json()[0]["ignoredSettings"] == ["who_can_reply_post"]
+    assert response.json() == [{"postId": response.json()[0]["postId"], "integration": account.pk}]
+    assert json.loads(response["X-Crier-Ignored-Settings"]) == {account.pk: ["who_can_reply_post"]}
 
 
 def test_a_setting_value_with_a_nul_is_a_400_not_a_500(postiz, workspace):
@@ -689,7 +732,7 @@ def test_a_surrogate_pair_is_one_character_and_passes(postiz, account):
     ("change", "message"),
     [
         ({"type": "later"}, 'type: "later" is not a valid choice.'),
-        ({"date": "2099-04-07T10:00:00"}, "date: '2099-04-07T10:00:00' has no UTC offset"),
+        ({"date": "07/04/2099 10:00"}, "date: Datetime has wrong format."),
         ({"date": "2020-04-07T10:00:00Z"}, "is in the past"),
         ({"posts": []}, "posts: This list may not be empty."),
         ({"inter": 7}, "inter: repeating posts are not supported here"),
@@ -745,36 +788,83 @@ def test_list_posts_needs_the_date_range_and_returns_the_window(postiz, account)
         "providerIdentifier": "sandbox",
         "picture": "",
     }
-    assert posts[0]["group"] == inside.json()[0]["group"]
+    assert posts[0]["group"] == Post.objects.get(pk=posts[0]["id"]).job_id
 
 
-def test_missing_validates_the_post_per_channel(postiz, account):
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("{day}", "{next_day}"),  # date only: UTC midnight
+        ("{day}T00:00:00", "{next_day}T00:00"),  # no offset: UTC, as Postiz's dayjs.utc reads it
+        ("{basic}", "{next_day}T00:00:00.000Z"),  # ISO 8601's basic format
+    ],
+)
+def test_list_posts_reads_any_iso_8601_date_postiz_accepts(postiz, account, start, end):
+    day = (timezone.now() + timedelta(days=2)).date()
+    noon = f"{day.isoformat()}T12:00:00+00:00"
+    created = postiz.post(f"{BASE}/posts", create_body(account.pk, date=noon), format="json")
+    dates = {
+        "day": day.isoformat(),
+        "next_day": (day + timedelta(days=1)).isoformat(),
+        "basic": day.strftime("%Y%m%d"),
+    }
+
+    listed = postiz.get(
+        f"{BASE}/posts", {"startDate": start.format(**dates), "endDate": end.format(**dates)}
+    )
+
+    assert listed.status_code == 200, listed.content
+    assert [p["id"] for p in listed.json()["posts"]] == [created.json()[0]["postId"]]
+
+
+def test_a_date_only_schedule_date_is_utc_midnight(postiz, account):
+    day = (timezone.now() + timedelta(days=2)).date()
+
+    created = postiz.post(
+        f"{BASE}/posts", create_body(account.pk, date=day.isoformat()), format="json"
+    )
+
+    assert created.status_code == 201, created.content
+    delivery = Delivery.objects.get(post_id=created.json()[0]["postId"])
+    assert delivery.scheduled_at.isoformat() == f"{day.isoformat()}T00:00:00+00:00"
+
+
+def test_a_date_that_is_not_iso_8601_is_a_400_with_msg(postiz):
+    listed = postiz.get(f"{BASE}/posts", {"startDate": "06/12/2026", "endDate": "2026-12-07"})
+
+    assert listed.status_code == 400
+    assert listed.json()["msg"].startswith("startDate: Datetime has wrong format.")
+
+
+def test_missing_answers_postiz_recent_content_list_not_validation(postiz, account):
+    # Postiz's getMissingContent: [{id, url}] of the channel's recent content when the
+    # post's release id is `missing`, else []. No Crier connector lists content: [].
     post_id = postiz.post(f"{BASE}/posts", create_body(account.pk), format="json").json()[0][
         "postId"
     ]
     account.status = AccountStatus.NEEDS_REAUTH
     account.save()
+    Delivery.objects.filter(post_id=post_id).update(status="unknown")
 
     response = postiz.get(f"{BASE}/posts/{post_id}/missing")
 
     assert response.status_code == 200
-    [check] = response.json()
-    assert check["postId"] == post_id
-    assert check["integration"]["id"] == account.pk
-    assert check["valid"] is False
-    assert check["errors"] == [f"Account {account.pk} is needs_reauth: reconnect it first."]
+    assert response.json() == []
+    assert postiz.get(f"{BASE}/posts/post_nothere/missing").json() == {"msg": "Post not found"}
 
 
 def test_delete_a_post_and_a_group(postiz, account):
     second = SocialAccountFactory(workspace=account.workspace)
     created = postiz.post(f"{BASE}/posts", create_body(account.pk, second.pk), format="json").json()
-    first_id, group = created[0]["postId"], created[0]["group"]
+    first_id = created[0]["postId"]
+    group = Post.objects.get(pk=first_id).job_id  # Postiz clients read it from GET /posts
     Delivery.objects.filter(post_id=first_id).update(
         status="published", external_url="https://sandbox.test/1"
     )
 
     one = postiz.delete(f"{BASE}/posts/{first_id}")
     assert one.json() == {
+        "error": False,
         "id": first_id,
         "cancelled": 0,
         "alreadyPublished": ["https://sandbox.test/1"],
@@ -782,6 +872,7 @@ def test_delete_a_post_and_a_group(postiz, account):
     whole = postiz.delete(f"{BASE}/posts/group/{group}")
     assert whole.status_code == 200
     assert whole.json() == {
+        "error": False,
         "id": group,
         "cancelled": 1,
         "alreadyPublished": ["https://sandbox.test/1"],
@@ -804,12 +895,14 @@ def test_release_id_resolves_an_unknown_outcome_as_published(postiz, account):
     )
 
     assert response.status_code == 200, response.content
-    assert response.json() == {
-        "id": post_id,
-        "releaseId": "17841",
-        "releaseURL": "https://sandbox.test/p/17841",
-        "state": "PUBLISHED",
-    }
+    row = response.json()  # Postiz answers the updated Post row
+    assert (row["id"], row["releaseId"], row["releaseURL"], row["state"]) == (
+        post_id,
+        "17841",
+        "https://sandbox.test/p/17841",
+        "PUBLISHED",
+    )
+    assert (row["integrationId"], row["content"]) == (account.pk, "Hello from the Postiz API")
     delivery = Delivery.objects.get(post_id=post_id)
     assert (delivery.status, delivery.external_id) == ("published", "17841")
     assert delivery.error_code == "resolved_by_operator"
@@ -818,10 +911,26 @@ def test_release_id_resolves_an_unknown_outcome_as_published(postiz, account):
 # -- channels, slots, notifications --------------------------------------------------------
 
 
+def test_find_slot_without_a_schedule_answers_postiz_default_times(postiz, account):
+    # Postiz's default postingTimes: 120, 400 and 700 minutes after UTC midnight.
+    with time_machine.travel(datetime(2030, 3, 4, 5, 0, tzinfo=UTC), tick=False):
+        first = postiz.get(f"{BASE}/find-slot/{account.pk}")
+        taken = postiz.post(
+            f"{BASE}/posts", create_body(account.pk, date="2030-03-04T06:40:00Z"), format="json"
+        )
+        second = postiz.get(f"{BASE}/find-slot/{account.pk}")
+        late = datetime(2030, 3, 4, 12, 0, tzinfo=UTC)
+        with time_machine.travel(late, tick=False):
+            next_day = postiz.get(f"{BASE}/find-slot/{account.pk}")
+
+    assert first.status_code == 200, first.content
+    assert first.json() == {"date": "2030-03-04T06:40:00Z"}
+    assert taken.status_code == 201
+    assert second.json() == {"date": "2030-03-04T11:40:00Z"}
+    assert next_day.json() == {"date": "2030-03-05T02:00:00Z"}
+
+
 def test_find_slot_answers_the_next_free_posting_schedule_slot(postiz, account):
-    missing = postiz.get(f"{BASE}/find-slot/{account.pk}")
-    assert missing.status_code == 400
-    assert "has no active posting schedule" in missing.json()["msg"]
     tomorrow = timezone.now() + timedelta(days=1)
     PostingSchedule.objects.create(
         workspace=account.workspace,
@@ -886,7 +995,14 @@ def test_delete_integration_cancels_its_posts_and_disconnects_it(postiz, account
     response = postiz.delete(f"{BASE}/integrations/{account.pk}")
 
     assert response.status_code == 200, response.content
-    assert response.json()["cancelledPosts"] == 1
+    row = response.json()  # Postiz answers the Integration row: Crier's leaves out the tokens
+    assert (row["id"], row["providerIdentifier"], row["cancelledPosts"]) == (
+        account.pk,
+        "sandbox",
+        1,
+    )
+    assert row["deletedAt"] is not None
+    assert not {"token", "refreshToken"} & row.keys()
     assert Delivery.objects.get(post_id=post_id).status == "cancelled"
     account.refresh_from_db()
     assert account.disconnected_at is not None
@@ -905,6 +1021,31 @@ def test_notifications_are_listed_newest_first(postiz, workspace):
     assert (body["total"], body["page"], body["hasMore"]) == (2, 0, False)
 
 
+def test_notifications_page_by_postiz_limit_of_100_with_each_link(postiz, workspace):
+    # Postiz's getNotificationsPaginated: {notifications, total, page, limit: 100, hasMore},
+    # each notification with its `link` (null when there is none).
+    Notification.objects.bulk_create(
+        Notification(workspace=workspace, event="post.failed", message=f"n{index}")
+        for index in range(101)
+    )
+    Notification.objects.create(
+        workspace=workspace,
+        event="post.published",
+        message="live",
+        data={"url": "https://x.com/crier/status/1"},
+    )
+    Notification.objects.filter(message="live").update(created_at=timezone.now() + timedelta(1))
+
+    first = postiz.get(f"{BASE}/notifications").json()
+    second = postiz.get(f"{BASE}/notifications", {"page": 1}).json()
+
+    assert (first["limit"], first["total"], first["hasMore"]) == (100, 102, True)
+    assert len(first["notifications"]) == 100
+    assert first["notifications"][0]["link"] == "https://x.com/crier/status/1"
+    assert first["notifications"][1]["link"] is None
+    assert (second["page"], len(second["notifications"]), second["hasMore"]) == (1, 2, False)
+
+
 def test_upload_from_url_refuses_a_private_address(postiz):
     response = postiz.post(
         f"{BASE}/upload-from-url", {"url": "http://127.0.0.1/a.png"}, format="json"
@@ -920,7 +1061,8 @@ def test_upload_from_url_refuses_a_private_address(postiz):
 def test_another_workspace_objects_are_404_with_msg(postiz, outsider, outsider_account):
     theirs = postiz_client(outsider.secret)
     created = theirs.post(f"{BASE}/posts", create_body(outsider_account.pk), format="json")
-    post_id, group = created.json()[0]["postId"], created.json()[0]["group"]
+    post_id = created.json()[0]["postId"]
+    group = Post.objects.get(pk=post_id).job_id
 
     answers = [
         postiz.get(f"{BASE}/posts/{post_id}/missing"),
@@ -976,7 +1118,7 @@ def test_integration_analytics_charts_followers_per_day(postiz, account):
     assert response.json() == [
         {
             "label": "Followers",
-            "data": [{"total": 110, "date": day(2)}, {"total": 132, "date": day(1)}],
+            "data": [{"total": "110", "date": day(2)}, {"total": "132", "date": day(1)}],
             "percentageChange": 20.0,
         }
     ]
@@ -1001,8 +1143,9 @@ def test_post_analytics_chart_each_offered_metric_per_day(postiz, account):
     assert response.status_code == 200
     day = taken.date().isoformat()
     assert response.json() == [
-        {"label": "Impressions", "data": [{"total": 40, "date": day}], "percentageChange": 0.0},
-        {"label": "Likes", "data": [{"total": 3, "date": day}], "percentageChange": 0.0},
+        # `total` is a string, as Postiz's AnalyticsData declares it.
+        {"label": "Impressions", "data": [{"total": "40", "date": day}], "percentageChange": 0.0},
+        {"label": "Likes", "data": [{"total": "3", "date": day}], "percentageChange": 0.0},
     ]
 
 

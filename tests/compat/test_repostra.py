@@ -64,9 +64,9 @@ def repostra(owner) -> APIClient:
 
 
 @pytest.fixture
-def private_webhooks(monkeypatch) -> None:
-    # The receivers below listen on 127.0.0.1, which the SSRF guard refuses by default.
-    monkeypatch.setenv("CRIER_ALLOW_PRIVATE_WEBHOOKS", "1")
+def private_webhooks(settings) -> None:
+    # The receivers below listen on 127.0.0.1, which the egress guard refuses by default.
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
 
 
 class _Blog(BaseHTTPRequestHandler):

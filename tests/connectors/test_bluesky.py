@@ -569,6 +569,19 @@ def test_connect_uses_the_given_pds(connector, respx_mock):
     assert profile.display_name == ""  # the profile look-up is best effort
 
 
+@pytest.mark.parametrize(
+    "service", ["https://pds.example.org/x?", "https://u:p@pds.example.org", "pds.example.org/a"]
+)
+def test_connect_refuses_a_service_url_with_more_than_an_origin(connector, respx_mock, service):
+    with pytest.raises(PermanentError) as caught:
+        connector.connect(
+            {"handle": "ada.example.org", "app_password": "pw", "service_url": service}
+        )
+
+    assert caught.value.code == "invalid_url"
+    assert not respx_mock.calls
+
+
 def test_connect_with_a_wrong_password_is_permanent_with_blueskys_reason(connector, respx_mock):
     respx_mock.post(SESSION).respond(
         401, json={"error": "AuthenticationRequired", "message": "Invalid identifier or password"}

@@ -191,13 +191,15 @@ def test_maps_400_to_permanent_error_with_the_platform_message_verbatim(
     assert caught.value.status == 400
 
 
-def test_quotes_a_plain_text_error_body(client, respx_mock):
+def test_a_body_in_no_known_error_shape_stays_out_of_the_message(client, respx_mock):
+    # The host may be anything a user named; its body is kept for the operator only.
     respx_mock.post(URL).respond(422, text="Unprocessable:\n  media too wide")
 
     with pytest.raises(PermanentError) as caught:
         call(client)
 
-    assert caught.value.message == "HTTP 422 Unprocessable Entity: Unprocessable: media too wide"
+    assert caught.value.message == "HTTP 422 Unprocessable Entity"
+    assert caught.value.platform_response == "Unprocessable:\n  media too wide"
 
 
 @pytest.mark.parametrize(

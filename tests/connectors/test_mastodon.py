@@ -38,7 +38,8 @@ STATUS = {"id": "110001", "url": "https://social.test/@ada/110001", "content": "
 
 
 @pytest.fixture
-def connector() -> Iterator[MastodonConnector]:
+def connector(private_urls_allowed) -> Iterator[MastodonConnector]:
+    # The live tests' mastodon-mock and media server listen on loopback.
     with MastodonConnector(timeout=5) as connector:
         yield connector
 
@@ -476,6 +477,24 @@ def test_a_status_answer_without_id_is_ambiguous(connector, respx_mock, credenti
 )
 def test_instance_url_is_normalized(given, normalized):
     assert normalize_instance_url(given) == normalized
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "https://mastodon.social/?",  # would turn /api/v1/... into a query: a path of choice
+        "https://mastodon.social/admin",
+        "https://mastodon.social#x",
+        "https://ada:secret@mastodon.social",
+        "ftp://mastodon.social",
+        "https://mastodon.social:99999",
+    ],
+)
+def test_an_instance_url_with_more_than_scheme_host_and_port_is_refused(given):
+    with pytest.raises(PermanentError) as caught:
+        normalize_instance_url(given)
+
+    assert caught.value.code == "invalid_url"
 
 
 def test_connect_verifies_the_token_and_stores_the_instance_limits(connector, respx_mock):

@@ -24,12 +24,11 @@ from connectors.errors import (
 )
 from connectors.registry import connector_class
 from connectors.webhook import WebhookConnector
-from tests.dns import addrinfo
+from tests.dns import FakeNetwork, addrinfo
+from tests.receiver import Receiver
 
 URL = "https://hooks.example.com/catch/123/abc"
 ADDRESS = "93.184.215.14"  # what hooks.example.com resolves to in these tests
-# What goes over the wire: the checked address, with the host name in Host and TLS SNI.
-PINNED = f"https://{ADDRESS}/catch/123/abc"
 SECRET = "whsec_" + base64.b64encode(b"k" * 32).decode()
 
 
@@ -54,7 +53,6 @@ def resolves_to(monkeypatch):
 
         monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
 
-    monkeypatch.delenv("CRIER_ALLOW_PRIVATE_WEBHOOKS", raising=False)
     point(ADDRESS)
     return point
 
@@ -95,9 +93,7 @@ def test_registry_entry_is_the_webhook_connector():
 def test_publish_posts_the_content_signed_with_standard_webhooks_headers(
     connector, credentials, respx_mock
 ):
-    route = respx_mock.post(PINNED).respond(
-        200, json={"id": "wp-77", "url": "https://blog.test/77"}
-    )
+    route = respx_mock.post(URL).respond(200, json={"id": "wp-77", "url": "https://blog.test/77"})
 
     published = connector.publish(post(), credentials)
 
@@ -128,9 +124,7 @@ def test_publish_posts_the_content_signed_with_standard_webhooks_headers(
         },
     }
     assert body["timestamp"].endswith("Z")
-    # Sent to the checked address, yet to the receiver's virtual host and certificate.
     assert request.headers["host"] == "hooks.example.com"
-    assert request.extensions["sni_hostname"] == "hooks.example.com"
     # A receiver verifying with the same secret accepts exactly these bytes and headers.
     assert Webhook(SECRET).verify(request.content, dict(request.headers)) == body
     assert published == Published(
@@ -139,7 +133,7 @@ def test_publish_posts_the_content_signed_with_standard_webhooks_headers(
 
 
 def test_a_delayed_thread_item_names_the_post_it_answers(connector, credentials, respx_mock):
-    route = respx_mock.post(PINNED).respond(200, json={"id": "wp-78"})
+    route = respx_mock.post(URL).respond(200, json={"id": "wp-78"})
 
     connector.publish(
         Content(text="Later", idempotency_key="delivery-43", reply_to="wp-77"), credentials
@@ -158,7 +152,7 @@ def test_a_delayed_thread_item_names_the_post_it_answers(connector, credentials,
 
 
 def test_a_signature_made_with_another_secret_does_not_verify(connector, credentials, respx_mock):
-    route = respx_mock.post(PINNED).respond(204)
+    route = respx_mock.post(URL).respond(204)
 
     connector.publish(post(), credentials)
 
@@ -169,7 +163,7 @@ def test_a_signature_made_with_another_secret_does_not_verify(connector, credent
 
 
 def test_retries_of_a_delivery_carry_the_same_webhook_id(connector, credentials, respx_mock):
-    route = respx_mock.post(PINNED).respond(202)
+    route = respx_mock.post(URL).respond(202)
 
     connector.publish(post(), credentials)
     connector.publish(post(), credentials)
@@ -190,7 +184,7 @@ def test_retries_of_a_delivery_carry_the_same_webhook_id(connector, credentials,
 def test_without_an_id_in_the_answer_the_webhook_id_is_the_post_id(
     connector, credentials, respx_mock, answer
 ):
-    respx_mock.post(PINNED).mock(return_value=answer)
+    respx_mock.post(URL).mock(return_value=answer)
 
     published = connector.publish(post(), credentials)
 
@@ -198,7 +192,7 @@ def test_without_an_id_in_the_answer_the_webhook_id_is_the_post_id(
 
 
 def test_a_numeric_id_in_the_answer_is_kept_as_text(connector, credentials, respx_mock):
-    respx_mock.post(PINNED).respond(201, json={"id": 981})
+    respx_mock.post(URL).respond(201, json={"id": 981})
 
     assert connector.publish(post(), credentials).external_id == "981"
 
@@ -207,7 +201,7 @@ def test_a_numeric_id_in_the_answer_is_kept_as_text(connector, credentials, resp
 
 
 def test_maps_429_to_rate_limited_with_retry_after(connector, credentials, respx_mock):
-    respx_mock.post(PINNED).respond(429, headers={"Retry-After": "30"}, text="slow down")
+    respx_mock.post(URL).respond(429, headers={"Retry-After": "30"}, text="slow down")
 
     with pytest.raises(RateLimited) as caught:
         connector.publish(post(), credentials)
@@ -217,7 +211,7 @@ def test_maps_429_to_rate_limited_with_retry_after(connector, credentials, respx
 
 @pytest.mark.parametrize(("status", "ambiguous"), [(500, True), (502, True), (503, False)])
 def test_server_errors_are_transient(connector, credentials, respx_mock, status, ambiguous):
-    respx_mock.post(PINNED).respond(status, text="oops")
+    respx_mock.post(URL).respond(status, text="oops")
 
     with pytest.raises(TransientError) as caught:
         connector.publish(post(), credentials)
@@ -228,7 +222,7 @@ def test_server_errors_are_transient(connector, credentials, respx_mock, status,
 def test_a_timeout_is_ambiguous_but_safe_to_retry_because_receivers_dedupe(
     connector, credentials, respx_mock
 ):
-    respx_mock.post(PINNED).mock(side_effect=httpx.ReadTimeout("slow"))
+    respx_mock.post(URL).mock(side_effect=httpx.ReadTimeout("slow"))
 
     with pytest.raises(TransientError) as caught:
         connector.publish(post(), credentials)
@@ -237,65 +231,13 @@ def test_a_timeout_is_ambiguous_but_safe_to_retry_because_receivers_dedupe(
     assert connector.idempotent is True
 
 
-def test_a_refused_connection_names_the_host_not_the_address_it_was_pinned_to(
-    connector, credentials, respx_mock
-):
-    respx_mock.post(PINNED).mock(side_effect=httpx.ConnectError("refused"))
+def test_a_refused_connection_names_the_host(connector, credentials, respx_mock):
+    respx_mock.post(URL).mock(side_effect=httpx.ConnectError("refused"))
 
     with pytest.raises(TransientError) as caught:
         connector.publish(post(), credentials)
 
     assert caught.value.ambiguous is False
-    assert caught.value.message.startswith("Could not reach hooks.example.com (")
-
-
-def test_publish_goes_to_the_next_checked_address_when_the_first_cannot_be_reached(
-    connector, credentials, respx_mock, resolves_to
-):
-    # A dual-stack receiver seen from an IPv4-only network: the IPv6 answer comes first.
-    resolves_to("2606:2800:220:1::1", ADDRESS)
-    down = respx_mock.post("https://[2606:2800:220:1::1]/catch/123/abc").mock(
-        side_effect=httpx.ConnectError("Network is unreachable")
-    )
-    route = respx_mock.post(PINNED).respond(200, json={"id": "zap-1"})
-
-    published = connector.publish(post(), credentials)
-
-    assert published.external_id == "zap-1"
-    assert (down.call_count, route.call_count) == (1, 1)
-    request = route.calls.last.request
-    assert request.headers["host"] == "hooks.example.com"
-    assert request.extensions["sni_hostname"] == "hooks.example.com"
-    assert request.headers["webhook-id"] == "delivery-42"
-
-
-def test_a_timeout_on_the_first_address_is_not_sent_again_to_the_next(
-    connector, credentials, respx_mock, resolves_to
-):
-    resolves_to(ADDRESS, "151.101.1.140")
-    respx_mock.post(PINNED).mock(side_effect=httpx.ReadTimeout("slow"))
-    other = respx_mock.post("https://151.101.1.140/catch/123/abc").respond(200)
-
-    with pytest.raises(TransientError) as caught:
-        connector.publish(post(), credentials)
-
-    assert caught.value.ambiguous is True
-    assert not other.called
-
-
-def test_when_no_checked_address_connects_the_last_failure_is_reported_as_not_sent(
-    connector, credentials, respx_mock, resolves_to
-):
-    resolves_to(ADDRESS, "151.101.1.140")
-    respx_mock.post(PINNED).mock(side_effect=httpx.ConnectError("refused"))
-    respx_mock.post("https://151.101.1.140/catch/123/abc").mock(
-        side_effect=httpx.ConnectTimeout("timed out")
-    )
-
-    with pytest.raises(TransientError) as caught:
-        connector.publish(post(), credentials)
-
-    assert (caught.value.ambiguous, caught.value.code) == (False, "connect_timeout")
     assert caught.value.message.startswith("Could not reach hooks.example.com (")
 
 
@@ -305,13 +247,13 @@ def test_when_no_checked_address_connects_the_last_failure_is_reported_as_not_se
         (400, {"error": "missing field title"}, "missing field title"),
         (404, {"message": "Hook not found"}, "Hook not found"),
         (410, {"detail": "This endpoint is gone"}, "This endpoint is gone"),
-        (301, {}, "HTTP 301 Moved Permanently: {}"),
+        (301, {}, "HTTP 301 Moved Permanently"),
     ],
 )
 def test_client_errors_are_permanent_with_the_receiver_message(
     connector, credentials, respx_mock, status, body, message
 ):
-    respx_mock.post(PINNED).respond(status, json=body)
+    respx_mock.post(URL).respond(status, json=body)
 
     with pytest.raises(PermanentError) as caught:
         connector.publish(post(), credentials)
@@ -321,7 +263,7 @@ def test_client_errors_are_permanent_with_the_receiver_message(
 
 
 def test_a_refused_signature_needs_a_reconnection(connector, credentials, respx_mock):
-    respx_mock.post(PINNED).respond(401, json={"error": "invalid signature"})
+    respx_mock.post(URL).respond(401, json={"error": "invalid signature"})
 
     with pytest.raises(AuthExpired):
         connector.publish(post(), credentials)
@@ -329,52 +271,56 @@ def test_a_refused_signature_needs_a_reconnection(connector, credentials, respx_
         connector.refresh(credentials)
 
 
-# --- where Crier may send
+# --- where Crier may send (the guard itself: tests/test_netguard.py, tests/test_egress.py)
+
+
+@pytest.fixture
+def network(monkeypatch) -> FakeNetwork:
+    return FakeNetwork(monkeypatch)
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.8", "169.254.169.254", "::1", "fd00::1"])
-def test_publish_refuses_private_addresses(
-    connector, credentials, respx_mock, resolves_to, address
+def test_publish_refuses_private_addresses_before_connecting(
+    connector, credentials, network, address
 ):
-    resolves_to(address)
-    route = respx_mock.post(PINNED).respond(200)
+    network.answer("hooks.example.com", address)
 
     with pytest.raises(PermanentError, match="private or reserved") as caught:
         connector.publish(post(), credentials)
 
     assert caught.value.code == "private_address"
-    assert not route.called
+    assert network.connected == []
 
 
-def test_publish_posts_to_the_address_it_checked_when_dns_changes_its_answer(
-    connector, credentials, respx_mock, monkeypatch
+def test_publish_reaches_a_loopback_receiver_only_with_private_urls_allowed(
+    connector, settings, network
 ):
-    # DNS rebinding: the first answer is public, every later one loopback.
-    lookups: list[str] = []
+    with Receiver() as receiver:
+        credentials = Credentials(external_id="h", access_token=SECRET, extra={"url": receiver.url})
+        with pytest.raises(PermanentError) as caught:
+            connector.publish(post(), credentials)
+        assert caught.value.code == "private_address"
+        assert receiver.received == []
 
-    def getaddrinfo(host, port, *args, **kwargs):
-        lookups.append(host)
-        address = ADDRESS if len(lookups) == 1 else "127.0.0.1"
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        settings.CRIER_ALLOW_PRIVATE_URLS = True
+        published = connector.publish(post(), credentials)
 
-    monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
-    route = respx_mock.post(PINNED).respond(200)
+    assert published.external_id == "delivery-42"
+    assert len(receiver.received) == 1
 
-    connector.publish(post(), credentials)
 
-    assert lookups == ["hooks.example.com"]
-    request = route.calls.last.request
-    assert (request.url.host, request.headers["host"]) == (ADDRESS, "hooks.example.com")
-    assert request.extensions["sni_hostname"] == "hooks.example.com"
-    # The next publish checks again, and the loopback answer is refused before sending.
-    with pytest.raises(PermanentError) as caught:
+def test_an_unresolvable_host_at_publish_is_transient_and_sent_nothing(
+    connector, credentials, network
+):
+    with pytest.raises(TransientError) as caught:
         connector.publish(post(), credentials)
-    assert caught.value.code == "private_address"
-    assert route.call_count == 1
+
+    assert (caught.value.ambiguous, caught.value.code) == (False, "unresolvable_host")
+    assert network.connected == []
 
 
 def test_credentials_in_the_url_go_as_basic_auth_never_in_the_host_header(connector, respx_mock):
-    route = respx_mock.post(f"https://{ADDRESS}:8443/hook").respond(204)
+    route = respx_mock.post("https://hooks.example.com:8443/hook").respond(204)
 
     connector.publish(
         post(),
@@ -389,37 +335,6 @@ def test_credentials_in_the_url_go_as_basic_auth_never_in_the_host_header(connec
     assert request.headers["host"] == "hooks.example.com:8443"
     expected = base64.b64encode(b"crier:s3cret").decode()
     assert request.headers["authorization"] == f"Basic {expected}"
-
-
-def test_private_addresses_are_allowed_when_configured(
-    connector, respx_mock, resolves_to, monkeypatch
-):
-    resolves_to("10.0.0.8")
-    monkeypatch.setenv("CRIER_ALLOW_PRIVATE_WEBHOOKS", "true")
-    route = respx_mock.post("http://n8n:5678/webhook/crier").respond(200)
-
-    connector.publish(
-        post(),
-        Credentials(
-            external_id="h", access_token=SECRET, extra={"url": "http://n8n:5678/webhook/crier"}
-        ),
-    )
-
-    assert route.called
-
-
-def test_an_unresolvable_host_at_publish_is_transient_and_sent_nothing(
-    connector, credentials, respx_mock, monkeypatch
-):
-    def fail(*args, **kwargs):
-        raise socket.gaierror("Temporary failure in name resolution")
-
-    monkeypatch.setattr("config.netguard.socket.getaddrinfo", fail)
-
-    with pytest.raises(TransientError) as caught:
-        connector.publish(post(), credentials)
-
-    assert caught.value.ambiguous is False
 
 
 # --- connecting

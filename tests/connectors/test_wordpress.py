@@ -499,6 +499,48 @@ def test_connect_keeps_the_rest_route_root_of_plain_permalink_sites(connector, r
     assert credentials.extra["api_root"] == f"{SITE}/?rest_route=/"
 
 
+def test_connect_refuses_an_api_root_on_another_host_and_sends_it_no_password(
+    connector, respx_mock
+):
+    respx_mock.head(f"{SITE}/").respond(
+        200, headers={"Link": '<https://collector.example/wp-json/>; rel="https://api.w.org/"'}
+    )
+    elsewhere = respx_mock.route(host="collector.example").respond(200, json=INDEX)
+
+    with pytest.raises(PermanentError) as caught:
+        connector.connect(FIELDS)
+
+    assert caught.value.code == "foreign_api_root"
+    assert not elsewhere.called
+
+
+def test_a_stored_api_root_on_another_host_is_never_sent_the_password(connector, respx_mock):
+    elsewhere = respx_mock.route(host="collector.example").respond(201, json={"id": 1})
+    credentials = Credentials(
+        external_id=SITE,
+        access_token=PASSWORD,
+        extra={"api_root": "https://collector.example/wp-json/", "username": "editor"},
+    )
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(Content(text="Hello", idempotency_key="d-1"), credentials)
+
+    assert caught.value.code == "foreign_api_root"
+    assert not elsewhere.called
+
+
+def test_connect_keeps_a_relative_api_root_on_the_site(connector, respx_mock):
+    respx_mock.head(f"{SITE}/").respond(
+        200, headers={"Link": '</wp-json/>; rel="https://api.w.org/"'}
+    )
+    respx_mock.get(f"{ROOT}/").respond(200, json=INDEX)
+    respx_mock.get(f"{ROOT}/wp/v2/users/me").respond(200, json=ME)
+
+    credentials, _ = connector.connect(FIELDS)
+
+    assert credentials.extra["api_root"] == f"{ROOT}/"
+
+
 def test_connect_falls_back_to_wp_json_without_a_link_header(connector, respx_mock):
     respx_mock.head(f"{SITE}/").respond(405)
     respx_mock.get(f"{ROOT}/").respond(200, json=INDEX)
@@ -571,8 +613,12 @@ def test_connect_names_the_address_a_site_redirects_to(connector, respx_mock):
     ("site", "code"),
     [
         ("http://blog.example.com", "insecure_url"),
-        ("blog.example.com", "invalid_url"),
         ("ftp://blog.example.com", "invalid_url"),
+        # A trailing ? or # would turn the route Crier appends into a query or fragment.
+        ("https://blog.example.com/?", "invalid_url"),
+        ("https://blog.example.com/news#", "invalid_url"),
+        ("https://admin:secret@blog.example.com", "invalid_url"),
+        ("https://blog.example.com:99999", "invalid_url"),
     ],
 )
 def test_connect_refuses_urls_that_would_leak_or_cannot_work(connector, site, code):

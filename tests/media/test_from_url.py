@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import ipaddress
 import socket
 from collections.abc import Iterator
 
@@ -12,10 +11,12 @@ import pytest
 from config import netguard
 from media import fetching
 from media.models import MediaAsset
+from tests.dns import FakeNetwork
 from tests.fileserver import FileServer, serving
 from tests.media.conftest import MEDIA, stored_files
 
 FROM_URL = f"{MEDIA}/from-url"
+PUBLIC = "93.184.216.34"  # what the fake DNS answers for the test's public names
 
 
 @pytest.fixture
@@ -23,11 +24,6 @@ def file_server(samples) -> Iterator[FileServer]:
     files = {"/pictures/summer%20logo.png": samples["png"].data, "/clip": samples["mp4_15"].data}
     with serving(files) as server:
         yield server
-
-
-@pytest.fixture
-def private_urls_allowed(settings) -> None:
-    settings.CRIER_ALLOW_PRIVATE_URLS = True
 
 
 def fetch(caller, url: str, run_after_commit):
@@ -88,15 +84,17 @@ def test_other_schemes_and_the_metadata_service_are_refused(editor, url):
     assert MediaAsset.objects.count() == 0
 
 
-def test_a_redirect_to_loopback_is_refused(
-    editor, samples, run_after_commit, monkeypatch, media_root
-):
-    # 127.0.0.2 plays a public host for the guard; the redirect leads to 127.0.0.1.
-    public = ipaddress.ip_address("127.0.0.2")
-    monkeypatch.setattr(netguard, "_is_public", lambda address: address == public)
-    with serving({"/logo.png": samples["png"].data}, host="127.0.0.2") as server:
+@pytest.fixture
+def network(monkeypatch) -> FakeNetwork:
+    return FakeNetwork(monkeypatch)
+
+
+def test_a_redirect_to_loopback_is_refused(editor, samples, run_after_commit, network, media_root):
+    with serving({"/logo.png": samples["png"].data}) as server:
+        network.answer("files.example", PUBLIC)
+        network.route(PUBLIC, server.port)
         server.redirects["/go"] = f"http://127.0.0.1:{server.port}/logo.png"
-        body = fetch(editor, server.url("/go", host="127.0.0.2"), run_after_commit).json()
+        body = fetch(editor, f"http://files.example:{server.port}/go", run_after_commit).json()
 
     asset = MediaAsset.objects.get(pk=body["media_id"])
     assert asset.status == "failed"
@@ -105,6 +103,7 @@ def test_a_redirect_to_loopback_is_refused(
         "Crier does not call those."
     )
     assert server.requested == ["/go"]
+    assert network.connected == [PUBLIC]
     assert stored_files(media_root) == []
 
 
@@ -124,62 +123,32 @@ def test_the_address_connected_to_is_the_address_checked(editor, monkeypatch, ru
     assert "resolves to 127.0.0.1" in asset.error
 
 
-def test_the_worker_fetches_from_the_address_it_checked_when_dns_changes_its_answer(
-    samples, monkeypatch
-):
-    # 127.0.0.2 plays the public address DNS gives first; every later answer is 127.0.0.1,
-    # where nothing listens, so a second lookup by the HTTP client would fail the fetch.
-    public = ipaddress.ip_address("127.0.0.2")
-    monkeypatch.setattr(netguard, "_is_public", lambda address: address == public)
-    lookups: list[str] = []
-
-    def resolve(host: str, port: int, *args: object, **kwargs: object):
-        try:
-            address = str(ipaddress.ip_address(host))  # a literal resolves to itself
-        except ValueError:
-            lookups.append(host)
-            address = "127.0.0.2" if len(lookups) == 1 else "127.0.0.1"
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
-
-    monkeypatch.setattr(netguard.socket, "getaddrinfo", resolve)
+def test_the_worker_connects_to_the_checked_address_and_sends_the_name_as_host(samples, network):
     target = io.BytesIO()
-    with serving({"/logo.png": samples["png"].data}, host="127.0.0.2") as server:
+    with serving({"/logo.png": samples["png"].data}) as server:
+        network.answer("files.example", PUBLIC)
+        network.route(PUBLIC, server.port)
         name = fetching.fetch(
-            f"http://user:pw@rebind.example:{server.port}/logo.png", target, max_bytes=10**6
+            f"http://user:pw@files.example:{server.port}/logo.png", target, max_bytes=10**6
         )
 
-    assert lookups == ["rebind.example"]
     assert (name, target.getvalue()) == ("logo.png", samples["png"].data)
+    assert network.connected == [PUBLIC]
     # The server saw its own name (never the credentials) as Host.
-    assert server.hosts == [f"rebind.example:{server.port}"]
+    assert server.hosts == [f"files.example:{server.port}"]
 
 
-def test_the_worker_fetches_from_the_next_checked_address_when_the_first_refuses(
-    samples, monkeypatch
-):
-    # Over the wire: nothing listens on 127.0.0.3, the first answer; 127.0.0.2 serves.
-    public = {ipaddress.ip_address("127.0.0.3"), ipaddress.ip_address("127.0.0.2")}
-    monkeypatch.setattr(netguard, "_is_public", lambda address: address in public)
-    lookups: list[str] = []
-
-    def resolve(host: str, port: int, *args: object, **kwargs: object):
-        try:
-            addresses = [str(ipaddress.ip_address(host))]  # a literal resolves to itself
-        except ValueError:
-            lookups.append(host)
-            addresses = ["127.0.0.3", "127.0.0.2"]
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
-
-    monkeypatch.setattr(netguard.socket, "getaddrinfo", resolve)
+def test_the_worker_fetches_from_the_next_checked_address_when_the_first_refuses(samples, network):
     target = io.BytesIO()
-    with serving({"/logo.png": samples["png"].data}, host="127.0.0.2") as server:
+    with serving({"/logo.png": samples["png"].data}) as server:
+        network.answer("round-robin.example", "151.101.1.140", PUBLIC)
+        network.route(PUBLIC, server.port)
         name = fetching.fetch(
             f"http://round-robin.example:{server.port}/logo.png", target, max_bytes=10**6
         )
 
-    assert lookups == ["round-robin.example"]
     assert (name, target.getvalue()) == ("logo.png", samples["png"].data)
-    assert server.hosts == [f"round-robin.example:{server.port}"]
+    assert network.connected == ["151.101.1.140", PUBLIC]
 
 
 @pytest.mark.parametrize(

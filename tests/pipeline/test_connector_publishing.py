@@ -10,11 +10,9 @@ paths run once each: a rate limit, an expired token, a permanent refusal.
 from __future__ import annotations
 
 import base64
-import socket
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -42,8 +40,6 @@ from tests.platforms import (
     PLATFORMS,
     SCENARIOS,
     TEXT,
-    WEBHOOK_ADDRESS,
-    WEBHOOK_URL,
     X_TOKEN_URL,
     X_TWEETS,
     Platform,
@@ -99,20 +95,6 @@ def media_root(settings, tmp_path: Path) -> Path:
 def immediate_polls(settings) -> None:
     # A processing delivery is due for its next poll at once: each dispatcher run is a round.
     settings.CRIER_POLL_INTERVAL = timedelta(0)
-
-
-@pytest.fixture(autouse=True)
-def public_dns(monkeypatch) -> None:
-    """The webhook connector's address guard resolves hooks.example.com to a public address
-    (the suite never asks a real resolver); every other name resolves as usual (Redis)."""
-    resolve = socket.getaddrinfo
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if host == urlsplit(WEBHOOK_URL).hostname:
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (WEBHOOK_ADDRESS, port))]
-        return resolve(host, port, *args, **kwargs)
-
-    monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
 
 
 def serve_media(respx_mock: respx.MockRouter, media_root: Path) -> respx.Route:

@@ -23,12 +23,12 @@ from webhooks.models import WebhookDelivery
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PRIVATE_OK = {"CRIER_ALLOW_PRIVATE_WEBHOOKS": 1}
+PRIVATE_OK = {"CRIER_ALLOW_PRIVATE_URLS": 1}
 
 
 @pytest.fixture
 def private_targets_allowed(settings):
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = True
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
 
 
 def subscribe(caller, url: str) -> str:

@@ -128,7 +128,7 @@ def test_an_editor_changing_the_text_of_an_approved_post_sends_it_back_to_approv
 def test_approving_schedules_the_post_and_records_who_and_when(
     approvals_on, editor, approver, account, send, settings
 ):
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = True
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
     endpoint_create(workspace=approvals_on, url="http://127.0.0.1:9/hook", events=[])
     post = schedule(editor, send, account.pk)
     delivery = post.deliveries.get()

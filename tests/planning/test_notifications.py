@@ -25,7 +25,7 @@ URL = "/api/v1/notifications"
 def test_a_publish_the_platform_refuses_becomes_a_notification(
     editor, live_account, simulator, send, settings
 ):
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = True
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
     endpoint_create(workspace=editor.workspace, url="http://127.0.0.1:9/hook", events=[])
     simulator.simulator.configure(live_account.external_id, {"reject": "Duplicate status."})
     send(editor, PUBLISH_NOW, bulk(post_item(live_account.pk)))

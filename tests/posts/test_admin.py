@@ -86,7 +86,7 @@ def test_cancel_leaves_a_published_delivery_alone(admin_client, delivery):
 def test_an_unknown_delivery_is_resolved_with_its_event_and_job(
     admin_client, admin_user, delivery, settings, action, outcome
 ):
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = True
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
     endpoint_create(workspace=delivery.workspace, url="http://127.0.0.1:9/hook", events=[])
     set_status(delivery, S.UNKNOWN)
 

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # Small publish batches: more messages, so the cuts fall on claims, attempts and outcomes
 # of different batches instead of on one burst.
-PRIVATE_OK = {"CRIER_ALLOW_PRIVATE_WEBHOOKS": 1, "CRIER_PUBLISH_BATCH": 4}
+PRIVATE_OK = {"CRIER_ALLOW_PRIVATE_URLS": 1, "CRIER_PUBLISH_BATCH": 4}
 CUTS = 6
 CUT_EVERY = 1.5  # seconds between two rounds of terminations
 
@@ -63,7 +63,7 @@ def postgres_only() -> None:
 
 @pytest.fixture
 def private_targets_allowed(settings) -> None:
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = True
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
 
 
 def test_connections_terminated_mid_run_lose_nothing_and_double_nothing(

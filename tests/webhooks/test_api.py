@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def private_targets_allowed(settings):
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = True
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
 
 
 def test_creating_an_endpoint_returns_its_secret_once(owner, private_targets_allowed):
@@ -76,7 +76,7 @@ def test_an_update_cannot_move_an_endpoint_to_a_private_address(
     created = owner.client.post(
         "/api/v1/webhooks", {"url": "http://127.0.0.1:9/x"}, format="json"
     ).json()
-    settings.CRIER_ALLOW_PRIVATE_WEBHOOKS = False
+    settings.CRIER_ALLOW_PRIVATE_URLS = False
     response = owner.client.patch(
         f"/api/v1/webhooks/{created['id']}", {"url": "http://10.0.0.1/x"}, format="json"
     )
@@ -107,3 +107,15 @@ def test_an_outsider_cannot_see_or_change_an_endpoint(owner, outsider, private_t
         assert response.status_code == 404
     assert outsider.client.get(f"/api/v1/webhooks/{created['id']}/deliveries").status_code == 404
     assert WebhookEndpoint.objects.filter(pk=created["id"]).exists()
+
+
+def test_only_admins_see_an_endpoints_whole_url_others_its_host(owner, editor, viewer):
+    hook = "https://hooks.zapier.com/hooks/catch/123/abcsecret/?token=zz"
+    endpoint = WebhookEndpoint.objects.create(
+        workspace=owner.workspace, url=hook, signing={"secret": "whsec_x"}
+    )
+    assert owner.client.get("/api/v1/webhooks").json()["results"][0]["url"] == hook
+    for caller in (editor, viewer):
+        listed = caller.client.get("/api/v1/webhooks").json()["results"][0]
+        shown = caller.client.get(f"/api/v1/webhooks/{endpoint.pk}").json()
+        assert listed["url"] == shown["url"] == "hooks.zapier.com"

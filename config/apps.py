@@ -1,0 +1,37 @@
+"""Settings that configure framework-free libraries: the egress policy of config.netguard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from config import netguard
+
+_EGRESS_SETTINGS = frozenset({"CRIER_ALLOW_PRIVATE_URLS", "CRIER_MEDIA_ORIGINS"})
+
+
+def apply_egress_policy() -> None:
+    netguard.configure(
+        allow_private=settings.CRIER_ALLOW_PRIVATE_URLS,
+        media_urls=settings.CRIER_MEDIA_ORIGINS,
+    )
+
+
+@receiver(setting_changed)
+def _egress_setting_changed(*, setting: str, **kwargs: Any) -> None:
+    # override_settings(CRIER_ALLOW_PRIVATE_URLS=...) in tests reaches the guard too.
+    if setting in _EGRESS_SETTINGS:
+        apply_egress_policy()
+
+
+class CrierConfig(AppConfig):
+    name = "config"
+    label = "crier_config"
+    verbose_name = "Crier configuration"
+
+    def ready(self) -> None:
+        apply_egress_policy()
