@@ -1148,3 +1148,24 @@ def test_a_shared_path_without_any_key_is_401_in_repostra_envelope(db, path):
         "error": "unauthorized",
         "message": "Missing API key: send it as X-API-Key.",
     }
+
+
+def test_content_failing_without_a_website_account_says_why_without_a_native_id(repostra, settings):
+    # A brand with no website account: the generator drafts, but no account can take it.
+    settings.CRIER_GENERATOR_URL = "https://generator.example/draft"
+    settings.CRIER_GENERATOR_KIND = "webhook"
+    content = repostra.post("/api/v1/content", {"title": "10 SEO Tips"}, format="json")
+    number = content.json()["data"]["id"]
+    with respx.mock:
+        respx.post("https://generator.example/draft").mock(
+            return_value=httpx.Response(200, json={"text": "First tip."})
+        )
+        draft_generate(plan_id=crier_id("content", number))
+
+    failed = repostra.get(f"/api/v1/content/{number}").json()["data"]
+
+    assert failed["status"] == "failed"
+    assert "job_" not in failed["error"]
+    assert failed["error"] == (
+        "The draft could not be stored for any account: it has no account to publish to."
+    )
