@@ -4,9 +4,10 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.models import Member, SocialAccount
+from config.timestamps import TimestampField, TimestampModelSerializer
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(TimestampModelSerializer):
     id = serializers.SerializerMethodField()
     name = serializers.SerializerMethodField()
 
@@ -21,19 +22,19 @@ class UserSerializer(serializers.ModelSerializer):
         return user.get_full_name() or user.get_username()
 
 
-class MemberWorkspaceSerializer(serializers.ModelSerializer):
+class MemberWorkspaceSerializer(TimestampModelSerializer):
     """A membership seen from the user's side: the workspace and the role in it."""
 
     id = serializers.CharField(source="workspace.id")
     name = serializers.CharField(source="workspace.name")
-    created_at = serializers.DateTimeField(source="workspace.created_at")
+    created_at = TimestampField(source="workspace.created_at")
 
     class Meta:
         model = Member
         fields = ["id", "name", "role", "created_at"]
 
 
-class SocialAccountSerializer(serializers.ModelSerializer):
+class SocialAccountSerializer(TimestampModelSerializer):
     """Publer's account shape (`provider`, `name`, `picture`), never the credentials."""
 
     provider = serializers.CharField(source="platform")

@@ -2,9 +2,10 @@
 
 Auth is `x-publora-key: <key>` or PostPost's `x-api-key: <key>`; PostPost's
 `x-postpost-user-id` acts as a managed user (a member of the key's workspace: only with an
-owner's or admin's key, with the lower of the two roles and the key's scopes) and
-`x-postpost-client: mcp` is accepted. Answers are `{"success": true, ...}`; errors are
-`{"success": false, "error": "..."}` with the statuses the PostPost document lists.
+owner's or admin's key, with the lower of the two roles and the key's scopes);
+`x-postpost-client: mcp` is the documented 403 (Crier serves no MCP tools). Answers are
+`{"success": true, ...}`; errors are `{"success": false, "error": "..."}` with the
+statuses the PostPost document lists.
 PostPost's two media routes are served at its own root paths (`/media/process-video`,
 `/media/post/media/:mediaId`) as well as under `/api/v1/`.
 
@@ -16,25 +17,33 @@ Where Crier is deliberately safer than the documents (never a silent difference)
 - `platformId` is `<Crier platform>-<account id>` (`x-acc_…`, not `twitter-123456`):
   opaque, as clients take it from `platform-connections`.
 - `get-upload-url`: `contentType` must be an image or video type Crier accepts and agree
-  with `type`; the PUT bytes are verified; up to 4 images or 1 video per post group; a
+  with `type`; the PUT bytes are verified; up to 4 images or 1 video per post group with
+  a Publora key (`x-publora-key`), the native 20 media with PostPost's `x-api-key`; a
   storage that cannot sign is a 503 (PostPost: 500 "Failed to create upload URL").
 - A platform refusing the content (its connector's checks: length, media, ...) fails the
   whole `create-post` with a 400 naming its `platformId`; nothing is stored.
 - `update-post` is the native approval-aware edit: in a workspace that requires approval,
   a post waiting for it is scheduled only by an approval (409), and an editor's change to
   an approved post (its text, or media added or deleted) sends it back to approval.
-- `update-post` checks the group's uploads first: a refused upload is taken off the post
-  and named (400); one not PUT yet is a 400 too, as the native API refuses it.
+- `update-post` checks the group's uploads first: a refused upload is named (400), and
+  stays on the post, refused again, until the client deletes it; one not PUT yet is a 400
+  too, as the native API refuses it.
 - `process-video` and media delete take the API key (PostPost: dashboard session only);
   `process-video` answers when the video is stored and measured (`sessionId` is the
   media id, with `mediaId`, `fileUrl`, `metadata`); a media delete leaves no orphaned
   file (the sweep retries a storage that failed).
 - `delete-post` cancels what has not gone out; what was published stays and is listed
-  (`cancelled`, `alreadyPublished`).
+  (`cancelled`, `alreadyPublished`). A group that has all gone out is a 400 naming its
+  live URLs: the document deletes scheduled posts, and Crier cannot take one back.
+- Validation errors name the dialect's fields (`scheduledTime`, `content`, `platforms`,
+  `status`), never the native request Crier builds from them.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -46,6 +55,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.auth import ApiContext
 from accounts.models import Member, Scope, SocialAccount
 from accounts.services import ActingNotAllowed, NotAMember, member_acting_as
 from compat.dialect import (
@@ -54,6 +64,7 @@ from compat.dialect import (
     document_key_header,
     error_responses,
 )
+from config.errors import flatten_errors
 from media import probing, storage
 from media import services as media_services
 from media.models import MediaAsset
@@ -62,7 +73,11 @@ from planning.approvals import post_edit, post_media_changed
 from posts import services
 from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
-from posts.serializers import PostUpdateSerializer, ScheduleRequestSerializer
+from posts.serializers import (
+    MAX_MEDIA_PER_POST,
+    PostUpdateSerializer,
+    ScheduleRequestSerializer,
+)
 from posts.states import DeliveryStatus
 from posts.views import IDEMPOTENCY_PARAMETER
 
@@ -74,9 +89,24 @@ def envelope(messages: list[str], status: int) -> dict[str, Any]:
     return {"success": False, "error": "; ".join(messages)}
 
 
+def is_publora(request: Request) -> bool:
+    """Which document the client follows: the key header it authenticated with says
+    (`x-publora-key` is checked first, as `KEY_HEADERS` lists it)."""
+    return bool(request.META.get("HTTP_X_PUBLORA_KEY", "").strip())
+
+
 class PubloraKeyAuthentication(KeyHeaderAuthentication):
     headers = KEY_HEADERS
     challenge = "x-api-key"
+
+    def authenticate(self, request: Request) -> tuple[object, ApiContext] | None:
+        authenticated = super().authenticate(request)
+        # PostPost answers 403 to `x-postpost-client: mcp` unless the account has MCP
+        # access; Crier serves no MCP tools, so no account has it.
+        client = request.META.get("HTTP_X_POSTPOST_CLIENT", "")
+        if authenticated is not None and client.strip().lower() == "mcp":
+            raise exceptions.PermissionDenied("MCP access is not enabled for this account")
+        return authenticated
 
     def acting_member(self, owner: Member, request: Request) -> Member:
         """PostPost's managed users are the members of the key's workspace; only an owner's
@@ -215,6 +245,31 @@ class CreatePostSerializer(serializers.Serializer):
     platforms = serializers.ListField(child=serializers.CharField(), allow_empty=False)
 
 
+# Native field paths, as Crier's error messages name them, and the dialect's names for them:
+# a client of Publora or PostPost never sent `bulk.posts[0].accounts[0].scheduled_at`.
+_NATIVE_ITEM = r"(?:bulk\.posts\[\d+\]\.)?"
+DIALECT_FIELDS = (
+    (re.compile(rf"^{_NATIVE_ITEM}(?:accounts\[\d+\]\.)?scheduled_at(?=: )"), "scheduledTime"),
+    (re.compile(rf"^{_NATIVE_ITEM}accounts(?:\[\d+\](?:\.id)?)?(?=: )"), "platforms"),
+    (re.compile(rf"^{_NATIVE_ITEM}networks(?:\.\w+)*(?=: )"), "content"),
+    (re.compile(rf"^{_NATIVE_ITEM}media(?:\[\d+\](?:\.\w+)?)?(?=: )"), "media"),
+    (re.compile(r"^(?:bulk\.)?state(?=: )"), "status"),
+)
+
+
+@contextmanager
+def dialect_field_names() -> Iterator[None]:
+    """Re-raise a native ValidationError with the fields named as the dialect names them."""
+    try:
+        yield
+    except exceptions.ValidationError as exc:
+        messages = flatten_errors(exc.detail)
+        for pattern, name in DIALECT_FIELDS:
+            messages = [pattern.sub(name, message) for message in messages]
+        # One message per field, not one per platform the same time was sent to.
+        raise exceptions.ValidationError(list(dict.fromkeys(messages))) from exc
+
+
 def _native_bulk(content: str, accounts: list[str], when: str | None) -> dict:
     target = [{"id": pk, **({"scheduled_at": when} if when else {})} for pk in accounts]
     return {
@@ -247,7 +302,8 @@ class CreatePostView(PubloraView):
             data=_native_bulk(data["content"], ids, when),
             context={"mode": Job.Kind.SCHEDULE if when else Job.Kind.DRAFT},
         )
-        native.is_valid(raise_exception=True)
+        with dialect_field_names():
+            native.is_valid(raise_exception=True)
         with transaction.atomic():
             job = services.job_create(
                 context=request.auth,
@@ -306,8 +362,9 @@ class UpdatePostView(PubloraView):
             networks["default"] = {**networks.get("default", {}), "text": data["content"]}
             changes["networks"] = networks
         native = PostUpdateSerializer(data=changes, context={"post": post})
-        native.is_valid(raise_exception=True)
-        post_edit(context=request.auth, post=post, changes=native.validated_data)
+        with dialect_field_names():
+            native.is_valid(raise_exception=True)
+            post_edit(context=request.auth, post=post, changes=native.validated_data)
         return Response({"success": True, "postGroupId": post.pk})
 
 
@@ -329,22 +386,31 @@ class DeletePostView(PubloraView):
         },
     )
     def delete(self, request: Request, post_group_id: str) -> Response:
-        post = get_object_or_404(Post, workspace=request.auth.workspace, pk=post_group_id)
-        cancelled = services.post_delete(post=post)
-        # What had already gone out stays; the caller is told rather than misled.
-        published = list(
-            Delivery.objects.filter(post=post, status=DeliveryStatus.PUBLISHED).values_list(
-                "external_url", flat=True
+        with transaction.atomic():
+            post = _post_group(request, post_group_id, locked=True)
+            statuses = set(Delivery.objects.filter(post=post).values_list("status", flat=True))
+            published = list(
+                Delivery.objects.filter(post=post, status=DeliveryStatus.PUBLISHED).values_list(
+                    "external_url", flat=True
+                )
             )
-        )
+            # Publora's delete-post removes a *scheduled* post: one that has all gone out
+            # cannot be taken back, and `{"success": true}` would say it was.
+            if statuses and statuses <= {DeliveryStatus.PUBLISHED}:
+                raise exceptions.ValidationError(
+                    "Cannot delete a post that has already been published: it stays live"
+                    + (f" at {', '.join(filter(None, published))}." if any(published) else ".")
+                )
+            cancelled = services.post_delete(post=post)
+        # What had already gone out stays; the caller is told rather than misled.
         return Response({"success": True, "cancelled": cancelled, "alreadyPublished": published})
 
 
 # --- Media: get-upload-url, process-video, delete (PostPost's draft → upload → schedule)
 
 # Publora's presigned URLs last 15 minutes, PostPost's an hour.
-UPLOAD_URL_TTL = {"HTTP_X_PUBLORA_KEY": timedelta(minutes=15), "HTTP_X_API_KEY": timedelta(hours=1)}
-MAX_IMAGES = 4  # per post group, or one video (Publora)
+UPLOAD_URL_TTL = {"publora": timedelta(minutes=15), "postpost": timedelta(hours=1)}
+MAX_IMAGES = 4  # per post group, or one video: Publora's rule (PostPost's document sets none)
 MAX_VIDEO_BYTES = 512 * 1024 * 1024  # process-video (PostPost)
 VIDEO_FORMATS = "MP4, MOV, AVI, MKV, WebM"
 PUBLISHED_OR_FAILED = {DeliveryStatus.PUBLISHED, DeliveryStatus.FAILED}
@@ -377,9 +443,17 @@ def _refuse_if_deleted(post: Post) -> None:
         raise exceptions.ValidationError("Cannot add media to a deleted post")
 
 
-def _check_room(post: Post, kind: str, *, besides: str = "") -> None:
-    """Up to 4 images or 1 video per post group; failed uploads do not count."""
+def _check_room(request: Request, post: Post, kind: str, *, besides: str = "") -> None:
+    """Publora: up to 4 images or 1 video per post group; failed uploads do not count.
+    PostPost sets no cap of its own: the native one applies, and each platform's limits
+    when the post is scheduled."""
     ids = {ref["id"] for ref in post.media} - {besides}
+    if not is_publora(request):
+        if len(ids) >= MAX_MEDIA_PER_POST:
+            raise exceptions.ValidationError(
+                f"A post holds up to {MAX_MEDIA_PER_POST} media; this one has {len(ids)}."
+            )
+        return
     held = MediaAsset.objects.filter(workspace_id=post.workspace_id, pk__in=ids).exclude(
         status=MediaAsset.Status.FAILED
     )
@@ -394,21 +468,24 @@ def _check_room(post: Post, kind: str, *, besides: str = "") -> None:
 
 def group_media_settle(post: Post) -> list[str]:
     """Check the bytes of the group's uploads that arrived since (Publora/PostPost clients
-    never say when a PUT is done); refused ones are taken off the post. Returns why each
-    medium of the group cannot be used yet, empty when all are ready."""
+    never say when a PUT is done). Returns why each medium of the group cannot be used yet,
+    empty when all are ready. A refused one stays on the post, refused again at every
+    update-post until the client deletes it: a post never goes out short of media silently.
+    """
     ids = [ref["id"] for ref in post.media]
     if not ids:
         return []
     facts = media_services.media_resolve(workspace_id=post.workspace_id, ids=ids)
-    failed = {media_id for media_id, fact in facts.items() if fact.status == "failed"}
-    problems = [fact.problem or "" for fact in facts.values() if fact.status == "failed"]
+    problems = [
+        f"{fact.problem} Delete it (DELETE /media/post/media/{media_id}) or upload it again."
+        for media_id, fact in facts.items()
+        if fact.status == "failed"
+    ]
     problems += [
         f"Media {media_id} has not been uploaded yet: PUT the file to its uploadUrl first."
         for media_id, fact in facts.items()
         if fact.status == MediaAsset.Status.PENDING_UPLOAD
     ]
-    if failed:
-        services.post_media_detach(post=post, media_ids=failed)
     return problems
 
 
@@ -446,10 +523,7 @@ class GetUploadUrlView(PubloraMediaView):
         data = body.validated_data
         if not all(data.get(name) for name in ("fileName", "contentType", "postGroupId")):
             raise exceptions.ValidationError("fileName, contentType, and postGroupId are required")
-        ttl = next(
-            (ttl for header, ttl in UPLOAD_URL_TTL.items() if request.META.get(header)),
-            UPLOAD_URL_TTL["HTTP_X_API_KEY"],
-        )
+        ttl = UPLOAD_URL_TTL["publora" if is_publora(request) else "postpost"]
         with transaction.atomic():
             post = _post_group(request, data["postGroupId"], locked=True)
             _refuse_if_gone_out(post, "add media to")
@@ -467,7 +541,7 @@ class GetUploadUrlView(PubloraMediaView):
                 raise media_services.StorageUnavailable(
                     "Failed to create upload URL: media storage is unavailable."
                 ) from exc
-            _check_room(post, asset.kind)
+            _check_room(request, post, asset.kind)
             services.post_media_attach(post=post, media_id=asset.pk)
             post_media_changed(context=request.auth, post=post)
         return Response(
@@ -555,7 +629,7 @@ class ProcessVideoView(PubloraMediaView):
                 raise exceptions.ValidationError(
                     f"Unsupported video format. Allowed: {VIDEO_FORMATS}"
                 )
-            _check_room(post, "video")
+            _check_room(request, post, "video")
             asset = media_services.media_upload(
                 workspace=request.auth.workspace,
                 upload=video,
@@ -565,7 +639,7 @@ class ProcessVideoView(PubloraMediaView):
         try:
             with transaction.atomic():
                 post = _post_group(request, post.pk, locked=True)
-                _check_room(post, "video", besides=asset.pk)
+                _check_room(request, post, "video", besides=asset.pk)
                 services.post_media_attach(post=post, media_id=asset.pk)
                 post_media_changed(context=request.auth, post=post)
         except exceptions.APIException:

@@ -1,8 +1,11 @@
 """Paths that two dialects serve: the request's auth header picks the view.
 
 Repostra's `/api/v1/posting-schedules` and `/api/v1/approvals` are Crier's own paths too.
-A request that carries `X-API-Key` and no `Authorization` is a Repostra client's; anything
-else (a Bearer key, or no key at all) gets the native view and its native errors. OpenAPI
+A request that carries `X-API-Key` and no `Authorization` is a Repostra client's; a Bearer
+key gets the native view. A request with no key at all gets Repostra's view, so its 401 is
+in Repostra's envelope as on Repostra's other paths: a native client always sends
+`Authorization`, while a Repostra client that forgot `X-API-Key` would not understand
+Crier's `errors`. OpenAPI
 cannot hold two operations on one path and method: the native one is documented, with the
 Repostra variant described in it (`describe_shared_paths`).
 """
@@ -21,7 +24,7 @@ SHARED_PATHS: dict[str, str] = {}  # OpenAPI path → what the Repostra variant 
 def by_auth_header(*, repostra: ViewFunction, native: ViewFunction) -> ViewFunction:
     @csrf_exempt
     def view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        chosen = repostra if is_repostra(request) else native
+        chosen = native if request.META.get("HTTP_AUTHORIZATION") else repostra
         return chosen(request, *args, **kwargs)
 
     # Route walkers (tests, schema) see the native view, the one the schema documents.

@@ -73,6 +73,8 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
         exc = PayloadTooLarge()
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         exc = _throttle_anonymous(exc, context)
+    elif isinstance(exc, exceptions.PermissionDenied):
+        exc = _throttle_refused(exc, context)
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -94,3 +96,16 @@ def _throttle_anonymous(exc: exceptions.APIException, context: Mapping[str, Any]
     if throttle.allow_request(context["request"], context["view"]):
         return exc
     return exceptions.Throttled(wait=throttle.wait())
+
+
+def _throttle_refused(exc: exceptions.APIException, context: Mapping[str, Any]) -> Exception:
+    """DRF checks permissions before throttles, so a refused key was not counted and its 403
+    had no `X-RateLimit-*` headers: count it now (a refusal still costs a request)."""
+    request, view = context["request"], context.get("view")
+    if view is None or getattr(request._request, "rate_limit", None) is not None:
+        return exc
+    try:
+        view.check_throttles(request)
+    except exceptions.Throttled as throttled:
+        return throttled
+    return exc

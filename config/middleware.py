@@ -37,10 +37,12 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_api_path(request.path):
-            return self.get_response(request)
-        response = self._nul_refused(request) or self.get_response(request)
-        response = self._as_json_error(request, response)
+        if is_api_path(request.path):
+            response = self._nul_refused(request) or self.get_response(request)
+            response = self._as_json_error(request, response)
+        else:
+            response = self.get_response(request)
+        # Every throttled view, PostPost's root `/media/...` routes too, stamps its figures.
         rate_limit = getattr(request, "rate_limit", None)
         if rate_limit is not None:
             response["X-RateLimit-Limit"] = str(rate_limit[0])

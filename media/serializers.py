@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.timestamps import TimestampModelSerializer
 from media import storage
 from media.models import MediaAsset
 
@@ -19,7 +20,7 @@ class RenditionSerializer(serializers.Serializer):
         return storage.public_url(rendition["key"])
 
 
-class MediaSerializer(serializers.ModelSerializer):
+class MediaSerializer(TimestampModelSerializer):
     type = serializers.CharField(source="kind", help_text="image or video")
     url = serializers.SerializerMethodField(help_text="Where platforms fetch the file.")
     renditions = RenditionSerializer(many=True)

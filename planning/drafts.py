@@ -209,14 +209,18 @@ def draft_store(*, plan: PlannedPost, text: str, by: str, needs_approval: bool) 
     if post is not None:
         PlannedPost.objects.filter(pk=plan.pk).update(post=post)
         return post
-    failures = Job.objects.get(pk=job.pk).payload.get("failures", {})
+    job.refresh_from_db()
     reasons = "; ".join(
         message
-        for accounts in failures.values()
+        for accounts in job.payload.get("failures", {}).values()
         for messages in accounts.values()
         for message in messages
     )
-    reason = f"The draft could not be stored for any account: {reasons or 'see job ' + job.pk}"
+    # Said in words: the job is internal, and a dialect's client cannot look it up.
+    if not plan.account_ids:
+        reasons = "it has no account to publish to."
+    reasons = reasons or job.error or "no account accepted it."
+    reason = f"The draft could not be stored for any account: {reasons}"
     with transaction.atomic():
         PlannedPost.objects.filter(pk=plan.pk).update(status=P.FAILED, error=reason)
         emit(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
+from config.timestamps import TimestampField, TimestampModelSerializer
 from planning.models import ContentType, Notification, PlannedPost, PostingSchedule, Weekday
 from planning.slots import WeeklySlot, slot_instants, zone_for
 from posts.serializers import AwareDateTimeField, NetworkBlockSerializer, PostInputSerializer
@@ -30,7 +31,7 @@ class DayOfWeekField(serializers.ChoiceField):
         return DAY_NAMES[value]
 
 
-class PostingScheduleSerializer(serializers.ModelSerializer):
+class PostingScheduleSerializer(TimestampModelSerializer):
     account_id = serializers.CharField()
     platform = serializers.CharField(source="account.platform", read_only=True)
     timezone = serializers.CharField(source="account.timezone", read_only=True)
@@ -83,7 +84,7 @@ class LocalDateTimeField(serializers.DateTimeField):
     """ISO 8601 with the offset the value carries (an account's local time), not UTC."""
 
     def to_representation(self, value: datetime) -> str:
-        return value.isoformat()
+        return value.isoformat(timespec="seconds")
 
 
 class NextSlotSerializer(serializers.Serializer):
@@ -119,10 +120,10 @@ class ApprovalDecisionSerializer(serializers.Serializer):
     verdict = serializers.CharField()
     comment = serializers.CharField()
     decided_by = serializers.CharField(source="decided_by_name")
-    created_at = serializers.DateTimeField()
+    created_at = TimestampField()
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(TimestampModelSerializer):
     read = serializers.SerializerMethodField()
 
     class Meta:
@@ -159,7 +160,7 @@ class WorkspaceSettingsSerializer(serializers.Serializer):
     posts_this_month = serializers.IntegerField(read_only=True)
 
 
-class PlannedPostSerializer(serializers.ModelSerializer):
+class PlannedPostSerializer(TimestampModelSerializer):
     account_ids = serializers.ListField(
         child=serializers.CharField(max_length=40), min_length=1, max_length=100
     )

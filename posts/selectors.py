@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Workspace
 from config.prepared import PreparedQuery
+from config.timestamps import iso_timestamp
 from posts.models import Attempt, Delivery, Job, Post
 
 _DELIVERY_FIELDS = (
@@ -73,8 +74,8 @@ def job_status(*, workspace_id: str, job_id: str) -> dict:
     return {
         "status": job["status"],
         "payload": payload,
-        "created_at": job["created_at"],
-        "completed_at": job["completed_at"],
+        "created_at": iso_timestamp(job["created_at"]),
+        "completed_at": iso_timestamp(job["completed_at"]),
     }
 
 

@@ -12,12 +12,14 @@ from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from config.timestamps import TimestampField, TimestampModelSerializer
 from connectors.registry import CONNECTORS, connector_class
 from posts.models import Attempt, Delivery, Job, Post
 
 POST_TYPES = ("status", "link", "photo", "video", "carousel", "reel", "story", "article")
 MEDIA_TYPES = ("photo", "video", "carousel", "reel", "story")
 MAX_THREAD_DELAY = 7 * 24 * 3600  # seconds
+MAX_MEDIA_PER_POST = 20
 
 
 def network_names() -> set[str]:
@@ -65,7 +67,7 @@ class InputSerializer(serializers.Serializer):
         return super()._read_only_defaults() if self._has_read_only_defaults else {}
 
 
-class AwareDateTimeField(serializers.DateTimeField):
+class AwareDateTimeField(TimestampField):
     """ISO 8601 with an offset; a naive time is refused instead of being guessed."""
 
     def to_internal_value(self, value: object) -> datetime:
@@ -184,7 +186,9 @@ class RecurrenceSerializer(InputSerializer):
 class PostInputSerializer(InputSerializer):
     networks = serializers.DictField(child=NetworkBlockSerializer(), allow_empty=False)
     accounts = serializers.ListField(child=TargetSerializer(), allow_empty=False, max_length=100)
-    media = serializers.ListField(child=MediaRefSerializer(), required=False, max_length=20)
+    media = serializers.ListField(
+        child=MediaRefSerializer(), required=False, max_length=MAX_MEDIA_PER_POST
+    )
     labels = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=20
     )
@@ -304,11 +308,11 @@ class JobPostSerializer(serializers.Serializer):
 class JobStatusSerializer(serializers.Serializer):
     status = serializers.CharField()
     payload = serializers.DictField()
-    created_at = serializers.DateTimeField()
-    completed_at = serializers.DateTimeField(allow_null=True)
+    created_at = TimestampField()
+    completed_at = TimestampField(allow_null=True)
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class AttemptSerializer(TimestampModelSerializer):
     class Meta:
         model = Attempt
         fields = [
@@ -322,7 +326,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         ]
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(TimestampModelSerializer):
     account_id = serializers.CharField()
     state = serializers.CharField(source="status")
     url = serializers.CharField(source="external_url")
@@ -359,7 +363,7 @@ class DeliverySerializer(serializers.ModelSerializer):
         }
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(TimestampModelSerializer):
     state = serializers.SerializerMethodField()
     deliveries = DeliverySerializer(many=True, read_only=True)
 
@@ -385,7 +389,9 @@ class PostUpdateSerializer(serializers.Serializer):
     """A partial edit; context["post"] is the post, so the result is checked as a whole."""
 
     networks = serializers.DictField(child=NetworkBlockSerializer(), required=False)
-    media = serializers.ListField(child=MediaRefSerializer(), required=False, max_length=20)
+    media = serializers.ListField(
+        child=MediaRefSerializer(), required=False, max_length=MAX_MEDIA_PER_POST
+    )
     labels = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     scheduled_at = AwareDateTimeField(required=False)
     state = serializers.ChoiceField(choices=["scheduled", "draft"], required=False)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 from django.db import transaction
+from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.generics import ListAPIView
@@ -31,7 +34,7 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 
 
-class _ScheduleView(APIView):
+class ScheduleMixin:
     """Validate the whole bulk request now; expand it on a worker; answer 202 with a job."""
 
     required_scope = Scope.POSTS
@@ -66,11 +69,11 @@ def _schedule_kind(data: object) -> str:
     return kinds.get(state, Job.Kind.SCHEDULE) if isinstance(state, str) else Job.Kind.SCHEDULE
 
 
-class ScheduleView(_ScheduleView):
+class ScheduleView(ScheduleMixin, APIView):
     publish_now = False
 
 
-class PublishNowView(_ScheduleView):
+class PublishNowView(ScheduleMixin, APIView):
     publish_now = True
 
 
@@ -84,20 +87,35 @@ class JobStatusView(APIView):
         return Response(selectors.job_status(workspace_id=request.auth.workspace.pk, job_id=job_id))
 
 
+class DayOrTimeField(AwareDateTimeField):
+    """A filter bound: a time with an offset, or a date, read as 00:00 UTC that day (the
+    document's own example is `GET /posts?state=scheduled&from=2025-04-20`)."""
+
+    def to_internal_value(self, value: object) -> datetime:
+        day = parse_date(value) if isinstance(value, str) and len(value) == 10 else None
+        if day is not None:
+            return datetime.combine(day, time.min, tzinfo=UTC)
+        return super().to_internal_value(value)
+
+
 class PostFilterSerializer(drf_serializers.Serializer):
     state = drf_serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
     account_id = drf_serializers.CharField(required=False)
-    to = AwareDateTimeField(required=False)
+    to = DayOrTimeField(required=False)
 
     def get_fields(self) -> dict:
         fields = super().get_fields()
-        fields["from"] = AwareDateTimeField(required=False)  # a keyword, so set by name
+        fields["from"] = DayOrTimeField(required=False)  # a keyword, so set by name
         return fields
 
 
-class PostListView(ListAPIView):
+class PostListView(ScheduleMixin, ListAPIView):
+    """GET lists posts; POST creates them like `posts/schedule` (the document's `POST /posts`
+    with a `{"bulk": ...}` body)."""
+
     required_scope = Scope.POSTS
     serializer_class = PostSerializer
+    publish_now = False
 
     @extend_schema(parameters=[PostFilterSerializer], tags=["posts"])
     def get(self, request: Request, *args, **kwargs) -> Response:

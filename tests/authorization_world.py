@@ -124,6 +124,13 @@ class World:
         return account
 
     @cached_property
+    def website_account(self) -> SocialAccount:
+        """A webhook account: Repostra lists only the platforms of its document."""
+        account = SocialAccountFactory(workspace=self.workspace, platform="webhook")
+        self._keep(account, account.username, account.display_name)
+        return account
+
+    @cached_property
     def post(self) -> Post:
         """A draft to A's account, as a job's expansion stores one (made directly: the
         matrix needs a post to point at, not the pipeline's work)."""
@@ -212,7 +219,8 @@ class World:
     def seed(self) -> None:
         """Everything a list could show, for the outsider's lists to leave out."""
         for name in (
-            "account", "post", "media", "webhook", "schedule", "notification", "topic", "blog"
+            "account", "website_account", "post", "media", "webhook", "schedule",
+            "notification", "topic", "blog",
         ):  # fmt: skip
             getattr(self, name)
         self._keep(self.workspace, self.workspace.name)

@@ -68,3 +68,13 @@ def test_behind_a_trusted_proxy_failed_logins_count_per_forwarded_client(setting
     assert guesses(settings, proxy, [guesser] * 3) == [401, 401, 429]
     # Another client behind the same proxy is not refused for the guesser's failures.
     assert guesses(settings, proxy, [neighbour]) == [401]
+
+
+def test_a_refused_request_carries_rate_limit_headers_and_counts(viewer, settings):
+    settings.API_RATE_LIMIT = "5/minute"
+    refused = viewer.client.post("/api/v1/posts/schedule", {}, format="json")
+    assert refused.status_code == 403
+    assert (refused["X-RateLimit-Limit"], refused["X-RateLimit-Remaining"]) == ("5", "4")
+    missing = viewer.client.get("/api/v1/posts/nope")
+    assert missing.status_code == 404
+    assert missing["X-RateLimit-Remaining"] == "3"

@@ -7,10 +7,11 @@ from rest_framework import serializers
 from accounts.auth import ApiContext
 from accounts.models import Role
 from config.redaction import url_shown
+from config.timestamps import TimestampModelSerializer
 from webhooks.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(TimestampModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=Event.choices), required=False, allow_empty=True
     )
@@ -40,13 +41,13 @@ class CreatedWebhookEndpointSerializer(WebhookEndpointSerializer):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
 
 
-class WebhookAttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(TimestampModelSerializer):
     class Meta:
         model = WebhookAttempt
         fields = ["number", "started_at", "duration_ms", "status_code", "error", "response_excerpt"]
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(TimestampModelSerializer):
     message_id = serializers.CharField()
     event = serializers.CharField(source="message.event")
     payload = serializers.JSONField(source="message.payload")

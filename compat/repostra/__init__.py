@@ -39,7 +39,8 @@ Where Crier differs from the document, deliberately:
   `approve-content` marks it published at once (the pipeline's own step, nothing sent).
 - A signing secret Crier makes (none sent) is answered once, as `signing_secret` beside
   `data`; credentials are never shown again.
-- Deletes answer 204 with no body; deleting an account with scheduled posts is a 409
+- Deletes answer 200 `{"message": "... deleted."}` (the document shows no delete body,
+  and lists 200/201 as its successes); deleting an account with scheduled posts is a 409
   too, as with posting schedules.
 - `approve-topic` needs a configured content generator (409 otherwise). A social post
   keeps its topic's number once drafted, so the document's one id works throughout.

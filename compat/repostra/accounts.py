@@ -16,6 +16,7 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -28,10 +29,12 @@ from accounts.connect_views import _platform_call
 from accounts.models import AccountStatus, Role, Scope, SocialAccount
 from compat.repostra import ids
 from compat.repostra.base import (
+    DELETED_SCHEMA,
     PAGE_PARAMETERS,
     TAGS,
     RepostraView,
     data_schema,
+    deleted,
     iso,
     paginated,
     paginated_schema,
@@ -48,6 +51,17 @@ WEBSITE_CONNECTORS = ("wordpress", "webhook", MANUAL)
 # Crier's platform slugs where Repostra names them differently.
 PLATFORM_NAMES = {"x": "twitter", "wordpress": "website", "webhook": "website"}
 OAUTH_SLUGS = {"twitter": "x"}  # Repostra's platform → Crier's connector, for `auto`
+
+
+def repostra_accounts() -> QuerySet[SocialAccount]:
+    """The connected accounts a Repostra client may see: those whose platform is one of the
+    document's seven. Crier's other networks (Mastodon, Bluesky, Threads, ...) are left
+    out rather than named: a client checking the documented enum would meet a value it
+    cannot handle, and mapping one onto another network would misstate where posts go."""
+    return SocialAccount.objects.connected().filter(
+        Q(platform__in=[*PLATFORMS, *PLATFORM_NAMES])
+        | Q(settings__repostra__platform__in=PLATFORMS)
+    )
 
 
 def _repostra_settings(account: SocialAccount) -> dict:
@@ -297,7 +311,7 @@ def account_update(*, account: SocialAccount, data: dict) -> SocialAccount:
 def _account_or_404(request: Request, account_id: str) -> SocialAccount:
     return workspace_object_or_404(
         request,
-        SocialAccount.objects.connected(),
+        repostra_accounts(),
         account_id,
         kind=ids.Kind.ACCOUNT,
         name="Social account",
@@ -327,7 +341,7 @@ class SocialAccountListView(RepostraView):
         operation_id="repostra_social_accounts_list",
     )
     def get(self, request: Request) -> Response:
-        accounts = SocialAccount.objects.connected().filter(workspace=request.auth.workspace)
+        accounts = repostra_accounts().filter(workspace=request.auth.workspace)
         return paginated(request, accounts.order_by("created_at", "pk"), account_data)
 
     @extend_schema(
@@ -375,7 +389,9 @@ class SocialAccountDetailView(RepostraView):
         account = account_update(account=account, data=serializer.validated_data)
         return Response({"data": account_data(account)})
 
-    @extend_schema(tags=TAGS, responses={204: None}, operation_id="repostra_social_accounts_delete")
+    @extend_schema(
+        tags=TAGS, responses={200: DELETED_SCHEMA}, operation_id="repostra_social_accounts_delete"
+    )
     def delete(self, request: Request, account_id: str) -> Response:
         account_services.social_account_disconnect(account=_account_or_404(request, account_id))
-        return Response(status=204)
+        return deleted("Social account")

@@ -162,6 +162,14 @@ def paginated_schema(item: serializers.Serializer, name: str) -> serializers.Ser
     )
 
 
+DELETED_SCHEMA = inline_serializer("RepostraDeleted", {"message": serializers.CharField()})
+
+
+def deleted(name: str) -> Response:
+    """A delete's answer: the document lists 200 and 201 as its successes, never 204."""
+    return Response({"message": f"{name} deleted."})
+
+
 def data_schema(item: serializers.Serializer, name: str) -> serializers.Serializer:
     """OpenAPI for one object's answer: `{data: item}`."""
     return inline_serializer(name, {"data": item})

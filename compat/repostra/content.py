@@ -22,10 +22,12 @@ from compat import editorjs
 from compat.repostra import ids
 from compat.repostra.accounts import website_accounts
 from compat.repostra.base import (
+    DELETED_SCHEMA,
     PAGE_PARAMETERS,
     TAGS,
     RepostraView,
     data_schema,
+    deleted,
     iso,
     paginated,
     paginated_schema,
@@ -293,7 +295,9 @@ class ContentDetailView(RepostraView):
         plan = content_update(plan=plan, data=serializer.validated_data)
         return Response({"data": content_data(plan, full=True)})
 
-    @extend_schema(tags=TAGS, responses={204: None}, operation_id="repostra_content_delete")
+    @extend_schema(
+        tags=TAGS, responses={200: DELETED_SCHEMA}, operation_id="repostra_content_delete"
+    )
     def delete(self, request: Request, content_id: str) -> Response:
         content_delete(plan=content_or_404(request, content_id))
-        return Response(status=204)
+        return deleted("Content")

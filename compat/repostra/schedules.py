@@ -14,9 +14,11 @@ from accounts.models import SocialAccount
 from compat.repostra import ids
 from compat.repostra.accounts import PLATFORMS, platform_of
 from compat.repostra.base import (
+    DELETED_SCHEMA,
     PAGE_PARAMETERS,
     TAGS,
     RepostraView,
+    deleted,
     iso,
     paginated,
     workspace_object_or_404,
@@ -151,7 +153,7 @@ class ScheduleDetailView(RepostraView):
         )
         return Response({"data": schedule_data(schedule)})
 
-    @extend_schema(tags=TAGS)
+    @extend_schema(tags=TAGS, responses={200: DELETED_SCHEMA})
     def delete(self, request: Request, schedule_id: str) -> Response:
         planning_services.schedule_delete(schedule=_schedule_or_404(request, schedule_id))
-        return Response(status=204)
+        return deleted("Posting schedule")

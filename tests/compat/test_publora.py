@@ -30,7 +30,10 @@ def postpost(owner) -> APIClient:
 @pytest.fixture
 def connections(owner):
     x = SocialAccountFactory(
-        workspace=owner.workspace, username="example", display_name="Example User"
+        workspace=owner.workspace,
+        username="example",
+        display_name="Example User",
+        avatar_url="https://cdn.example/avatar.png",
     )
     other = SocialAccountFactory(workspace=owner.workspace)
     return [f"sandbox-{x.pk}", f"sandbox-{other.pk}"]
@@ -44,6 +47,7 @@ def test_platform_connections_lists_platform_ids(publora, connections):
     assert [c["platformId"] for c in body["connections"]] == connections
     assert body["connections"][0]["username"] == "example"
     assert body["connections"][0]["displayName"] == "Example User"
+    assert body["connections"][0]["profileImageUrl"] == "https://cdn.example/avatar.png"
     assert "X-RateLimit-Remaining" in response
 
 
@@ -152,7 +156,6 @@ def test_a_managed_user_acts_within_the_key_workspace(owner, postpost, connectio
     listed = postpost.get(
         "/api/v1/platform-connections",
         HTTP_X_POSTPOST_USER_ID=viewer.pk,
-        HTTP_X_POSTPOST_CLIENT="mcp",
     )
     assert listed.status_code == 200
 
@@ -243,4 +246,84 @@ def test_a_naive_or_past_time_is_refused_like_the_native_api(publora, connection
     )
     assert past.status_code == 400
     assert "in the past" in past.json()["error"]
+    assert not Post.objects.exists()
+
+
+def test_a_past_scheduled_time_is_refused_naming_scheduled_time(publora, connections):
+    # The document's own create-post: its 2025 date is in the past today.
+    body = {
+        "content": "Your post content",
+        "scheduledTime": "2025-04-07T10:00:00Z",
+        "platforms": connections,
+    }
+    response = publora.post("/api/v1/create-post", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "success": False,
+        "error": "scheduledTime: 2025-04-07T10:00:00+00:00 is in the past.",
+    }
+    assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (
+            {"status": "scheduled", "scheduledTime": "2025-03-01T14:00:00.000Z"},
+            "scheduledTime: 2025-03-01T14:00:00+00:00 is in the past.",
+        ),
+        ({"status": "scheduled", "scheduledTime": "soon"}, "scheduledTime: Datetime has"),
+        ({"status": "queued"}, "status: "),
+    ],
+)
+def test_update_post_errors_name_the_dialect_fields(postpost, connections, body, error):
+    group = postpost.post(
+        "/api/v1/create-post", {"content": "draft", "platforms": connections[:1]}, format="json"
+    ).json()["postGroupId"]
+
+    response = postpost.put(f"/api/v1/update-post/{group}", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(error)
+    assert Delivery.objects.get(post_id=group).status == "draft"
+
+
+def test_deleting_a_group_that_all_went_out_is_refused_and_says_it_stays_live(publora, connections):
+    # Publora deletes a *scheduled* post; a published one cannot be taken back.
+    group = publora.post(
+        "/api/v1/create-post",
+        {"content": "live", "scheduledTime": "2099-04-07T10:00:00Z", "platforms": connections[:1]},
+        format="json",
+    ).json()["postGroupId"]
+    Delivery.objects.filter(post_id=group).update(status="published", external_url="https://x/1")
+
+    response = publora.delete(f"/api/v1/delete-post/{group}")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "success": False,
+        "error": (
+            "Cannot delete a post that has already been published: it stays live at https://x/1."
+        ),
+    }
+    assert set(Delivery.objects.filter(post_id=group).values_list("status", flat=True)) == {
+        "published"
+    }
+
+
+def test_an_mcp_client_is_the_documented_403(owner, connections):
+    # PostPost: `x-postpost-client: mcp` without MCP access is 403 "MCP access is not
+    # enabled for this account"; Crier serves no MCP tools.
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=owner.secret, HTTP_X_POSTPOST_CLIENT="mcp")
+    body = {"content": "x", "platforms": connections[:1]}
+
+    response = client.post("/api/v1/create-post", body, format="json")
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "success": False,
+        "error": "MCP access is not enabled for this account",
+    }
     assert not Post.objects.exists()

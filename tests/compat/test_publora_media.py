@@ -291,6 +291,12 @@ def test_a_content_type_crier_refuses_or_that_contradicts_type_is_400(
     ("declared", "kind", "data", "why"),
     [
         (
+            "image/jpeg",
+            "image",
+            PNG,
+            "The file was declared as image/jpeg, but its bytes are image/png.",
+        ),
+        (
             "video/mp4",
             "video",
             PNG,
@@ -304,9 +310,9 @@ def test_a_content_type_crier_refuses_or_that_contradicts_type_is_400(
             "images; MP4, MOV, WebM, AVI and MKV videos.",
         ),
     ],
-    ids=["png-as-mp4", "text-as-png"],
+    ids=["png-as-jpeg", "png-as-mp4", "text-as-png"],
 )
-def test_bytes_that_lie_about_their_type_are_refused_and_left_off_the_post(
+def test_bytes_that_lie_about_their_type_are_refused_until_the_client_deletes_them(
     postpost,
     account,
     run,
@@ -320,21 +326,28 @@ def test_bytes_that_lie_about_their_type_are_refused_and_left_off_the_post(
     body = ask(postpost, group, fileName="clip", contentType=declared, type=kind).json()
     put(body["uploadUrl"], data, declared)
 
-    response = run(
-        lambda: postpost.put(
-            f"/api/v1/update-post/{group}",
-            {"status": "scheduled", "scheduledTime": soon(60).isoformat()},
-            format="json",
-        )
-    )
+    schedule = {"status": "scheduled", "scheduledTime": soon(60).isoformat()}
+    response = run(lambda: postpost.put(f"/api/v1/update-post/{group}", schedule, format="json"))
 
-    assert response.status_code == 400
-    assert response.json() == {"success": False, "error": f"Media {body['mediaId']} failed: {why}"}
-    assert Post.objects.get(pk=group).media == []
-    assert Delivery.objects.get(post_id=group).status == "draft"
-    asset = MediaAsset.objects.get(pk=body["mediaId"])
+    media_id = body["mediaId"]
+    refusal = {
+        "success": False,
+        "error": f"Media {media_id} failed: {why} Delete it "
+        f"(DELETE /media/post/media/{media_id}) or upload it again.",
+    }
+    assert (response.status_code, response.json()) == (400, refusal)
+    asset = MediaAsset.objects.get(pk=media_id)
     assert (asset.status, asset.error) == ("failed", why)
     assert stored_files(media_root) == []
+    # Asking again never schedules the post without its media: refused until deleted.
+    again = run(lambda: postpost.put(f"/api/v1/update-post/{group}", schedule, format="json"))
+    assert (again.status_code, again.json()) == (400, refusal)
+    assert Post.objects.get(pk=group).media == [{"id": media_id, "alt": ""}]
+    assert Delivery.objects.get(post_id=group).status == "draft"
+    assert run(lambda: postpost.delete(f"/media/post/media/{media_id}")).status_code == 200
+    scheduled = run(lambda: postpost.put(f"/api/v1/update-post/{group}", schedule, format="json"))
+    assert scheduled.status_code == 200
+    assert Delivery.objects.get(post_id=group).status == "scheduled"
 
 
 def test_lying_bytes_uploaded_after_scheduling_fail_the_delivery_and_nothing_is_sent(
@@ -357,12 +370,14 @@ def test_lying_bytes_uploaded_after_scheduling_fail_the_delivery_and_nothing_is_
     assert simulator.simulator.feed(None) == []
 
 
-def test_a_post_group_takes_four_images_then_refuses_a_fifth_and_any_video(postpost, account):
-    group = create_post(postpost, account)
-    ids = [ask(postpost, group).json()["mediaId"] for _ in range(4)]
+def test_a_publora_post_group_takes_four_images_then_refuses_a_fifth_and_any_video(
+    publora, account
+):
+    group = create_post(publora, account)
+    ids = [ask(publora, group).json()["mediaId"] for _ in range(4)]
 
-    fifth = ask(postpost, group)
-    video = ask(postpost, group, contentType="video/mp4", type="video")
+    fifth = ask(publora, group)
+    video = ask(publora, group, contentType="video/mp4", type="video")
 
     for response in (fifth, video):
         assert response.status_code == 400
@@ -375,15 +390,35 @@ def test_a_post_group_takes_four_images_then_refuses_a_fifth_and_any_video(postp
     assert MediaAsset.objects.count() == 4
 
 
-def test_a_post_group_with_a_video_takes_nothing_else(postpost, account):
-    group = create_post(postpost, account)
-    assert ask(postpost, group, contentType="video/mp4", type="video").status_code == 200
+def test_a_publora_post_group_with_a_video_takes_nothing_else(publora, account):
+    group = create_post(publora, account)
+    assert ask(publora, group, contentType="video/mp4", type="video").status_code == 200
 
-    response = ask(postpost, group)
+    response = ask(publora, group)
 
     assert response.status_code == 400
     assert "this one has 0 image(s) and 1 video(s)" in response.json()["error"]
     assert MediaAsset.objects.count() == 1
+
+
+def test_postpost_has_no_four_image_cap_only_the_native_limit(postpost, account):
+    # PostPost's document sets no per-group cap (Publora's 4 images or 1 video): a fifth
+    # image and a video are taken; the platforms' limits apply when the post is scheduled.
+    group = create_post(postpost, account)
+    answers = [ask(postpost, group) for _ in range(5)]
+    answers.append(ask(postpost, group, contentType="video/mp4", type="video"))
+    assert [answer.status_code for answer in answers] == [200] * 6
+    for _ in range(14):
+        ask(postpost, group)
+
+    over = ask(postpost, group)
+
+    assert over.status_code == 400
+    assert over.json() == {
+        "success": False,
+        "error": "A post holds up to 20 media; this one has 20.",
+    }
+    assert len(Post.objects.get(pk=group).media) == 20
 
 
 def test_a_post_already_published_takes_no_more_media(postpost, account):
@@ -711,10 +746,12 @@ def test_postpost_documented_root_paths_serve_the_media_routes(postpost, account
     )
 
     assert uploaded.status_code == 200, uploaded.content
+    assert "X-RateLimit-Remaining" in uploaded
     media_id = uploaded.json()["sessionId"]
     assert Post.objects.get(pk=group).media == [{"id": media_id, "alt": ""}]
     deleted = run(lambda: postpost.delete(f"/media/post/media/{media_id}"))
     assert (deleted.status_code, deleted.json()) == (200, {"success": True})
+    assert "X-RateLimit-Remaining" in deleted
     assert Post.objects.get(pk=group).media == []
     assert not MediaAsset.objects.exists()
     missing = postpost.delete(f"/media/post/media/{media_id}")

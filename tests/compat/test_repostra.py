@@ -249,8 +249,16 @@ def test_deleting_an_account_with_schedules_is_409_until_they_are_gone(repostra,
     assert refused.json()["error"] == "conflict"
     assert "posting schedules" in refused.json()["message"]
 
-    assert repostra.delete(f"/api/v1/posting-schedules/{schedule['id']}").status_code == 204
-    assert repostra.delete(f"/api/v1/social-accounts/{account['id']}").status_code == 204
+    deleted_schedule = repostra.delete(f"/api/v1/posting-schedules/{schedule['id']}")
+    assert (deleted_schedule.status_code, deleted_schedule.json()) == (
+        200,
+        {"message": "Posting schedule deleted."},
+    )
+    deleted_account = repostra.delete(f"/api/v1/social-accounts/{account['id']}")
+    assert (deleted_account.status_code, deleted_account.json()) == (
+        200,
+        {"message": "Social account deleted."},
+    )
     gone = repostra.get(f"/api/v1/social-accounts/{account['id']}")
     assert gone.status_code == 404
     assert gone.json() == {"error": "not_found", "message": "Social account not found."}
@@ -346,8 +354,6 @@ def test_native_clients_keep_the_native_schedule_and_approval_views(
     both = APIClient()
     both.credentials(HTTP_AUTHORIZATION=f"Bearer-API {owner.secret}", HTTP_X_API_KEY="x")
     assert "results" in both.get("/api/v1/posting-schedules").json()
-    # A native client without a key gets native errors.
-    assert "errors" in APIClient().get("/api/v1/posting-schedules").json()
     # A Repostra client without a valid key gets Repostra's.
     assert repostra_client("bad").get("/api/v1/approvals").json()["error"] == "unauthorized"
 
@@ -666,7 +672,8 @@ def test_a_content_whose_account_cannot_publish_waits_as_an_approved_draft(repos
 
 def test_delete_content(repostra):
     content = repostra.post("/api/v1/content", {"title": "x"}, format="json").json()["data"]
-    assert repostra.delete(f"/api/v1/content/{content['id']}").status_code == 204
+    deleted = repostra.delete(f"/api/v1/content/{content['id']}")
+    assert (deleted.status_code, deleted.json()) == (200, {"message": "Content deleted."})
     assert repostra.get(f"/api/v1/content/{content['id']}").status_code == 404
 
 
@@ -1114,3 +1121,51 @@ def test_an_oauth_account_connected_natively_is_listed_as_auto(repostra, workspa
         "acme",
     )
     assert repostra.get(f"/api/v1/social-accounts/{account['id']}").json()["data"] == account
+
+
+def test_accounts_on_networks_outside_the_documented_enum_are_not_listed(repostra, workspace):
+    # The document's platforms: website, facebook, twitter, instagram, linkedin, tiktok,
+    # youtube. Crier's Mastodon or sandbox accounts would be values a client cannot handle.
+    SocialAccountFactory(workspace=workspace, platform="linkedin", external_id="li-1")
+    mastodon = SocialAccountFactory(workspace=workspace, platform="mastodon", external_id="m-1")
+    SocialAccountFactory(workspace=workspace, platform="sandbox")
+
+    listed = repostra.get("/api/v1/social-accounts").json()
+
+    assert [account["platform"] for account in listed["data"]] == ["linkedin"]
+    assert listed["meta"]["total"] == 1
+    assert repostra.get(f"/api/v1/social-accounts/{mastodon.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/posting-schedules", "/api/v1/approvals"])
+def test_a_shared_path_without_any_key_is_401_in_repostra_envelope(db, path):
+    # Both Crier and Repostra serve these paths; a keyless request is answered as on
+    # Repostra's other paths (a native client always sends Authorization).
+    response = APIClient().get(path)
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": "unauthorized",
+        "message": "Missing API key: send it as X-API-Key.",
+    }
+
+
+def test_content_failing_without_a_website_account_says_why_without_a_native_id(repostra, settings):
+    # A brand with no website account: the generator drafts, but no account can take it.
+    settings.CRIER_GENERATOR_URL = "https://generator.example/draft"
+    settings.CRIER_GENERATOR_KIND = "webhook"
+    content = repostra.post("/api/v1/content", {"title": "10 SEO Tips"}, format="json")
+    number = content.json()["data"]["id"]
+    with respx.mock:
+        respx.post("https://generator.example/draft").mock(
+            return_value=httpx.Response(200, json={"text": "First tip."})
+        )
+        draft_generate(plan_id=crier_id("content", number))
+
+    failed = repostra.get(f"/api/v1/content/{number}").json()["data"]
+
+    assert failed["status"] == "failed"
+    assert "job_" not in failed["error"]
+    assert failed["error"] == (
+        "The draft could not be stored for any account: it has no account to publish to."
+    )

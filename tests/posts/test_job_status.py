@@ -115,3 +115,12 @@ def test_the_status_lists_every_delivery_in_request_order_as_the_job_webhook_doe
     assert status["payload"]["failures"]  # the unknown account, refused at expansion
     webhook = selectors.job_status(workspace_id=workspace.pk, job_id=job_id)
     assert status == json.loads(json.dumps(webhook, cls=JSONEncoder))
+
+
+def test_job_times_are_to_the_second_with_an_offset_as_the_document_writes_them(editor, job_id):
+    Job.objects.filter(pk=job_id).update(created_at="2026-05-04T14:58:35.123456+00:00")
+
+    status = job_status(editor, job_id)
+
+    assert status["created_at"] == "2026-05-04T14:58:35+00:00"
+    assert status["completed_at"] == status["completed_at"][:19] + "+00:00"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -173,3 +174,28 @@ def test_a_viewer_reads_posts(viewer, account, schedule, now):
 
     assert _ids(viewer.client.get("/api/v1/posts")) == [post.pk]
     assert viewer.client.get(f"/api/v1/posts/{post.pk}").status_code == 200
+
+
+def test_a_date_only_bound_reads_as_the_start_of_that_day_in_utc(editor, account, schedule, now):
+    # The document's own example: GET /posts?state=scheduled&from=2025-04-20.
+    noon = (now + 2 * DAY).replace(hour=12, minute=0, second=0)
+    later = schedule(account.pk, when=noon)
+    earlier = schedule(account.pk, when=noon - DAY)
+    day = noon.date().isoformat()
+
+    assert _ids(editor.client.get(f"/api/v1/posts?state=scheduled&from={day}")) == [later.pk]
+    assert _ids(editor.client.get(f"/api/v1/posts?to={day}")) == [earlier.pk]
+
+
+def test_every_time_in_a_post_is_to_the_second_with_an_offset(editor, account, schedule, now):
+    post = schedule(account.pk, when=now + DAY)
+    Delivery.objects.filter(post=post).update(published_at=timezone.now())  # has microseconds
+
+    shown = editor.client.get(f"/api/v1/posts/{post.pk}").json()
+    (delivery,) = shown["deliveries"]
+    times = [shown["created_at"], shown["updated_at"], delivery["scheduled_at"]]
+    times.append(delivery["published_at"])
+    # The document: YYYY-MM-DDThh:mm:ss±hh:mm, e.g. 2025-05-04T14:58:35+00:00.
+    for value in times:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", value), value
+    assert delivery["scheduled_at"] == (now + DAY).isoformat()

@@ -476,3 +476,22 @@ def test_failures_are_keyed_by_input_position_then_account(editor, account, send
         "2": {"acc_gone": ["Account acc_gone is not connected to this workspace."]},
     }
     assert [item["account_id"] for item in status["payload"]["posts"]] == [account.pk]
+
+
+def test_post_to_posts_with_a_bulk_body_schedules_like_posts_schedule(editor, account, send):
+    # The document's example: POST /posts {"bulk": {"state": "scheduled", "posts": [...]}}.
+    response = send(editor, "/api/v1/posts", bulk(post_item(account.pk, when=future())))
+
+    assert response.status_code == 202
+    status = job_status(editor, response.json()["job_id"])
+    assert status["status"] == "completed"
+    assert [post["state"] for post in status["payload"]["posts"]] == ["scheduled"]
+
+
+def test_post_to_posts_refuses_a_viewer_and_stores_nothing(viewer, account, send):
+    before = stored()
+
+    response = send(viewer, "/api/v1/posts", bulk(post_item(account.pk, when=future())))
+
+    assert response.status_code == 403
+    assert stored() == before
