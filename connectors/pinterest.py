@@ -75,7 +75,10 @@ from connectors.oauth import app_credentials, raise_if_refused, refreshed_tokens
 
 API_URL = "https://api.pinterest.com/v5"
 AUTHORIZE_URL = "https://www.pinterest.com/oauth/"
-DEFAULT_SCOPES = "boards:read,pins:read,pins:write,user_accounts:read"
+# The v5 OpenAPI (pinterest/api-description v5/openapi.yaml, 5.23.0, commit c05b189, checked
+# 2026-12-06) requires all four boards/pins scopes for POST /v5/pins; user_accounts:read is
+# for GET /v5/user_account (profile and followers).
+DEFAULT_SCOPES = "boards:read,boards:write,pins:read,pins:write,user_accounts:read"
 MAX_TITLE = 100
 MAX_LINK = 2048
 MAX_ALT_TEXT = 500

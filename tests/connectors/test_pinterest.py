@@ -402,7 +402,8 @@ def test_authorization_url_carries_client_redirect_scopes_and_state(connector, a
         "client_id": ["pin-app"],
         "redirect_uri": ["https://crier.test/api/v1/accounts/callback/pinterest"],
         "response_type": ["code"],
-        "scope": ["boards:read,pins:read,pins:write,user_accounts:read"],
+        # POST /v5/pins needs boards:read, boards:write, pins:read and pins:write (v5 OpenAPI).
+        "scope": ["boards:read,boards:write,pins:read,pins:write,user_accounts:read"],
         "state": ["state-p"],
     }
 
