@@ -88,6 +88,21 @@ POST_COLLECTION = "app.bsky.feed.post"
 # getRecord's answer (400) for a post that is not there: RecordNotFound in its lexicon;
 # PDS versions before that say InvalidRequest "Could not locate record".
 RECORD_NOT_FOUND = frozenset({"RecordNotFound", "InvalidRequest"})
+# app.bsky.feed.post `langs`: at most 3 strings of format `language` (BCP 47), per
+# bluesky-social/atproto lexicons/app/bsky/feed/post.json at commit d6296a1 (2026-08-20).
+MAX_LANGS = 3
+# RFC 5646 section 2.1 langtag syntax, as atproto's isValidLanguage checks it (the irregular
+# grandfathered tags aside): language[-extlang][-script][-region][-variant]*[-ext]*[-x-...].
+_LANGUAGE_TAG = regex.compile(
+    r"(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
+    r"(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?"
+    r"|x(?:-[a-z0-9]{1,8})+)",
+    regex.IGNORECASE,
+)
 
 # XRPC error names (the `error` field) that differ from what the status alone says.
 ERRORS: dict[str, type[ConnectorError]] = {
@@ -110,6 +125,37 @@ _TAG = regex.compile(
     r"[^\d\s\p{P}\u00ad\u2060\u200a-\u200d\u20e2]+[^\s\u00ad\u2060\u200a-\u200d\u20e2]*)"
 )
 _TRAILING_PUNCTUATION = regex.compile(r"\p{P}+$")
+
+
+def _langs_problems(langs: Any) -> list[Problem]:
+    """What makes the `langs` option unfit for the post lexicon (its list shape is checked
+    by the Option itself)."""
+    if not isinstance(langs, list):
+        return []
+    if not all(isinstance(lang, str) for lang in langs):
+        return [
+            Problem("option_type", "Option 'langs' must be a list of strings.", "options.langs")
+        ]
+    if len(langs) > MAX_LANGS:
+        return [
+            Problem(
+                "option_too_many",
+                f"Option 'langs' has {len(langs)} language tags; a Bluesky post takes at most "
+                f"{MAX_LANGS}.",
+                "options.langs",
+            )
+        ]
+    malformed = [lang for lang in langs if not _LANGUAGE_TAG.fullmatch(lang)]
+    if malformed:
+        return [
+            Problem(
+                "option_invalid",
+                f"Option 'langs': {', '.join(map(repr, malformed))} is not a BCP 47 language "
+                'tag (such as "en" or "pt-BR").',
+                "options.langs",
+            )
+        ]
+    return []
 
 
 def service_url() -> str:
@@ -163,16 +209,17 @@ class BlueskyConnector(Connector):
                         where,
                     )
                 )
-        langs = content.options.get("langs")
-        if isinstance(langs, list) and not all(isinstance(lang, str) for lang in langs):
-            problems.append(
-                Problem("option_type", "Option 'langs' must be a list of strings.", "options.langs")
-            )
-        return problems
+        return problems + _langs_problems(content.options.get("langs"))
 
     # --- publishing ------------------------------------------------------------------------
 
     def publish(self, content: Content, credentials: Credentials) -> Published:
+        # A post validated before the langs rules existed must not have its first item
+        # refused by the PDS once the thread has started.
+        langs_problems = _langs_problems(content.options.get("langs"))
+        if langs_problems:
+            problem = langs_problems[0]
+            raise PermanentError(f"{problem.message} Nothing was posted.", code=problem.code)
         pds = _pds_url(credentials)
         # The post answered is read first, so one that is gone fails before any upload.
         reply = self._reply_refs(pds, content.reply_to, credentials) if content.reply_to else None

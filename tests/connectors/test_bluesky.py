@@ -158,6 +158,39 @@ def test_validate_checks_thread_items_and_the_langs_option(connector):
     }
 
 
+def test_validate_refuses_more_than_three_langs_as_the_post_lexicon_does(connector):
+    problems = connector.validate(text(options={"langs": ["en", "fr", "de", "es"]}))
+
+    assert [(p.code, p.field) for p in problems] == [("option_too_many", "options.langs")]
+    assert "at most 3" in problems[0].message
+
+
+@pytest.mark.parametrize("tag", ["en US", "en_US", "e", "12", "en-", "fr-FR-", "en\n", ""])
+def test_validate_refuses_langs_that_are_not_bcp47_tags(connector, tag):
+    problems = connector.validate(text(options={"langs": ["en", tag]}))
+
+    assert [(p.code, p.field) for p in problems] == [("option_invalid", "options.langs")]
+    assert repr(tag) in problems[0].message
+
+
+def test_validate_accepts_well_formed_bcp47_tags(connector):
+    langs = ["pt-BR", "zh-Hant-TW", "x-klingon"]
+
+    assert connector.validate(text(options={"langs": langs})) == []
+
+
+def test_publish_refuses_langs_the_pds_would_refuse_before_posting_anything(
+    connector, respx_mock, credentials
+):
+    route = respx_mock.post(CREATE).mock(return_value=created())
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text(options={"langs": ["en", "fr", "de", "es"]}), credentials)
+
+    assert caught.value.code == "option_too_many"
+    assert not route.called
+
+
 def test_facets_use_utf8_byte_offsets_for_links_mentions_and_tags():
     body = "✨ @ada.bsky.social read https://example.com/a?b=1, then #crier!"
 
@@ -281,15 +314,18 @@ def test_video_is_uploaded_as_a_blob_and_embedded_as_video(connector, respx_mock
 def test_thread_items_reply_with_root_and_parent_strong_refs(connector, respx_mock, credentials):
     route = respx_mock.post(CREATE).mock(side_effect=[created("r1"), created("r2"), created("r3")])
 
-    published = connector.publish(text("one", thread=("two", "three")), credentials)
+    published = connector.publish(
+        text("one", thread=("two", "three"), options={"langs": ["en", "pt-BR"]}), credentials
+    )
 
     records = [record_of(call) for call in route.calls]
     root = {"uri": f"at://{DID}/app.bsky.feed.post/r1", "cid": "bafyr1"}
     second = {"uri": f"at://{DID}/app.bsky.feed.post/r2", "cid": "bafyr2"}
+    langs = ["en", "pt-BR"]
     assert records == [
-        {"text": "one"},
-        {"text": "two", "reply": {"root": root, "parent": root}},
-        {"text": "three", "reply": {"root": root, "parent": second}},
+        {"text": "one", "langs": langs},
+        {"text": "two", "langs": langs, "reply": {"root": root, "parent": root}},
+        {"text": "three", "langs": langs, "reply": {"root": root, "parent": second}},
     ]
     assert published.external_id == root["uri"]
 
