@@ -6,7 +6,10 @@ API reference (read 2026-11):
   https://docs.x.com/x-api/media/quickstart/media-upload-chunked and the v2 OpenAPI
   description (https://api.x.com/2/openapi.json: /2/media/upload/initialize,
   /2/media/upload/{id}/append, /2/media/upload/{id}/finalize, GET /2/media/upload)
-- Alt text: https://docs.x.com/x-api/media/create-media-metadata
+- Alt text: https://docs.x.com/x-api/media/create-media-metadata (images and GIFs only)
+- Field names checked against the production OpenAPI, xdevplatform/xdk specs/openapi.json
+  v2.167 (commit 84c2654): CreatePostsRequest `text` defaults to "" because the backend
+  rejects an absent text; PostPublicMetrics names `repost_count` (formerly `retweet_count`).
 - Media limits (4 images or 1 video or 1 GIF; image 5 MB, GIF 15 MB, video 512 MB,
   0.5 to 140 s): https://docs.x.com/x-api/media/quickstart/best-practices
 - Weighted length (URLs 23, CJK and emoji 2, limit 280):
@@ -25,10 +28,11 @@ API reference (read 2026-11):
   `GET /2/users/me?user.fields=public_metrics`: https://docs.x.com/x-api/users/get-my-user
 
 A publish is: for each file, a download from Crier, initialize, append in chunks, finalize
-and (with alt text) metadata — none of which publishes, so their failures are never
-ambiguous — then one `POST /2/tweets` per item of the thread, each in reply to the one
-before it (`reply.in_reply_to_tweet_id`; the first to the post `reply_to` names, when the
-content answers an earlier one). A video or GIF X is still processing after one STATUS look
+and (with alt text, for an image or GIF) metadata — none of which publishes, so their
+failures are never ambiguous, and a refused alt text is logged, not fatal — then one
+`POST /2/tweets` per item of the thread, each in reply to the one before it
+(`reply.in_reply_to_tweet_id`; the first to the post `reply_to` names, when the content
+answers an earlier one). A video or GIF X is still processing after one STATUS look
 leaves the delivery `processing` with the media ids as handle, nothing posted; `poll()`
 looks again and, once every file succeeded, posts from the content the pipeline passes it. X
 takes no idempotency key for posts and the connector does no look-up, so it is not
@@ -39,6 +43,7 @@ may be live, instead of being polled (and posted) again.
 from __future__ import annotations
 
 import base64
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -94,6 +99,8 @@ WEB_URL = "https://x.com"
 CHUNK_BYTES = 4 * 1024 * 1024  # APPEND takes at most 5 MB per segment
 MAX_GIF_BYTES = 15 * 1024 * 1024
 MAX_ALT_TEXT = 1000
+
+logger = logging.getLogger(__name__)
 
 # v1.1-style numeric codes and v2 problem types (the last part of `type`).
 ERRORS: dict[str, type[ConnectorError]] = {
@@ -251,9 +258,8 @@ class XConnector(Connector):
         media_ids: Sequence[str] = (),
         reply_to: str | None = None,
     ) -> str:
-        body: dict[str, Any] = {}
-        if text:
-            body["text"] = text
+        # Sent even when empty (a media-only post): X rejects a post without `text`.
+        body: dict[str, Any] = {"text": text}
         if media_ids:
             body["media"] = {"media_ids": list(media_ids)}
         if reply_to:
@@ -319,16 +325,26 @@ class XConnector(Connector):
             ready = True
             if isinstance(processing, dict) and processing.get("state") != "succeeded":
                 ready = self._check_processed(media_id, processing, credentials)
-            if item.alt_text:
-                response = send(
-                    self.client,
-                    "POST",
-                    f"{api_url()}/2/media/metadata",
-                    headers=_auth(credentials),
-                    json={"id": media_id, "metadata": {"alt_text": {"text": item.alt_text}}},
-                )
-                _raise_for_status(response)
+            # X documents alt text for images and GIFs only.
+            if item.alt_text and category != "tweet_video":
+                self._describe(media_id, item.alt_text, credentials)
         return media_id, ready
+
+    def _describe(self, media_id: str, alt_text: str, credentials: Credentials) -> None:
+        """Attach alt text; a refusal costs the description, never the post."""
+        try:
+            response = send(
+                self.client,
+                "POST",
+                f"{api_url()}/2/media/metadata",
+                headers=_auth(credentials),
+                json={"id": media_id, "metadata": {"alt_text": {"text": alt_text}}},
+            )
+            _raise_for_status(response)
+        except ConnectorError as exc:
+            logger.warning(
+                "X refused alt text for media %s (%s); posting without it.", media_id, exc.message
+            )
 
     def _check_processed(
         self, media_id: str, processing: Mapping[str, Any], credentials: Credentials
@@ -361,11 +377,13 @@ class XConnector(Connector):
             headers=_auth(credentials),
         )
         counts = _public_metrics(response, "post")
+        # The OpenAPI names `repost_count`; answers and older docs still say `retweet_count`.
+        reposts = metric_count(counts.get("repost_count"))
         return PostMetrics(
             impressions=metric_count(counts.get("impression_count")),
             likes=metric_count(counts.get("like_count")),
             comments=metric_count(counts.get("reply_count")),
-            shares=metric_count(counts.get("retweet_count")),
+            shares=reposts if reposts is not None else metric_count(counts.get("retweet_count")),
             extra={
                 name: value
                 for name, key in (("quotes", "quote_count"), ("bookmarks", "bookmark_count"))

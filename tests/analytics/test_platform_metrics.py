@@ -68,6 +68,16 @@ def test_x_reads_public_metrics_of_the_post(x, respx_mock):
     )
 
 
+def test_x_reads_shares_from_repost_count_as_the_openapi_names_it(x, respx_mock):
+    counts = {k: v for k, v in X_POST["data"]["public_metrics"].items() if k != "retweet_count"}
+    answer = {"data": {**X_POST["data"], "public_metrics": {**counts, "repost_count": 157}}}
+    respx_mock.get(f"{X_API}/2/tweets/1263145271946551300").respond(200, json=answer)
+
+    metrics = x.post_metrics("1263145271946551300", X_CREDENTIALS)
+
+    assert metrics.shares == 157
+
+
 def test_x_reads_followers_from_users_me(x, respx_mock):
     route = respx_mock.get(f"{X_API}/2/users/me").respond(
         200,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -206,6 +207,70 @@ def test_image_is_uploaded_in_chunks_given_alt_text_then_attached(
         "metadata": {"alt_text": {"text": "A cat"}},
     }
     assert sent(route.calls.last) == {"text": "Hello X", "media": {"media_ids": [MEDIA_ID]}}
+
+
+def test_media_only_post_sends_empty_text_as_the_openapi_requires(
+    connector, respx_mock, credentials
+):
+    respx_mock.get("https://media.crier.test/a.png").respond(200, content=b"\x89PNG")
+    upload_routes(respx_mock)
+    route = respx_mock.post(TWEETS).mock(return_value=created())
+    image = (MediaItem(url="https://media.crier.test/a.png", mime_type="image/png"),)
+
+    connector.publish(text("", media=image), credentials)
+
+    assert sent(route.calls.last) == {"text": "", "media": {"media_ids": [MEDIA_ID]}}
+
+
+def test_a_refused_alt_text_is_logged_and_the_post_still_goes_out(
+    connector, respx_mock, credentials, caplog
+):
+    respx_mock.get("https://media.crier.test/a.png").respond(200, content=b"\x89PNG")
+    upload_routes(respx_mock)
+    metadata = respx_mock.post(METADATA).respond(
+        400, json={"title": "Invalid Request", "detail": "One or more parameters are invalid."}
+    )
+    route = respx_mock.post(TWEETS).mock(return_value=created())
+    image = (
+        MediaItem(url="https://media.crier.test/a.png", mime_type="image/png", alt_text="A cat"),
+    )
+
+    with caplog.at_level(logging.WARNING, logger="connectors.x"):
+        published = connector.publish(text(media=image), credentials)
+
+    assert metadata.called
+    assert published.state == "published"
+    assert sent(route.calls.last) == {"text": "Hello X", "media": {"media_ids": [MEDIA_ID]}}
+    assert f"X refused alt text for media {MEDIA_ID}" in caplog.text
+
+
+def test_video_alt_text_is_not_sent_as_metadata_which_x_takes_for_images_and_gifs_only(
+    connector, respx_mock, credentials
+):
+    respx_mock.get("https://media.crier.test/v.mp4").respond(200, content=b"mp4" * 10)
+    upload_routes(respx_mock, finalize={"processing_info": {"state": "succeeded"}})
+    metadata = respx_mock.post(METADATA).respond(200, json={"data": {"id": MEDIA_ID}})
+    route = respx_mock.post(TWEETS).mock(return_value=created())
+    video = (
+        MediaItem(url="https://media.crier.test/v.mp4", mime_type="video/mp4", alt_text="A cat"),
+    )
+
+    connector.publish(text(media=video), credentials)
+
+    assert not metadata.called
+    assert sent(route.calls.last) == {"text": "Hello X", "media": {"media_ids": [MEDIA_ID]}}
+
+
+def test_gif_alt_text_is_sent_as_metadata(connector, respx_mock, credentials):
+    respx_mock.get("https://media.crier.test/a.gif").respond(200, content=b"GIF89a")
+    upload_routes(respx_mock, finalize={"processing_info": {"state": "succeeded"}})
+    metadata = respx_mock.post(METADATA).respond(200, json={"data": {"id": MEDIA_ID}})
+    respx_mock.post(TWEETS).mock(return_value=created())
+    gif = (MediaItem(url="https://media.crier.test/a.gif", mime_type="image/gif", alt_text="Dog"),)
+
+    connector.publish(text(media=gif), credentials)
+
+    assert sent(metadata.calls.last) == {"id": MEDIA_ID, "metadata": {"alt_text": {"text": "Dog"}}}
 
 
 def test_video_that_finished_processing_by_the_status_check_is_posted(
