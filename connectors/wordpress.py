@@ -235,7 +235,9 @@ class WordPressConnector(Connector):
         if not isinstance(user.get("id"), int):
             raise PermanentError("WordPress answered /users/me without a user id.")
         capabilities = user.get("capabilities")
-        if isinstance(capabilities, dict) and not capabilities.get("publish_posts", True):
+        # WordPress lists only the capabilities a user has: a Contributor's answer has no
+        # publish_posts key at all, so a missing key is a refusal.
+        if not (isinstance(capabilities, dict) and capabilities.get("publish_posts") is True):
             raise PermanentError(
                 f"The WordPress user {username} cannot publish posts; use an author, editor "
                 "or administrator account.",

@@ -594,6 +594,23 @@ def test_connect_refuses_a_user_who_cannot_publish(connector, respx_mock):
         connector.connect(FIELDS)
 
 
+def test_connect_refuses_a_contributor_whose_capabilities_lack_publish_posts(connector, respx_mock):
+    respx_mock.head(f"{SITE}/").respond(200)
+    respx_mock.get(f"{ROOT}/").respond(200, json=INDEX)
+    # As WordPress 6.1 answers for a Contributor: only the capabilities the user has.
+    contributor = {**ME, "capabilities": {"edit_posts": True, "read": True, "contributor": True}}
+    respx_mock.get(f"{ROOT}/wp/v2/users/me").respond(200, json=contributor)
+
+    with pytest.raises(PermanentError) as caught:
+        connector.connect(FIELDS)
+
+    assert caught.value.code == "cannot_publish"
+    assert caught.value.message == (
+        "The WordPress user editor cannot publish posts; use an author, editor or "
+        "administrator account."
+    )
+
+
 def test_connect_refuses_a_site_without_the_wp_v2_api(connector, respx_mock):
     respx_mock.head(f"{SITE}/").respond(200)
     respx_mock.get(f"{ROOT}/").respond(200, json={"name": "x", "namespaces": ["oembed/1.0"]})
