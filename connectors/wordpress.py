@@ -290,23 +290,13 @@ class WordPressConnector(Connector):
         return ids
 
     def _term_id(self, credentials: Credentials, taxonomy: str, name: str) -> int:
-        response = send(
-            self.client,
-            "GET",
-            _endpoint(credentials, f"wp/v2/{taxonomy}", {"search": name, "per_page": 100}),
-            headers=_auth(credentials),
-        )
-        _raise_for_status(response)
-        try:
-            found = response.json()
-        except ValueError:
-            found = None
-        for term in found if isinstance(found, list) else []:
-            if isinstance(term, dict) and name.casefold() in (
-                str(term.get("name", "")).casefold(),
-                str(term.get("slug", "")).casefold(),
-            ):
-                return int(term["id"])
+        # WordPress stores and returns term names HTML-escaped ("News &amp; Events"), and its
+        # search matches the stored form: look up the escaped form too, compare unescaped.
+        escaped = html.escape(name, quote=False)
+        for search in dict.fromkeys((name, escaped)):
+            term_id = self._find_term(credentials, taxonomy, name, search)
+            if term_id is not None:
+                return term_id
         if taxonomy == "categories":
             raise PermanentError(
                 f"WordPress has no category named '{name}'; create it first or give its id.",
@@ -327,6 +317,28 @@ class WordPressConnector(Connector):
         if not isinstance(answer.get("id"), int):
             raise _unreadable(created, "a tag without its id")
         return answer["id"]
+
+    def _find_term(
+        self, credentials: Credentials, taxonomy: str, name: str, search: str
+    ) -> int | None:
+        response = send(
+            self.client,
+            "GET",
+            _endpoint(credentials, f"wp/v2/{taxonomy}", {"search": search, "per_page": 100}),
+            headers=_auth(credentials),
+        )
+        _raise_for_status(response)
+        try:
+            found = response.json()
+        except ValueError:
+            found = None
+        for term in found if isinstance(found, list) else []:
+            if isinstance(term, dict) and name.casefold() in (
+                html.unescape(str(term.get("name", ""))).casefold(),
+                str(term.get("slug", "")).casefold(),
+            ):
+                return int(term["id"])
+        return None
 
     def _upload(self, credentials: Credentials, item: MediaItem) -> dict[str, Any]:
         with download(self.client, item.url) as file:

@@ -180,6 +180,44 @@ def test_term_names_are_looked_up_and_missing_tags_created(connector, credential
     assert sent(route)["tags"] == [21, 31]
 
 
+def test_a_category_name_with_an_ampersand_matches_the_escaped_name_wordpress_returns(
+    connector, credentials, respx_mock
+):
+    # WordPress 6.1 stores "News & Events" as "News &amp; Events", and searches that form.
+    escaped = [{"id": 8, "name": "News &amp; Events", "slug": "news-events"}]
+    lookups = respx_mock.get(CATEGORIES).mock(
+        side_effect=[httpx.Response(200, json=[]), httpx.Response(200, json=escaped)]
+    )
+    route = respx_mock.post(POSTS).respond(201, json=created())
+
+    connector.publish(
+        Content(text="Body", idempotency_key="d-1", options={"categories": ["News & Events"]}),
+        credentials,
+    )
+
+    assert [call.request.url.params["search"] for call in lookups.calls] == [
+        "News & Events",
+        "News &amp; Events",
+    ]
+    assert sent(route)["categories"] == [8]
+
+
+def test_a_category_found_by_its_plain_name_is_compared_unescaped(
+    connector, credentials, respx_mock
+):
+    respx_mock.get(CATEGORIES).respond(
+        200, json=[{"id": 8, "name": "R&amp;D &lt;lab&gt;", "slug": "rd-lab"}]
+    )
+    route = respx_mock.post(POSTS).respond(201, json=created())
+
+    connector.publish(
+        Content(text="Body", idempotency_key="d-1", options={"categories": ["R&D <lab>"]}),
+        credentials,
+    )
+
+    assert sent(route)["categories"] == [8]
+
+
 def test_a_tag_created_meanwhile_is_reused(connector, credentials, respx_mock):
     respx_mock.get(TAGS).respond(200, json=[])
     respx_mock.post(TAGS).respond(
