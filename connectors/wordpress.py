@@ -109,13 +109,13 @@ class WordPressConnector(Connector):
         Option(
             name="status",
             kind=str,
-            choices=("publish", "future", "draft", "pending", "private"),
-            help="publish (default), future (needs date), draft, pending review or private.",
+            choices=("publish", "draft", "pending", "private"),
+            help="publish (default), draft, pending review or private; Crier schedules.",
         ),
         Option(
             name="date",
             kind=str,
-            help="ISO 8601 time with offset; with status future, when WordPress publishes.",
+            help="ISO 8601 time with offset, not in the future: the date the post shows.",
         ),
         Option(name="categories", kind=list, help="Category ids or names (must exist)."),
         Option(name="tags", kind=list, help="Tag ids or names (missing names are created)."),
@@ -135,7 +135,8 @@ class WordPressConnector(Connector):
                     )
                 )
         date = options.get("date")
-        if isinstance(date, str) and _parse_date(date) is None:
+        parsed = _parse_date(date) if isinstance(date, str) else None
+        if isinstance(date, str) and parsed is None:
             problems.append(
                 Problem(
                     "option_date",
@@ -144,11 +145,13 @@ class WordPressConnector(Connector):
                     "options.date",
                 )
             )
-        if options.get("status") == "future" and not date:
+        elif parsed is not None and parsed > datetime.now(UTC):
             problems.append(
                 Problem(
-                    "option_required",
-                    "Status 'future' needs the option 'date'.",
+                    "option_date",
+                    "Option 'date' is in the future: WordPress would hold the post as "
+                    "scheduled instead of publishing it. Set the post's scheduled time in "
+                    "Crier instead.",
                     "options.date",
                 )
             )
@@ -190,12 +193,37 @@ class WordPressConnector(Connector):
         post_id = post.get("id")
         if not isinstance(post_id, int):
             raise _unreadable(response, "a post without its id")
-        link = post.get("link")
-        return Published(
-            state="published",
-            external_id=str(post_id),
-            url=link if isinstance(link, str) and link else None,
-        )
+        if post.get("status") == "future":
+            # Crier does the scheduling and sends no future date, so WordPress holds a post
+            # as scheduled only when its clock runs behind ours. The post is not live: it is
+            # reported processing, and poll() waits for WordPress to publish it.
+            return Published(state="processing", handle=str(post_id))
+        return _published(post_id, post)
+
+    def poll(
+        self, handle: str, credentials: Credentials, content: Content | None = None
+    ) -> Published:
+        """A post WordPress held as scheduled (`future`): published once WordPress says so."""
+        with unambiguous():  # a read: nothing is posted
+            response = send(
+                self.client,
+                "GET",
+                _endpoint(credentials, f"wp/v2/posts/{handle}", {"context": "edit"}),
+                headers=_auth(credentials),
+            )
+            _raise_for_status(response)
+        post = json_object(response)
+        status = post.get("status")
+        if status == "future":
+            return Published(state="processing", handle=handle)
+        if status != "publish":
+            raise PermanentError(
+                f"WordPress holds post {handle} as '{status}' instead of publishing it.",
+                code="not_published",
+                platform_response=response.text,
+                status=response.status_code,
+            )
+        return _published(int(handle), post)
 
     def connect(self, fields: Mapping[str, str]) -> tuple[Credentials, AccountProfile]:
         site = _site_url(fields["site_url"])
@@ -355,6 +383,15 @@ class WordPressConnector(Connector):
         if not isinstance(media.get("id"), int) or not isinstance(media.get("source_url"), str):
             raise _unreadable(response, "a media item without id and source_url")
         return media
+
+
+def _published(post_id: int, post: Mapping[str, Any]) -> Published:
+    link = post.get("link")
+    return Published(
+        state="published",
+        external_id=str(post_id),
+        url=link if isinstance(link, str) and link else None,
+    )
 
 
 def _raise_for_status(response: httpx.Response) -> None:

@@ -131,8 +131,8 @@ def test_options_set_title_status_date_and_existing_term_ids(connector, credenti
             idempotency_key="d-1",
             options={
                 "title": "Our news",
-                "status": "future",
-                "date": "2026-12-01T09:30:00+01:00",
+                "status": "private",
+                "date": "2020-12-01T09:30:00+01:00",
                 "categories": [7],
                 "tags": [11, 12],
             },
@@ -143,11 +143,53 @@ def test_options_set_title_status_date_and_existing_term_ids(connector, credenti
     assert sent(route) == {
         "title": "Our news",
         "content": "Body",
-        "status": "future",
-        "date_gmt": "2026-12-01T08:30:00",
+        "status": "private",
+        "date_gmt": "2020-12-01T08:30:00",
         "categories": [7],
         "tags": [11, 12],
     }
+
+
+def test_a_post_wordpress_holds_as_scheduled_is_processing_not_published(
+    connector, credentials, respx_mock
+):
+    # WordPress answers `future` when the date it gets is ahead of its own clock.
+    respx_mock.post(POSTS).respond(201, json={**created(), "status": "future"})
+
+    published = connector.publish(Content(text="Body", idempotency_key="d-1"), credentials)
+
+    assert published == Published(state="processing", handle="42")
+
+
+def test_poll_reports_a_scheduled_post_published_once_wordpress_publishes_it(
+    connector, credentials, respx_mock
+):
+    post = respx_mock.get(f"{POSTS}/42", params={"context": "edit"}).mock(
+        side_effect=[
+            httpx.Response(200, json={**created(), "status": "future"}),
+            httpx.Response(200, json=created()),
+        ]
+    )
+
+    waiting = connector.poll("42", credentials)
+    published = connector.poll("42", credentials)
+
+    assert post.calls.last.request.headers["Authorization"] == BASIC
+    assert waiting == Published(state="processing", handle="42")
+    assert published == Published(
+        state="published", external_id="42", url=f"{SITE}/2026/11/launch/"
+    )
+
+
+def test_poll_of_a_scheduled_post_turned_draft_fails_permanently(
+    connector, credentials, respx_mock
+):
+    respx_mock.get(f"{POSTS}/42").respond(200, json={**created(), "status": "draft"})
+
+    with pytest.raises(PermanentError, match="as 'draft' instead of publishing") as caught:
+        connector.poll("42", credentials)
+
+    assert caught.value.code == "not_published"
 
 
 def test_term_names_are_looked_up_and_missing_tags_created(connector, credentials, respx_mock):
@@ -456,8 +498,10 @@ def codes(connector, **options) -> list[str]:
     ("options", "expected"),
     [
         ({"status": "draft", "categories": [1, "News"], "tags": ["a"]}, []),
-        ({"status": "future", "date": "2026-12-01T09:00:00Z"}, []),
-        ({"status": "future"}, ["option_required"]),
+        ({"status": "private", "date": "2020-12-01T09:00:00Z"}, []),
+        # Crier schedules: WordPress would hold either as scheduled, not publish it.
+        ({"status": "future"}, ["option_choice"]),
+        ({"date": "2099-12-01T09:00:00Z"}, ["option_date"]),
         ({"date": "2026-12-01T09:00:00"}, ["option_date"]),
         ({"date": "next tuesday"}, ["option_date"]),
         ({"status": "scheduled"}, ["option_choice"]),
