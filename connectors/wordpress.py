@@ -167,9 +167,13 @@ class WordPressConnector(Connector):
             uploaded = [(item, self._upload(credentials, item)) for item in content.media]
         featured = next((media for item, media in uploaded if item.kind == "image"), None)
         blocks = [_block(item, media) for item, media in uploaded if media is not featured]
+        if options.get("title"):
+            title, text = options["title"], content.text
+        else:
+            title, text = _title_from(content.text)
         body: dict[str, Any] = {
-            "title": options.get("title") or _title_from(content.text),
-            "content": "\n\n".join(filter(None, [content.text, *blocks])),
+            "title": title,
+            "content": "\n\n".join(filter(None, [text, *blocks])),
             "status": options.get("status") or "publish",
         }
         date = _parse_date(options.get("date") or "")
@@ -454,12 +458,19 @@ def _parse_date(value: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _title_from(text: str) -> str:
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+def _title_from(text: str) -> tuple[str, str]:
+    """A title made from the first line, and the text left for the body: a line taken whole
+    as the title leaves the body (WordPress shows the title above it; kept, it would show
+    twice), a line cut short stays."""
+    lines = text.splitlines()
+    index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if index is None:
+        return "", text
+    first = lines[index].strip()
     if len(first) <= MAX_TITLE_CHARS:
-        return first
+        return first, "\n".join(lines[index + 1 :]).strip("\n")
     cut = first[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0] or first[: MAX_TITLE_CHARS - 1]
-    return cut.rstrip() + "…"
+    return cut.rstrip() + "…", text
 
 
 def _block(item: MediaItem, media: Mapping[str, Any]) -> str:

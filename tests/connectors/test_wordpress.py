@@ -91,7 +91,7 @@ def test_registry_entry_is_the_wordpress_connector():
 # --- publishing
 
 
-def test_text_post_is_created_with_basic_auth_and_a_title_from_the_first_line(
+def test_text_post_takes_its_title_from_the_first_line_which_leaves_the_body(
     connector, credentials, respx_mock
 ):
     route = respx_mock.post(POSTS).respond(201, json=created())
@@ -103,7 +103,7 @@ def test_text_post_is_created_with_basic_auth_and_a_title_from_the_first_line(
     assert route.calls.last.request.headers["Authorization"] == BASIC
     assert sent(route) == {
         "title": "Launch day",
-        "content": "Launch day\n\nWe shipped <b>it</b>.",
+        "content": "We shipped <b>it</b>.",
         "status": "publish",
     }
     assert published == Published(
@@ -120,6 +120,7 @@ def test_a_long_first_line_is_cut_at_a_word_for_the_title(connector, credentials
     title = sent(route)["title"]
     assert len(title) <= 100
     assert title.endswith("word…")
+    assert sent(route)["content"] == words  # the line was cut: all of it stays in the body
 
 
 def test_options_set_title_status_date_and_existing_term_ids(connector, credentials, respx_mock):
@@ -328,8 +329,7 @@ def test_first_image_is_featured_and_other_files_become_blocks(connector, creden
     assert multipart(third) == {"file": ("clip.mp4", "video/mp4", b"video-bytes")}
     assert sent(route) == {
         "title": "Gallery",
-        "content": "Gallery\n\n"
-        '<!-- wp:image {"id": 102} -->\n'
+        "content": '<!-- wp:image {"id": 102} -->\n'
         f'<figure class="wp-block-image"><img src="{SITE}/up/inline.png" '
         'alt="Say &quot;hi&quot;" class="wp-image-102"/></figure>\n'
         "<!-- /wp:image -->\n\n"
