@@ -257,10 +257,7 @@ class WordPressConnector(Connector):
             # account to reconnect; WordPress's reason is what the person needs to read.
             code, message = platform_error(me)
             if code == "rest_not_logged_in":
-                message += (
-                    " (the site received no credentials: its server may strip the "
-                    "Authorization header, or application passwords need HTTPS)"
-                )
+                message += _unused_credentials_hint(about)
             raise PermanentError(message, code=code, platform_response=me.text, status=401)
         _raise_for_status(me)
         user = json_object(me)
@@ -387,6 +384,23 @@ class WordPressConnector(Connector):
         if not isinstance(media.get("id"), int) or not isinstance(media.get("source_url"), str):
             raise _unreadable(response, "a media item without id and source_url")
         return media
+
+
+def _unused_credentials_hint(about: Mapping[str, Any]) -> str:
+    """Why WordPress answered as if no credentials came (rest_not_logged_in), from what its
+    index says. A wrong password gets its own code (incorrect_password) and no hint."""
+    authentication = about.get("authentication")
+    # The index lists application passwords only where WordPress offers them.
+    if not (isinstance(authentication, dict) and "application-passwords" in authentication):
+        return (
+            " (this site does not offer application passwords: WordPress enables them over "
+            "HTTPS or in a local environment, and a plugin can turn them off)"
+        )
+    return (
+        " (WordPress did not use the password as an application password: create one "
+        "under Users > Profile rather than using the login password; if it is one, the "
+        "web server may be dropping the Authorization header)"
+    )
 
 
 def _published(post_id: int, post: Mapping[str, Any]) -> Published:

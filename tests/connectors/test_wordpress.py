@@ -653,16 +653,48 @@ def test_connect_with_a_wrong_password_is_permanent_with_the_site_reason(connect
     assert PASSWORD not in repr(caught.value)
 
 
-def test_connect_explains_a_site_that_never_saw_the_credentials(connector, respx_mock):
+NOT_LOGGED_IN = {"code": "rest_not_logged_in", "message": "You are not currently logged in."}
+# What WordPress adds to its index where application passwords are available.
+WITH_APP_PASSWORDS = {
+    **INDEX,
+    "authentication": {
+        "application-passwords": {
+            "endpoints": {"authorization": f"{SITE}/wp-admin/authorize-application.php"}
+        }
+    },
+}
+
+
+def test_connect_says_a_site_without_application_passwords_offers_none(connector, respx_mock):
     respx_mock.head(f"{SITE}/").respond(200)
     respx_mock.get(f"{ROOT}/").respond(200, json=INDEX)
-    respx_mock.get(f"{ROOT}/wp/v2/users/me").respond(
-        401,
-        json={"code": "rest_not_logged_in", "message": "You are not currently logged in."},
+    respx_mock.get(f"{ROOT}/wp/v2/users/me").respond(401, json=NOT_LOGGED_IN)
+
+    with pytest.raises(PermanentError) as caught:
+        connector.connect(FIELDS)
+
+    assert caught.value.message == (
+        "You are not currently logged in. (this site does not offer application passwords: "
+        "WordPress enables them over HTTPS or in a local environment, and a plugin can turn "
+        "them off)"
     )
 
-    with pytest.raises(PermanentError, match="strip the Authorization header"):
+
+def test_connect_does_not_claim_a_stripped_header_where_application_passwords_exist(
+    connector, respx_mock
+):
+    respx_mock.head(f"{SITE}/").respond(200)
+    respx_mock.get(f"{ROOT}/").respond(200, json=WITH_APP_PASSWORDS)
+    respx_mock.get(f"{ROOT}/wp/v2/users/me").respond(401, json=NOT_LOGGED_IN)
+
+    with pytest.raises(PermanentError) as caught:
         connector.connect(FIELDS)
+
+    assert caught.value.message.startswith(
+        "You are not currently logged in. (WordPress did not use the password as an "
+        "application password: create one under Users > Profile rather than using the login "
+        "password; if it is one,"
+    )
 
 
 def test_connect_refuses_a_user_who_cannot_publish(connector, respx_mock):
