@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus, SocialAccount
 from connectors.base import Connector, Credentials
-from connectors.errors import RefreshRefused, TransientError
+from connectors.errors import NothingToRefresh, RefreshRefused, TransientError
 from connectors.registry import get_connector
 from webhooks.models import Event
 from webhooks.services import emit
@@ -79,8 +79,12 @@ def refresh_credentials(
 
 
 def mark_needs_reauth(account: SocialAccount, exc: RefreshRefused) -> None:
-    """The platform refused the refresh: flag the account once and tell the integrators."""
-    reason = f"The platform refused to refresh the token: {exc.message}"[:500]
+    """The platform refused the refresh (or, without a refresh flow, the stored credentials):
+    flag the account once and tell the integrators."""
+    if isinstance(exc, NothingToRefresh):
+        reason = f"The platform refused the stored credentials: {exc.message}"[:500]
+    else:
+        reason = f"The platform refused to refresh the token: {exc.message}"[:500]
     with transaction.atomic():
         flagged = SocialAccount.objects.filter(pk=account.pk, status=AccountStatus.ACTIVE).update(
             status=AccountStatus.NEEDS_REAUTH, status_reason=reason, updated_at=timezone.now()

@@ -9,7 +9,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Self
 
-from connectors.errors import RefreshRefused
+from connectors.errors import NothingToRefresh
 from connectors.http import build_client
 
 
@@ -432,7 +432,7 @@ class Connector(abc.ABC):
         and TransientError when it could not be asked. This default is for platforms
         without a refresh flow.
         """
-        raise RefreshRefused(
+        raise NothingToRefresh(
             f"{self.display_name} tokens cannot be refreshed; reconnect the account.",
             code="no_refresh",
         )

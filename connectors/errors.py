@@ -7,6 +7,7 @@
 | RateLimited      | no                            | retry after `retry_after`                |
 | AuthExpired      | no                            | refresh once, then retry                 |
 | RefreshRefused   | no                            | mark the account needs_reauth            |
+| NothingToRefresh | no                            | the same, for the platform's own refusal |
 | PermanentError   | no                            | fail the delivery, show `message`        |
 
 Secrets never reach an error: messages and response excerpts pass through `redact()`.
@@ -150,6 +151,12 @@ class RefreshRefused(AuthExpired):
     Only this error may flag an account `needs_reauth`; a network failure during refresh
     is a TransientError.
     """
+
+
+class NothingToRefresh(RefreshRefused):
+    """No refresh was tried: the platform has no refresh flow (bot tokens, application
+    passwords, webhook secrets). The caller keeps the platform's own refusal of the stored
+    credentials as the reason, not a refresh that never happened."""
 
 
 class PermanentError(ConnectorError):

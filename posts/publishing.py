@@ -35,6 +35,7 @@ from connectors.base import Connector, Content, Credentials, Published
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
+    NothingToRefresh,
     PermanentError,
     RateLimited,
     RefreshRefused,
@@ -270,12 +271,25 @@ def _refreshing_once(
     )
     for i, (call, result) in enumerate(zip(calls, results, strict=True)):
         if isinstance(result, AuthExpired) and not isinstance(result, RefreshRefused):
-            results[i] = _caught(lambda call=call: call.send(_refreshed(call)))
+            results[i] = _caught(
+                lambda call=call, refused=result: call.send(_refreshed(call, refused))
+            )
     return results
 
 
-def _refreshed(call: _Call) -> Credentials:
-    return tokens.refresh_credentials(call.delivery.account, call.connector, stale=call.credentials)
+def _refreshed(call: _Call, refused: AuthExpired) -> Credentials:
+    try:
+        return tokens.refresh_credentials(
+            call.delivery.account, call.connector, stale=call.credentials
+        )
+    except NothingToRefresh as exc:
+        # No refresh was tried: the platform's refusal of the stored token is the reason.
+        raise NothingToRefresh(
+            refused.message,
+            code=refused.code,
+            platform_response=refused.platform_response,
+            status=refused.status,
+        ) from exc
 
 
 def _caught(function: Callable[[], T]) -> T | Exception:

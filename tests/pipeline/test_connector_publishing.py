@@ -10,6 +10,7 @@ paths run once each: a rate limit, an expired token, a permanent refusal.
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -39,6 +40,8 @@ from tests.platforms import (
     PINTEREST_VIDEO,
     PLATFORMS,
     SCENARIOS,
+    TELEGRAM,
+    TELEGRAM_API,
     TEXT,
     X_TOKEN_URL,
     X_TWEETS,
@@ -447,6 +450,23 @@ def test_a_poll_whose_refresh_is_refused_fails_the_post_and_flags_the_account(
     assert account.status == "needs_reauth"
     (post,) = job_status(editor, job_id)["payload"]["posts"]
     assert post["state"] == "failed"
+
+
+def test_a_revoked_bot_token_keeps_telegrams_refusal_and_claims_no_refresh(editor, run, respx_mock):
+    account = connect(editor, TELEGRAM)
+    revoked = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+    send = respx_mock.post(f"{TELEGRAM_API}/sendMessage").respond(401, json=revoked)
+
+    publish_now(editor, run, account)
+
+    delivery = only_delivery(account)
+    assert send.call_count == 1  # no refresh flow: nothing to retry with
+    assert (delivery.status, delivery.error_code) == ("failed", "needs_reauth")
+    assert delivery.error_message == ("The telegram account needs to be reconnected: Unauthorized")
+    assert delivery.error_response == json.dumps(revoked, separators=(",", ":"))
+    account.refresh_from_db()
+    assert account.status == "needs_reauth"
+    assert account.status_reason == "The platform refused the stored credentials: Unauthorized"
 
 
 # --- follow-ups as comments -------------------------------------------------------------------
