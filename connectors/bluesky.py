@@ -66,6 +66,7 @@ from connectors.base import (
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
+    NothingToRefresh,
     PermanentError,
     RateLimited,
     RefreshRefused,
@@ -505,7 +506,9 @@ class BlueskyConnector(Connector):
                 return _session_credentials(json_object(response), credentials)
             refusal = _refresh_refused(response)
         else:
-            refusal = RefreshRefused("No Bluesky refresh token is stored.", code="no_refresh_token")
+            refusal = NothingToRefresh(
+                "No Bluesky refresh token is stored.", code="no_refresh_token"
+            )
         password = credentials.extra.get("app_password")
         if not isinstance(password, str) or not password:
             raise refusal

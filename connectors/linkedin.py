@@ -66,8 +66,8 @@ from connectors.base import (
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
+    NothingToRefresh,
     PermanentError,
-    RefreshRefused,
 )
 from connectors.http import (
     download,
@@ -498,7 +498,7 @@ class LinkedInConnector(Connector):
     def refresh(self, credentials: Credentials) -> Credentials:
         if not credentials.refresh_token:
             # LinkedIn gives refresh tokens to approved partners only; others reconnect.
-            raise RefreshRefused(
+            raise NothingToRefresh(
                 "LinkedIn issued no refresh token for this account; reconnect it.",
                 code="no_refresh_token",
             )

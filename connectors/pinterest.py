@@ -58,9 +58,9 @@ from connectors.base import (
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
+    NothingToRefresh,
     PermanentError,
     RateLimited,
-    RefreshRefused,
     TransientError,
 )
 from connectors.http import (
@@ -391,7 +391,7 @@ class PinterestConnector(Connector):
 
     def refresh(self, credentials: Credentials) -> Credentials:
         if not credentials.refresh_token:
-            raise RefreshRefused(
+            raise NothingToRefresh(
                 "No Pinterest refresh token is stored; reconnect the account.",
                 code="no_refresh_token",
             )

@@ -23,7 +23,7 @@ from connectors.base import (
     Published,
     RateLimit,
 )
-from connectors.errors import PermanentError, RefreshRefused
+from connectors.errors import NothingToRefresh, PermanentError, RefreshRefused
 from connectors.http import json_object, platform_error, raise_for_platform_status, send, unreadable
 from connectors.oauth import refreshed_tokens
 
@@ -82,7 +82,7 @@ class SandboxConnector(Connector):
 
     def refresh(self, credentials: Credentials) -> Credentials:
         if not credentials.refresh_token:
-            raise RefreshRefused(
+            raise NothingToRefresh(
                 "No refresh token is stored; reconnect the account.", code="no_refresh_token"
             )
         response = send(

@@ -61,6 +61,7 @@ from connectors.base import (
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
+    NothingToRefresh,
     PermanentError,
     RateLimited,
     RefreshRefused,
@@ -413,7 +414,7 @@ class TikTokConnector(Connector):
 
     def refresh(self, credentials: Credentials) -> Credentials:
         if not credentials.refresh_token:
-            raise RefreshRefused(
+            raise NothingToRefresh(
                 "No TikTok refresh token is stored; reconnect the account.",
                 code="no_refresh_token",
             )

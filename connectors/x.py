@@ -73,9 +73,9 @@ from connectors.base import (
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
+    NothingToRefresh,
     PermanentError,
     RateLimited,
-    RefreshRefused,
     TransientError,
     redact,
 )
@@ -470,7 +470,7 @@ class XConnector(Connector):
 
     def refresh(self, credentials: Credentials) -> Credentials:
         if not credentials.refresh_token:
-            raise RefreshRefused(
+            raise NothingToRefresh(
                 "No X refresh token is stored (was offline.access granted?); reconnect.",
                 code="no_refresh_token",
             )

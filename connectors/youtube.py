@@ -62,9 +62,9 @@ from connectors.base import (
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
+    NothingToRefresh,
     PermanentError,
     RateLimited,
-    RefreshRefused,
     TransientError,
 )
 from connectors.http import (
@@ -447,7 +447,7 @@ class YouTubeConnector(Connector):
 
     def refresh(self, credentials: Credentials) -> Credentials:
         if not credentials.refresh_token:
-            raise RefreshRefused(
+            raise NothingToRefresh(
                 "No YouTube refresh token is stored; reconnect the account.",
                 code="no_refresh_token",
             )

@@ -469,6 +469,31 @@ def test_a_revoked_bot_token_keeps_telegrams_refusal_and_claims_no_refresh(edito
     assert account.status_reason == "The platform refused the stored credentials: Unauthorized"
 
 
+def test_a_refused_token_without_a_stored_refresh_token_keeps_the_platforms_refusal(
+    editor, run, respx_mock
+):
+    account = SocialAccountFactory(
+        workspace=editor.workspace,
+        platform="x",
+        external_id=X.external_id,
+        credentials={"access_token": "x-access-token", "extra": {"username": "ada"}},
+    )
+    unauthorized = {"title": "Unauthorized", "detail": "Unauthorized", "status": 401}
+    tweets = respx_mock.post(X_TWEETS).respond(401, json=unauthorized)
+    token = respx_mock.post(X_TOKEN_URL)
+
+    publish_now(editor, run, account)
+
+    delivery = only_delivery(account)
+    assert tweets.call_count == 1
+    assert not token.called
+    assert (delivery.status, delivery.error_code) == ("failed", "needs_reauth")
+    assert "refresh" not in delivery.error_message
+    assert delivery.error_response == json.dumps(unauthorized, separators=(",", ":"))
+    account.refresh_from_db()
+    assert account.status_reason.startswith("The platform refused the stored credentials: ")
+
+
 # --- follow-ups as comments -------------------------------------------------------------------
 
 LINKEDIN_COMMENTS = (
