@@ -35,13 +35,13 @@ from compat.repostra.base import (
     RepostraView,
     data_schema,
     deleted,
-    iso,
     paginated,
     paginated_schema,
     workspace_object_or_404,
 )
 from config.errors import Conflict
 from config.redaction import url_shown
+from config.timestamps import iso_timestamp
 
 PLATFORMS = ["website", "facebook", "twitter", "instagram", "linkedin", "tiktok", "youtube"]
 POSTING_METHODS = ["manual", "wordpress", "webhook", "auto", "zapier"]
@@ -114,8 +114,8 @@ def account_data(account: SocialAccount) -> dict:
         "posting_method": posting_method_of(account),
         "webhook_url": url_shown(stored_url) if stored_url else None,
         "is_active": account.status == AccountStatus.ACTIVE,
-        "created_at": iso(account.created_at),
-        "updated_at": iso(account.updated_at),
+        "created_at": iso_timestamp(account.created_at),
+        "updated_at": iso_timestamp(account.updated_at),
     }
 
 

@@ -25,12 +25,12 @@ from compat.repostra.base import (
     TAGS,
     ApproveView,
     RepostraView,
-    iso,
     workspace_object_or_404,
 )
 from compat.repostra.content import LIVE_STATUSES, blog_plans, content_status, deliveries_of
 from compat.repostra.content_approval import pending_approve, publish_queued
 from config.errors import Conflict
+from config.timestamps import iso_timestamp
 from planning import drafts
 from planning.models import ContentType, PlannedPost
 from planning.queue import content_type_of
@@ -71,8 +71,8 @@ def _topic_item(plan: PlannedPost, accounts: dict[str, SocialAccount]) -> dict:
         "content_type": ContentType.TEXT.value,
         "status": "pending_approval" if plan.status == P.PLANNED else plan.status,
         "blog_content_id": None,
-        "scheduled_for": iso(plan.scheduled_at),
-        "created_at": iso(plan.created_at),
+        "scheduled_for": iso_timestamp(plan.scheduled_at),
+        "created_at": iso_timestamp(plan.created_at),
     }
 
 
@@ -88,8 +88,8 @@ def _post_item(post: Post, plan: PlannedPost | None) -> dict:
         "content_type": content_type_of(block),
         "status": _social_status(deliveries),
         "blog_content_id": None,
-        "scheduled_for": iso(min((d.scheduled_at for d in deliveries), default=None)),
-        "created_at": iso(post.created_at),
+        "scheduled_for": iso_timestamp(min((d.scheduled_at for d in deliveries), default=None)),
+        "created_at": iso_timestamp(post.created_at),
     }
 
 
@@ -126,11 +126,11 @@ def approvals_pending(*, workspace: Any) -> dict:
                     "id": ids.number_of(ids.Kind.CONTENT, plan),
                     "title": plan.topic,
                     "status": content_status(plan, deliveries_of(plan)),
-                    "scheduled_for": iso(plan.scheduled_at),
-                    "ai_generated_at": iso(plan.drafted_at)
+                    "scheduled_for": iso_timestamp(plan.scheduled_at),
+                    "ai_generated_at": iso_timestamp(plan.drafted_at)
                     if plan.drafted_by == "generator"
                     else None,
-                    "created_at": iso(plan.created_at),
+                    "created_at": iso_timestamp(plan.created_at),
                 }
                 for plan in blog
             ],

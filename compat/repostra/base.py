@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -112,10 +111,6 @@ def workspace_object_or_404(
 
 
 # -- shapes: timestamps, pagination, `{data}` schemas ----------------------------------------
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
 
 
 class PageSerializer(serializers.Serializer):

@@ -28,12 +28,12 @@ from compat.repostra.base import (
     RepostraView,
     data_schema,
     deleted,
-    iso,
     paginated,
     paginated_schema,
     workspace_object_or_404,
 )
 from config.errors import Conflict
+from config.timestamps import iso_timestamp
 from planning import drafts
 from planning.models import PlannedPost, PostingSchedule
 from posts.models import Delivery
@@ -92,13 +92,15 @@ def content_data(plan: PlannedPost, *, full: bool = False) -> dict:
         )
         if plan.posting_schedule_id
         else None,
-        "scheduled_for": iso(scheduled),
-        "approved_at": iso(plan.approved_at),
-        "published_at": iso(published.published_at) if published else None,
+        "scheduled_for": iso_timestamp(scheduled),
+        "approved_at": iso_timestamp(plan.approved_at),
+        "published_at": iso_timestamp(published.published_at) if published else None,
         "published_url": (published.external_url or None) if published else None,
-        "ai_generated_at": iso(plan.drafted_at) if plan.drafted_by == "generator" else None,
-        "created_at": iso(plan.created_at),
-        "updated_at": iso(plan.updated_at),
+        "ai_generated_at": iso_timestamp(plan.drafted_at)
+        if plan.drafted_by == "generator"
+        else None,
+        "created_at": iso_timestamp(plan.created_at),
+        "updated_at": iso_timestamp(plan.updated_at),
     }
     if full:
         failed = next((d for d in deliveries if d.status in (S.FAILED, S.UNKNOWN)), None)

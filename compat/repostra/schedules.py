@@ -19,10 +19,10 @@ from compat.repostra.base import (
     TAGS,
     RepostraView,
     deleted,
-    iso,
     paginated,
     workspace_object_or_404,
 )
+from config.timestamps import iso_timestamp
 from planning import services as planning_services
 from planning.models import ContentType, PostingSchedule
 from planning.serializers import DAY_NAMES, DayOfWeekField
@@ -45,8 +45,8 @@ def schedule_data(schedule: PostingSchedule) -> dict:
         "content_type": schedule.content_type or None,
         "blog_column_index": schedule.blog_column_index,
         "is_active": schedule.is_active,
-        "created_at": iso(schedule.created_at),
-        "updated_at": iso(schedule.updated_at),
+        "created_at": iso_timestamp(schedule.created_at),
+        "updated_at": iso_timestamp(schedule.updated_at),
     }
 
 
