@@ -22,7 +22,6 @@ from posts import dispatch
 from posts.models import Delivery, Job, Post
 from tests.conftest import Caller, make_caller
 from tests.factories import MemberFactory, SocialAccountFactory
-from tests.fileserver import FileServer, serving
 from tests.media import files
 
 pytestmark = pytest.mark.django_db
@@ -468,21 +467,6 @@ def test_a_bare_extension_still_cannot_lie_about_the_bytes(postiz):
 
     assert refused.status_code == 400, refused.content
     assert "video/mp4" in refused.json()["msg"]
-
-
-@pytest.fixture
-def picture_site(settings, tmp_path) -> Iterator[FileServer]:
-    settings.CRIER_ALLOW_PRIVATE_URLS = True  # the site is on loopback in the test
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
-        },
-    }
-    pictures = {"/image1.png": files.image_bytes("PNG"), "/notes.txt": b"not a picture"}
-    with serving(pictures) as server:
-        yield server
 
 
 def test_the_node_sdk_posts_with_image_urls_fetched_and_attached(postiz, account, picture_site):

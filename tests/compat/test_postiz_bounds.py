@@ -3,7 +3,6 @@ fetch within one deadline, and the window `GET /posts` may read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -16,8 +15,6 @@ from posts.models import Post
 from tests.compat.test_postiz import BASE, create_body, postiz_client
 from tests.conftest import Caller, make_caller
 from tests.factories import MemberFactory, SocialAccountFactory
-from tests.fileserver import FileServer, serving
-from tests.media import files
 
 pytestmark = pytest.mark.django_db
 
@@ -25,21 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def postiz(owner: Caller) -> APIClient:
     return postiz_client(owner.secret)
-
-
-@pytest.fixture
-def picture_site(settings, tmp_path) -> Iterator[FileServer]:
-    settings.CRIER_ALLOW_PRIVATE_URLS = True  # the site is on loopback in the test
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
-        },
-    }
-    pictures = {f"/image{n}.png": files.image_bytes("PNG") for n in range(1, 4)}
-    with serving(pictures) as server:
-        yield server
 
 
 def test_posts_with_urls_needs_the_media_scope_like_upload_from_url(workspace, picture_site):

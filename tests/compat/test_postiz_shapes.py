@@ -31,11 +31,9 @@ from tests.compat.postiz_shapes import (
     Route,
     problems,
 )
-from tests.compat.test_postiz import BASE, create_body, picture_site, postiz_client
+from tests.compat.test_postiz import BASE, create_body, postiz_client
 from tests.factories import SocialAccountFactory
 from tests.media import files
-
-__all__ = ["picture_site"]  # fixture
 
 pytestmark = pytest.mark.django_db
 
