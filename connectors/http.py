@@ -56,7 +56,6 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 _UNSENDABLE = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 ErrorTable = Mapping[str, type[ConnectorError]]
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _version() -> str:
@@ -169,13 +168,10 @@ def base_url(value: str, *, what: str, keep_path: bool = False) -> str:
 
 
 def same_origin(url: str, base: str) -> bool:
-    """Whether `url` has the scheme, host and port of `base` (ports defaulted)."""
+    """Whether `url` has the scheme, host and port of `base` (httpx.URL already gives a
+    scheme's default port as None, so `:443` and no port compare equal)."""
     a, b = httpx.URL(url), httpx.URL(base)
-    return (a.scheme, a.host, a.port or _DEFAULT_PORTS.get(a.scheme)) == (
-        b.scheme,
-        b.host,
-        b.port or _DEFAULT_PORTS.get(b.scheme),
-    )
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
 
 
 @contextmanager
