@@ -51,7 +51,9 @@ class Move:
     """One delivery to `target`, if its current state allows it (and is `expected`, if set).
 
     `delivery` is the row as the caller loaded it (with post and account): the event is
-    built from it and `changes` instead of reading the row again.
+    built from it and `changes` instead of reading the row again. `lease`, when set, is the
+    publish claim's lease the row must still carry: a worker whose claim was taken over
+    (the sweeper, maybe another worker's claim since) records nothing on the delivery.
     """
 
     delivery_id: str
@@ -60,6 +62,10 @@ class Move:
     delivery: Delivery | None = None
     attempt: AttemptResult | None = None
     changes: dict[str, Any] = field(default_factory=dict)
+    lease: datetime | None = None
+
+    def applies_to(self, status: str | None, lease: datetime | None) -> bool:
+        return status in self.sources and (self.lease is None or lease == self.lease)
 
     @property
     def sources(self) -> frozenset[str]:
@@ -96,13 +102,16 @@ def record(moves: Sequence[Move]) -> list[bool]:
     now = timezone.now()
     with transaction.atomic():
         _finish_attempts([move.attempt for move in moves if move.attempt is not None])
-        current = dict(
-            Delivery.objects.filter(pk__in=[move.delivery_id for move in moves])
+        current = {
+            pk: (status, lease)
+            for pk, status, lease in Delivery.objects.filter(
+                pk__in=[move.delivery_id for move in moves]
+            )
             .select_for_update(of=("self",))
             .order_by("pk")  # one locking order: batches sharing rows wait, never deadlock
-            .values_list("pk", "status")
-        )
-        moved = [current.get(move.delivery_id) in move.sources for move in moves]
+            .values_list("pk", "status", "lease_expires_at")
+        }
+        moved = [move.applies_to(*current.get(move.delivery_id, (None, None))) for move in moves]
         applied = [move for move, ok in zip(moves, moved, strict=True) if ok]
         _update_each(
             Delivery.objects.all(),

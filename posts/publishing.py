@@ -17,8 +17,8 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -105,6 +105,11 @@ def deliveries_publish(*, delivery_ids: Sequence[str]) -> None:
             "deliveries not queued; message ignored for them",
             extra={"delivery_ids": [pk for pk in delivery_ids if pk not in claimed]},
         )
+    publish_claimed(deliveries)
+
+
+def publish_claimed(deliveries: list[Delivery]) -> None:
+    """Make the calls of deliveries this worker claimed together and record their outcomes."""
     calls: list[_Call] = []
     unsent: list[Move] = []
     for delivery in deliveries:
@@ -117,15 +122,25 @@ def deliveries_publish(*, delivery_ids: Sequence[str]) -> None:
     results = _publish(calls)
     now = timezone.now()  # one time for the batch's answers: fewer values to write
     moves = [_outcome(call, result, now) for call, result in zip(calls, results, strict=True)]
-    for move, moved in zip(moves, _record_calls(moves), strict=True):
-        if move.target == S.PUBLISHED and not moved:
-            # The sweeper gave up on this call while it was still running; the post is live.
+    recorded = _record_calls(moves)
+    if late := [
+        m for m, ok in zip(moves, recorded, strict=True) if m.target == S.PUBLISHED and not ok
+    ]:
+        _settle_late_successes(late)
+
+
+def _settle_late_successes(moves: list[Move]) -> None:
+    """Successes whose claim the sweeper took over while their call ran. One it made
+    `unknown` is published after all: the answer settles what it left to an operator.
+    Any other (retrying with the same key, or claimed again) keeps it in the attempt log."""
+    settled = record(
+        [replace(move, expected=S.UNKNOWN, lease=None, attempt=None) for move in moves]
+    )
+    for move, ok in zip(moves, settled, strict=True):
+        if not ok:
             logger.warning(
                 "late success recorded only in the attempt log",
-                extra={
-                    "delivery_id": move.delivery_id,
-                    "external_id": move.changes["external_id"],
-                },
+                extra={"delivery_id": move.delivery_id, "external_id": move.changes["external_id"]},
             )
 
 
@@ -232,45 +247,93 @@ def _publish(calls: list[_Call]) -> list[Published | Exception]:
             call.send = partial(call.connector.publish, built)
     sendable = [i for i in range(len(calls)) if i not in results]
     sent = [calls[i] for i in sendable]
-    results.update(
-        zip(
-            sendable,
-            _refreshing_once(sent, starting=partial(_mark_calls_started, sent)),
-            strict=True,
-        )
-    )
+    claim = _Claim([call.delivery for call in calls], sending=[call.delivery.pk for call in sent])
+    results.update(zip(sendable, _refreshing_once(sent, claim=claim), strict=True))
     return [results[i] for i in range(len(calls))]
 
 
-def _mark_calls_started(calls: list[_Call], indexes: Sequence[int]) -> None:
-    """Commit, in one UPDATE, that these calls are about to leave: the sweeper marks
-    `unknown` only a call that may have left. When the database cannot say so, the calls
-    are not made (the sweeper would otherwise take one that left for one that did not)."""
-    ids = [calls[i].delivery.pk for i in indexes]
-    try:
-        Delivery.objects.filter(pk__in=ids).update(call_started_at=timezone.now())
-    except DatabaseError as exc:
-        logger.warning("calls not made: their start was not recorded", extra={"delivery_ids": ids})
-        raise TransientError(
-            "Crier could not record that the call was starting, so it did not make it.",
-            ambiguous=False,
-            code="start_not_recorded",
-        ) from exc
+class _Claim:
+    """Deliveries this worker claimed together, and the lease they share (the claim gave
+    them one). Each write here is conditioned on a row still carrying that lease: once the
+    sweeper has taken a delivery over (and another worker perhaps claimed it again), this
+    worker neither calls the platform for it nor, through `Move.lease`, records on it.
+    While the calls run the lease is renewed, so a long upload is not taken for a dead
+    worker; a dead worker stops renewing and the sweeper takes over when the lease ends."""
+
+    def __init__(self, deliveries: list[Delivery], *, sending: list[str]):
+        self.deliveries = deliveries
+        self.sending = sending  # the deliveries whose calls `start` takes by index
+        self.lease = deliveries[0].lease_expires_at
+        self.renew_every = settings.CRIER_PUBLISH_LEASE.total_seconds() / 4
+        self.renewed = time.monotonic()
+
+    def _held(self, ids: Sequence[str]):
+        return Delivery.objects.filter(pk__in=ids, status=S.PUBLISHING, lease_expires_at=self.lease)
+
+    def start(self, indexes: Sequence[int]) -> list[int]:
+        """Commit, in one UPDATE, that these calls (indexes into `sending`) are about to
+        leave: the sweeper marks `unknown` only a call that may have left. Returns those
+        still held, which may go. When the database cannot say so, none goes: the sweeper
+        would take one that left for one that did not."""
+        now = timezone.now()
+        ids = [self.sending[i] for i in indexes]
+        try:
+            marked = self._held(ids).filter(lease_expires_at__gt=now).update(call_started_at=now)
+            if marked < len(ids):
+                held = set(self._held(ids).filter(call_started_at=now).values_list("pk", flat=True))
+                return [i for i in indexes if self.sending[i] in held]
+            return list(indexes)
+        except DatabaseError as exc:
+            logger.warning(
+                "calls not made: their start was not recorded", extra={"delivery_ids": ids}
+            )
+            raise TransientError(
+                "Crier could not record that the call was starting, so it did not make it.",
+                ambiguous=False,
+                code="start_not_recorded",
+            ) from exc
+
+    def keep_alive(self) -> None:
+        """Renew the lease of every delivery of the claim still held, once a quarter of the
+        lease has passed: all of them, since an answer waits for the others to be recorded."""
+        if time.monotonic() - self.renewed < self.renew_every:
+            return
+        lease = timezone.now() + settings.CRIER_PUBLISH_LEASE
+        ids = [delivery.pk for delivery in self.deliveries]
+        try:
+            with transaction.atomic():
+                renewed = self._held(ids).update(lease_expires_at=lease)
+                held = (
+                    set(ids)
+                    if renewed == len(ids)
+                    else set(
+                        Delivery.objects.filter(pk__in=ids, lease_expires_at=lease).values_list(
+                            "pk", flat=True
+                        )
+                    )
+                )
+        except DatabaseError:
+            logger.warning("publish lease not renewed", extra={"delivery_ids": ids}, exc_info=True)
+            return  # tried again at the next wait; the lease has three quarters left
+        for delivery in self.deliveries:
+            if delivery.pk in held:
+                delivery.lease_expires_at = lease
+        self.deliveries = [delivery for delivery in self.deliveries if delivery.pk in held]
+        self.lease, self.renewed = lease, time.monotonic()
 
 
-def _refreshing_once(
-    calls: list[_Call], *, starting: Callable[[Sequence[int]], None] | None = None
-) -> list[T | Exception]:
-    """Each call with the stored token, side by side (they wait on the network, and their
-    leases started together); one refused with AuthExpired once more, with a refreshed
-    token. The refresh reads and writes the database, so it and its retry (rare) run on
-    this thread, whose connection the worker looks after: the others only make HTTP calls.
-    """
-    results = _side_by_side(
-        [partial(call.send, call.credentials) for call in calls], starting=starting
-    )
+def _refreshing_once(calls: list[_Call], *, claim: _Claim | None = None) -> list[T | Exception]:
+    """Each call with the stored token (side by side in a claim: they wait on the network,
+    and their leases started together); one refused with AuthExpired once more, with a
+    refreshed token. The refresh reads and writes the database, so it and its retry (rare)
+    run on this thread, whose connection the worker looks after: the others only make
+    HTTP calls."""
+    functions = [partial(call.send, call.credentials) for call in calls]
+    results = _side_by_side(functions, claim) if claim else [_caught(f) for f in functions]
     for i, (call, result) in enumerate(zip(calls, results, strict=True)):
         if isinstance(result, AuthExpired) and not isinstance(result, RefreshRefused):
+            if claim:
+                claim.keep_alive()
             results[i] = _caught(
                 lambda call=call, refused=result: call.send(_refreshed(call, refused))
             )
@@ -306,51 +369,51 @@ def _caught(function: Callable[[], T]) -> T | Exception:
 CALL_THREADS = 32
 _calls = ThreadPoolExecutor(max_workers=CALL_THREADS, thread_name_prefix="publish-call")
 # A batch hands a call to the pool only once it holds a free thread for it, so a call
-# handed over starts at once: its marker (`starting`) is written just before it leaves,
-# and one still waiting for a thread when the worker dies has none.
+# handed over starts at once: its marker (`_Claim.start`) is written just before it
+# leaves, and one still waiting for a thread when the worker dies has none.
 _free_call_threads = threading.Semaphore(CALL_THREADS)
 
 
-def _side_by_side(
-    functions: list[Callable[[], T]], *, starting: Callable[[Sequence[int]], None] | None = None
-) -> list[T | Exception]:
-    """Run the functions in the call threads (here when there is only one), each group
-    that gets threads together after `starting(its indexes)` has returned; a group it
-    raises for is not run and gets that error. Results in order."""
-    if len(functions) <= 1:
-        return [_refusal(starting, [0]) or _caught(function) for function in functions]
+def _side_by_side(functions: list[Callable[[], T]], claim: _Claim) -> list[T | Exception]:
+    """Run the functions in the call threads, each group that gets threads together once
+    `claim.start` has cleared it: a call it does not clear is not made, and all of a group
+    get the error it raises. This thread keeps the claim alive while it waits. Results in
+    order."""
     results: dict[int, T | Exception] = {}
     running: dict[int, Future] = {}
     deadline = time.monotonic() + settings.CRIER_HTTP_TIMEOUT
     waiting = list(range(len(functions)))
     while waiting:
-        threads = _free_threads(len(waiting), deadline)
+        threads = _free_threads(len(waiting), deadline, claim)
         if not threads:
             results.update((i, _worker_busy()) for i in waiting)
             break
         group, waiting = waiting[:threads], waiting[threads:]
-        if refused := _refusal(starting, group):
-            _release_threads(threads)
-            results.update((i, refused) for i in group)
-            continue
-        running.update((i, _calls.submit(_releasing_thread, functions[i])) for i in group)
+        going = _caught(partial(claim.start, group))
+        if isinstance(going, Exception):
+            going, refusal = [], going
+        else:
+            refusal = _claim_lost()
+        _release_threads(threads - len(going))
+        results.update((i, refusal) for i in group if i not in going)
+        running.update((i, _submit(functions[i])) for i in going)
+    pending = set(running.values())
+    while pending:
+        pending = wait(pending, timeout=claim.renew_every).not_done
+        claim.keep_alive()
     results.update((i, future.result()) for i, future in running.items())
     return [results[i] for i in range(len(functions))]
 
 
-def _refusal(
-    starting: Callable[[Sequence[int]], None] | None, indexes: list[int]
-) -> Exception | None:
-    """The error `starting` raised for these calls (they are then not made), or None."""
-    return _caught(partial(starting, indexes)) if starting is not None else None
-
-
-def _free_threads(wanted: int, deadline: float) -> int:
-    """Take up to `wanted` call threads: at least one, waiting for it until `deadline`,
-    then every other one free now. 0 when none came in time: a call that waited for a
-    thread longer than a call may take is not made, its lease is running out."""
-    remaining = deadline - time.monotonic()
-    if remaining < 0 or not _free_call_threads.acquire(timeout=remaining):
+def _free_threads(wanted: int, deadline: float, claim: _Claim) -> int:
+    """Take up to `wanted` call threads: at least one, waiting for it until `deadline`
+    (keeping the claim alive), then every other one free now. 0 when none came in time: a
+    call that waited for a thread longer than a call may take is not made."""
+    while (remaining := deadline - time.monotonic()) >= 0:
+        if _free_call_threads.acquire(timeout=min(remaining, claim.renew_every)):
+            break
+        claim.keep_alive()
+    else:
         return 0
     taken = 1
     while taken < wanted and _free_call_threads.acquire(blocking=False):
@@ -363,11 +426,39 @@ def _release_threads(count: int) -> None:
         _free_call_threads.release()
 
 
+def _submit(function: Callable[[], T]) -> Future:
+    """The call handed to its thread; a pool that refuses (the process is exiting) gives
+    its thread back and the call is not made."""
+    try:
+        return _calls.submit(_releasing_thread, function)
+    except RuntimeError:
+        _release_threads(1)
+        refused: Future = Future()
+        refused.set_result(
+            TransientError(
+                "The worker was stopping; the call was not sent.",
+                ambiguous=False,
+                code="worker_stopping",
+            )
+        )
+        return refused
+
+
 def _releasing_thread(function: Callable[[], T]) -> T | Exception:
     try:
         return _caught(function)
     finally:
         _free_call_threads.release()
+
+
+def _claim_lost() -> TransientError:
+    """The delivery's lease ran out before its call: the sweeper takes it (or took it, and
+    another worker may hold it now), so this worker does not call."""
+    return TransientError(
+        "The worker's hold on this delivery ran out before the call; it was not sent.",
+        ambiguous=False,
+        code="claim_lost",
+    )
 
 
 def _worker_busy() -> TransientError:
@@ -427,9 +518,12 @@ def _outcome(call: _Call, result: Published | Exception, now: datetime) -> Move:
 def _move(
     delivery: Delivery, target: str, *, attempt: AttemptResult | None = None, **changes
 ) -> Move:
-    """From `publishing`, which the claim moved it to. Only the claimant changes `attempts`
-    there, so `changes` can be plain values computed from the row (`attempts - 1`)."""
-    return Move(delivery.pk, target, S.PUBLISHING, delivery, attempt, changes)
+    """From `publishing`, which the claim moved it to, while the claim's lease holds. Only
+    the claimant changes `attempts` there, so `changes` can be plain values computed from
+    the row (`attempts - 1`)."""
+    return Move(
+        delivery.pk, target, S.PUBLISHING, delivery, attempt, changes, delivery.lease_expires_at
+    )
 
 
 def _success(delivery: Delivery, attempt: Attempt, published: Published, now: datetime) -> Move:

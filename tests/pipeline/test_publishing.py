@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -12,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from connectors.base import PlatformLimits, RateLimit
-from posts import dispatch, publishing, quotas
+from posts import dispatch, outcomes, publishing, quotas
 from posts.models import Attempt, Delivery
 from posts.outcomes import delivery_event_data
+from tests.pipeline.harness import wait_until
 from tests.pipeline.test_chaos import stored_posts
 from tests.pipeline.test_workers import sandbox_account
 from webhooks.models import WebhookEndpoint, WebhookMessage, new_signing_secret
@@ -284,3 +287,130 @@ def test_the_published_event_carries_the_row_as_stored(queued, simulator):
     assert message.payload["data"] == as_stored
     assert as_stored["state"] == "published"
     assert as_stored["attempts"] == 1
+
+
+def test_a_worker_whose_claim_was_taken_over_neither_calls_nor_records(queued_plain, simulator):
+    """Worker A claims, then stalls until its lease has run out; the sweeper sends the
+    delivery again (its call never started) and worker B claims it. When A wakes up it
+    must not make the call (B will) nor record anything on B's claim."""
+    (stalled,) = publishing.claim_for_publishing([queued_plain.pk])
+    now = timezone.now()
+    Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
+    assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
+    assert dispatch.claim_due(now=timezone.now(), batch_size=10) == [queued_plain.pk]
+    (taken_over,) = publishing.claim_for_publishing([queued_plain.pk])
+
+    publishing.publish_claimed([stalled])
+
+    assert simulator.simulator.stats()["requests"] == 0
+    current = Delivery.objects.get(pk=queued_plain.pk)
+    assert (current.status, current.lease_expires_at) == ("publishing", taken_over.lease_expires_at)
+    assert current.call_started_at is None
+
+    publishing.publish_claimed([taken_over])
+
+    current.refresh_from_db()
+    assert current.status == "published"
+    assert simulator.simulator.stats()["posts"] == 1
+
+
+def test_a_late_answer_of_a_taken_over_claim_does_not_overwrite_the_new_claim(
+    queued_plain, simulator
+):
+    """A's call left, then its lease ran out: the sweeper made the delivery `unknown` and an
+    operator retried it, so B holds it now. A's answer changes nothing on B's claim."""
+    (stalled,) = publishing.claim_for_publishing([queued_plain.pk])
+    stale_lease = stalled.lease_expires_at
+    Delivery.objects.filter(pk=stalled.pk).update(status="queued")  # B's claim, by any path
+    (taken_over,) = publishing.claim_for_publishing([stalled.pk])
+    assert taken_over.lease_expires_at != stale_lease
+
+    (moved,) = outcomes.record(
+        [outcomes.Move(stalled.pk, "failed", "publishing", stalled, lease=stale_lease, changes={})]
+    )
+
+    assert moved is False
+    assert Delivery.objects.get(pk=stalled.pk).status == "publishing"
+
+
+def test_the_lease_is_renewed_while_a_call_runs(queued_plain, simulator, settings):
+    """A call that takes longer than the lease (a big upload) is not taken for a dead
+    worker's: while it runs the worker renews the lease, so the sweeper leaves it alone."""
+    settings.CRIER_PUBLISH_LEASE = timedelta(seconds=2)
+    simulator.simulator.configure("*", {"latency_ms": 5000})
+
+    def worker_process() -> None:
+        try:
+            publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+        finally:
+            connection.close()  # this thread's own connection
+
+    worker = threading.Thread(target=worker_process)
+    worker.start()
+    try:
+        wait_until(
+            lambda: Delivery.objects.get(pk=queued_plain.pk).call_started_at is not None,
+            60,
+            lambda: "the call did not start",
+        )
+        first_lease = Delivery.objects.get(pk=queued_plain.pk).lease_expires_at
+
+        def renewed_or_over() -> bool:
+            row = Delivery.objects.get(pk=queued_plain.pk)
+            return row.status != "publishing" or row.lease_expires_at > first_lease
+
+        wait_until(renewed_or_over, 60)
+        row = Delivery.objects.get(pk=queued_plain.pk)
+        assert row.status == "publishing", "the call ended before its lease was renewed"
+        # The sweeper's view once the first lease has run out: nothing abandoned.
+        swept = dispatch.sweep_abandoned_publishing(
+            now=first_lease + timedelta(milliseconds=1), batch_size=10
+        )
+        assert swept == []
+    finally:
+        worker.join(120)
+    delivery = Delivery.objects.get(pk=queued_plain.pk)
+    assert (delivery.status, delivery.lease_expires_at) == ("published", None)
+    assert simulator.simulator.stats()["posts"] == 1
+
+
+def test_a_call_the_stopping_pool_refuses_is_not_made_and_gives_its_thread_back(
+    queued_plain, simulator, monkeypatch
+):
+    """At interpreter exit the call pool refuses new work after the call was marked."""
+    stopped = ThreadPoolExecutor(max_workers=1)
+    stopped.shutdown()
+    monkeypatch.setattr(publishing, "_calls", stopped)
+
+    publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+
+    assert simulator.simulator.stats()["requests"] == 0
+    delivery = Delivery.objects.get(pk=queued_plain.pk)
+    assert (delivery.status, delivery.error_code) == ("retrying", "worker_stopping")
+    assert publishing._free_call_threads._value == publishing.CALL_THREADS
+
+
+def test_a_late_success_settles_the_unknown_the_sweeper_left(queued_plain, simulator, monkeypatch):
+    """The call outlived its lease on a platform without idempotency: the sweeper made the
+    delivery `unknown`; the platform's answer, when it comes, publishes it after all."""
+    calls = publishing._refreshing_once
+
+    def call_outliving_its_lease(pending, **options):
+        results = calls(pending, **options)
+        now = timezone.now()
+        Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
+        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
+        assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
+        return results
+
+    monkeypatch.setattr(publishing, "_refreshing_once", call_outliving_its_lease)
+    publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+
+    delivery = Delivery.objects.get(pk=queued_plain.pk)
+    (post,) = simulator.simulator.feed()
+    assert (delivery.status, delivery.external_id, delivery.error_code) == (
+        "published",
+        post["id"],
+        "",
+    )
+    assert Attempt.objects.get(delivery=delivery).outcome == "published"
