@@ -4,7 +4,10 @@ import os
 
 from celery import Celery, signals
 
+from config.broker import use_for_redis_urls
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+use_for_redis_urls()
 
 app = Celery("crier")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -471,7 +471,50 @@ def _worker_busy() -> TransientError:
 
 
 def _outcome(call: _Call, result: Published | Exception, now: datetime) -> Move:
-    """The transition a call's answer (or error) leads to."""
+    """The transition a call's answer (or error) leads to; never `failed` while an earlier
+    attempt may have posted."""
+    move = _answer(call, result, now)
+    if move.target == S.FAILED and (posted := _may_have_posted(move.attempt)):
+        return _unknown_after(move, posted)
+    return move
+
+
+def _may_have_posted(result: AttemptResult | None) -> int | None:
+    """The number of this or an earlier attempt whose call may have acted (no answer, or
+    an ambiguous one), if any: the platform may show the post, whatever the last call says."""
+    if result is None:
+        return None
+    attempt = result.attempt
+    if result.outcome == Attempt.Outcome.UNKNOWN:
+        return attempt.number
+    return (
+        Attempt.objects.filter(
+            delivery=attempt.delivery_id, outcome=Attempt.Outcome.UNKNOWN, number__lt=attempt.number
+        )
+        .values_list("number", flat=True)
+        .last()
+    )
+
+
+def _unknown_after(failure: Move, posted: int) -> Move:
+    """A failure that cannot be the last word: an operator must look at the account (a
+    platform refusing a duplicate, for one, says the post is already there)."""
+    delivery = failure.delivery
+    return _move(
+        delivery,
+        S.UNKNOWN,
+        attempt=failure.attempt,
+        lease_expires_at=None,
+        due_at=None,
+        error_code="outcome_unknown",
+        error_message=f"{failure.changes['error_message']} But attempt {posted} got no clear "
+        f"answer from {delivery.account.platform} and may have posted it. Check the account, "
+        "then mark it published or failed, or retry it.",
+        error_response=failure.changes["error_response"],
+    )
+
+
+def _answer(call: _Call, result: Published | Exception, now: datetime) -> Move:
     delivery, attempt = call.delivery, call.attempt
     if isinstance(result, Published):
         return _success(delivery, attempt, result, now)
@@ -567,9 +610,12 @@ def _after_transient(
             "published or failed, or retry it.",
             error_response=exc.platform_response or "",
         )
-    outcome = (
-        Attempt.Outcome.RATE_LIMITED if isinstance(exc, RateLimited) else Attempt.Outcome.RETRY
-    )
+    if exc.ambiguous:  # it may have acted: the retry's key dedupes, the log says so
+        outcome = Attempt.Outcome.UNKNOWN
+    elif isinstance(exc, RateLimited):
+        outcome = Attempt.Outcome.RATE_LIMITED
+    else:
+        outcome = Attempt.Outcome.RETRY
     if delivery.attempts >= settings.CRIER_MAX_ATTEMPTS:
         return _fail(
             delivery,

@@ -53,10 +53,13 @@ class Processes:
         self.env = env
         self.running: dict[str, subprocess.Popen] = {}
 
-    def _start(self, name: str, args: list[str], **env: str | int | float) -> subprocess.Popen:
+    def _start(
+        self, name: str, args: list[str], *, program: str = "celery", **env: str | int | float
+    ) -> subprocess.Popen:
         log = (self.log_dir / f"{name}.log").open("ab")
+        command = ["-m", "celery", "-A", "config"] if program == "celery" else ["-m", program]
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", *args],
+            [sys.executable, *command, *args],
             cwd=REPO,
             env=child_env(**{**self.env, **env}),
             stdout=log,
@@ -94,6 +97,13 @@ class Processes:
             **env,
         )
         self.wait_for_log(name, "ready.")
+        return process
+
+    def web(self, port: int, **env: str | int | float) -> subprocess.Popen:
+        """gunicorn with its production settings (config/gunicorn.py), as the Procfile runs it."""
+        args = ["-c", "python:config.gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+        process = self._start("web", args, program="gunicorn", **env)
+        self.wait_for_log("web", "Booting worker")
         return process
 
     def beat(self, **env: str | int | float) -> subprocess.Popen:

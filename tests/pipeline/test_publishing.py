@@ -414,3 +414,28 @@ def test_a_late_success_settles_the_unknown_the_sweeper_left(queued_plain, simul
         "",
     )
     assert Attempt.objects.get(delivery=delivery).outcome == "published"
+
+
+def test_a_refusal_after_a_call_that_may_have_posted_is_unknown_not_failed(queued, simulator):
+    """Attempt 1 posted but its answer was a 500; attempt 2 is refused (as a platform
+    refuses a duplicate). `failed` would invite a manual repost: the post is there."""
+    simulator.simulator.configure("*", {"fail": [{"status": 500, "act": True}]})
+    publishing.delivery_publish(delivery_id=queued.pk)
+    queued.refresh_from_db()
+    assert queued.status == "retrying"
+    assert Attempt.objects.get(delivery=queued).outcome == "unknown"  # it may have acted
+
+    simulator.simulator.configure("*", {"reject": "Status is a duplicate."})
+    due = timezone.now() + timedelta(hours=1)
+    assert dispatch.claim_due(now=due, batch_size=10) == [queued.pk]
+    publishing.delivery_publish(delivery_id=queued.pk)
+
+    queued.refresh_from_db()
+    assert simulator.simulator.stats()["posts"] == 1
+    assert (queued.status, queued.error_code) == ("unknown", "outcome_unknown")
+    assert "Status is a duplicate." in queued.error_message
+    assert "attempt 1 got no clear answer from sandbox" in queued.error_message
+    assert list(Attempt.objects.filter(delivery=queued).values_list("outcome", flat=True)) == [
+        "unknown",
+        "failed",
+    ]
