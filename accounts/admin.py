@@ -92,10 +92,32 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 @admin.register(SocialAccount)
 class SocialAccountAdmin(admin.ModelAdmin):
-    """Credentials are excluded from every form and list: the admin never shows a token."""
+    """Read-only: accounts are connected, reconnected and moved through the API (OAuth
+    gives them their credentials and status). Credentials are never shown."""
 
     list_display = ["__str__", "platform", "workspace", "status", "token_expires_at", "id"]
-    list_filter = ["status", "platform"]
+    list_filter = ["status", "platform", "workspace"]
     search_fields = ["username", "display_name", "external_id", "id"]
-    exclude = ["credentials"]
-    readonly_fields = ["token_expires_at", "created_at", "updated_at", "disconnected_at"]
+    fields = readonly_fields = [
+        "platform",
+        "workspace",
+        "external_id",
+        "username",
+        "display_name",
+        "status",
+        "status_reason",
+        "timezone",
+        "token_expires_at",
+        "created_at",
+        "updated_at",
+        "disconnected_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # an account without credentials could never publish
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return obj is None
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # its deliveries are history; DELETE /accounts/{id} disconnects it

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.admin.apps import AdminConfig
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
@@ -35,3 +36,9 @@ class CrierConfig(AppConfig):
 
     def ready(self) -> None:
         apply_egress_policy()
+
+
+class CrierAdminConfig(AdminConfig):
+    """The admin with the pipeline overview as its index (posts.admin_site)."""
+
+    default_site = "posts.admin_site.CrierAdminSite"

@@ -64,13 +64,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def readyz(request: HttpRequest) -> JsonResponse:
-    checks = {
+def readiness() -> dict[str, tuple[bool, str]]:
+    """Each check by name: whether it passes and what it found (also the admin's index)."""
+    return {
         "database": _database_ok(),
         "broker": _broker_ok(),
         "dispatcher": _dispatcher_ok(),
         "publish_workers": _publish_workers_ok(),
     }
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    checks = readiness()
     ready = all(ok for ok, _ in checks.values())
     if not ready:
         logger.warning("not ready", extra={"checks": {k: v[1] for k, v in checks.items()}})

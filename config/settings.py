@@ -43,7 +43,7 @@ CORS_ALLOW_HEADERS = (
 CORS_EXPOSE_HEADERS = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.CrierAdminConfig",  # django.contrib.admin, with the pipeline index
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -134,6 +134,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]  # the admin's times with seconds and zone
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_str("STATIC_ROOT", str(VAR_DIR / "static"))

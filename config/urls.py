@@ -10,8 +10,6 @@ from compat.urls import postpost_root_urlpatterns, publora_urlpatterns, repostra
 from config import health, metrics
 from media.urls import file_urlpatterns as media_file_urlpatterns
 
-admin.site.site_header = "Crier operations"
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

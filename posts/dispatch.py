@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from celery import Task
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from posts.content import connector_for
@@ -248,15 +248,17 @@ def poll_due_processing(*, now: datetime, batch_size: int) -> list[str]:
 
 
 def flag_overdue(*, now: datetime, batch_size: int) -> list[str]:
-    """Raise `post.overdue` once for each delivery late by more than CRIER_OVERDUE_AFTER."""
+    """Raise `post.overdue` once for each delivery late by more than CRIER_OVERDUE_AFTER:
+    late from its scheduled time, or from when a retry or publish now asked for it."""
     cutoff = now - settings.CRIER_OVERDUE_AFTER
     with transaction.atomic():
         late = list(
             _lock(
                 Delivery.objects.filter(
+                    Q(requested_at__isnull=True, scheduled_at__lte=cutoff)
+                    | Q(requested_at__lte=cutoff),
                     status__in=[S.SCHEDULED, S.QUEUED, S.PUBLISHING, S.RETRYING],
                     overdue_at__isnull=True,
-                    scheduled_at__lte=cutoff,
                 )
                 .order_by("scheduled_at")
                 .values_list("pk", flat=True)

@@ -133,6 +133,9 @@ class Delivery(models.Model):
     error_message = models.TextField(blank=True)
     error_response = models.TextField(blank=True, help_text="Excerpt of the platform's answer.")
     published_at = models.DateTimeField(null=True, blank=True)
+    # When an operator or the API asked for it to go out now (retry, publish now):
+    # `scheduled_at` keeps the planned time, and lateness counts from this one.
+    requested_at = models.DateTimeField(null=True, blank=True)
     # Set when `post.overdue` was raised, so it is raised once per delivery.
     overdue_at = models.DateTimeField(null=True, blank=True)
     # The posting-schedule slot this delivery holds (queue posts, evergreen refills); cleared

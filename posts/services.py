@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.auth import ApiContext
-from accounts.models import SocialAccount
+from accounts.models import AccountStatus, SocialAccount
 from config.errors import Conflict
 from posts import content
 from posts.models import Delivery, Job, Post
@@ -328,18 +328,54 @@ def deliveries_cancel(*, deliveries: QuerySet[Delivery]) -> int:
     return cancelled
 
 
+# Retry and publish now only for accounts that can publish: one that needs reconnecting or
+# is disabled would fail the delivery again at once (and count as an attempt).
+_ACCOUNT_CAN_PUBLISH = Q(
+    account__status=AccountStatus.ACTIVE, account__disconnected_at__isnull=True
+)
+PUBLISHABLE_NOW = frozenset({DeliveryStatus.SCHEDULED, DeliveryStatus.DRAFT})
+
+
+def delivery_refusal(*, delivery: Delivery, action: str) -> str:
+    """Why `action` (cancel, retry, publish_now, resolve) cannot work on this delivery, or ""
+    when it can: what operators are told before they confirm. Mirrors the filters of the
+    services below, which apply the same rules to whatever is selected."""
+    status = delivery.status
+    allowed = {
+        "cancel": CANCELLABLE,
+        "retry": RETRYABLE,
+        "publish_now": PUBLISHABLE_NOW,
+        "resolve": {DeliveryStatus.UNKNOWN},
+    }[action]
+    if status not in allowed:
+        return f"it is {status}; this needs {' or '.join(sorted(allowed))}."
+    if action in ("retry", "publish_now") and not delivery.account.can_publish:
+        account = delivery.account
+        state = "disconnected" if account.disconnected_at else account.status
+        return f"its account {account} is {state}: reconnect it first, or it fails at once."
+    return ""
+
+
 def deliveries_retry(*, deliveries: QuerySet[Delivery]) -> int:
-    """Run failed and `unknown` deliveries again, now, with a fresh attempt budget."""
+    """Run failed and `unknown` deliveries again, now, with a fresh attempt budget.
+
+    The last error stays on the delivery until an attempt replaces it (each attempt is in
+    the append-only log), and lateness counts from this request (`requested_at`), so a
+    retry of an old post raises no overdue alert for the time it spent failed.
+    """
     now = timezone.now()
-    retried = deliveries.filter(status__in=RETRYABLE).update(
-        status=DeliveryStatus.RETRYING,
-        due_at=now,
-        attempts=0,
-        lease_expires_at=None,
-        error_code="",
-        error_message="",
-        error_response="",
-        updated_at=now,
+    retried = (
+        deliveries.filter(status__in=RETRYABLE)
+        .filter(_ACCOUNT_CAN_PUBLISH)
+        .update(
+            status=DeliveryStatus.RETRYING,
+            due_at=now,
+            requested_at=now,
+            overdue_at=None,
+            attempts=0,
+            lease_expires_at=None,
+            updated_at=now,
+        )
     )
     if retried:
         # Their publish-now jobs reflect the work again until the retried deliveries finish.
@@ -350,21 +386,37 @@ def deliveries_retry(*, deliveries: QuerySet[Delivery]) -> int:
 
 
 def deliveries_publish_now(*, deliveries: QuerySet[Delivery]) -> int:
-    """Bring scheduled (and draft) deliveries forward: the next dispatcher run takes them."""
+    """Bring scheduled (and draft) deliveries forward: the next dispatcher run takes them.
+    `scheduled_at` keeps the planned time; `requested_at` says when it was brought forward."""
     now = timezone.now()
-    return deliveries.filter(status__in=[DeliveryStatus.SCHEDULED, DeliveryStatus.DRAFT]).update(
-        status=DeliveryStatus.SCHEDULED, due_at=now, scheduled_at=now, updated_at=now
+    return (
+        deliveries.filter(status__in=PUBLISHABLE_NOW)
+        .filter(_ACCOUNT_CAN_PUBLISH)
+        .update(status=DeliveryStatus.SCHEDULED, due_at=now, requested_at=now, updated_at=now)
     )
 
 
-def delivery_resolve(*, delivery: Delivery, outcome: str, resolved_by: str) -> bool:
-    """An operator states what became of an `unknown` delivery after checking the platform."""
+def delivery_resolve(
+    *,
+    delivery: Delivery,
+    outcome: str,
+    resolved_by: str,
+    external_url: str = "",
+    external_id: str = "",
+    published_at: datetime | None = None,
+) -> bool:
+    """An operator states what became of an `unknown` delivery after checking the platform:
+    for `published`, with the post's URL, id and time as found there when they were."""
     if outcome not in (DeliveryStatus.PUBLISHED, DeliveryStatus.FAILED):
         raise ValueError(f"an unknown delivery resolves to published or failed, not {outcome}")
     note = f"Marked {outcome} by {resolved_by} after checking the platform."
-    changes = {"error_code": "resolved_by_operator", "error_message": note}
+    changes: dict = {"error_code": "resolved_by_operator", "error_message": note}
     if outcome == DeliveryStatus.PUBLISHED:
-        changes["published_at"] = timezone.now()
+        changes["published_at"] = published_at or timezone.now()
+        if external_url:
+            changes["external_url"] = external_url
+        if external_id:
+            changes["external_id"] = external_id
     return transition(
         delivery.pk, outcome, expected=DeliveryStatus.UNKNOWN, lease_expires_at=None, **changes
     )
@@ -386,7 +438,19 @@ def post_delete(*, post: Post) -> int:
 
 def post_retry(*, post: Post) -> int:
     """Re-run the failed and unknown deliveries of a post; 409 when there are none."""
-    retried = deliveries_retry(deliveries=Delivery.objects.filter(post=post))
+    deliveries = Delivery.objects.filter(post=post)
+    retried = deliveries_retry(deliveries=deliveries)
     if not retried:
+        blocked = sorted(
+            {
+                str(delivery.account)
+                for delivery in deliveries.filter(status__in=RETRYABLE).select_related("account")
+            }
+        )
+        if blocked:
+            raise Conflict(
+                f"The accounts of this post's failed deliveries cannot publish "
+                f"({', '.join(blocked)}): reconnect them first, or the retry fails at once."
+            )
         raise Conflict("This post has no failed or unknown deliveries to retry.")
     return retried

@@ -202,3 +202,28 @@ def _record(delivery: WebhookDelivery, *, status_code: int | None, error: str, n
         )
         changes["next_attempt_at"] = now + timedelta(seconds=delay)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
+
+
+def resend_refusal(delivery: WebhookDelivery) -> str:
+    """Why a webhook delivery cannot be sent again, or "" when it can."""
+    if not delivery.endpoint.is_active:
+        return "its endpoint is inactive: nothing is sent to it."
+    if delivery.status == WebhookDelivery.Status.PENDING and delivery.attempts == 0:
+        return "it has not been tried yet: it goes out on its own."
+    return ""
+
+
+def webhook_resend(*, delivery: WebhookDelivery) -> bool:
+    """Send a delivery again now (an operator's request): one more attempt, its history
+    kept; a failure after it counts against the attempt budget as any other."""
+    if resend_refusal(delivery):
+        return False
+    now = timezone.now()
+    resent = (
+        WebhookDelivery.objects.filter(pk=delivery.pk, status=delivery.status)
+        .exclude(status=WebhookDelivery.Status.PENDING, attempts=0)
+        .update(status=WebhookDelivery.Status.PENDING, next_attempt_at=now, updated_at=now)
+    )
+    if resent:
+        transaction.on_commit(lambda: _send_later([delivery.pk]))
+    return bool(resent)

@@ -338,7 +338,8 @@ def test_retry_requeues_failed_and_unknown_deliveries_only(editor, workspace, sc
         assert delivery.status == S.RETRYING
         assert started <= delivery.due_at <= timezone.now()
         assert delivery.attempts == 0
-        assert (delivery.error_code, delivery.error_message) == ("", "")
+        # The last error stays on record until an attempt replaces it.
+        assert (delivery.error_code, delivery.error_message) == ("rejected", "Nope.")
     assert Delivery.objects.get(pk=published.pk).status == S.PUBLISHED
 
 
