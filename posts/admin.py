@@ -274,7 +274,6 @@ class DeliveryAdmin(NoDeleteAdmin):
         "scheduled_at",
         "attempts",
         "error",
-        "updated_at",
     ]
     list_filter = [
         "status",

@@ -18,6 +18,8 @@ class CrierAdminSite(admin.AdminSite):
     site_title = "Crier operations"
     index_title = "Pipeline health"
     index_template = "admin/crier/index.html"
+    # The model sidebar takes 300 px that the delivery lists need for the error column.
+    enable_nav_sidebar = False
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
         context = {"overview": pipeline_overview(), **(extra_context or {})}
