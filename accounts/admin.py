@@ -117,7 +117,7 @@ class SocialAccountAdmin(admin.ModelAdmin):
         return False  # an account without credentials could never publish
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return obj is None
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # its deliveries are history; DELETE /accounts/{id} disconnects it

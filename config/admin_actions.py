@@ -14,11 +14,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,6 @@ def log_entries(objects: Iterable[Model]) -> QuerySet[LogEntry]:
 
 def log_table(objects: Iterable[Model]) -> str:
     """The operator actions on these objects as a small HTML table (a read-only field)."""
-    from django.utils.html import format_html, format_html_join
-
     entries = list(log_entries(objects)[:50])
     if not entries:
         return "None yet."
@@ -123,13 +123,10 @@ def log_table(objects: Iterable[Model]) -> str:
                     entry.get_change_message(),
                 )
                 for entry in entries
-                if entry.action_flag == CHANGE or entry.change_message
             ),
         ),
     )
 
 
 def _when(entry: LogEntry) -> str:
-    from django.utils import formats, timezone
-
     return formats.date_format(timezone.localtime(entry.action_time), "DATETIME_FORMAT")

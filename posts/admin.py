@@ -42,11 +42,15 @@ def _short(text: str, limit: int = TEXT_PREVIEW) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
-    """History stays: rows here are cancelled or resolved, never deleted."""
+class HistoryAdmin(admin.ModelAdmin):
+    """History stays: rows here are cancelled or resolved, never added, edited or deleted.
+    The change permission (on no object) is what the list's actions need."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return obj is None and super().has_change_permission(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -260,11 +264,11 @@ def _delivery_action(name: str, description: str):
         )
 
     action.__name__ = name
-    return admin.action(description=description)(action)
+    return admin.action(description=description, permissions=["change"])(action)
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(NoDeleteAdmin):
+class DeliveryAdmin(HistoryAdmin):
     list_display = [
         "id",
         "text",
@@ -326,9 +330,6 @@ class DeliveryAdmin(NoDeleteAdmin):
         _delivery_action("resolve", "Resolve unknown (after checking the platform)…"),
     ]
     change_form_template = "admin/crier/change_form_with_actions.html"
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return obj is None  # the list's actions; the row itself is read-only
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {
@@ -392,7 +393,7 @@ CANCEL_POSTS = ConfirmedAction(
 
 
 @admin.register(Post)
-class PostAdmin(NoDeleteAdmin):
+class PostAdmin(HistoryAdmin):
     list_display = ["id", "text", "workspace", "state", "outcomes", "created_at"]
     list_filter = ["deliveries__status", "deliveries__account__platform", "workspace"]
     search_fields = ["id", "job__id", "deliveries__id", "networks__default__text"]
@@ -414,9 +415,6 @@ class PostAdmin(NoDeleteAdmin):
     actions = ["cancel"]
     change_form_template = "admin/crier/change_form_with_actions.html"
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return obj is None
-
     def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
         return super().get_queryset(request).prefetch_related("deliveries").distinct()
 
@@ -424,7 +422,9 @@ class PostAdmin(NoDeleteAdmin):
         extra = {"row_actions": [("cancel", "Cancel")], **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra)
 
-    @admin.action(description="Cancel selected posts (what has not gone out)…")
+    @admin.action(
+        description="Cancel selected posts (what has not gone out)…", permissions=["change"]
+    )
     def cancel(self, request: HttpRequest, queryset: QuerySet[Post]) -> HttpResponse | None:
         return run_confirmed(self, request, queryset, CANCEL_POSTS)
 
@@ -490,7 +490,7 @@ def _thumbnail(ref: dict, asset: MediaAsset | None) -> str:
 
 
 @admin.register(Job)
-class JobAdmin(NoDeleteAdmin):
+class JobAdmin(HistoryAdmin):
     list_display = ["id", "workspace", "kind", "status", "outcome", "created_at", "age"]
     list_filter = ["status", "kind", "workspace"]
     search_fields = ["id"]
@@ -507,9 +507,6 @@ class JobAdmin(NoDeleteAdmin):
         "completed_at",
     ]
     fields = readonly_fields
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return obj is None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
         went_wrong = Q(posts__deliveries__status__in=[S.FAILED, S.UNKNOWN])
@@ -575,7 +572,7 @@ class JobAdmin(NoDeleteAdmin):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(NoDeleteAdmin):
+class LogEntryAdmin(HistoryAdmin):
     """Who did what, when: every admin action, read-only."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "change_message"]

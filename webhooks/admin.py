@@ -109,7 +109,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         return False  # deliveries come from events, never by hand
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return obj is None  # status and attempts are the sender's, never set by hand
+        # Status and attempts are the sender's, never set by hand; "change" on no object is
+        # what the resend action needs.
+        return obj is None and super().has_change_permission(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -118,7 +120,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         extra = {"row_actions": [("resend", "Resend")], **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra)
 
-    @admin.action(description="Resend selected webhook deliveries…")
+    @admin.action(description="Resend selected webhook deliveries…", permissions=["change"])
     def resend(
         self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]
     ) -> HttpResponse | None:

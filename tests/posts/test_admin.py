@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from accounts.models import AccountStatus
@@ -348,3 +349,17 @@ def test_non_staff_users_cannot_reach_the_admin(client, django_user_model, deliv
     response = client.get("/admin/posts/delivery/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_staff_member_who_may_only_view_cannot_act(client, django_user_model, delivery):
+    viewer = django_user_model.objects.create_user("ops-viewer", password="pw-123456789")
+    viewer.is_staff = True
+    viewer.save()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_delivery"))
+    client.force_login(viewer)
+
+    listing = client.get("/admin/posts/delivery/").content.decode()
+    assert delivery.pk in listing and 'value="publish_now"' not in listing
+    act(client, "publish_now", delivery, confirm=True)
+    delivery.refresh_from_db()
+    assert delivery.due_at == PLANNED
