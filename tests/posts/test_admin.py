@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from accounts.models import AccountStatus
+from media.models import MediaAsset
 from posts import dispatch
 from posts.models import Delivery, Job, Post
 from posts.states import DeliveryStatus as S
@@ -363,3 +364,22 @@ def test_a_staff_member_who_may_only_view_cannot_act(client, django_user_model, 
     act(client, "publish_now", delivery, confirm=True)
     delivery.refresh_from_db()
     assert delivery.due_at == PLANNED
+
+
+def test_a_post_page_shows_its_text_and_media_for_humans(admin_client, delivery, workspace):
+    image = MediaAsset.objects.create(
+        workspace=workspace,
+        status=MediaAsset.Status.READY,
+        kind=MediaAsset.Kind.IMAGE,
+        mime_type="image/png",
+        storage_key="media/croissant.png",
+    )
+    Post.objects.filter(pk=delivery.post_id).update(
+        networks={"default": {"text": "Spring sale starts today"}, "x": {"text": "Sale!"}},
+        media=[{"id": image.pk, "alt": "A croissant"}, {"id": "med_gone", "alt": ""}],
+    )
+    shown = page(admin_client, f"/admin/posts/post/{delivery.post_id}/change/")
+    assert "Spring sale starts today" in shown and "Sale!" in shown
+    assert 'alt="A croissant"' in shown and "croissant.png" in shown
+    assert "med_gone (not found" in shown
+    assert "&quot;text&quot;" not in shown  # no JSON
