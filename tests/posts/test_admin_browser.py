@@ -298,3 +298,20 @@ def test_a_failed_webhook_delivery_is_resent_and_its_payload_shown(operator, wor
     assert world["webhook"].status == "pending"
     operator.open(f"/admin/webhooks/webhookdelivery/{world['webhook'].pk}/change/")
     assert "Resent (failed, 8 attempts so far)." in operator.text(".field-operator_actions")
+
+
+def test_publish_now_keeps_the_planned_time_on_the_page(operator, world):
+    scheduled = world["scheduled"]
+    scheduled.refresh_from_db()
+    planned = scheduled.scheduled_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    operator.open(f"/admin/posts/delivery/{scheduled.pk}/change/")
+    assert operator.text(".field-requested_at").endswith("-")
+    operator.click("button[data-row-action=publish_now]")
+    operator.wait_for_text("The planned time stays on record", "#what-happens")
+    operator.click("#confirm")
+    operator.wait_for_text("Publish now: 1 done.", ".messagelist")
+
+    operator.open(f"/admin/posts/delivery/{scheduled.pk}/change/")
+    assert planned in operator.text(".field-scheduled_at")
+    assert "UTC" in operator.text(".field-requested_at")
+    assert "Published now (was planned for" in operator.text(".field-operator_actions")
