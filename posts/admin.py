@@ -32,9 +32,9 @@ TEXT_PREVIEW = 80
 REQUEST_PREVIEW_CHARS = 2000
 
 
-def post_text(post: Post) -> str:
-    """The text a human recognises the post by: the default block's, else the first one."""
-    blocks = [post.networks.get("default") or {}, *post.networks.values()]
+def post_text(networks: dict) -> str:
+    """The text a human recognises a post by: the default block's, else the first one."""
+    blocks = [networks.get("default") or {}, *networks.values()]
     return next((block["text"] for block in blocks if block.get("text")), "")
 
 
@@ -299,7 +299,7 @@ class DeliveryAdmin(HistoryAdmin):
     list_per_page = 50
     readonly_fields = [
         "post_link",
-        "post_text",
+        "full_text",
         "workspace",
         "account",
         "status",
@@ -342,7 +342,7 @@ class DeliveryAdmin(HistoryAdmin):
 
     @admin.display(description="text")
     def text(self, delivery: Delivery) -> str:
-        return _short(post_text(delivery.post), 60)
+        return _short(post_text(delivery.post.networks), 60)
 
     @admin.display(description="last error")
     def error(self, delivery: Delivery) -> str:
@@ -355,8 +355,10 @@ class DeliveryAdmin(HistoryAdmin):
         )
 
     @admin.display(description="text")
-    def post_text(self, delivery: Delivery) -> str:
-        return format_html('<div style="white-space: pre-wrap">{}</div>', post_text(delivery.post))
+    def full_text(self, delivery: Delivery) -> str:
+        return format_html(
+            '<div style="white-space: pre-wrap">{}</div>', post_text(delivery.post.networks)
+        )
 
     @admin.display(description="on the platform")
     def outcome(self, delivery: Delivery) -> str:
@@ -434,7 +436,7 @@ class PostAdmin(HistoryAdmin):
 
     @admin.display(description="text")
     def text(self, post: Post) -> str:
-        return _short(post_text(post))
+        return _short(post_text(post.networks))
 
     @admin.display(description="deliveries")
     def outcomes(self, post: Post) -> str:
@@ -543,7 +545,7 @@ class JobAdmin(HistoryAdmin):
             '<pre style="max-height:300px;overflow:auto">{}{}</pre></details>',
             len(posts),
             len(accounts),
-            _short(post_text(Post(networks=posts[0].get("networks", {})))) if posts else "",
+            _short(post_text(posts[0].get("networks", {}))) if posts else "",
             len(raw),
             shown,
             more,
