@@ -14,6 +14,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from accounts.models import ApiKey, Member, Workspace
+from config.logging import log_ids
 from config.prepared import PreparedQuery, columns, instance
 
 WORKSPACE_HEADER = "Publer-Workspace-Id"
@@ -29,6 +30,9 @@ class ApiContext:
     api_key: ApiKey
     member: Member
     workspace: Workspace
+
+    def __post_init__(self) -> None:
+        log_ids(workspace_id=self.workspace.pk, api_key=self.api_key.prefix)
 
     def has_scope(self, scope: str) -> bool:
         return self.api_key.has_scope(scope)

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import inspect
+import logging
 import os
+import time
+from contextvars import ContextVar
 
-from celery import Celery, signals
+from celery import Celery, Task, signals
 
 from config.broker import use_for_redis_urls
+from config.logging import close_context, open_context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 use_for_redis_urls()
@@ -45,3 +50,36 @@ def _reuse_database_connections() -> None:
 
 
 _reuse_database_connections()
+
+
+task_logger = logging.getLogger("crier.task")
+
+
+def _task_started(task_id: str, task: Task, args: tuple, kwargs: dict, **_: object) -> None:
+    """Every line the task logs carries its id, its name and the ids it was sent."""
+    open_context(task_id=task_id, task=task.name, **_ids_sent(task, args, kwargs))
+    _task_clock.set(time.perf_counter())
+
+
+def _task_finished(state: str | None = None, **_: object) -> None:
+    """One line per task: how it ended and how long it took, with its ids."""
+    started = _task_clock.get()
+    duration = round((time.perf_counter() - started) * 1000, 1) if started else None
+    task_logger.info("task", extra={"state": state, "duration_ms": duration})
+    close_context()
+
+
+_task_clock: ContextVar[float | None] = ContextVar("crier_task_clock", default=None)
+
+
+def _ids_sent(task: Task, args: tuple, kwargs: dict) -> dict[str, object]:
+    """The arguments named `*_id` or `*_ids`: what the task is about."""
+    try:
+        bound = inspect.signature(task.run).bind_partial(*args, **kwargs).arguments
+    except TypeError:  # a message that does not fit the task: Celery reports it
+        return {}
+    return {name: value for name, value in bound.items() if name.endswith(("_id", "_ids"))}
+
+
+signals.task_prerun.connect(_task_started, weak=False)
+signals.task_postrun.connect(_task_finished, weak=False)

@@ -18,5 +18,4 @@ threads = 2
 # stays with the process that accepted it, and two busy clients on one process share its GIL
 # while another process idles: a 100-post request's p99 under 4 clients doubled.
 keepalive = env_int("WEB_KEEPALIVE", 0)
-accesslog = "-"
 control_socket_disable = True

@@ -1,8 +1,12 @@
-"""Keeps every answer under /api/ in the JSON error envelope, whatever layer produced it."""
+"""Keeps every answer under /api/ in the JSON error envelope, whatever layer produced it,
+and logs one line per request with the ids that tie it to what it started."""
 
 from __future__ import annotations
 
 import logging
+import re
+import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,8 +14,10 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
 from compat.envelopes import error_response_for
+from config.logging import log_context
 
 logger = logging.getLogger(__name__)
+request_logger = logging.getLogger("crier.request")
 
 _GENERIC_MESSAGES = {
     400: "Bad request.",
@@ -101,3 +107,37 @@ class ApiErrorMiddleware:
             return error_response_for(request, [_GENERIC_MESSAGES[413]], 413)
         logger.exception("unhandled error", extra={"path": request.path})
         return error_response_for(request, [_GENERIC_MESSAGES[500]], 500)
+
+
+# A proxy's request id is kept when it looks like one; anything else is replaced.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Probes an orchestrator sends every few seconds: logged at DEBUG only.
+_PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class RequestLogMiddleware:
+    """One JSON line per request: method, path (never the query string, which may carry a
+    token), status, duration and the ids the request touched (`request_id`, and the
+    workspace, key prefix and job the code added). `X-Request-ID` echoes the id."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        started = time.perf_counter()
+        with log_context(request_id=request_id):
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            request_logger.log(
+                logging.DEBUG if request.path in _PROBES else logging.INFO,
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+        return response

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -168,6 +169,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING (one JSON object per line, with the task's ids), not Celery's
+# own text format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Celery's Django fixup would close the database connection around every task; workers
 # close them the way Django does instead (config/celery.py), honouring CONN_MAX_AGE.
 CELERY_DB_REUSE_MAX = 10**9

@@ -128,8 +128,26 @@ def record(moves: Sequence[Move]) -> list[bool]:
                 )
         if announced := [move for move in applied if move.target in _EVENTS]:
             _emit_events(announced, now)
+    for move in applied:
+        _log_move(move)
     after_terminal([move for move in applied if move.target in TERMINAL])
     return moved
+
+
+def _log_move(move: Move) -> None:
+    """One line per delivery that changed state: with the task's or request's ids, the
+    delivery's whole story is one grep of its id."""
+    delivery, attempt = move.delivery, move.attempt
+    ids = {"delivery_id": move.delivery_id, "state": move.target}
+    if delivery is not None:
+        ids.update(post_id=delivery.post_id, account_id=delivery.account_id)
+        if Delivery.post.is_cached(delivery):
+            ids["job_id"] = delivery.post.job_id
+    if attempt is not None:
+        ids.update(attempt=attempt.attempt.number, outcome=attempt.outcome)
+    if error_code := move.changes.get("error_code"):
+        ids["error_code"] = error_code
+    logger.info("delivery moved", extra=ids)
 
 
 def _update_each(queryset: QuerySet, rows: dict[Any, dict[str, Any]]) -> int:

@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.auth import ApiContext
 from accounts.models import AccountStatus, SocialAccount
 from config.errors import Conflict
+from config.logging import log_ids
 from posts import content
 from posts.models import Delivery, Job, Post
 from posts.outcomes import transition
@@ -62,6 +63,7 @@ def job_create(*, context: ApiContext, kind: str, bulk: dict, expand_now: bool =
         created_by=context.member,
         needs_approval=planning.job_needs_approval(context=context, kind=kind),
     )
+    log_ids(job_id=job.pk)
     # The monthly post quota (402 rolls this transaction back). After the insert, so the
     # counter row is locked only for the rest of this transaction.
     planning.job_reserve_quota(context=context, bulk=bulk)

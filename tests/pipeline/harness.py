@@ -110,6 +110,10 @@ class Processes:
         schedule = self.log_dir / "beat-schedule"
         return self._start("beat", ["beat", "-s", str(schedule), "-l", "INFO"], **env)
 
+    def log_names(self) -> list[str]:
+        """Every process this run started, running or not."""
+        return sorted(path.stem for path in self.log_dir.glob("*.log"))
+
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""

@@ -12,6 +12,7 @@ post is on the platform, and nothing is lost.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -202,6 +203,46 @@ def test_the_production_layout_publishes_once_through_kills_and_a_broker_restart
     job = api.get(f"/api/v1/job_status/{now.json()['job_id']}")
     assert job.status_code == 200 and job.json()["status"] == "completed", job.text
     assert_published_once_or_honestly_unknown(simulator, delivery_ids)
+    logs = {name: processes.log(name) for name in processes.log_names()}
+    assert_logs_tell_each_story(logs, now.json()["job_id"], delivery_ids)
+    secrets = [
+        owner.secret,
+        *(s for a in accounts for s in a.credentials.values() if isinstance(s, str)),
+    ]
+    secrets += [os.environ["CRIER_ENCRYPTION_KEYS"], os.environ["SECRET_KEY"]]
+    for name, text in logs.items():
+        leaked = [secret[:6] for secret in secrets if secret in text]
+        assert not leaked, f"{name}'s log holds secrets starting {leaked}"
+
+
+def json_lines(text: str) -> list[dict]:
+    """The log's JSON lines (gunicorn's own start-up lines are text)."""
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def assert_logs_tell_each_story(logs: dict[str, str], job_id: str, delivery_ids: list[str]) -> None:
+    """The request that made the job names it; every delivery's moves can be found by its
+    id alone, each line with the task that made it."""
+    requests = [line for line in json_lines(logs["web"]) if line["message"] == "request"]
+    (accepted,) = [line for line in requests if line.get("job_id") == job_id]
+    assert accepted["path"] == "/api/v1/posts/schedule/publish" and accepted["status"] == 202
+    assert accepted["request_id"] and accepted["workspace_id"]
+    lines = sorted(
+        (line for name, text in logs.items() if name != "web" for line in json_lines(text)),
+        key=lambda line: line["time"],
+    )
+    moves: dict[str, list[dict]] = {}
+    for line in lines:
+        if line["message"] == "delivery moved":
+            moves.setdefault(line["delivery_id"], []).append(line)
+    final = dict(Delivery.objects.filter(pk__in=delivery_ids).values_list("pk", "status"))
+    for pk in delivery_ids:
+        story = moves.get(pk, [])
+        assert story, f"no line tells what happened to {pk}"
+        assert story[-1]["state"] == final[pk], story
+        assert all(line["task_id"] and line["task"] for line in story), story
+    tasks = [line for line in lines if line["message"] == "task"]
+    assert tasks and all("duration_ms" in line and "task_id" in line for line in tasks)
 
 
 def assert_published_once_or_honestly_unknown(simulator, delivery_ids: list[str]) -> None:
