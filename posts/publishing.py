@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import redis
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, Error, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -246,9 +246,9 @@ def _publish(calls: list[_Call]) -> list[Published | Exception]:
         else:
             call.send = partial(call.connector.publish, built)
     sendable = [i for i in range(len(calls)) if i not in results]
-    sent = [calls[i] for i in sendable]
-    claim = _Claim([call.delivery for call in calls], sending=[call.delivery.pk for call in sent])
-    results.update(zip(sendable, _refreshing_once(sent, claim=claim), strict=True))
+    claim = _Claim([call.delivery for call in calls])
+    sent = _publish_refreshing_once([calls[i] for i in sendable], claim)
+    results.update(zip(sendable, sent, strict=True))
     return [results[i] for i in range(len(calls))]
 
 
@@ -260,30 +260,28 @@ class _Claim:
     While the calls run the lease is renewed, so a long upload is not taken for a dead
     worker; a dead worker stops renewing and the sweeper takes over when the lease ends."""
 
-    def __init__(self, deliveries: list[Delivery], *, sending: list[str]):
+    def __init__(self, deliveries: list[Delivery]):
         self.deliveries = deliveries
-        self.sending = sending  # the deliveries whose calls `start` takes by index
         self.lease = deliveries[0].lease_expires_at
         self.renew_every = settings.CRIER_PUBLISH_LEASE.total_seconds() / 4
-        self.renewed = time.monotonic()
+        self.keep_alive()  # the preparation may have used a quarter of the lease already
 
     def _held(self, ids: Sequence[str]):
         return Delivery.objects.filter(pk__in=ids, status=S.PUBLISHING, lease_expires_at=self.lease)
 
-    def start(self, indexes: Sequence[int]) -> list[int]:
-        """Commit, in one UPDATE, that these calls (indexes into `sending`) are about to
-        leave: the sweeper marks `unknown` only a call that may have left. Returns those
-        still held, which may go. When the database cannot say so, none goes: the sweeper
+    def start(self, ids: Sequence[str]) -> set[str]:
+        """Commit, in one UPDATE, that the calls of these deliveries are about to leave:
+        the sweeper marks `unknown` only a call that may have left. Returns the ids still
+        held, whose calls may go. When the database cannot say so, none goes: the sweeper
         would take one that left for one that did not."""
         now = timezone.now()
-        ids = [self.sending[i] for i in indexes]
         try:
             marked = self._held(ids).filter(lease_expires_at__gt=now).update(call_started_at=now)
-            if marked < len(ids):
-                held = set(self._held(ids).filter(call_started_at=now).values_list("pk", flat=True))
-                return [i for i in indexes if self.sending[i] in held]
-            return list(indexes)
-        except DatabaseError as exc:
+            if marked == len(ids):
+                return set(ids)
+            return set(self._held(ids).filter(call_started_at=now).values_list("pk", flat=True))
+        except Error as exc:
+            _reconnect_later()
             logger.warning(
                 "calls not made: their start was not recorded", extra={"delivery_ids": ids}
             )
@@ -294,11 +292,12 @@ class _Claim:
             ) from exc
 
     def keep_alive(self) -> None:
-        """Renew the lease of every delivery of the claim still held, once a quarter of the
-        lease has passed: all of them, since an answer waits for the others to be recorded."""
-        if time.monotonic() - self.renewed < self.renew_every:
+        """Renew the lease of every delivery of the claim still held once a quarter of it
+        has passed: all of them, since an answer waits for the others to be recorded."""
+        now = timezone.now()
+        if now < self.lease - settings.CRIER_PUBLISH_LEASE * 3 / 4:
             return
-        lease = timezone.now() + settings.CRIER_PUBLISH_LEASE
+        lease = now + settings.CRIER_PUBLISH_LEASE
         ids = [delivery.pk for delivery in self.deliveries]
         try:
             with transaction.atomic():
@@ -312,31 +311,45 @@ class _Claim:
                         )
                     )
                 )
-        except DatabaseError:
+        except Error:
+            _reconnect_later()
             logger.warning("publish lease not renewed", extra={"delivery_ids": ids}, exc_info=True)
-            return  # tried again at the next wait; the lease has three quarters left
+            return  # tried again at the next wait, on a new connection
         for delivery in self.deliveries:
             if delivery.pk in held:
                 delivery.lease_expires_at = lease
         self.deliveries = [delivery for delivery in self.deliveries if delivery.pk in held]
-        self.lease, self.renewed = lease, time.monotonic()
+        self.lease = lease
 
 
-def _refreshing_once(calls: list[_Call], *, claim: _Claim | None = None) -> list[T | Exception]:
-    """Each call with the stored token (side by side in a claim: they wait on the network,
-    and their leases started together); one refused with AuthExpired once more, with a
-    refreshed token. The refresh reads and writes the database, so it and its retry (rare)
-    run on this thread, whose connection the worker looks after: the others only make
+def _reconnect_later() -> None:
+    """After a database error, the next statement opens a new connection (a broken one
+    would refuse every statement of the batch); not inside a caller's transaction."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def _publish_refreshing_once(calls: list[_Call], claim: _Claim) -> list[Published | Exception]:
+    """Each call with the stored token, side by side (they wait on the network, and their
+    leases started together); one refused with AuthExpired once more, with a refreshed
+    token, under the same claim. The refresh reads and writes the database, so it runs on
+    this thread, whose connection the worker looks after: the call threads only make
     HTTP calls."""
-    functions = [partial(call.send, call.credentials) for call in calls]
-    results = _side_by_side(functions, claim) if claim else [_caught(f) for f in functions]
+    results = _side_by_side(
+        [(call.delivery.pk, partial(call.send, call.credentials)) for call in calls], claim
+    )
+    again: dict[int, Callable[[], Published]] = {}
     for i, (call, result) in enumerate(zip(calls, results, strict=True)):
         if isinstance(result, AuthExpired) and not isinstance(result, RefreshRefused):
-            if claim:
-                claim.keep_alive()
-            results[i] = _caught(
-                lambda call=call, refused=result: call.send(_refreshed(call, refused))
-            )
+            fresh = _caught(partial(_refreshed, call, result))
+            if isinstance(fresh, Exception):
+                results[i] = fresh
+            else:
+                again[i] = partial(call.send, fresh)
+    if again:
+        retried = _side_by_side([(calls[i].delivery.pk, f) for i, f in again.items()], claim)
+        for i, result in zip(again, retried, strict=True):
+            results[i] = result
     return results
 
 
@@ -374,35 +387,33 @@ _calls = ThreadPoolExecutor(max_workers=CALL_THREADS, thread_name_prefix="publis
 _free_call_threads = threading.Semaphore(CALL_THREADS)
 
 
-def _side_by_side(functions: list[Callable[[], T]], claim: _Claim) -> list[T | Exception]:
-    """Run the functions in the call threads, each group that gets threads together once
-    `claim.start` has cleared it: a call it does not clear is not made, and all of a group
-    get the error it raises. This thread keeps the claim alive while it waits. Results in
-    order."""
+def _side_by_side(calls: list[tuple[str, Callable[[], T]]], claim: _Claim) -> list[T | Exception]:
+    """Run each delivery's call in the call threads, each group that gets threads together
+    once `claim.start` has cleared it: a call it does not clear is not made, and all of a
+    group get the error it raises. This thread keeps the claim alive while it waits.
+    Results in order."""
     results: dict[int, T | Exception] = {}
     running: dict[int, Future] = {}
     deadline = time.monotonic() + settings.CRIER_HTTP_TIMEOUT
-    waiting = list(range(len(functions)))
+    waiting = list(range(len(calls)))
     while waiting:
         threads = _free_threads(len(waiting), deadline, claim)
         if not threads:
             results.update((i, _worker_busy()) for i in waiting)
             break
         group, waiting = waiting[:threads], waiting[threads:]
-        going = _caught(partial(claim.start, group))
-        if isinstance(going, Exception):
-            going, refusal = [], going
-        else:
-            refusal = _claim_lost()
+        held = _caught(partial(claim.start, [calls[i][0] for i in group]))
+        refusal = held if isinstance(held, Exception) else _claim_lost()
+        going = [i for i in group if not isinstance(held, Exception) and calls[i][0] in held]
         _release_threads(threads - len(going))
         results.update((i, refusal) for i in group if i not in going)
-        running.update((i, _submit(functions[i])) for i in going)
+        running.update((i, _submit(calls[i][1])) for i in going)
     pending = set(running.values())
     while pending:
         pending = wait(pending, timeout=claim.renew_every).not_done
         claim.keep_alive()
     results.update((i, future.result()) for i, future in running.items())
-    return [results[i] for i in range(len(functions))]
+    return [results[i] for i in range(len(calls))]
 
 
 def _free_threads(wanted: int, deadline: float, claim: _Claim) -> int:
@@ -470,30 +481,16 @@ def _worker_busy() -> TransientError:
     )
 
 
-def _outcome(call: _Call, result: Published | Exception, now: datetime) -> Move:
-    """The transition a call's answer (or error) leads to; never `failed` while an earlier
-    attempt may have posted."""
-    move = _answer(call, result, now)
-    if move.target == S.FAILED and (posted := _may_have_posted(move.attempt)):
-        return _unknown_after(move, posted)
-    return move
-
-
-def _may_have_posted(result: AttemptResult | None) -> int | None:
-    """The number of this or an earlier attempt whose call may have acted (no answer, or
-    an ambiguous one), if any: the platform may show the post, whatever the last call says."""
-    if result is None:
-        return None
-    attempt = result.attempt
-    if result.outcome == Attempt.Outcome.UNKNOWN:
-        return attempt.number
-    return (
-        Attempt.objects.filter(
-            delivery=attempt.delivery_id, outcome=Attempt.Outcome.UNKNOWN, number__lt=attempt.number
-        )
-        .values_list("number", flat=True)
-        .last()
-    )
+def _may_have_posted(delivery: Delivery, result: AttemptResult | None) -> int | None:
+    """The number of this or an earlier attempt of this round (since the last manual retry)
+    whose call may have acted (no answer, or an ambiguous one), if any: the platform may
+    show the post, whatever the last call said."""
+    if result is not None and result.outcome == Attempt.Outcome.UNKNOWN:
+        return result.attempt.number
+    earlier = Attempt.objects.filter(delivery=delivery, outcome=Attempt.Outcome.UNKNOWN)
+    if delivery.requested_at is not None:
+        earlier = earlier.filter(started_at__gte=delivery.requested_at)
+    return earlier.order_by("number").values_list("number", flat=True).last()
 
 
 def _unknown_after(failure: Move, posted: int) -> Move:
@@ -514,7 +511,8 @@ def _unknown_after(failure: Move, posted: int) -> Move:
     )
 
 
-def _answer(call: _Call, result: Published | Exception, now: datetime) -> Move:
+def _outcome(call: _Call, result: Published | Exception, now: datetime) -> Move:
+    """The transition a call's answer (or error) leads to."""
     delivery, attempt = call.delivery, call.attempt
     if isinstance(result, Published):
         return _success(delivery, attempt, result, now)
@@ -656,7 +654,8 @@ def _fail(
     *,
     attempt: AttemptResult | None = None,
 ) -> Move:
-    return _move(
+    """To `failed`; to `unknown` instead while an attempt of this round may have posted."""
+    failure = _move(
         delivery,
         S.FAILED,
         attempt=attempt,
@@ -666,6 +665,9 @@ def _fail(
         error_message=message,
         error_response=(exc.platform_response if exc else "") or "",
     )
+    if (posted := _may_have_posted(delivery, attempt)) is not None:
+        return _unknown_after(failure, posted)
+    return failure
 
 
 def delivery_poll(*, delivery_id: str) -> None:
@@ -689,9 +691,7 @@ def delivery_poll(*, delivery_id: str) -> None:
         ),
     )
     try:
-        (result,) = _refreshing_once([poll])
-        if isinstance(result, Exception):
-            raise result
+        result = _polled(poll)
     except RefreshRefused as exc:
         tokens.mark_needs_reauth(delivery.account, exc)
         _fail_processing(
@@ -730,6 +730,17 @@ def delivery_poll(*, delivery_id: str) -> None:
             f"{delivery.account.platform} accepted the post but did not finish processing "
             f"it within {settings.CRIER_PROCESSING_TIMEOUT}.",
         )
+
+
+def _polled(poll: _Call) -> Published:
+    """The platform's answer, asked once more with a refreshed token if it refused the
+    stored one."""
+    try:
+        return poll.send(poll.credentials)
+    except AuthExpired as refused:
+        if isinstance(refused, RefreshRefused):
+            raise
+        return poll.send(_refreshed(poll, refused))
 
 
 def _fail_processing(

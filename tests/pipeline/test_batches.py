@@ -151,16 +151,16 @@ def test_an_expired_token_is_refreshed_once_for_the_deliveries_of_a_batch(owner,
 def test_a_late_success_in_a_batch_stays_in_the_attempt_log(batch, simulator, monkeypatch):
     """The sweeper gave one call up (its lease ran out) while the batch was still calling."""
     swept = batch["gamma"]
-    calls = publishing._refreshing_once
+    calls = publishing._publish_refreshing_once
 
-    def calls_outliving_one_lease(pending, **options):
-        results = calls(pending, **options)
+    def calls_outliving_one_lease(pending, claim):
+        results = calls(pending, claim)
         now = timezone.now()
         Delivery.objects.filter(pk=swept).update(lease_expires_at=now - timedelta(seconds=1))
         assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [swept]
         return results
 
-    monkeypatch.setattr(publishing, "_refreshing_once", calls_outliving_one_lease)
+    monkeypatch.setattr(publishing, "_publish_refreshing_once", calls_outliving_one_lease)
     publishing.deliveries_publish(delivery_ids=list(batch.values()))
 
     assert statuses(batch)["gamma"] == "retrying"  # the sweeper's call: the key dedupes

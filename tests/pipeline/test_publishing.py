@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from connectors.base import PlatformLimits, RateLimit
-from posts import dispatch, outcomes, publishing, quotas
+from posts import dispatch, outcomes, publishing, quotas, services
 from posts.models import Attempt, Delivery
 from posts.outcomes import delivery_event_data
 from tests.pipeline.harness import wait_until
@@ -393,17 +393,17 @@ def test_a_call_the_stopping_pool_refuses_is_not_made_and_gives_its_thread_back(
 def test_a_late_success_settles_the_unknown_the_sweeper_left(queued_plain, simulator, monkeypatch):
     """The call outlived its lease on a platform without idempotency: the sweeper made the
     delivery `unknown`; the platform's answer, when it comes, publishes it after all."""
-    calls = publishing._refreshing_once
+    calls = publishing._publish_refreshing_once
 
-    def call_outliving_its_lease(pending, **options):
-        results = calls(pending, **options)
+    def call_outliving_its_lease(pending, claim):
+        results = calls(pending, claim)
         now = timezone.now()
         Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
         assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
         assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
         return results
 
-    monkeypatch.setattr(publishing, "_refreshing_once", call_outliving_its_lease)
+    monkeypatch.setattr(publishing, "_publish_refreshing_once", call_outliving_its_lease)
     publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
 
     delivery = Delivery.objects.get(pk=queued_plain.pk)
@@ -439,3 +439,47 @@ def test_a_refusal_after_a_call_that_may_have_posted_is_unknown_not_failed(queue
         "unknown",
         "failed",
     ]
+
+
+def test_a_failure_after_a_manual_retry_is_not_blamed_on_the_round_before(queued_plain, simulator):
+    """The operator checked the account after an ambiguous answer and retried: a refusal
+    in the new round is a plain failure."""
+    simulator.simulator.configure("*", {"fail": [{"status": 500}]})
+    publishing.delivery_publish(delivery_id=queued_plain.pk)
+    assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
+
+    assert services.deliveries_retry(deliveries=Delivery.objects.filter(pk=queued_plain.pk)) == 1
+    simulator.simulator.configure("*", {"reject": "Text too long."})
+    assert dispatch.claim_due(now=timezone.now(), batch_size=10) == [queued_plain.pk]
+    publishing.delivery_publish(delivery_id=queued_plain.pk)
+
+    delivery = Delivery.objects.get(pk=queued_plain.pk)
+    assert (delivery.status, delivery.error_message) == ("failed", "Text too long.")
+
+
+def test_the_call_after_a_token_refresh_is_not_made_once_the_claim_was_taken_over(
+    queued_plain, simulator, monkeypatch
+):
+    """The stored token was refused; while this worker refreshed it, its lease ran out and
+    another worker claimed the delivery. The refreshed call must not go out as well."""
+    simulator.simulator.configure("*", {"expire_token": True})
+    refreshed = publishing._refreshed
+    taken_over = []
+
+    def refresh_outliving_the_lease(call, refused):
+        credentials = refreshed(call, refused)
+        now = timezone.now()
+        Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
+        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
+        Delivery.objects.filter(pk=queued_plain.pk).update(status="queued")  # an operator's retry
+        taken_over.extend(publishing.claim_for_publishing([queued_plain.pk]))
+        return credentials
+
+    monkeypatch.setattr(publishing, "_refreshed", refresh_outliving_the_lease)
+    publishing.delivery_publish(delivery_id=queued_plain.pk)
+
+    assert simulator.simulator.stats()["posts"] == 0
+    monkeypatch.undo()
+    publishing.publish_claimed(taken_over)
+    assert Delivery.objects.get(pk=queued_plain.pk).status == "published"
+    assert simulator.simulator.stats()["posts"] == 1
