@@ -167,7 +167,7 @@ class SocialAccount(models.Model):
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="social_accounts"
     )
-    platform = models.CharField(max_length=32, choices=platform_choices())
+    platform = models.CharField(max_length=32, choices=platform_choices)
     external_id = models.CharField(max_length=200)
     username = models.CharField(max_length=200, blank=True)
     display_name = models.CharField(max_length=200, blank=True)
@@ -217,7 +217,7 @@ class OAuthState(models.Model):
     id = public_id_field("oas")
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    platform = models.CharField(max_length=32, choices=platform_choices())
+    platform = models.CharField(max_length=32, choices=platform_choices)
     state_hash = models.CharField(max_length=64, unique=True)
     secrets = EncryptedJSONField(default=dict)  # {"code_verifier": ...}
     created_at = models.DateTimeField(auto_now_add=True)
