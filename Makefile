@@ -3,50 +3,58 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?= -n 2
+# requirements.lock pins every distribution of the runtime, test and bench extras with its
+# hashes, one resolution for all three (tests/test_lock.py checks it against pyproject.toml).
+# `make lock` rewrites it after pyproject.toml changes and keeps the pins it can;
+# LOCK_ARGS=--upgrade moves every pin to the newest version allowed.
+LOCK := requirements.lock
+LOCK_ARGS ?=
+UV := uv==0.13.9
 
-.PHONY: run test install install-test lint format bench clean
+.PHONY: run test install lint format bench lock clean
 
-$(VENV)/.installed: pyproject.toml
+# One environment for run, test and bench, installed from the lock alone. Crier itself goes
+# in editable and without dependencies (a directory has no hash to check), built by the
+# lock's setuptools. A changed lock or pyproject.toml reinstalls.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
-	touch $@
-
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[test]'
-	touch $@
-
-$(VENV)/.installed-bench: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) -m pip install -q --require-hashes -r $(LOCK)
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
-
 run: install
 	$(PY) -m config.run
 
-test: install-test
+test: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install-test
+lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-format: install-test
+format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
 # Benchmarks, not part of `make test` (docs/performance.md): each prints one JSON object and
 # writes bench/results/<name>.json and .png. BENCH_ARGS=--quick: under 2 minutes each.
-bench: $(VENV)/.installed-bench
+bench: install
 	$(PY) -m bench.fanout $(BENCH_ARGS)
 	$(PY) -m bench.api $(BENCH_ARGS)
 	$(PY) -m bench.dispatch_scale $(BENCH_ARGS)
 	if [ -f bench/upload_memory.py ]; then $(PY) -m bench.upload_memory $(BENCH_ARGS); fi
+
+# uv resolves for every platform and Python >= 3.11 at once (--universal); it is only the
+# tool that writes the file, pip installs from it.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q '$(UV)'
+	$(PY) -m uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+		--generate-hashes --quiet $(LOCK_ARGS) --output-file $(LOCK)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
