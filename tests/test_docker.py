@@ -41,6 +41,8 @@ def test_compose_runs_the_production_layout_with_exactly_one_beat():
         assert layout[name]["depends_on"]["migrate"]["condition"] == (
             "service_completed_successfully"
         )
+    # Local media: what web stores, the workers read.
+    assert all("crierdata:/var/lib/crier" in layout[name]["volumes"] for name in CRIER_SERVICES)
 
 
 def test_each_queue_has_its_own_worker_service_and_every_routed_queue_is_consumed(settings):
