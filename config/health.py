@@ -2,16 +2,22 @@
 
 Ready means the database and the broker answer, beat's dispatcher ran within three
 intervals, and at least one worker consumes the `publish` queue.
+
+`ProbeMiddleware` lets an orchestrator reach them (and `/metrics`) by the container's own
+address, whatever the Host header says.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import cache
 
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import resolve, reverse
 from kombu import Connection
 
 from config import heartbeats
@@ -84,3 +90,29 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "checks": {name: detail for name, (_, detail) in checks.items()},
     }
     return JsonResponse(body, status=200 if ready else 503)
+
+
+PROBES = ("healthz", "readyz", "metrics")
+
+
+@cache
+def _probe_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in PROBES)
+
+
+class ProbeMiddleware:
+    """Answers the probes before Django validates the Host header.
+
+    Orchestrators probe a container by its address (Kubernetes: the pod IP; compose's
+    healthcheck: 127.0.0.1), which ALLOWED_HOSTS rightly does not list, so CommonMiddleware
+    would answer 400. None of these views builds a URL from the host; `/metrics` keeps its
+    own token-or-loopback check. Listed first in MIDDLEWARE.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in _probe_paths():
+            return resolve(request.path_info).func(request)
+        return self.get_response(request)

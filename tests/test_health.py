@@ -103,3 +103,16 @@ def test_readyz_is_503_naming_the_database_when_the_database_is_unreachable(beat
     checks = response.json()["checks"]
     assert checks["database"] == "OperationalError"
     assert checks["broker"] == "ok"
+
+
+@pytest.mark.django_db
+def test_probes_answer_an_orchestrator_that_calls_by_address(beating, settings):
+    # Kubernetes probes the pod IP, compose's healthcheck 127.0.0.1: not in ALLOWED_HOSTS.
+    settings.ALLOWED_HOSTS = ["crier.example.com"]
+    client = Client(HTTP_HOST="10.1.2.3:8000", REMOTE_ADDR="127.0.0.1")
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/metrics").status_code == 200
+    # Every other path still refuses a host it does not serve.
+    assert client.get("/api/v1/users/me").status_code == 400
+    assert client.get("/admin/login/").status_code == 400
