@@ -26,19 +26,27 @@ pytestmark = pytest.mark.slow
 
 def dockerignore_patterns() -> list[str]:
     lines = (ROOT / ".dockerignore").read_text().splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    assert not [p for p in patterns if p.startswith("!")], "ignored() knows no exceptions"
+    return patterns
 
 
 def ignored(relative: str, patterns: list[str]) -> bool:
-    """Docker's rule for the patterns we use: a path or any of its parents matches."""
+    """Docker's rule for the patterns .dockerignore uses: `**/name` at any depth, any other
+    from the context's root, `*` within one path segment; a directory takes its contents."""
     parts = relative.split("/")
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    return any(
-        fnmatch.fnmatch(prefix, pattern.removeprefix("**/"))
-        or fnmatch.fnmatch(prefix.rsplit("/", 1)[-1], pattern.removeprefix("**/"))
-        for prefix in prefixes
-        for pattern in patterns
-    )
+    for pattern in patterns:
+        if pattern.startswith("**/"):
+            if any(fnmatch.fnmatchcase(part, pattern.removeprefix("**/")) for part in parts):
+                return True
+            continue
+        segments = pattern.split("/")
+        if len(segments) <= len(parts) and all(
+            fnmatch.fnmatchcase(part, segment)
+            for part, segment in zip(parts[: len(segments)], segments, strict=True)
+        ):
+            return True
+    return False
 
 
 def copy_build_context(target: Path) -> None:
@@ -197,3 +205,4 @@ def test_the_dockerfile_builds_from_the_whole_project_and_the_lock():
         assert not ignored(f"{package}/__init__.py", dockerignore_patterns())
     assert ignored(".venv/bin/python", dockerignore_patterns())
     assert ignored("posts/__pycache__/models.cpython-311.pyc", dockerignore_patterns())
+    assert not ignored("posts/tests/x.py", ["tests"])  # a root pattern stays at the root
