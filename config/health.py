@@ -113,6 +113,6 @@ class ProbeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info in _probe_paths():
+        if request.path in _probe_paths():  # reverse() includes any script prefix
             return resolve(request.path_info).func(request)
         return self.get_response(request)

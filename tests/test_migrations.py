@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from accounts.models import OAuthState, SocialAccount
+from connectors.registry import CONNECTORS
+
 
 @pytest.mark.django_db
 def test_no_model_change_is_missing_a_migration():
@@ -14,9 +17,6 @@ def test_no_model_change_is_missing_a_migration():
 
 @pytest.mark.django_db
 def test_a_new_platform_needs_no_migration(monkeypatch):
-    from accounts.models import OAuthState, SocialAccount
-    from connectors.registry import CONNECTORS
-
     # The choices are the registry's callable, read when used: a new entry shows at once
     # and the migration state (a reference to the callable) does not change.
     monkeypatch.setitem(CONNECTORS, "myspace", "connectors.sandbox.SandboxConnector")
