@@ -149,17 +149,22 @@ def test_the_api_refuses_a_retry_that_would_fail_at_once(owner, workspace):
     assert "reconnect them first" in response.json()["errors"][0]
 
 
-def test_cancel_refuses_a_published_delivery_and_cancels_the_other(
-    admin_client, delivery, workspace, account
-):
-    published = Delivery.objects.create(
-        workspace=workspace,
+def published_beside(delivery: Delivery) -> Delivery:
+    """A published delivery of the same post, to another account."""
+    return Delivery.objects.create(
+        workspace=delivery.workspace,
         post=delivery.post,
-        account=SocialAccountFactory(workspace=workspace),
+        account=SocialAccountFactory(workspace=delivery.workspace),
         status=S.PUBLISHED,
         scheduled_at=PLANNED,
         idempotency_key="crier-admin-published",
     )
+
+
+def test_cancel_refuses_a_published_delivery_and_cancels_the_other(
+    admin_client, delivery, workspace, account
+):
+    published = published_beside(delivery)
     confirmation = act(admin_client, "cancel", delivery, published).content.decode()
     assert "it is published; this needs" in confirmation
 
@@ -172,14 +177,7 @@ def test_cancel_refuses_a_published_delivery_and_cancels_the_other(
 
 
 def test_posts_are_cancelled_never_deleted(admin_client, owner, delivery, workspace):
-    Delivery.objects.create(
-        workspace=workspace,
-        post=delivery.post,
-        account=SocialAccountFactory(workspace=workspace),
-        status=S.PUBLISHED,
-        scheduled_at=PLANNED,
-        idempotency_key="crier-admin-published",
-    )
+    published_beside(delivery)
     listing = page(admin_client, "/admin/posts/post/")
     assert "delete_selected" not in listing
     assert "Spring sale starts today" in listing
