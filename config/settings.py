@@ -264,6 +264,14 @@ from datetime import timedelta  # noqa: E402
 
 CRIER_DISPATCH_INTERVAL = env_int("CRIER_DISPATCH_INTERVAL", 5)  # seconds between beat ticks
 CRIER_DISPATCH_BATCH = env_int("CRIER_DISPATCH_BATCH", 500)  # deliveries claimed per query
+# Due times closer than this get a wake-up message at that instant (posts/wakeups.py), so
+# posts go out on time rather than at the next tick; 0 leaves them to the tick alone.
+CRIER_WAKEUP_HORIZON = env_int("CRIER_WAKEUP_HORIZON", 2 * CRIER_DISPATCH_INTERVAL)
+if 0 < CRIER_WAKEUP_HORIZON < CRIER_DISPATCH_INTERVAL:
+    # A tick arms only what falls due within the horizon: a shorter one misses posts.
+    raise ImproperlyConfigured(
+        "CRIER_WAKEUP_HORIZON must be 0 (no wake-ups) or at least CRIER_DISPATCH_INTERVAL."
+    )
 CRIER_PUBLISH_BATCH = env_int("CRIER_PUBLISH_BATCH", 20)  # deliveries per publish message
 CRIER_MAX_ATTEMPTS = env_int("CRIER_MAX_ATTEMPTS", 5)
 CRIER_HTTP_TIMEOUT = env_int("CRIER_HTTP_TIMEOUT", 30)  # seconds, one platform call

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from posts import wakeups
 from posts.content import connector_for
 from posts.models import Attempt, Delivery, Job
 from posts.outcomes import emit_delivery_event, transition
@@ -65,15 +66,25 @@ def _send(task: Task, arguments: list) -> None:
             task.apply_async((argument,), producer=producer)
 
 
-def claim_due(*, now: datetime, batch_size: int) -> list[str]:
-    """Move up to `batch_size` due deliveries to `queued` and send their publish tasks."""
+def claim_due(*, now: datetime, batch_size: int, arm_until: datetime | None = None) -> list[str]:
+    """Move up to `batch_size` due deliveries to `queued` and send their publish tasks.
+
+    With `arm_until`, the same query also reads those falling due by then, for which it
+    arms wake-ups (posts.wakeups): a tick costs no extra query for them. They come after
+    every due one (ordered by `due_at`), so they only fill a batch's spare places.
+    """
     with transaction.atomic():
-        due = _lock(
-            Delivery.objects.filter(status__in=[S.SCHEDULED, S.RETRYING], due_at__lte=now)
-            .order_by("due_at")
-            .values_list("pk", flat=True)
+        rows = list(
+            _lock(
+                Delivery.objects.filter(
+                    status__in=[S.SCHEDULED, S.RETRYING], due_at__lte=max(now, arm_until or now)
+                )
+                .order_by("due_at")
+                .values_list("pk", "due_at")
+            )[:batch_size]
         )
-        ids = list(due[:batch_size])
+        ids = [pk for pk, due_at in rows if due_at <= now]
+        wakeups.arm(due_at for _, due_at in rows if due_at > now)
         if not ids:
             return []
         claimed = Delivery.objects.filter(
@@ -276,26 +287,51 @@ def dispatch(*, time_budget: float | None = None) -> dict[str, int]:
     """One beat tick: claim due work in batches until none is left or the budget is spent."""
     budget = time_budget if time_budget is not None else settings.CRIER_DISPATCH_INTERVAL * 2
     started = time.monotonic()
-    batch = settings.CRIER_DISPATCH_BATCH
     counts = {"claimed": 0, "resent": 0, "swept": 0, "polled": 0, "overdue": 0}
     # Overdue first: work that is late because beat or the workers were down is reported
     # even when this very tick is about to catch up on it.
     steps = (
         ("overdue", flag_overdue),
-        ("claimed", claim_due),
+        ("claimed", _claim_and_arm),
         ("resent", resend_stale_queued),
         ("swept", sweep_abandoned_publishing),
         ("polled", poll_due_processing),
     )
     for name, step in steps:
-        while time.monotonic() - started < budget:
-            done = step(now=timezone.now(), batch_size=batch)
-            counts[name] += len(done)
-            if len(done) < batch:
-                break
+        counts[name] = _until_done(step, started=started, budget=budget)
     if any(counts.values()):
         logger.info("dispatched", extra=counts)
     return counts
+
+
+def _until_done(step: Callable[..., list[str]], *, started: float, budget: float) -> int:
+    """Run `step` in batches until a batch comes back short or the budget is spent."""
+    batch, count = settings.CRIER_DISPATCH_BATCH, 0
+    while time.monotonic() - started < budget:
+        done = step(now=timezone.now(), batch_size=batch)
+        count += len(done)
+        if len(done) < batch:
+            break
+    return count
+
+
+def _claim_and_arm(*, now: datetime, batch_size: int) -> list[str]:
+    """The tick's claim, which also arms wake-ups for what falls due within the horizon
+    (CRIER_WAKEUP_HORIZON, at least one interval: covers the time until the next tick)."""
+    horizon = timedelta(seconds=settings.CRIER_WAKEUP_HORIZON)
+    return claim_due(now=now, batch_size=batch_size, arm_until=now + horizon)
+
+
+def dispatch_due(*, at: datetime) -> int:
+    """A wake-up (posts.wakeups): claim what is due now, as the tick does; the count."""
+    if timezone.now() < at:  # the timer fired early: deliveries due at `at` are not yet due
+        wakeups.send(at)
+        return 0
+    budget = settings.CRIER_DISPATCH_INTERVAL * 2
+    claimed = _until_done(claim_due, started=time.monotonic(), budget=budget)
+    if claimed:
+        logger.info("dispatched on time", extra={"claimed": claimed, "due": at.isoformat()})
+    return claimed
 
 
 def dispatch_job(*, job: Job) -> None:

@@ -20,7 +20,7 @@ from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from posts import metrics, replies
+from posts import metrics, replies, wakeups
 from posts.models import Attempt, Delivery, Job, Post
 from posts.states import TERMINAL, JobStatus, sources_for
 from posts.states import DeliveryStatus as S
@@ -30,6 +30,7 @@ from webhooks.services import emit, emit_many
 logger = logging.getLogger(__name__)
 
 
+_WAITING = {S.SCHEDULED, S.RETRYING}  # the states the dispatcher claims at `due_at`
 _EVENTS = {
     S.PUBLISHED: Event.POST_PUBLISHED,
     S.FAILED: Event.POST_FAILED,
@@ -120,6 +121,8 @@ def record(moves: Sequence[Move]) -> list[bool]:
                 for move in applied
             },
         )
+        # A retry (or a wait for quota or media) goes out at its time, not at the next tick.
+        wakeups.arm(move.changes.get("due_at") for move in applied if move.target in _WAITING)
         for move in applied:
             if move.target == S.PUBLISHED:
                 published_at = move.changes.get("published_at", now)

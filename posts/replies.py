@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from connectors.registry import connector_class
+from posts import wakeups
 from posts.models import Delivery
 from posts.states import DeliveryStatus as S
 
@@ -73,3 +74,4 @@ def schedule_next_reply(
     reply = next_reply(delivery, published_at=published_at)
     if reply is not None:
         reply.save(force_insert=True)
+        wakeups.arm([reply.due_at])

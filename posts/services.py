@@ -16,7 +16,7 @@ from accounts.auth import ApiContext
 from accounts.models import AccountStatus, SocialAccount
 from config.errors import Conflict
 from config.logging import log_ids
-from posts import content
+from posts import content, wakeups
 from posts.models import Delivery, Job, Post
 from posts.outcomes import transition
 from posts.selectors import job_status
@@ -163,6 +163,8 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
         deliveries.extend(post_deliveries)
         planning.post_stored(post, item, post_deliveries)
     Delivery.objects.bulk_create(deliveries, batch_size=500)
+    if job.kind != Job.Kind.PUBLISH_NOW:  # those are claimed at once (dispatch_job)
+        wakeups.arm(delivery.due_at for delivery in deliveries)
     planning.finish()
     return failures
 
@@ -250,6 +252,7 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
             delivery.save(
                 update_fields=["status", "due_at", "scheduled_at", "slot_at", "updated_at"]
             )
+        wakeups.arm(delivery.due_at for delivery in live)  # None (drafts) is left out
     return post
 
 
@@ -384,18 +387,22 @@ def deliveries_retry(*, deliveries: QuerySet[Delivery]) -> int:
         Job.objects.filter(
             pk__in=deliveries.values("post__job_id"), kind=Job.Kind.PUBLISH_NOW
         ).update(status=JobStatus.WORKING, completed_at=None)
+        wakeups.arm([now])
     return retried
 
 
 def deliveries_publish_now(*, deliveries: QuerySet[Delivery]) -> int:
-    """Bring scheduled (and draft) deliveries forward: the next dispatcher run takes them.
+    """Bring scheduled (and draft) deliveries forward: a wake-up claims them now.
     `scheduled_at` keeps the planned time; `requested_at` says when it was brought forward."""
     now = timezone.now()
-    return (
+    moved = (
         deliveries.filter(status__in=PUBLISHABLE_NOW)
         .filter(_ACCOUNT_CAN_PUBLISH)
         .update(status=DeliveryStatus.SCHEDULED, due_at=now, requested_at=now, updated_at=now)
     )
+    if moved:
+        wakeups.arm([now])
+    return moved
 
 
 def delivery_resolve(

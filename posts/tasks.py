@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -45,6 +45,13 @@ def dispatch() -> dict[str, int]:
     counts = dispatcher.dispatch()
     heartbeats.record_dispatcher()
     return counts
+
+
+@shared_task(ignore_result=True)
+def dispatch_due(at: str) -> int:
+    """A wake-up armed for the instant `at` (posts.wakeups); losing one only delays posts
+    until the next tick."""
+    return dispatcher.dispatch_due(at=datetime.fromisoformat(at))
 
 
 @shared_task(ignore_result=True)
