@@ -284,3 +284,133 @@ def publish_result(name: str, result: dict[str, Any]) -> None:
 def chart_path(name: str) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     return RESULTS / f"{name}.png"
+
+
+# -- `make run` as a user starts it ------------------------------------------------------
+
+
+class MakeRun:
+    """`python -m config.run` (the embedded default: SQLite, embedded Redis, simulator) with
+    its own var dir and ports, as `make run` starts it; stopped like Ctrl-C at the end."""
+
+    def __init__(self, processes: Processes, **env: str) -> None:
+        self.processes = processes
+        self.var_dir = processes.log_dir / "var"
+        self.port, self.simulator_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.simulator_url = f"http://127.0.0.1:{self.simulator_port}"
+        # Nothing of this process's configuration leaks in: it runs as on a laptop.
+        clean = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith(("CRIER_", "CELERY_", "DJANGO_"))
+            and name not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT")
+        }
+        clean.update(
+            CRIER_VAR_DIR=str(self.var_dir),
+            PORT=str(self.port),
+            CRIER_SIMULATOR_PORT=str(self.simulator_port),
+            PYTHONUNBUFFERED="1",
+            **env,
+        )
+        self.env = clean
+
+    def start(self) -> dict[str, str]:
+        """Starts it, waits until /readyz says every part is up; the banner's demo values."""
+        import re
+
+        import httpx
+
+        log = self.processes.log_dir / "make-run.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "config.run"],
+            cwd=REPO,
+            env=self.env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.running["make-run"] = self.process
+
+        def ready() -> bool:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"make run exited:\n{log.read_text()[-3000:]}")
+            try:
+                return httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        wait_until(ready, 120, "make run never became ready", every=0.5)
+        text = log.read_text()
+        return {
+            "key": re.search(r"Demo API key:\s+(crier_\S+)", text)[1],
+            "account": re.search(r"Sandbox account: (acc_\w+)", text)[1],
+            "workspace": re.search(r"Demo workspace: (ws_\w+)", text)[1],
+        }
+
+    def log(self) -> str:
+        return (self.processes.log_dir / "make-run.log").read_text(errors="replace")
+
+    def use_its_database(self) -> None:
+        """Django in this process on the run's SQLite file and secrets (read from its var)."""
+        os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", CRIER_VAR_DIR=str(self.var_dir))
+        import django
+
+        django.setup()
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and all its descendants, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents.setdefault(int(stat.rpartition(")")[2].split()[1]), []).append(int(entry))
+    tree, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(parents.get(pid, []))
+    return tree
+
+
+def memory_of(pids: Sequence[int]) -> dict[str, Any]:
+    """Resident (RSS, pages shared between processes counted in each) and proportional
+    (PSS, shared pages split between their users) memory in MB, per process and in all."""
+    rows = []
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # gone since listed
+        rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        pss = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+        rows.append(
+            {
+                "pid": pid,
+                "rss_mb": round(rss / 1024, 1),
+                "pss_mb": round(pss / 1024, 1),
+                "command": command[:100],
+            }
+        )
+    return {
+        "processes": len(rows),
+        "rss_mb": round(sum(row["rss_mb"] for row in rows), 1),
+        "pss_mb": round(sum(row["pss_mb"] for row in rows), 1),
+        "each": rows,
+    }
+
+
+def load_now() -> dict[str, Any]:
+    return {
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+        "cores": os.cpu_count(),
+        "ram_gb": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }

@@ -1,8 +1,9 @@
 """The embedded default as `make run` starts it: real processes, real HTTP, a clean stop.
 
-`python -m config.run` prepares its var dir, prints a demo key, then execs honcho in the
-same pid. honcho starts every Procfile process in a session of its own, so "no orphans"
-means: no process is left in honcho's session or in any session it started.
+`python -m config.run` prepares its var dir, prints a demo key, then execs its supervisor
+(config/supervise.py) in the same pid, which starts every process of Procfile.embedded in
+a session of its own, so "no orphans" means: no process is left in the supervisor's
+session or in any session it started.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from config.embedded import free_port
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
-# honcho plus the Procfile's processes: redis, web, worker, worker2, beat, simulator.
-EXPECTED_SESSIONS = 7
+# The supervisor plus Procfile.embedded's processes: redis, web, worker (with beat), simulator.
+EXPECTED_SESSIONS = 5
 # The test process's own configuration must not leak into the child: it runs as on a laptop.
 DROPPED_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SECURE_HTTPS", "DEBUG", "PORT"}
 DROPPED_PREFIXES = ("CRIER_", "CELERY_", "DJANGO_", "PYTEST_")
@@ -179,7 +180,7 @@ class EmbeddedCrier:
         return ready
 
     def interrupt(self) -> int:
-        """Ctrl-C, as a user stops `make run`; returns honcho's exit code."""
+        """Ctrl-C, as a user stops `make run`; returns the supervisor's exit code."""
         self.sessions |= tree_sessions(self.process.pid)
         assert len(self.sessions) >= EXPECTED_SESSIONS, processes_in(self.sessions)
         self.process.send_signal(signal.SIGINT)
