@@ -47,6 +47,8 @@ bench: install
 	$(PY) -m bench.api $(BENCH_ARGS)
 	$(PY) -m bench.dispatch_scale $(BENCH_ARGS)
 	if [ -f bench/upload_memory.py ]; then $(PY) -m bench.upload_memory $(BENCH_ARGS); fi
+	$(PY) -m bench.ontime $(BENCH_ARGS)
+	$(PY) -m bench.footprint $(BENCH_ARGS)
 
 # uv resolves for every platform and Python >= 3.11 at once (--universal); it is only the
 # tool that writes the file, pip installs from it.
