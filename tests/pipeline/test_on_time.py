@@ -3,15 +3,17 @@ safety net. Real worker and beat processes, the simulator as the platform."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from posts import services
+from posts import dispatch, services, tasks
 from posts.models import Attempt, Delivery
 from tests.pipeline.harness import status_counts, wait_until
+from tests.pipeline.test_chaos import stored_posts
 from tests.pipeline.test_workers import publish_now, sandbox_account
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -99,3 +101,55 @@ def test_the_tick_still_publishes_a_post_whose_wake_up_was_lost(
     assert post["text"] == "late but there"
     assert Delivery.objects.get(account=account).status == "published"
     assert simulator.simulator.stats()["posts"] == 1
+
+
+def wake_ups(broker) -> list[datetime]:
+    """The eta of each wake-up message waiting in the broker."""
+    messages = [json.loads(raw) for raw in broker.lrange("default", 0, -1)]
+    return [
+        datetime.fromisoformat(message["headers"]["eta"])
+        for message in messages
+        if message["headers"]["task"] == "posts.tasks.dispatch_due"
+    ]
+
+
+def test_a_tick_arms_one_wake_up_for_what_falls_due_within_the_horizon(
+    owner, simulator, broker, settings
+):
+    account = sandbox_account(owner.workspace, simulator, "armed")
+    soon = (timezone.now() + timedelta(seconds=4)).replace(microsecond=0)
+    settings.CRIER_WAKEUP_HORIZON = 0  # stored without a wake-up of their own
+    (due_soon,) = stored_posts(owner, [account], 1, when=soon)
+    stored_posts(owner, [account], 1, when=timezone.now() + timedelta(days=1))
+    broker.flushdb()
+    settings.CRIER_WAKEUP_HORIZON = 10
+
+    assert dispatch.dispatch()["claimed"] == 0
+    assert dispatch.dispatch()["claimed"] == 0  # the same instant is not armed twice
+
+    assert wake_ups(broker) == [soon]  # none for tomorrow's post
+    assert Delivery.objects.get(pk=due_soon).status == "scheduled"
+
+
+def test_a_wake_up_that_comes_early_is_sent_again_for_its_time_and_claims_nothing(
+    owner, simulator, broker
+):
+    account = sandbox_account(owner.workspace, simulator, "early")
+    later = (timezone.now() + timedelta(seconds=30)).replace(microsecond=0)
+    (delivery_id,) = stored_posts(owner, [account], 1, when=later)
+    broker.flushdb()
+
+    assert tasks.dispatch_due(later.isoformat()) == 0
+
+    assert wake_ups(broker) == [later]
+    assert Delivery.objects.get(pk=delivery_id).status == "scheduled"
+
+
+def test_a_duplicate_wake_up_finds_nothing_left_to_claim(owner, simulator, broker):
+    account = sandbox_account(owner.workspace, simulator, "twice")
+    now = timezone.now()
+    (delivery_id,) = stored_posts(owner, [account], 1, when=now)
+
+    assert tasks.dispatch_due(now.isoformat()) == 1
+    assert tasks.dispatch_due(now.isoformat()) == 0
+    assert Delivery.objects.get(pk=delivery_id).status == "queued"
