@@ -22,11 +22,14 @@ from typing import Any
 import httpx
 
 from bench.common import (
+    CpuReading,
     Processes,
     bench_database,
     bench_redis,
     chart_path,
     configure_django,
+    cpu_reading,
+    cpu_spent,
     free_port,
     machine,
     parse_args,
@@ -41,6 +44,8 @@ ACCOUNTS = 100
 LATENCY_MS = 50
 REDIS_INDEX = 12
 PROCFILE_LAYOUT = "2x-threads-16"
+CPU_PARTS = ("workers", "postgres", "redis")  # beat is counted with Crier's workers
+CPU_TARGET_MS = 2.0  # per delivery, the three together (issue 21)
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,7 @@ class Bench:
         self._fresh_broker_and_platform()
         workers = self._start_workers(layout, "bench.raw_celery", QUEUE)
         try:
+            cpu_before = self.cpu(workers)
             started = time.time()
             for n in range(self.count):
                 account = self.accounts[n % ACCOUNTS]
@@ -202,10 +208,11 @@ class Bench:
                 )
             sent = time.time() - started
             wait_until(self._raw_queue_drained, self._timeout(), "raw tasks did not drain", 1.0)
+            cpu = self.cpu_per_delivery(cpu_before, self.cpu(workers))
         finally:
             for name in workers:
                 self.processes.stop(name)
-        return self._figures(started, extra={"enqueue_seconds": round(sent, 3)})
+        return self._figures(started, extra={"enqueue_seconds": round(sent, 3), **cpu})
 
     def _raw_queue_drained(self) -> bool:
         """Every post received (the broker's unacked set is not reliable under gevent)."""
@@ -239,12 +246,14 @@ class Bench:
         try:
             self.processes.wait_for_log("beat", "beat: Starting", timeout=60)
             before = database_counters(connection)
+            cpu_before = self.cpu([*workers, "beat"])
             due = make_due(time.time() + 1.0)
             # Polled through the status index, once a second, to weigh little on the figures.
             pending = Delivery.objects.filter(status__in=PENDING)
             wait_until(
                 lambda: not pending.exists(), self._timeout(), "deliveries not terminal", 1.0
             )
+            cpu = self.cpu_per_delivery(cpu_before, self.cpu([*workers, "beat"]))
         finally:
             self.processes.stop("beat")
             for name in workers:
@@ -254,8 +263,27 @@ class Bench:
         per_delivery = {name: round((after[name] - before[name]) / self.count, 2) for name in after}
         return self._figures(
             due,
-            extra={"statuses": statuses, "database_per_delivery": per_delivery},
+            extra={"statuses": statuses, "database_per_delivery": per_delivery, **cpu},
         )
+
+    def cpu(self, names: list[str]) -> CpuReading:
+        """CPU seconds so far of these processes (each its own session), of PostgreSQL
+        (every backend of the server: other databases' too) and of Redis."""
+        sessions = {self.processes.running[name].pid for name in names}
+
+        def classify(session: int, name: str) -> str | None:
+            if session in sessions:
+                return "workers"
+            if name == "postgres":
+                return "postgres"
+            return "redis" if name.startswith("redis-server") else None
+
+        return cpu_reading(classify)
+
+    def cpu_per_delivery(self, before: CpuReading, after: CpuReading) -> dict[str, Any]:
+        spent = cpu_spent(before, after)
+        each = {name: round(spent.get(name, 0.0) * 1000 / self.count, 3) for name in CPU_PARTS}
+        return {"cpu_ms_per_delivery": {**each, "total": round(sum(each.values()), 3)}}
 
     def _timeout(self) -> float:
         return 120 + self.count / 20  # far above any healthy run: 20 deliveries/s
@@ -452,6 +480,9 @@ def targets(run: dict[str, Any], interval: float) -> dict[str, Any]:
         "p99_lag_allowed_seconds": round(allowed_p99, 3),
         "p99_lag_within_allowance": crier["lag_seconds"]["p99"] <= allowed_p99,
         "exactly_once": crier["exactly_once"],
+        "cpu_ms_per_delivery": crier["cpu_ms_per_delivery"]["total"],
+        "cpu_ms_per_delivery_raw": baseline["cpu_ms_per_delivery"]["total"],
+        "cpu_at_most_2_ms_per_delivery": crier["cpu_ms_per_delivery"]["total"] <= CPU_TARGET_MS,
     }
 
 

@@ -27,6 +27,8 @@ from django.utils import timezone
 STEP = 0.1  # seconds
 # Instants this process has sent a wake-up for, kept until they pass: a job of 1,000 posts
 # due at one second, or ticks seeing the same delivery twice, send one message per process.
+# So a wake-up the broker lost is not armed again by this process: the tick after its
+# instant claims those deliveries, up to an interval late, as before wake-ups.
 _armed: dict[float, bool] = {}
 _armed_lock = threading.Lock()
 
