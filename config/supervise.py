@@ -1,10 +1,11 @@
 """`make run`'s process manager: `python -m config.supervise PROCFILE`.
 
-Runs every `name: command` line of the Procfile (through `sh -c`, each in a session of its
-own), prints their output prefixed with the name, and stops them all on Ctrl-C or SIGTERM,
-or as soon as one of them exits. Standard library only, so it takes ~10 MB resident next
-to what it runs; honcho, a Python process plus a forked helper per process, took ~80 MB
-(docs/performance.md).
+Runs every `name: command` line of the Procfile (through `sh -c "exec command"`, so the
+shell becomes the command: a line of several commands is written `exec sh -c '...'`), each
+in a session of its own, prints their output prefixed with the name, and stops them all on
+Ctrl-C or SIGTERM, or as soon as one of them exits. Standard library only, so it takes
+~12 MB resident next to what it runs; honcho, a Python process plus a forked helper per
+process, took ~110 MB for the six processes of the Procfile (docs/performance.md).
 """
 
 from __future__ import annotations
