@@ -82,8 +82,10 @@ GRAPH_URL = "https://graph.instagram.com"
 CODE_EXCHANGE_URL = "https://api.instagram.com/oauth/access_token"
 AUTHORIZE_URL = "https://www.instagram.com/oauth/authorize"
 # instagram_business_manage_comments: comments (a thread's follow-ups).
+# Media insights (analytics) need instagram_business_manage_insights.
 DEFAULT_SCOPES = (
-    "instagram_business_basic,instagram_business_content_publish,instagram_business_manage_comments"
+    "instagram_business_basic,instagram_business_content_publish,"
+    "instagram_business_manage_comments,instagram_business_manage_insights"
 )
 MAX_HASHTAGS = 30
 MAX_MENTIONS = 20

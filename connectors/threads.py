@@ -85,7 +85,10 @@ DEFAULT_GRAPH_URL = "https://graph.threads.net"
 DEFAULT_API_VERSION = "v1.0"
 DEFAULT_AUTHORIZE_URL = "https://threads.net/oauth/authorize"
 # threads_manage_replies: follow-up items are replies to the account's own post.
-DEFAULT_SCOPES = "threads_basic,threads_content_publish,threads_manage_replies"
+# Insights (analytics) need threads_manage_insights: without it every metrics read fails.
+DEFAULT_SCOPES = (
+    "threads_basic,threads_content_publish,threads_manage_replies,threads_manage_insights"
+)
 MAX_CAROUSEL_ITEMS = 20
 MAX_ALT_TEXT = 1000
 

@@ -594,7 +594,7 @@ def test_authorization_url_uses_business_login_scopes_and_state(connector, app):
         "response_type": ["code"],
         "scope": [
             "instagram_business_basic,instagram_business_content_publish,"
-            "instagram_business_manage_comments"
+            "instagram_business_manage_comments,instagram_business_manage_insights"
         ],
         "state": ["state-9"],
     }
