@@ -151,7 +151,8 @@ class PostDetailView(APIView):
         post_edit(context=request.auth, post=post, changes=serializer.validated_data)
         return Response(PostSerializer(self._post(request, post_id)).data)
 
-    @extend_schema(responses=PostSerializer, tags=["posts"])
+    # 200 with the post as it now is (spectacular would document a DELETE as a bodiless 204).
+    @extend_schema(responses={200: PostSerializer}, tags=["posts"])
     def delete(self, request: Request, post_id: str) -> Response:
         post = self._post(request, post_id)
         services.post_delete(post=post)
@@ -162,7 +163,10 @@ class PostRetryView(APIView):
     required_scope = Scope.POSTS
 
     @extend_schema(
-        request=None, responses=PostSerializer, parameters=[IDEMPOTENCY_PARAMETER], tags=["posts"]
+        request=None,
+        responses={202: PostSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["posts"],
     )
     def post(self, request: Request, post_id: str) -> Response:
         workspace = request.auth.workspace
