@@ -11,15 +11,23 @@ LOCK := requirements.lock
 LOCK_ARGS ?=
 UV := uv==0.13.9
 
-.PHONY: run test install lint format bench lock clean
+.PHONY: run test install lint format bench lock clean client
 
 # One environment for run, test and bench, installed from the lock alone. Crier itself goes
 # in editable and without dependencies (a directory has no hash to check), built by the
 # lock's setuptools. A changed lock or pyproject.toml reinstalls.
-$(VENV)/.installed: pyproject.toml $(LOCK)
+$(VENV)/.installed: pyproject.toml clients/python/pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --require-hashes -r $(LOCK)
-	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e . -e clients/python
+	touch $@
+
+# openapi-python-client in a virtualenv of its own (it pins an older httpx than Crier's),
+# from its own hashed lock: `make client` and tests/clients/test_generated.py run it.
+CODEGEN := $(VENV)/codegen
+$(CODEGEN)/.installed: clients/python/codegen.lock
+	test -x $(CODEGEN)/bin/python || $(PY) -m venv $(CODEGEN)
+	$(CODEGEN)/bin/python -m pip install -q --require-hashes -r clients/python/codegen.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -27,10 +35,15 @@ install: $(VENV)/.installed
 run: install
 	$(PY) -m config.run
 
-test: install
+test: install $(CODEGEN)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Regenerate the client's generated code from the API schema (no server needed); the test
+# tests/clients/test_generated.py fails while the committed code is stale.
+client: install $(CODEGEN)/.installed
+	$(PY) clients/python/regenerate.py
 
 lint: install
 	$(PY) -m ruff check .
@@ -55,8 +68,12 @@ bench: install
 lock:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q '$(UV)'
-	$(PY) -m uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
-		--generate-hashes --quiet $(LOCK_ARGS) --output-file $(LOCK)
+	$(PY) -m uv pip compile pyproject.toml clients/python/pyproject.toml --all-extras \
+		--universal --python-version 3.11 --generate-hashes --quiet $(LOCK_ARGS) \
+		--output-file $(LOCK)
+	$(PY) -m uv pip compile clients/python/codegen-requirements.txt --universal \
+		--python-version 3.11 --generate-hashes --quiet $(LOCK_ARGS) \
+		--output-file clients/python/codegen.lock
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -22,13 +22,23 @@ REPO = HERE.parents[1]
 SCHEMA = HERE / "openapi.json"
 CONFIG = HERE / "codegen.yaml"
 PACKAGE = HERE / "src" / "crier_client" / "_generated"
-GENERATOR_VERSION = "0.29.1"  # also in the Makefile: output changes between versions
+# The pinned generator (the Makefile installs it): its output changes between versions.
+REQUIREMENTS = HERE / "codegen-requirements.txt"
 
 
 def generator() -> Path:
-    """openapi-python-client in the codegen virtualenv beside the running interpreter's."""
-    env_dir = Path(sys.prefix) / "codegen"
-    return Path(os.environ.get("CRIER_CODEGEN_BIN", env_dir / "bin" / "openapi-python-client"))
+    """openapi-python-client in the codegen virtualenv inside the running interpreter's
+    (`make client` and `make test` install it), checked against the pin."""
+    tool = Path(sys.prefix) / "codegen" / "bin" / "openapi-python-client"
+    if not tool.exists():
+        raise RuntimeError(f"{tool} is missing: `make client` installs it")
+    pinned = REQUIREMENTS.read_text().split("==")[1].strip()
+    version = subprocess.run(  # noqa: S603 - our own tool
+        [str(tool), "--version"], check=True, capture_output=True, text=True
+    ).stdout
+    if pinned not in version:
+        raise RuntimeError(f"{tool} is {version.strip()}, not {pinned}: `make client`")
+    return tool
 
 
 def full_schema() -> dict[str, Any]:

@@ -1,0 +1,3 @@
+from crier_client.cli import main
+
+main()
