@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.stack import EmbeddedCrier, embedded_crier
@@ -31,7 +32,12 @@ class LiveCrier:
 def live_crier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveCrier]:
     root = tmp_path_factory.mktemp("live-crier")
     # The client tests make more calls a minute than the laptop default allows one key.
-    settings = {"API_RATE_LIMIT": "100000/minute", "WEB_CONCURRENCY": "2"}
+    # Private URLs: the MCP test has Crier fetch media from a file server on loopback.
+    settings = {
+        "API_RATE_LIMIT": "100000/minute",
+        "WEB_CONCURRENCY": "2",
+        "CRIER_ALLOW_PRIVATE_URLS": "1",
+    }
     with embedded_crier(root / "var", root / "crier.log", settings) as stack:
         key = stack.printed(r"Demo API key:\s+(crier_\S+)")
         account = stack.printed(r"Sandbox account: (acc_\w+)")
@@ -44,3 +50,8 @@ def gif(tmp_path: Path) -> Path:
     path = tmp_path / "pixel.gif"
     path.write_bytes(GIF)
     return path
+
+
+def feed_texts(live: LiveCrier) -> list[str]:
+    """What the sandbox platform received, oldest first: the proof nothing was doubled."""
+    return [post["text"] for post in httpx.get(f"{live.stack.simulator_url}/_admin/feed").json()]

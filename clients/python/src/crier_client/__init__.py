@@ -6,6 +6,6 @@ from __future__ import annotations
 from crier_client._generated import models
 from crier_client._transport import RetryPolicy
 from crier_client.client import AsyncCrier, Crier
-from crier_client.errors import ApiError, CrierError, JobTimeout
+from crier_client.errors import ApiError, CrierError, WaitTimeout
 
-__all__ = ["ApiError", "AsyncCrier", "Crier", "CrierError", "JobTimeout", "RetryPolicy", "models"]
+__all__ = ["ApiError", "AsyncCrier", "Crier", "CrierError", "RetryPolicy", "WaitTimeout", "models"]

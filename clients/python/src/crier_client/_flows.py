@@ -21,6 +21,7 @@ from crier_client._generated.api.jobs import api_v1_job_status_retrieve
 from crier_client._generated.api.media import (
     api_v1_media_complete_create,
     api_v1_media_create,
+    api_v1_media_retrieve,
     api_v1_media_upload_url_create,
 )
 from crier_client._generated.models import (
@@ -39,7 +40,7 @@ from crier_client._generated.models import (
 )
 from crier_client._generated.models.bulk_state_enum import check_bulk_state_enum
 from crier_client._generated.types import File
-from crier_client.errors import JobTimeout
+from crier_client.errors import WaitTimeout
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (bytes sent, total bytes)
@@ -168,26 +169,46 @@ def upload(
     return (yield Call(api_v1_media_complete_create, {"media_id": ticket.media_id}))
 
 
-def wait_for_job(
-    job_id: str,
+def poll(
+    call: Call,
+    settled: Callable[[Any], bool],
     *,
-    timeout: float = 300.0,
+    what: str,
+    timeout: float,
+    on_poll: Callable[[Any], None] | None = None,
     interval: float = 0.5,
     max_interval: float = 5.0,
-    on_poll: Callable[[JobStatus], None] | None = None,
-) -> Flow[JobStatus]:
-    """Polls `job_status` with a growing interval until the job leaves `working`."""
+) -> Flow[Any]:
+    """Repeats `call` with a growing interval until `settled` says so (`WaitTimeout` past
+    `timeout`): a job's status, a media being fetched."""
     deadline = time.monotonic() + timeout
     while True:
-        status: JobStatus = yield Call(api_v1_job_status_retrieve, {"job_id": job_id})
+        answer = yield call
         if on_poll is not None:
-            on_poll(status)
-        if status.status != "working":
-            return status
+            on_poll(answer)
+        if settled(answer):
+            return answer
         if time.monotonic() + interval > deadline:
-            raise JobTimeout(job_id, timeout, status)
+            raise WaitTimeout(what, timeout, answer.status)
         yield Sleep(interval)
         interval = min(max_interval, interval * 1.5)
+
+
+def wait_for_job(
+    job_id: str, *, timeout: float, on_poll: Callable[[JobStatus], None] | None = None
+) -> Flow[JobStatus]:
+    """Until the job leaves `working`."""
+    call = Call(api_v1_job_status_retrieve, {"job_id": job_id})
+    settled = lambda job: job.status != "working"  # noqa: E731
+    return (yield from poll(call, settled, what=job_id, timeout=timeout, on_poll=on_poll))
+
+
+def wait_for_media(media_id: str, *, timeout: float) -> Flow[Media]:
+    """Until Crier has the media's bytes (a `from-url` fetch): `processing` or `ready` media
+    can go in a post; `failed` says why in `error`."""
+    call = Call(api_v1_media_retrieve, {"media_id": media_id})
+    settled = lambda media: media.status != "pending_upload"  # noqa: E731
+    return (yield from poll(call, settled, what=media_id, timeout=timeout))
 
 
 def bulk(

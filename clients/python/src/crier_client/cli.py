@@ -27,7 +27,7 @@ from rich.table import Table
 
 from crier_client import config
 from crier_client.client import Crier
-from crier_client.errors import ApiError, JobTimeout
+from crier_client.errors import ApiError, WaitTimeout
 
 # No locals in tracebacks: they would print the API key.
 app = typer.Typer(
@@ -96,8 +96,8 @@ def crier(as_json: bool) -> Iterator[Crier]:
         fail(code, f"Crier answered {error}", as_json, detail)
     except httpx.TransportError as error:
         fail(Exit.UNAVAILABLE, f"Crier cannot be reached at {settings.url}: {error}", as_json)
-    except JobTimeout as error:
-        fail(Exit.TIMEOUT, str(error), as_json, {"job": as_data(error.last)})
+    except WaitTimeout as error:
+        fail(Exit.TIMEOUT, str(error), as_json, {"status": error.status})
 
 
 def parse_time(value: str | None) -> datetime | None:

@@ -227,8 +227,13 @@ class _Operations:
         timeout: float = 300.0,
         on_poll: Callable[[JobStatus], None] | None = None,
     ) -> Flow[JobStatus]:
-        """Polls until the job is `completed` or `failed` (`JobTimeout` past `timeout`)."""
+        """Polls until the job is `completed` or `failed` (`WaitTimeout` past `timeout`)."""
         return (yield from _flows.wait_for_job(job_id, timeout=timeout, on_poll=on_poll))
+
+    @operation
+    def wait_for_media(self, media_id: str, *, timeout: float = 300.0) -> Flow[Media]:
+        """Polls a media (from `upload_from_url`) until Crier has its bytes, or `failed`."""
+        return (yield from _flows.wait_for_media(media_id, timeout=timeout))
 
     @operation
     def posts(

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from crier_client._generated.models import JobStatus
+from typing import Any
 
 
 class CrierError(Exception):
@@ -37,9 +34,10 @@ class ApiError(CrierError):
         return cls(status, messages, body)
 
 
-class JobTimeout(CrierError):
-    """The job was still `working` when the wait ended; it may well finish later."""
+class WaitTimeout(CrierError):
+    """A job (or a media being fetched) had not settled when the wait ended; it may well
+    settle later. `status` is the last one read."""
 
-    def __init__(self, job_id: str, timeout: float, last: JobStatus):
-        self.job_id, self.timeout, self.last = job_id, timeout, last
-        super().__init__(f"job {job_id} still {last.status} after {timeout:g} s")
+    def __init__(self, what: str, timeout: float, status: str):
+        self.what, self.timeout, self.status = what, timeout, status
+        super().__init__(f"{what} still {status} after {timeout:g} s")

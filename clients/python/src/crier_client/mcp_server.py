@@ -13,16 +13,19 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+import httpx
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from crier_client.client import AsyncCrier
 from crier_client.config import Settings
-from crier_client.errors import ApiError
+from crier_client.errors import ApiError, WaitTimeout
 
 INSTRUCTIONS = (
     "Crier publishes posts to connected social accounts. Publishing is asynchronous: "
@@ -31,6 +34,9 @@ INSTRUCTIONS = (
     "again, tell the user. Calling create_post again with the same arguments in this session "
     "returns the same job and never posts twice."
 )
+
+
+MEDIA_FETCH_WAIT = 300.0  # seconds for Crier to fetch one `media_urls` entry
 
 
 class Account(BaseModel):
@@ -105,8 +111,20 @@ def idempotency_key(session: str, tool: str, arguments: dict[str, Any]) -> str:
     return "mcp-" + hashlib.sha256(canonical.encode()).hexdigest()[:48]
 
 
-def refused(error: ApiError) -> ToolError:
-    return ToolError(f"Crier refused ({error.status}): {'; '.join(error.messages)}")
+@contextmanager
+def crier_errors() -> Iterator[None]:
+    """Crier's refusals and outages as tool errors with its words: never a result."""
+    try:
+        yield
+    except ApiError as error:
+        raise ToolError(f"Crier refused ({error.status}): {'; '.join(error.messages)}") from error
+    except WaitTimeout as error:
+        raise ToolError(f"{error}; the same call later goes on from there") from error
+    except httpx.TransportError as error:
+        raise ToolError(
+            f"Crier cannot be reached ({error!r}); the same call again is safe: "
+            "it never posts twice"
+        ) from error
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -150,16 +168,19 @@ def build_server(client: AsyncCrier) -> MCPServer:
         for url in urls:
             if (session, url) not in media_by_url:
                 media_by_url[(session, url)] = (await client.upload_from_url(url)).media_id
-            found.append(media_by_url[(session, url)])
+            media_id = media_by_url[(session, url)]
+            # A post refuses media whose bytes are not in yet.
+            media = await client.wait_for_media(media_id, timeout=MEDIA_FETCH_WAIT)
+            if media.status == "failed":
+                raise ToolError(f"Crier could not fetch {url}: {media.error}")
+            found.append(media_id)
         return found
 
     @server.tool(title="List connected accounts")
     async def list_accounts() -> Accounts:
         """The social accounts posts can go to, with their ids."""
-        try:
+        with crier_errors():
             found = await client.accounts()
-        except ApiError as error:
-            raise refused(error) from error
         return Accounts(
             accounts=[
                 Account(
@@ -184,7 +205,7 @@ def build_server(client: AsyncCrier) -> MCPServer:
         """What create_post would do for each account (limits, media, connection); nothing
         is stored. `scheduled_at` is ISO 8601 with an offset; without it, checked as now."""
         moment = parse_time(scheduled_at) or datetime.now().astimezone()
-        try:
+        with crier_errors():
             preview = await client.validate(
                 text,
                 account_ids,
@@ -192,8 +213,6 @@ def build_server(client: AsyncCrier) -> MCPServer:
                 media=media_ids or [],
                 network_text=network_text,
             )
-        except ApiError as error:
-            raise refused(error) from error
         checks = [
             Check(
                 account_id=check["account_id"],
@@ -241,7 +260,7 @@ def build_server(client: AsyncCrier) -> MCPServer:
         }
         key = idempotency_key(session, "create_post", arguments)
         moment = parse_time(scheduled_at)
-        try:
+        with crier_errors():
             media = await media_for(session, media_ids or [], media_urls or [])
             accepted = await client.post(
                 text,
@@ -252,17 +271,13 @@ def build_server(client: AsyncCrier) -> MCPServer:
                 draft=draft,
                 idempotency_key=key,
             )
-        except ApiError as error:
-            raise refused(error) from error
         return Accepted(job_id=accepted.job_id, idempotency_key=key, media_ids=media)
 
     @server.tool(title="Read a job's status")
     async def get_job_status(job_id: str) -> Job:
         """A job and each of its deliveries. 'working' means not finished: read it again."""
-        try:
+        with crier_errors():
             job = await client.job_status(job_id)
-        except ApiError as error:
-            raise refused(error) from error
         payload = job.payload.to_dict()
         return Job(
             job_id=job_id,
@@ -302,7 +317,7 @@ def build_server(client: AsyncCrier) -> MCPServer:
     ) -> Posts:
         """Posts with their deliveries, filtered by delivery state, time window (ISO 8601
         with offset) or account."""
-        try:
+        with crier_errors():
             found = await client.posts(
                 state=state,
                 from_=parse_time(scheduled_from),
@@ -310,26 +325,20 @@ def build_server(client: AsyncCrier) -> MCPServer:
                 account_id=account_id,
                 page=page,
             )
-        except ApiError as error:
-            raise refused(error) from error
         return Posts(count=found.count, posts=[summary(post) for post in found.results])
 
     @server.tool(title="Cancel a post")
     async def cancel_post(post_id: str) -> PostSummary:
         """Cancels the post's deliveries that are still pending; published ones stay."""
-        try:
+        with crier_errors():
             return summary(await client.cancel_post(post_id))
-        except ApiError as error:
-            raise refused(error) from error
 
     @server.tool(title="Find the next free slot")
     async def find_next_slot(account_id: str, content_type: str | None = None) -> Slot:
         """The account's next free posting-schedule slot (`content_type`: text, image or
         video). An account without a posting schedule has none: the error says so."""
-        try:
+        with crier_errors():
             slot = await client.next_slot(account_id, content_type=content_type)
-        except ApiError as error:
-            raise refused(error) from error
         return Slot(
             account_id=slot.account_id,
             next_slot=slot.next_slot.isoformat(),
