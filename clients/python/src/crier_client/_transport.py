@@ -30,6 +30,16 @@ class RetryPolicy:
     cap: float = 30.0
     max_retry_after: float = 120.0  # a longer wait is the server's way of saying "not now"
 
+    def after_response(self, response: httpx.Response, retry: int) -> float | None:
+        """Seconds before trying again, or None to hand the response over as it is."""
+        return self.delay(retry, response) if response.status_code in RETRIED_STATUSES else None
+
+    def after_error(
+        self, request: httpx.Request, error: httpx.TransportError, retry: int
+    ) -> float | None:
+        """Seconds before trying again, or None to raise the error."""
+        return self.delay(retry, None) if retryable_error(request, error) else None
+
     def delay(self, retry: int, response: httpx.Response | None) -> float | None:
         """Seconds before retry number `retry` (0-based), or None when it should not happen."""
         if retry + 1 >= self.attempts:
@@ -82,13 +92,11 @@ class RetryTransport(httpx.BaseTransport):
             try:
                 response = self.inner.handle_request(request)
             except httpx.TransportError as error:
-                delay = self.policy.delay(retry, None) if retryable_error(request, error) else None
+                delay = self.policy.after_error(request, error, retry)
                 if delay is None:
                     raise
             else:
-                if response.status_code not in RETRIED_STATUSES:
-                    return response
-                delay = self.policy.delay(retry, response)
+                delay = self.policy.after_response(response, retry)
                 if delay is None:
                     return response
                 response.close()
@@ -113,13 +121,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             try:
                 response = await self.inner.handle_async_request(request)
             except httpx.TransportError as error:
-                delay = self.policy.delay(retry, None) if retryable_error(request, error) else None
+                delay = self.policy.after_error(request, error, retry)
                 if delay is None:
                     raise
             else:
-                if response.status_code not in RETRIED_STATUSES:
-                    return response
-                delay = self.policy.delay(retry, response)
+                delay = self.policy.after_response(response, retry)
                 if delay is None:
                     return response
                 await response.aclose()

@@ -77,9 +77,7 @@ def fail(code: Exit, message: str, as_json: bool, detail: dict[str, Any] | None 
     raise typer.Exit(code)
 
 
-@contextmanager
-def crier(as_json: bool) -> Iterator[Crier]:
-    """The client from the saved login or the environment; API failures become exit codes."""
+def logged_in(as_json: bool) -> config.Settings:
     settings = config.load()
     if settings is None:
         fail(
@@ -87,17 +85,33 @@ def crier(as_json: bool) -> Iterator[Crier]:
             "Not logged in: run `crier login` or set CRIER_URL and CRIER_API_KEY.",
             as_json,
         )
+    return settings
+
+
+@contextmanager
+def api_errors(as_json: bool, url: str) -> Iterator[None]:
+    """Crier's refusals, outages and waits that ran out, as messages and exit codes."""
     try:
-        with Crier(settings.url, settings.api_key, workspace_id=settings.workspace) as client:
-            yield client
+        yield
     except ApiError as error:
         code = Exit.UNAVAILABLE if error.status >= 500 else Exit.REFUSED
         detail = {"status": error.status, "errors": error.messages}
         fail(code, f"Crier answered {error}", as_json, detail)
     except httpx.TransportError as error:
-        fail(Exit.UNAVAILABLE, f"Crier cannot be reached at {settings.url}: {error}", as_json)
+        fail(Exit.UNAVAILABLE, f"Crier cannot be reached at {url}: {error}", as_json)
     except WaitTimeout as error:
         fail(Exit.TIMEOUT, str(error), as_json, {"status": error.status})
+
+
+@contextmanager
+def crier(as_json: bool) -> Iterator[Crier]:
+    """The client from the saved login or the environment."""
+    settings = logged_in(as_json)
+    with (
+        api_errors(as_json, settings.url),
+        Crier(settings.url, settings.api_key, workspace_id=settings.workspace) as client,
+    ):
+        yield client
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -196,14 +210,8 @@ def login(
 ) -> None:
     """Check the key against Crier, then keep URL and key in your config dir (mode 0600)."""
     settings = config.Settings(url=url, api_key=api_key, workspace=workspace)
-    try:
-        with Crier(url, api_key, workspace_id=workspace) as client:
-            user = client.me()
-    except ApiError as error:
-        code = Exit.UNAVAILABLE if error.status >= 500 else Exit.REFUSED
-        fail(code, f"Crier refused the key: {error}", as_json, {"status": error.status})
-    except httpx.TransportError as error:
-        fail(Exit.UNAVAILABLE, f"Crier cannot be reached at {url}: {error}", as_json)
+    with api_errors(as_json, url), Crier(url, api_key, workspace_id=workspace) as client:
+        user = client.me()
     path = config.save(settings)
     if as_json:
         emit({"user": as_data(user), "config": str(path)})
@@ -439,13 +447,7 @@ def mcp(
         from crier_client.mcp_server import serve
     except ImportError as error:
         fail(Exit.UNEXPECTED, f"The MCP server needs the mcp extra: {error}", as_json)
-    settings = config.load()
-    if settings is None:
-        fail(
-            Exit.NOT_LOGGED_IN,
-            "Not logged in: run `crier login` or set CRIER_URL and CRIER_API_KEY.",
-            as_json,
-        )
+    settings = logged_in(as_json)
     if transport not in ("stdio", "http"):
         raise typer.BadParameter("stdio or http", param_hint="--transport")
     serve(settings, transport=transport, host=host, port=port)

@@ -112,9 +112,12 @@ class _Operations:
         workspace_id: str | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
+        transport: Any = None,
     ):
+        """`transport`: an httpx transport under the retries (a proxy's, a test's)."""
         self.base_url = base_url.rstrip("/").removesuffix("/api/v1")
         self.retry = retry or RetryPolicy()
+        self._inner = transport
         headers = {"User-Agent": USER_AGENT}
         if workspace_id:
             headers["Publer-Workspace-Id"] = workspace_id
@@ -321,7 +324,7 @@ class Crier(_Operations):
     """The blocking client. Use it as a context manager, or call `close()`."""
 
     def _transport(self) -> httpx.BaseTransport:
-        return RetryTransport(policy=self.retry)
+        return RetryTransport(self._inner, policy=self.retry)
 
     def _drive(self, flow: Flow[T]) -> T:
         try:
@@ -362,7 +365,7 @@ class AsyncCrier(_Operations):
     """The asyncio (and trio, through anyio) client. `async with`, or `await aclose()`."""
 
     def _transport(self) -> httpx.AsyncBaseTransport:
-        return AsyncRetryTransport(policy=self.retry)
+        return AsyncRetryTransport(self._inner, policy=self.retry)
 
     async def _drive(self, flow: Flow[T]) -> T:
         try:
