@@ -3,7 +3,7 @@
 Auth is `x-publora-key: <key>` or PostPost's `x-api-key: <key>`; PostPost's
 `x-postpost-user-id` acts as a managed user (a member of the key's workspace: only with an
 owner's or admin's key, with the lower of the two roles and the key's scopes);
-`x-postpost-client: mcp` is the documented 403 (Crier serves no MCP tools). Answers are
+`x-postpost-client: mcp` is the documented 403 (no MCP through this dialect). Answers are
 `{"success": true, ...}`; errors are `{"success": false, "error": "..."}` with the
 statuses the PostPost document lists.
 PostPost's two media routes are served at its own root paths (`/media/process-video`,
@@ -102,7 +102,7 @@ class PubloraKeyAuthentication(KeyHeaderAuthentication):
     def authenticate(self, request: Request) -> tuple[object, ApiContext] | None:
         authenticated = super().authenticate(request)
         # PostPost answers 403 to `x-postpost-client: mcp` unless the account has MCP
-        # access; Crier serves no MCP tools, so no account has it.
+        # access; Crier's MCP tools are `crier mcp` on the native API, so no account has it.
         client = request.META.get("HTTP_X_POSTPOST_CLIENT", "")
         if authenticated is not None and client.strip().lower() == "mcp":
             raise exceptions.PermissionDenied("MCP access is not enabled for this account")

@@ -314,7 +314,7 @@ def test_deleting_a_group_that_all_went_out_is_refused_and_says_it_stays_live(pu
 
 def test_an_mcp_client_is_the_documented_403(owner, connections):
     # PostPost: `x-postpost-client: mcp` without MCP access is 403 "MCP access is not
-    # enabled for this account"; Crier serves no MCP tools.
+    # enabled for this account"; Crier's MCP tools are `crier mcp`, not this dialect.
     client = APIClient()
     client.credentials(HTTP_X_API_KEY=owner.secret, HTTP_X_POSTPOST_CLIENT="mcp")
     body = {"content": "x", "platforms": connections[:1]}
