@@ -28,6 +28,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.timeout(limit))
 
 
+# Tests that drive one live stack each test process starts once (tests/clients/conftest.py).
+LIVE_STACK_TESTS = "tests/clients/"
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`-n`'s default distribution, test by test, except that the live-stack tests go to one
+    worker together, which starts the stack once. (xdist 3.8's `xdist_group` marks do not
+    reach pytest 9.2's node ids, so `--dist loadgroup` cannot do it.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneLiveStack(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return LIVE_STACK_TESTS if nodeid.startswith(LIVE_STACK_TESTS) else nodeid
+
+    return OneLiveStack(config, log)
+
+
 @pytest.fixture(autouse=True)
 def no_server_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Fail any test in which a request ended in a 500: bad input must never be one.

@@ -1,5 +1,6 @@
 """One live Crier for the client, CLI and MCP tests: the embedded default, as the smoke test
-starts it (tests/e2e/stack.py), shared by every test of this folder in a test process."""
+starts it (tests/e2e/stack.py), shared by every test of this folder in a test process
+(under xdist, tests/conftest.py sends them all to one worker)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ import pytest
 
 from tests.e2e.stack import EmbeddedCrier, embedded_crier
 
-# The tests run one after another against one stack; keep them on one xdist worker.
-LIVE = pytest.mark.xdist_group("live_crier")
 # 1x1 GIF: the smallest image Crier accepts.
 GIF = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.conftest import LIVE, feed_texts
+from tests.clients.conftest import feed_texts
 
-pytestmark = [LIVE, pytest.mark.slow, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
 
 def crier(*args: str, config_dir: Path, env: dict[str, str] | None = None):

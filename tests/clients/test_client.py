@@ -8,10 +8,9 @@ import anyio
 import pytest
 from crier_client import ApiError, AsyncCrier, Crier
 
-from tests.clients.conftest import LIVE
 from tests.e2e.stack import wait_for
 
-pytestmark = [LIVE, pytest.mark.slow, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
 
 @pytest.fixture
@@ -69,7 +68,8 @@ def test_schedules_for_later_then_publishes_on_time(crier, live_crier):
         return post if post.state == "published" else None
 
     post = wait_for(published, 60, lambda: f"post {post_id} not published")
-    assert post.deliveries[0].published_at >= due - timedelta(milliseconds=1)
+    # Answers give times to the second, truncated.
+    assert post.deliveries[0].published_at >= due.replace(microsecond=0)
 
 
 def test_lists_and_cancels_a_scheduled_post(crier, live_crier):

@@ -18,11 +18,11 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 from config.embedded import free_port
-from tests.clients.conftest import GIF, LIVE, feed_texts
+from tests.clients.conftest import GIF, feed_texts
 from tests.e2e.stack import wait_for
 from tests.fileserver import serving
 
-pytestmark = [LIVE, pytest.mark.slow, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
 
 def server_env(live_crier, tmp_path) -> dict[str, str]:

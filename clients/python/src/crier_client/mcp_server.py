@@ -146,9 +146,7 @@ def delivery_of(row: dict[str, Any], post_id: str | None = None) -> Delivery:
         account_id=row["account_id"],
         state=row["state"],
         url=row.get("url") or None,
-        error=(row.get("error") or {}).get("message")
-        if isinstance(row.get("error"), dict)
-        else row.get("error") or None,
+        error=row.get("error") or None,
     )
 
 
@@ -299,7 +297,9 @@ def build_server(client: AsyncCrier) -> MCPServer:
                         "account_id": delivery.account_id,
                         "state": delivery.state,
                         "url": delivery.url,
-                        "error": delivery.error.to_dict() if delivery.error else None,
+                        "error": delivery.error.to_dict().get("message")
+                        if delivery.error
+                        else None,
                     },
                     post_id=post.id,
                 )
