@@ -156,6 +156,8 @@ def build_server(client: AsyncCrier) -> MCPServer:
     media_by_url: dict[tuple[str, str], str] = {}
 
     def session_of(ctx: Context) -> str:
+        """The HTTP session of a handshake-era client; else this process: over stdio one agent's
+        session, over stateless (2026-07-28) HTTP every client of this server alike."""
         headers = ctx.headers or {}
         return headers.get("mcp-session-id") or process_session
 
