@@ -201,7 +201,9 @@ def upload_file(client: Crier, path: Path, as_json: bool) -> Any:
 
 @app.command()
 def login(
-    url: Annotated[str, typer.Option(prompt="Crier URL", help="e.g. http://127.0.0.1:8000")],
+    url: Annotated[
+        str, typer.Option(prompt="Crier URL", envvar="CRIER_URL", help="e.g. http://127.0.0.1:8000")
+    ],
     api_key: Annotated[
         str, typer.Option(prompt="API key", hide_input=True, envvar="CRIER_API_KEY")
     ],
