@@ -1,5 +1,6 @@
-"""requirements.lock and pyproject.toml agree: every requirement of the runtime, test and
-bench extras is pinned, each pin satisfies its range, and each pin carries hashes.
+"""requirements.lock and the pyproject.toml files agree: every requirement of Crier (runtime,
+test and bench extras) and of its Python client (clients/python, with its `mcp` extra) is
+pinned, each pin satisfies its range, and each pin carries hashes.
 When this fails, `make lock` rewrites the lock."""
 
 from __future__ import annotations
@@ -20,8 +21,14 @@ PIN = re.compile(
 )
 
 
-def project() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+PROJECTS = {
+    "crier": ROOT / "pyproject.toml",
+    "crier-client": ROOT / "clients/python/pyproject.toml",
+}
+
+
+def project(name: str = "crier") -> dict:
+    return tomllib.loads(PROJECTS[name].read_text())["project"]
 
 
 def lock_entries() -> dict[str, list[dict]]:
@@ -44,16 +51,20 @@ def lock_entries() -> dict[str, list[dict]]:
 
 
 def requirements() -> list[tuple[str, Requirement]]:
-    declared = [("runtime", Requirement(text)) for text in project()["dependencies"]]
-    for extra, texts in project()["optional-dependencies"].items():
-        declared += [(extra, Requirement(text)) for text in texts]
+    declared = []
+    for name in PROJECTS:
+        declared += [(name, Requirement(text)) for text in project(name)["dependencies"]]
+        for extra, texts in project(name)["optional-dependencies"].items():
+            declared += [(f"{name}[{extra}]", Requirement(text)) for text in texts]
     return declared
 
 
 def test_the_lock_covers_every_extra_of_the_project():
     assert set(project()["optional-dependencies"]) == {"test", "bench"}
+    assert set(project("crier-client")["optional-dependencies"]) == {"mcp"}
     header = (ROOT / "requirements.lock").read_text()
     assert "--all-extras" in header and "--generate-hashes" in header
+    assert "clients/python/pyproject.toml" in header
 
 
 @pytest.mark.parametrize(
