@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.auth import ApiContext
 from accounts.models import AccountStatus, OAuthState, SocialAccount
+from accounts.quotas import account_connect_check
 from config.errors import Unprocessable
 from connectors.base import AccountProfile, Connector, Credentials, OAuthApp
 from connectors.registry import get_connector
@@ -107,10 +108,8 @@ def account_store(
 ) -> SocialAccount:
     """Create or reconnect the account; keep a refresh token the platform did not replace.
 
-    A new connection must fit the workspace's account limit (402 otherwise; planning).
+    A new connection must fit the workspace's account limit (402 otherwise).
     """
-    from planning.quotas import account_connect_check
-
     with transaction.atomic():
         account_connect_check(
             workspace_id=workspace_id, platform=platform, external_id=profile.external_id

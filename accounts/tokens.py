@@ -20,11 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AccountStatus, SocialAccount
+from accounts.signals import account_needs_reauth
 from connectors.base import Connector, Credentials
 from connectors.errors import NothingToRefresh, RefreshRefused, TransientError
 from connectors.registry import get_connector
-from webhooks.models import Event
-from webhooks.services import emit
 
 logger = logging.getLogger(__name__)
 
@@ -90,16 +89,8 @@ def mark_needs_reauth(account: SocialAccount, exc: RefreshRefused) -> None:
             status=AccountStatus.NEEDS_REAUTH, status_reason=reason, updated_at=timezone.now()
         )
         if flagged:
-            emit(
-                workspace_id=account.workspace_id,
-                event=Event.ACCOUNT_NEEDS_REAUTH,
-                data={
-                    "account_id": account.pk,
-                    "platform": account.platform,
-                    "username": account.username,
-                    "reason": reason,
-                },
-            )
+            # webhooks turns it into the `account.needs_reauth` event, in this transaction.
+            account_needs_reauth.send(sender=SocialAccount, account=account, reason=reason)
 
 
 def refresh_expiring(*, within: timedelta) -> dict[str, int]:

@@ -1,8 +1,8 @@
-"""Plan limits per workspace: connected accounts and posts per calendar month (UTC).
+"""Plan limit per workspace on posts per calendar month (UTC); connected accounts:
+accounts/quotas.py.
 
-Refusals are 402 `{"errors": [...]}`. Both checks hold under concurrency: posts are taken
-from a counter with one conditional UPDATE; account connections lock the workspace row
-before counting.
+Refusals are 402 `{"errors": [...]}`. The check holds under concurrency: posts are taken
+from a counter with one conditional UPDATE.
 """
 
 from __future__ import annotations
@@ -13,19 +13,12 @@ from datetime import UTC, date, datetime
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
-from rest_framework import status
-from rest_framework.exceptions import APIException
 
-from accounts.models import SocialAccount, Workspace
+from accounts.models import Workspace
+from accounts.quotas import QuotaExceeded
 from planning.models import MonthlyUsage
 from webhooks.models import Event
 from webhooks.services import emit
-
-
-class QuotaExceeded(APIException):
-    status_code = status.HTTP_402_PAYMENT_REQUIRED
-    default_detail = "A plan limit of this workspace is reached."
-    default_code = "quota_exceeded"
 
 
 def month_of(when: datetime) -> date:
@@ -105,30 +98,3 @@ def posts_would_exceed(*, workspace: Workspace, count: int) -> str | None:
     if used + count > limit:
         return f"Monthly post limit reached: {used} of {limit} posts used, this adds {count}."
     return None
-
-
-def account_connect_check(*, workspace_id: str, platform: str, external_id: str) -> None:
-    """402 when connecting this channel would exceed the workspace's account limit.
-
-    Call it inside the transaction that stores the account: the workspace row stays locked
-    until then, so concurrent connections are counted one after the other. Reconnecting a
-    channel that is already connected never counts.
-    """
-    workspace = Workspace.objects.select_for_update().get(pk=workspace_id)
-    if workspace.max_accounts is None:
-        return
-    connected = SocialAccount.objects.filter(workspace_id=workspace_id).connected()
-    if connected.filter(platform=platform, external_id=external_id).exists():
-        return
-    count = connected.count()
-    if count >= workspace.max_accounts:
-        raise QuotaExceeded(
-            f"Connected account limit reached: {count} of {workspace.max_accounts}. "
-            "Disconnect an account or upgrade the plan."
-        )
-    if count + 1 >= workspace.max_accounts * settings.CRIER_QUOTA_WARN_RATIO:
-        emit(
-            workspace_id=workspace_id,
-            event=Event.QUOTA_WARNING,
-            data={"quota": "accounts", "used": count + 1, "limit": workspace.max_accounts},
-        )

@@ -11,10 +11,10 @@ from rest_framework.test import APIClient
 
 from accounts.connection import account_store
 from accounts.models import SocialAccount
+from accounts.quotas import QuotaExceeded
 from connectors.base import AccountProfile, Credentials
 from planning import quotas
 from planning.models import MonthlyUsage, Notification
-from planning.quotas import QuotaExceeded
 from posts.models import Job, Post
 from tests.factories import SocialAccountFactory
 from tests.posts.conftest import SCHEDULE, bulk, post_item, stored
