@@ -15,6 +15,7 @@ from rest_framework.fields import empty
 from config.timestamps import TimestampField, TimestampModelSerializer
 from connectors.registry import CONNECTORS, connector_class
 from posts.models import Attempt, Delivery, Job, Post
+from posts.recurrence_rules import InvalidRule, normalize_rule
 
 POST_TYPES = ("status", "link", "photo", "video", "carousel", "reel", "story", "article")
 MEDIA_TYPES = ("photo", "video", "carousel", "reel", "story")
@@ -164,8 +165,6 @@ class RecurrenceSerializer(InputSerializer):
     until = AwareDateTimeField(required=False)
 
     def validate_rrule(self, rule: str) -> str:
-        from planning.recurrence import InvalidRule, normalize_rule
-
         try:
             return normalize_rule(rule)
         except InvalidRule as exc:

@@ -8,10 +8,11 @@ from itertools import islice
 import pytest
 
 from planning.models import RecurrenceSeries
-from planning.recurrence import InvalidRule, normalize_rule, occurrences_after
+from planning.recurrence import occurrences_after
 from planning.recurring import materialize_due
 from posts.dispatch import dispatch
 from posts.models import Delivery, Post
+from posts.recurrence_rules import InvalidRule, normalize_rule
 from posts.states import DeliveryStatus as S
 from tests.planning.conftest import BERLIN, local
 from tests.posts.conftest import SCHEDULE, bulk, post_item
