@@ -9,7 +9,11 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         from planning import notifications
+        from planning.services import PostsPlanning
+        from posts import extensions
         from webhooks.signals import event_emitted
 
         # One listener: notifications come from the very events webhooks carry.
         event_emitted.connect(notifications.on_event, dispatch_uid="planning.notifications")
+        # Queue slots, approvals, quotas and recurrence in the posts pipeline.
+        extensions.planning_register(PostsPlanning())

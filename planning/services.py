@@ -1,6 +1,7 @@
 """Writes of the planning app: posting schedules, and the steps it adds to the posts
-pipeline (quota and approval when a job is accepted, queue slots, approval state and
-recurrence when it is expanded). `posts.services` calls the pipeline steps."""
+pipeline (quota and approval when a job is accepted, queue slots, recurrence and approval
+requests when it is expanded, approval of edits, the end of a deleted post's series).
+`posts.services` calls the steps through `posts.extensions`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from config.errors import Conflict
 from planning import approvals, evergreen, quotas, recurring
 from planning.models import PostingSchedule, Weekday
 from planning.queue import QueuePlanner, content_type_of, lock_accounts
+from posts import extensions
 from posts.models import Delivery, Job, Post
 from posts.states import DeliveryStatus
 
@@ -66,32 +68,43 @@ def account_timezone_set(*, account: SocialAccount, name: str) -> SocialAccount:
 # -- steps of the posts pipeline ----------------------------------------------------------
 
 
-def job_needs_approval(*, context: ApiContext, kind: str) -> bool:
-    """Whether the posts of a request wait in pending_approval (drafts never do)."""
-    return kind != Job.Kind.DRAFT and approvals.approval_needed_for(context)
+class PostsPlanning(extensions.Planning):
+    """planning's steps in the posts pipeline; `PlanningConfig.ready()` registers it."""
+
+    def job_needs_approval(self, *, context: ApiContext, kind: str) -> bool:
+        return kind != Job.Kind.DRAFT and approvals.approval_needed_for(context)
+
+    def job_reserve_quota(self, *, context: ApiContext, bulk: dict) -> None:
+        quotas.posts_reserve(workspace=context.workspace, count=len(bulk.get("posts", ())))
+
+    def job_expanded(self, *, job: Job, failed: bool = False) -> None:
+        """Give back the quota of posts the job did not store (every target refused them)."""
+        stored = 0 if failed else Post.objects.filter(job=job).count()
+        quotas.posts_refund(
+            workspace_id=job.workspace_id,
+            month=quotas.month_of(job.created_at),
+            count=len(job.request.get("posts", ())) - stored,
+        )
+
+    def expansion(
+        self, *, job: Job, account_ids: Iterable[str], now: datetime
+    ) -> extensions.Expansion:
+        return Expansion(job, account_ids, now=now)
+
+    def post_edit(self, *, context: ApiContext, post: Post, changes: dict) -> Post:
+        return approvals.post_edit(context=context, post=post, changes=changes)
+
+    def post_deleted(self, *, post: Post) -> None:
+        """A deleted post's recurring series end with it, and it is no longer recycled."""
+        recurring.series_stop(post=post)
+        evergreen.evergreen_stop(post_id=post.pk)
 
 
-def job_reserve_quota(*, context: ApiContext, bulk: dict) -> None:
-    """Take the request's posts from the monthly quota (402 when over). Inside the
-    transaction that stores the job, so a refused or failed request takes nothing."""
-    quotas.posts_reserve(workspace=context.workspace, count=len(bulk.get("posts", ())))
-
-
-def job_expanded(*, job: Job, failed: bool = False) -> None:
-    """Give back the quota of posts the job did not store (every target refused them)."""
-    stored = 0 if failed else Post.objects.filter(job=job).count()
-    quotas.posts_refund(
-        workspace_id=job.workspace_id,
-        month=quotas.month_of(job.created_at),
-        count=len(job.request.get("posts", ())) - stored,
-    )
-
-
-class Expansion:
-    """What planning decides while a job becomes deliveries, in the expansion transaction."""
+class Expansion(extensions.Expansion):
+    """Queue slots, recurring series, evergreen flags and approval requests of a job."""
 
     def __init__(self, job: Job, account_ids: Iterable[str], *, now: datetime) -> None:
-        self.job = job
+        super().__init__(job)
         self.queue: QueuePlanner | None = None
         self.stored: list[tuple[Post, dict, list[Delivery]]] = []
         if job.kind == Job.Kind.QUEUE:
@@ -99,14 +112,7 @@ class Expansion:
             lock_accounts(ids)  # before reading the taken slots: see planning.queue
             self.queue = QueuePlanner(ids, now=now)
 
-    @property
-    def status(self) -> str:
-        if self.job.kind == Job.Kind.DRAFT:
-            return S.DRAFT
-        return S.PENDING_APPROVAL if self.job.needs_approval else S.SCHEDULED
-
     def slot_for(self, post: Post, account: SocialAccount) -> tuple[datetime | None, str]:
-        """(the slot now held for this post, "") or (None, why there is none)."""
         assert self.queue is not None
         kind = content_type_of(post.block_for(account.platform))
         slot = self.queue.take(account.pk, kind)
@@ -116,8 +122,7 @@ class Expansion:
         self.stored.append((post, item, deliveries))
 
     def finish(self) -> None:
-        """After the deliveries are saved: evergreen flags, recurring series, approval
-        requests."""
+        """Evergreen flags, recurring series, approval requests."""
         for post, item, deliveries in self.stored:
             if item.get("evergreen"):
                 evergreen.evergreen_mark(post_id=post.pk, workspace_id=post.workspace_id)
@@ -127,9 +132,3 @@ class Expansion:
                     recurring.series_create(post=post, delivery=delivery, spec=spec)
             if self.status == S.PENDING_APPROVAL:
                 approvals.pending_event(post=post, reason=self.job.request.get("origin", "created"))
-
-
-def post_deleted(*, post: Post) -> None:
-    """A deleted post's recurring series end with it, and it is no longer recycled."""
-    recurring.series_stop(post=post)
-    evergreen.evergreen_stop(post_id=post.pk)

@@ -16,7 +16,7 @@ from accounts.auth import ApiContext
 from accounts.models import AccountStatus, SocialAccount
 from config.errors import Conflict
 from config.logging import log_ids
-from posts import content, wakeups
+from posts import content, extensions, wakeups
 from posts.models import Delivery, Job, Post
 from posts.outcomes import transition
 from posts.selectors import job_status
@@ -53,7 +53,6 @@ def job_create(*, context: ApiContext, kind: str, bulk: dict, expand_now: bool =
     `expand_now` expands it in this request instead, for dialects that answer with the
     post's id at once (Publora's `postGroupId`); publishing still happens on workers.
     """
-    from planning import services as planning
     from posts.tasks import run_job
 
     job = Job.objects.create(
@@ -61,12 +60,12 @@ def job_create(*, context: ApiContext, kind: str, bulk: dict, expand_now: bool =
         kind=kind,
         request=bulk,
         created_by=context.member,
-        needs_approval=planning.job_needs_approval(context=context, kind=kind),
+        needs_approval=extensions.planning.job_needs_approval(context=context, kind=kind),
     )
     log_ids(job_id=job.pk)
     # The monthly post quota (402 rolls this transaction back). After the insert, so the
     # counter row is locked only for the rest of this transaction.
-    planning.job_reserve_quota(context=context, bulk=bulk)
+    extensions.planning.job_reserve_quota(context=context, bulk=bulk)
     if expand_now:
         job_run(job_id=job.pk)
     else:
@@ -76,8 +75,6 @@ def job_create(*, context: ApiContext, kind: str, bulk: dict, expand_now: bool =
 
 def job_run(*, job_id: str) -> None:
     """Expand a job's posts and accounts into deliveries; refusals go to `payload.failures`."""
-    from planning import services as planning
-
     job = Job.objects.select_related("workspace").get(pk=job_id)
     if job.status != JobStatus.WORKING or Post.objects.filter(job=job).exists():
         return  # already expanded: a redelivered message must not create posts twice
@@ -86,7 +83,7 @@ def job_run(*, job_id: str) -> None:
             failures = _expand(job)
             job.payload = {"failures": failures}
             job.save(update_fields=["payload"])
-            planning.job_expanded(job=job)
+            extensions.planning.job_expanded(job=job)
     except Exception:
         logger.exception("job expansion failed", extra={"job_id": job.pk})
         with transaction.atomic():
@@ -96,7 +93,7 @@ def job_run(*, job_id: str) -> None:
                 completed_at=timezone.now(),
             )
             if failed:
-                planning.job_expanded(job=job, failed=True)
+                extensions.planning.job_expanded(job=job, failed=True)
         return
     if job.kind == Job.Kind.PUBLISH_NOW:
         from posts.dispatch import dispatch_job
@@ -106,8 +103,6 @@ def job_run(*, job_id: str) -> None:
 
 
 def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
-    from planning.services import Expansion
-
     accounts = {
         account.pk: account
         for account in SocialAccount.objects.filter(workspace=job.workspace).connected()
@@ -116,7 +111,9 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
     now = timezone.now()
     targeted = {t["id"] for item in job.request["posts"] for t in item["accounts"]}
     # Queue slots, approval state, recurrence (planning): locks queue accounts first.
-    planning = Expansion(job, targeted & set(accounts), now=now)
+    expansion = extensions.planning.expansion(
+        job=job, account_ids=targeted & set(accounts), now=now
+    )
     failures: dict[str, dict[str, list[str]]] = {}
     deliveries: list[Delivery] = []
     for index, item in enumerate(job.request["posts"]):
@@ -137,7 +134,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
             )
             slot = None
             if not problems and job.kind == Job.Kind.QUEUE:
-                slot, why_none = planning.slot_for(post, account)
+                slot, why_none = expansion.slot_for(post, account)
                 problems = [why_none] if slot is None else []
             if problems:
                 failures.setdefault(str(index), {})[target["id"]] = problems
@@ -146,7 +143,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
         if not targets:
             continue
         post.save()
-        status = planning.status
+        status = expansion.status
         post_deliveries = []
         for account, when, slot in targets:
             delivery = Delivery(
@@ -161,11 +158,11 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
             delivery.idempotency_key = f"crier-{delivery.pk}"
             post_deliveries.append(delivery)
         deliveries.extend(post_deliveries)
-        planning.post_stored(post, item, post_deliveries)
+        expansion.post_stored(post, item, post_deliveries)
     Delivery.objects.bulk_create(deliveries, batch_size=500)
     if job.kind != Job.Kind.PUBLISH_NOW:  # those are claimed at once (dispatch_job)
         wakeups.arm(delivery.due_at for delivery in deliveries)
-    planning.finish()
+    expansion.finish()
     return failures
 
 
@@ -208,7 +205,7 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
 
     A post waiting for approval is scheduled only with `approval`, the decision approving
     it; any other attempt is a 409, so no caller can skip the review. API callers edit
-    through `planning.approvals.post_edit`, which also sends edits back to approval.
+    through `extensions.planning.post_edit`, which also sends edits back to approval.
     """
     with transaction.atomic():
         deliveries = list(
@@ -438,10 +435,8 @@ def _refresh_jobs_of(deliveries: QuerySet[Delivery]) -> None:
 
 def post_delete(*, post: Post) -> int:
     """Cancel every delivery of the post that has not gone out, and end its recurrence."""
-    from planning.services import post_deleted
-
     with transaction.atomic():
-        post_deleted(post=post)
+        extensions.planning.post_deleted(post=post)
         return deliveries_cancel(deliveries=Delivery.objects.filter(post=post))
 
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Scope, Workspace
-from posts import selectors, services
+from posts import extensions, selectors, services
 from posts.idempotency import idempotent
 from posts.models import Job, Post
 from posts.serializers import (
@@ -146,9 +146,10 @@ class PostDetailView(APIView):
         post = self._post(request, post_id)
         serializer = PostUpdateSerializer(data=request.data, context={"post": post})
         serializer.is_valid(raise_exception=True)
-        from planning.approvals import post_edit  # an edit may need approval (planning)
-
-        post_edit(context=request.auth, post=post, changes=serializer.validated_data)
+        # An edit may need approval (planning).
+        extensions.planning.post_edit(
+            context=request.auth, post=post, changes=serializer.validated_data
+        )
         return Response(PostSerializer(self._post(request, post_id)).data)
 
     # 200 with the post as it now is (spectacular would document a DELETE as a bodiless 204).

@@ -1,0 +1,81 @@
+"""Where planning joins the posts pipeline, without posts importing it (one-way layers).
+
+posts calls `planning`, an instance of `Planning`; `PlanningConfig.ready()` replaces it with
+planning's subclass (`planning.services.PostsPlanning`) through `planning_register`. The
+base classes state each step's contract and do what posts do alone: every post at the time
+it was given, nothing waits for approval, no plan allowance. Read `extensions.planning` at
+call time (not `from posts.extensions import planning`), so the registered one is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from posts.models import Delivery, Job, Post
+from posts.states import DeliveryStatus as S
+
+if TYPE_CHECKING:
+    from accounts.auth import ApiContext
+    from accounts.models import SocialAccount
+
+
+class Expansion:
+    """What is decided while a job becomes deliveries, inside the expansion transaction."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+
+    @property
+    def status(self) -> str:
+        """The status the job's deliveries start in."""
+        if self.job.kind == Job.Kind.DRAFT:
+            return S.DRAFT
+        return S.PENDING_APPROVAL if self.job.needs_approval else S.SCHEDULED
+
+    def slot_for(self, post: Post, account: SocialAccount) -> tuple[datetime | None, str]:
+        """For a queue job: (the slot now held for this post, "") or (None, why there is none)."""
+        return None, "Queue posts need posting schedules (planning), which are not installed."
+
+    def post_stored(self, post: Post, item: dict, deliveries: list[Delivery]) -> None:
+        """`post` (saved) and its deliveries (saved by `finish` time) came from `item`."""
+
+    def finish(self) -> None:
+        """After the job's deliveries are saved."""
+
+
+class Planning:
+    """planning's steps in the posts pipeline."""
+
+    def job_needs_approval(self, *, context: ApiContext, kind: str) -> bool:
+        """Whether the posts of a job this caller creates wait in pending_approval."""
+        return False
+
+    def job_reserve_quota(self, *, context: ApiContext, bulk: dict) -> None:
+        """Take the request's posts from the plan's allowance (402 when over), inside the
+        transaction that stores the job, so a refused or failed request takes nothing."""
+
+    def job_expanded(self, *, job: Job, failed: bool = False) -> None:
+        """In the transaction that stored the job's posts (or, `failed`, marked it failed)."""
+
+    def expansion(self, *, job: Job, account_ids: Iterable[str], now: datetime) -> Expansion:
+        """For a job about to be expanded to these accounts, in the expansion transaction."""
+        return Expansion(job)
+
+    def post_edit(self, *, context: ApiContext, post: Post, changes: dict) -> Post:
+        """Every edit of a post by an API caller (approval may route it)."""
+        from posts.services import post_update  # posts.services imports this module
+
+        return post_update(post=post, changes=changes)
+
+    def post_deleted(self, *, post: Post) -> None:
+        """In the transaction that cancels a deleted post's deliveries."""
+
+
+planning = Planning()
+
+
+def planning_register(implementation: Planning) -> None:
+    global planning
+    planning = implementation
