@@ -35,9 +35,12 @@ install: $(VENV)/.installed
 run: install
 	$(PY) -m config.run
 
+# lint-imports: the one-way layers of pyproject.toml's [tool.importlinter] (an upward
+# import, deferred or not, fails the build).
 test: install $(CODEGEN)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Regenerate the client's generated code from the API schema (no server needed); the test
@@ -48,6 +51,7 @@ client: install $(CODEGEN)/.installed
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(PY) -m ruff format .
