@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AccountStatus
-from accounts.tokens import refresh_expiring
+from accounts.tokens import mark_needs_reauth, refresh_expiring
 from config.embedded import free_port
+from connectors.errors import RefreshRefused
 from connectors.simulator import SimulatorServer
 from tests.factories import SocialAccountFactory
 from webhooks.models import WebhookMessage
@@ -64,6 +66,32 @@ def test_a_refused_refresh_flags_the_account_once_and_says_so(workspace, simulat
     assert revoked.status == AccountStatus.NEEDS_REAUTH
     assert "revoked by the user" in revoked.status_reason
     assert WebhookMessage.objects.filter(event="account.needs_reauth").count() == 1
+
+
+def test_the_needs_reauth_event_names_the_account_and_exists_only_with_its_flag(
+    workspace, settings
+):
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
+    endpoint_create(workspace=workspace, url="http://127.0.0.1:9/hook", events=[])
+    account = SocialAccountFactory(workspace=workspace, username="brand")
+    refused = RefreshRefused("invalid_grant")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mark_needs_reauth(account, refused)
+        raise RuntimeError("the caller's transaction fails after the flag")
+    assert not WebhookMessage.objects.exists()
+    mark_needs_reauth(account, refused)
+
+    account.refresh_from_db()
+    assert account.status == AccountStatus.NEEDS_REAUTH
+    (message,) = WebhookMessage.objects.all()
+    assert message.event == "account.needs_reauth"
+    assert message.payload["data"] == {
+        "account_id": account.pk,
+        "platform": account.platform,
+        "username": "brand",
+        "reason": "The platform refused to refresh the token: invalid_grant",
+    }
 
 
 def test_an_unreachable_platform_never_disconnects_the_account(workspace):

@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from rest_framework.test import APIClient
 
 from accounts.connection import account_store
@@ -18,6 +18,8 @@ from planning.models import MonthlyUsage, Notification
 from posts.models import Job, Post
 from tests.factories import SocialAccountFactory
 from tests.posts.conftest import SCHEDULE, bulk, post_item, stored
+from webhooks.models import WebhookMessage
+from webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +180,25 @@ def test_the_oauth_callback_answers_402_when_the_account_limit_is_reached(
     assert response.status_code == 402
     assert response.json()["errors"][0].startswith("Connected account limit reached: 1 of 1.")
     assert SocialAccount.objects.count() == 1
+
+
+def test_the_connection_that_reaches_the_warning_ratio_warns_with_it(workspace, settings):
+    settings.CRIER_ALLOW_PRIVATE_URLS = True
+    endpoint_create(workspace=workspace, url="http://127.0.0.1:9/hook", events=[])
+    workspace.max_accounts = 5
+    workspace.save()
+    for name in ("a", "b", "c"):
+        connect(workspace, name)  # 3 of 5: under 80 %
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        connect(workspace, "undone")
+        raise RuntimeError("the connection's transaction fails after the check")
+    assert not WebhookMessage.objects.exists()
+    connect(workspace, "d")
+
+    (warning,) = WebhookMessage.objects.all()
+    assert warning.event == "quota.warning"
+    assert warning.payload["data"] == {"quota": "accounts", "used": 4, "limit": 5}
 
 
 @pytest.mark.django_db(transaction=True)
