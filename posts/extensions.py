@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from accounts.auth import ApiContext
+from accounts.models import SocialAccount
 from posts.models import Delivery, Job, Post
 from posts.states import DeliveryStatus as S
-
-if TYPE_CHECKING:
-    from accounts.auth import ApiContext
-    from accounts.models import SocialAccount
 
 
 class Expansion:
