@@ -90,8 +90,7 @@ DEFAULT_GRAPH_VERSION = "v26.0"
 # pages_manage_engagement: comments as the Page (a thread's follow-ups).
 # Page and post insights (analytics) need read_insights.
 DEFAULT_SCOPES = (
-    "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement,"
-    "read_insights"
+    "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement,read_insights"
 )
 # Comments take fewer characters than posts. Meta's references state no figure; 8,000 is the
 # limit of Facebook's comment box as commonly reported (checked 2026-11).
