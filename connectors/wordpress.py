@@ -19,7 +19,8 @@ the featured image, the other files are appended to the content as image and vid
 then creates the post: that last call is the only one that publishes. WordPress has no
 idempotency key and no lookup by ours, so the connector is not idempotent. The post text is
 HTML, as WordPress stores it; plain text gets its paragraphs from WordPress (wpautop).
-Application passwords do not expire: a revoked one (401) means reconnecting.
+Application passwords do not expire: a revoked one (401) means reconnecting. An account is
+one user of one site (`<site>#user-<id>`): two people on the same blog are two accounts.
 """
 
 from __future__ import annotations
@@ -233,19 +234,16 @@ class WordPressConnector(Connector):
         site = _site_url(fields["site_url"])
         username = fields["username"].strip()
         password = fields["application_password"].strip()
-        api_root = self._discover(site)
+        api_root, about = self._api_index(site)
+        if "wp/v2" not in (about.get("namespaces") or []):
+            raise PermanentError(
+                f"{site} answers at {api_root} but offers no wp/v2 API.", code="no_rest_api"
+            )
         probe = Credentials(
             external_id=site,
             access_token=password,
             extra={"site_url": site, "api_root": api_root, "username": username},
         )
-        index = send(self.client, "GET", _endpoint(probe, ""))
-        _raise_for_status(index)
-        about = json_object(index)
-        if "wp/v2" not in (about.get("namespaces") or []):
-            raise PermanentError(
-                f"{site} answers at {api_root} but offers no wp/v2 API.", code="no_rest_api"
-            )
         me = send(
             self.client,
             "GET",
@@ -275,14 +273,32 @@ class WordPressConnector(Connector):
         avatars = user.get("avatar_urls") if isinstance(user.get("avatar_urls"), dict) else {}
         avatar = (avatars.get("96") or next(iter(avatars.values()), "")) if avatars else ""
         extra = {**probe.extra, "user_id": user["id"]}
-        return Credentials(external_id=site, access_token=password, extra=extra), AccountProfile(
-            external_id=site,
+        # One account per user of the site: two people publishing to the same blog are two
+        # accounts, and reconnecting one of them never takes over the other's.
+        key = f"{site}#user-{user['id']}"
+        return Credentials(external_id=key, access_token=password, extra=extra), AccountProfile(
+            external_id=key,
             username=str(user.get("slug") or username),
             display_name=str(about.get("name") or user.get("name") or site),
             avatar_url=str(avatar or ""),
         )
 
-    def _discover(self, site: str) -> str:
+    def _api_index(self, site: str) -> tuple[str, dict[str, Any]]:
+        """The API root and its index: the root the site advertises, else `/wp-json/`, else
+        the `?rest_route=/` form every site answers. Security plugins strip the Link header,
+        and without pretty permalinks `/wp-json/` is a web page (or a 404), not the API."""
+        advertised = self._discover(site)
+        roots = [advertised] if advertised else [f"{site}/wp-json/", f"{site}/?rest_route=/"]
+        for root in roots[:-1]:
+            index = send(self.client, "GET", _index_url(root))
+            about = _json_or_none(index)
+            if index.status_code == 200 and isinstance(about, dict) and "namespaces" in about:
+                return root, about
+        index = send(self.client, "GET", _index_url(roots[-1]))
+        _raise_for_status(index)
+        return roots[-1], json_object(index)
+
+    def _discover(self, site: str) -> str | None:
         """The API root from the Link header (HEAD, as the discovery guide prefers)."""
         response = send(self.client, "HEAD", f"{site}/")
         if response.is_redirect:
@@ -293,12 +309,12 @@ class WordPressConnector(Connector):
                 status=response.status_code,
             )
         if response.status_code in (401, 403, 404, 405):
-            # Some hosts refuse HEAD or guard the front page; the default root still works.
-            return f"{site}/wp-json/"
+            # Some hosts refuse HEAD or guard the front page; the API may still answer.
+            return None
         _raise_for_status(response)
         link = response.links.get(API_LINK_REL, {}).get("url")
         if not link:
-            return f"{site}/wp-json/"
+            return None
         root = urljoin(f"{site}/", link)
         if not same_origin(root, site):
             # The application password goes to the root as Basic auth: never to another host.
@@ -357,10 +373,7 @@ class WordPressConnector(Connector):
             headers=_auth(credentials),
         )
         _raise_for_status(response)
-        try:
-            found = response.json()
-        except ValueError:
-            found = None
+        found = _json_or_none(response)
         for term in found if isinstance(found, list) else []:
             if isinstance(term, dict) and name.casefold() in (
                 html.unescape(str(term.get("name", ""))).casefold(),
@@ -388,7 +401,10 @@ class WordPressConnector(Connector):
 
 def _unused_credentials_hint(about: Mapping[str, Any]) -> str:
     """Why WordPress answered as if no credentials came (rest_not_logged_in), from what its
-    index says. A wrong password gets its own code (incorrect_password) and no hint."""
+    index says. A wrong or revoked application password lands here too: WordPress 6.1
+    checks it only after its API has collected authentication errors, so its own code
+    (incorrect_password, which needs no hint) shows only where a plugin looked the user up
+    earlier."""
     authentication = about.get("authentication")
     # The index lists application passwords only where WordPress offers them.
     if not (isinstance(authentication, dict) and "application-passwords" in authentication):
@@ -397,9 +413,9 @@ def _unused_credentials_hint(about: Mapping[str, Any]) -> str:
             "HTTPS or in a local environment, and a plugin can turn them off)"
         )
     return (
-        " (WordPress did not use the password as an application password: create one "
-        "under Users > Profile rather than using the login password; if it is one, the "
-        "web server may be dropping the Authorization header)"
+        " (WordPress accepted no user with this name and password: use an application "
+        "password from Users > Profile, not the login password, and check that it was not "
+        "revoked; if it is right, the web server may be dropping the Authorization header)"
     )
 
 
@@ -440,7 +456,7 @@ def _endpoint(
     (sites without pretty permalinks). Query parameters are merged here: httpx's `params=`
     would replace the `rest_route` query instead of adding to it.
     """
-    site = credentials.external_id
+    site = str(credentials.extra["site_url"])  # the account's key also names the user
     root = str(credentials.extra.get("api_root") or f"{site}/wp-json/")
     if not same_origin(root, site):  # stored before roots were checked: never send there
         raise PermanentError(
@@ -449,6 +465,18 @@ def _endpoint(
         )
     url = httpx.URL(root.rstrip("/") + "/" + route)
     return str(url.copy_merge_params(dict(params)) if params else url)
+
+
+def _index_url(root: str) -> str:
+    """The API index under a root in either form (`/wp-json/`, `/?rest_route=/`)."""
+    return root.rstrip("/") + "/"
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _auth(credentials: Credentials) -> dict[str, str]:

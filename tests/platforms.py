@@ -895,7 +895,7 @@ def check_wordpress(routes: Routes, media_url: str) -> None:
 
 WORDPRESS = Platform(
     slug="wordpress",
-    external_id=WORDPRESS_SITE,
+    external_id=f"{WORDPRESS_SITE}#user-3",
     credentials={
         "access_token": WORDPRESS_PASSWORD,
         "extra": {

@@ -104,7 +104,10 @@ def bluesky(host: str) -> Credentials:
 
 
 def wordpress(host: str) -> Credentials:
-    return Credentials(external_id=f"https://{host}", access_token="p", extra={"username": "u"})
+    site = f"https://{host}"
+    return Credentials(
+        external_id=f"{site}#user-1", access_token="p", extra={"site_url": site, "username": "u"}
+    )
 
 
 CONNECTOR_PATHS: dict[str, Callable[[str], object]] = {

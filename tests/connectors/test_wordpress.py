@@ -46,7 +46,7 @@ def connector():
 @pytest.fixture
 def credentials() -> Credentials:
     return Credentials(
-        external_id=SITE,
+        external_id=f"{SITE}#user-3",
         access_token=PASSWORD,
         extra={"site_url": SITE, "api_root": f"{ROOT}/", "username": "editor", "user_id": 3},
     )
@@ -352,7 +352,7 @@ def test_sites_without_pretty_permalinks_use_rest_route(connector, respx_mock):
         Credentials(
             external_id=SITE,
             access_token=PASSWORD,
-            extra={"api_root": f"{SITE}/?rest_route=/", "username": "editor"},
+            extra={"site_url": SITE, "api_root": f"{SITE}/?rest_route=/", "username": "editor"},
         ),
     )
 
@@ -555,7 +555,7 @@ def test_connect_discovers_the_api_and_checks_the_password(connector, respx_mock
     assert head.called
     assert "authorization" not in index.calls.last.request.headers
     assert me.calls.last.request.headers["Authorization"] == BASIC
-    assert credentials.external_id == SITE
+    assert credentials.external_id == f"{SITE}#user-3"
     assert credentials.access_token == PASSWORD
     assert dict(credentials.extra) == {
         "site_url": SITE,
@@ -563,7 +563,7 @@ def test_connect_discovers_the_api_and_checks_the_password(connector, respx_mock
         "username": "editor",
         "user_id": 3,
     }
-    assert profile.external_id == SITE
+    assert profile.external_id == f"{SITE}#user-3"
     assert profile.username == "editor"
     assert profile.display_name == "Example Blog"
     assert profile.avatar_url == "https://gravatar.test/96"
@@ -601,7 +601,11 @@ def test_a_stored_api_root_on_another_host_is_never_sent_the_password(connector,
     credentials = Credentials(
         external_id=SITE,
         access_token=PASSWORD,
-        extra={"api_root": "https://collector.example/wp-json/", "username": "editor"},
+        extra={
+            "site_url": SITE,
+            "api_root": "https://collector.example/wp-json/",
+            "username": "editor",
+        },
     )
 
     with pytest.raises(PermanentError) as caught:
@@ -631,6 +635,21 @@ def test_connect_falls_back_to_wp_json_without_a_link_header(connector, respx_mo
     credentials, _ = connector.connect(FIELDS)
 
     assert credentials.extra["api_root"] == f"{ROOT}/"
+
+
+def test_connect_uses_rest_route_where_wp_json_is_a_web_page_and_no_link_says_otherwise(
+    connector, respx_mock
+):
+    # A security plugin strips the Link header; without pretty permalinks /wp-json/ is the
+    # front page. tests/connectors/test_wordpress_server.py shows it on a real site.
+    respx_mock.head(f"{SITE}/").respond(200)
+    respx_mock.get(f"{ROOT}/").respond(200, html="<html></html>")
+    respx_mock.get(f"{SITE}/", params={"rest_route": "/"}).respond(200, json=INDEX)
+    respx_mock.get(f"{SITE}/", params={"rest_route": "/wp/v2/users/me"}).respond(200, json=ME)
+
+    credentials, _ = connector.connect(FIELDS)
+
+    assert credentials.extra["api_root"] == f"{SITE}/?rest_route=/"
 
 
 def test_connect_with_a_wrong_password_is_permanent_with_the_site_reason(connector, respx_mock):
@@ -691,9 +710,9 @@ def test_connect_does_not_claim_a_stripped_header_where_application_passwords_ex
         connector.connect(FIELDS)
 
     assert caught.value.message.startswith(
-        "You are not currently logged in. (WordPress did not use the password as an "
-        "application password: create one under Users > Profile rather than using the login "
-        "password; if it is one,"
+        "You are not currently logged in. (WordPress accepted no user with this name and "
+        "password: use an application password from Users > Profile, not the login "
+        "password, and check that it was not revoked; if it is right,"
     )
 
 
@@ -766,4 +785,4 @@ def test_connect_allows_plain_http_on_localhost(connector, respx_mock):
 
     credentials, _ = connector.connect({**FIELDS, "site_url": "http://localhost:8080"})
 
-    assert credentials.external_id == "http://localhost:8080"
+    assert credentials.extra["site_url"] == "http://localhost:8080"
