@@ -8,7 +8,6 @@ leaves a site. The exact requests and the error mapping are in test_wordpress.py
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,11 +23,10 @@ from connectors.wordpress import WordPressConnector
 from tests.factories import WorkspaceFactory
 from tests.fileserver import FileServer, serving
 from tests.media import files
+from tests.real_servers import cannot_start
 from tests.wordpress_server import Site, database, site, unavailable
 
 pytestmark = pytest.mark.slow
-# CI (.ci/run) sets this: there a WordPress that cannot start is a failure, not a skip.
-REQUIRED = os.environ.get("CRIER_TEST_REAL_SERVERS") == "1"
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,7 @@ class Sites:
 def wordpress() -> Iterator[Sites]:
     reason = unavailable()
     if reason:
-        if REQUIRED:
-            pytest.fail(f"WordPress cannot run here: {reason}")
-        pytest.skip(f"{reason} (.ci/run installs it)")
+        cannot_start("WordPress", reason)
     with (
         database() as db_name,
         site(db_name, "pretty_", pretty_permalinks=True, link_header=True) as pretty,
