@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Member, Role, SocialAccount, Workspace
 from accounts.services import api_key_issue
+from config import celery_app
 from tests.factories import MemberFactory, SocialAccountFactory, WorkspaceFactory
 
 
@@ -65,6 +66,16 @@ def no_server_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         and getattr(record, "status_code", 500) != 503
     ]
     assert not server_errors, [record.getMessage() for record in server_errors]
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Celery tasks run inside `.delay()`, and their exceptions reach the test."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 @pytest.fixture

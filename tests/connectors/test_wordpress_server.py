@@ -8,6 +8,7 @@ leaves a site. The exact requests and the error mapping are in test_wordpress.py
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,18 +16,19 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from accounts.connection import account_store
-from accounts.tokens import credentials_for
+from accounts.models import SocialAccount
 from connectors.base import Content, MediaItem
 from connectors.errors import AuthExpired, PermanentError
 from connectors.wordpress import WordPressConnector
-from tests.factories import WorkspaceFactory
+from posts.models import Delivery
+from tests.conftest import Caller
 from tests.fileserver import FileServer, serving
 from tests.media import files
 from tests.real_servers import cannot_start
 from tests.wordpress_server import Site, database, site, unavailable
 
 pytestmark = pytest.mark.slow
+PUBLISH_NOW = "/api/v1/posts/schedule/publish"
 
 
 @dataclass(frozen=True)
@@ -247,27 +249,67 @@ def test_a_revoked_application_password_is_auth_expired_with_wordpress_refusal(
     assert "rest_cannot_create" in (refused.value.platform_response or "")
 
 
-@pytest.mark.django_db
-def test_two_users_of_one_site_are_two_accounts_each_posting_as_itself(wordpress, connector):
-    site = wordpress.pretty
-    workspace = WorkspaceFactory()
-    accounts = {}
-    for role in ("author", "editor", "author"):  # the author reconnects last
-        credentials, profile = connector.connect(fields(site, role))
-        accounts[role] = account_store(
-            workspace_id=workspace.pk,
-            platform="wordpress",
-            credentials=credentials,
-            profile=profile,
-        )
+def connect(caller: Caller, site: Site, role: str, password: str | None = None) -> str:
+    """Connects through the API as people do; the account's id."""
+    response = caller.client.post(
+        "/api/v1/accounts", {"provider": "wordpress", **fields(site, role, password)}, format="json"
+    )
+    assert response.status_code in (200, 201), response.content
+    return response.json()["id"]
 
-    assert workspace.social_accounts.count() == 2
-    for role, account in accounts.items():
-        published = connector.publish(
-            Content(text=f"From the {role}", idempotency_key=f"wp-real-{role}"),
-            credentials_for(account),
-        )
-        assert stored(site, f"posts/{published.external_id}")["author"] == site.users[role].id
+
+def publish_now(caller: Caller, account_id: str, text: str, on_commit) -> Delivery:
+    """Publish-now through the API; the job and publish tasks run here (eager), as a worker
+    would run them after the commit."""
+    body = {
+        "bulk": {
+            "state": "scheduled",
+            "posts": [
+                {
+                    "networks": {"wordpress": {"type": "status", "text": text}},
+                    "accounts": [{"id": account_id}],
+                }
+            ],
+        }
+    }
+    with on_commit(execute=True):
+        response = caller.client.post(PUBLISH_NOW, body, format="json")
+    assert response.status_code == 202, response.content
+    return Delivery.objects.get(account_id=account_id)
+
+
+@pytest.mark.django_db
+def test_two_users_of_one_site_are_two_accounts_and_a_revoked_one_fails_in_wordpress_words(
+    wordpress, owner, private_urls_allowed, eager_tasks, django_capture_on_commit_callbacks
+):
+    site = wordpress.pretty
+    user = site.users["editor"]
+    with site.admin as admin:  # the editor's own password, to revoke below
+        made = admin.post(site.api(f"users/{user.id}/application-passwords"), json={"name": "y"})
+    made.raise_for_status()
+    author = connect(owner, site, "author")
+    editor = connect(owner, site, "editor", made.json()["password"])
+    assert author != editor
+    assert connect(owner, site, "author") == author  # reconnecting finds the same account
+
+    delivery = publish_now(owner, author, "From the author", django_capture_on_commit_callbacks)
+    assert delivery.status == "published"
+    post = stored(site, f"posts/{delivery.external_id}")
+    assert post["author"] == site.users["author"].id
+
+    with site.admin as admin:
+        admin.delete(
+            site.api(f"users/{user.id}/application-passwords/{made.json()['uuid']}")
+        ).raise_for_status()
+    delivery = publish_now(owner, editor, "Too late", django_capture_on_commit_callbacks)
+
+    # No refresh flow: the delivery keeps WordPress's own refusal, the account asks for a
+    # reconnect.
+    assert (delivery.status, delivery.error_code) == ("failed", "needs_reauth")
+    assert "Sorry, you are not allowed to create posts as this user." in delivery.error_message
+    assert json.loads(delivery.error_response)["code"] == "rest_cannot_create"
+    account = SocialAccount.objects.get(pk=editor)
+    assert account.status == "needs_reauth"
 
 
 def test_a_site_without_the_link_header_and_pretty_permalinks_is_reached_by_rest_route(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,17 +123,6 @@ def run(
             return action()
 
     return run
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    from config import celery_app
-
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager = conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 def connect(caller: Caller, platform: Platform) -> SocialAccount:

@@ -10,7 +10,6 @@ from django.utils import timezone
 from rest_framework.response import Response
 
 from accounts.models import SocialAccount
-from config import celery_app
 from connectors.simulator import SimulatorServer
 from posts.models import Delivery, IdempotencyRecord, Job, Post
 from tests.conftest import Caller
@@ -18,16 +17,6 @@ from tests.factories import SocialAccountFactory
 
 SCHEDULE = "/api/v1/posts/schedule"
 PUBLISH_NOW = "/api/v1/posts/schedule/publish"
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Celery tasks run inside `.delay()`, and their exceptions reach the test."""
-    conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager = conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 @pytest.fixture
