@@ -12,7 +12,7 @@ import time_machine
 from accounts.models import SocialAccount
 from planning.models import PostingSchedule
 from tests.factories import SocialAccountFactory
-from tests.posts.conftest import eager_tasks, live_account, send, simulator  # noqa: F401
+from tests.posts.conftest import live_account, send, simulator  # noqa: F401
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = ZoneInfo("UTC")
