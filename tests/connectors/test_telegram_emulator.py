@@ -13,12 +13,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from accounts.models import SocialAccount
 from connectors.base import Content, Credentials, MediaItem
 from connectors.errors import AuthExpired, PermanentError, RateLimited
 from connectors.telegram import TelegramConnector
 from tests.fileserver import FileServer, serving
 from tests.media import files
-from tests.real_servers import cannot_start
+from tests.real_servers import cannot_start, connect, publish_now
 from tests.telegram_server import Emulator, emulator, unavailable
 
 pytestmark = pytest.mark.slow
@@ -231,3 +232,30 @@ def test_a_group_turned_supergroup_names_the_new_chat(connector, telegram, token
         "Bad Request: group chat was upgraded to a supergroup chat (the group is now the "
         "supergroup -1009876543210: reconnect the account with that chat id)"
     )
+
+
+@pytest.mark.django_db
+def test_through_the_api_a_revoked_token_fails_the_delivery_with_telegrams_answer(
+    connector, telegram, token, owner, eager_tasks, django_capture_on_commit_callbacks
+):
+    # connector: the fixture points Crier at the emulator for the whole test.
+    account = connect(owner, "telegram", {"bot_token": token, "chat_id": "@crier_news"})
+    on_commit = django_capture_on_commit_callbacks
+    delivery = publish_now(owner, account, "telegram", "Hello channel", on_commit)
+    (message,) = telegram.sent(token)
+    assert (delivery.status, delivery.external_id) == ("published", str(message["message_id"]))
+    assert message["text"] == "Hello channel"
+
+    telegram.arm(token, 401, "Unauthorized")
+    delivery = publish_now(owner, account, "telegram", "Too late", on_commit)
+
+    # No refresh flow: the delivery keeps Telegram's answer, the account asks for a reconnect.
+    assert (delivery.status, delivery.error_code) == ("failed", "needs_reauth")
+    assert delivery.error_message == "The telegram account needs to be reconnected: Unauthorized"
+    assert json.loads(delivery.error_response) == {
+        "ok": False,
+        "error_code": 401,
+        "description": "Unauthorized",
+    }
+    assert len(telegram.sent(token)) == 1
+    assert SocialAccount.objects.get(pk=account).status == "needs_reauth"

@@ -20,15 +20,12 @@ from accounts.models import SocialAccount
 from connectors.base import Content, MediaItem
 from connectors.errors import AuthExpired, PermanentError
 from connectors.wordpress import WordPressConnector
-from posts.models import Delivery
-from tests.conftest import Caller
 from tests.fileserver import FileServer, serving
 from tests.media import files
-from tests.real_servers import cannot_start
+from tests.real_servers import cannot_start, connect, publish_now
 from tests.wordpress_server import Site, database, site, unavailable
 
 pytestmark = pytest.mark.slow
-PUBLISH_NOW = "/api/v1/posts/schedule/publish"
 
 
 @dataclass(frozen=True)
@@ -249,35 +246,6 @@ def test_a_revoked_application_password_is_auth_expired_with_wordpress_refusal(
     assert "rest_cannot_create" in (refused.value.platform_response or "")
 
 
-def connect(caller: Caller, site: Site, role: str, password: str | None = None) -> str:
-    """Connects through the API as people do; the account's id."""
-    response = caller.client.post(
-        "/api/v1/accounts", {"provider": "wordpress", **fields(site, role, password)}, format="json"
-    )
-    assert response.status_code in (200, 201), response.content
-    return response.json()["id"]
-
-
-def publish_now(caller: Caller, account_id: str, text: str, on_commit) -> Delivery:
-    """Publish-now through the API; the job and publish tasks run here (eager), as a worker
-    would run them after the commit."""
-    body = {
-        "bulk": {
-            "state": "scheduled",
-            "posts": [
-                {
-                    "networks": {"wordpress": {"type": "status", "text": text}},
-                    "accounts": [{"id": account_id}],
-                }
-            ],
-        }
-    }
-    with on_commit(execute=True):
-        response = caller.client.post(PUBLISH_NOW, body, format="json")
-    assert response.status_code == 202, response.content
-    return Delivery.objects.get(account_id=account_id)
-
-
 @pytest.mark.django_db
 def test_two_users_of_one_site_are_two_accounts_and_a_revoked_one_fails_in_wordpress_words(
     wordpress, owner, private_urls_allowed, eager_tasks, django_capture_on_commit_callbacks
@@ -287,12 +255,14 @@ def test_two_users_of_one_site_are_two_accounts_and_a_revoked_one_fails_in_wordp
     with site.admin as admin:  # the editor's own password, to revoke below
         made = admin.post(site.api(f"users/{user.id}/application-passwords"), json={"name": "y"})
     made.raise_for_status()
-    author = connect(owner, site, "author")
-    editor = connect(owner, site, "editor", made.json()["password"])
+    author = connect(owner, "wordpress", fields(site, "author"))
+    editor = connect(owner, "wordpress", fields(site, "editor", made.json()["password"]))
     assert author != editor
-    assert connect(owner, site, "author") == author  # reconnecting finds the same account
+    # Reconnecting finds the same account.
+    assert connect(owner, "wordpress", fields(site, "author")) == author
 
-    delivery = publish_now(owner, author, "From the author", django_capture_on_commit_callbacks)
+    on_commit = django_capture_on_commit_callbacks
+    delivery = publish_now(owner, author, "wordpress", "From the author", on_commit)
     assert delivery.status == "published"
     post = stored(site, f"posts/{delivery.external_id}")
     assert post["author"] == site.users["author"].id
@@ -301,7 +271,7 @@ def test_two_users_of_one_site_are_two_accounts_and_a_revoked_one_fails_in_wordp
         admin.delete(
             site.api(f"users/{user.id}/application-passwords/{made.json()['uuid']}")
         ).raise_for_status()
-    delivery = publish_now(owner, editor, "Too late", django_capture_on_commit_callbacks)
+    delivery = publish_now(owner, editor, "wordpress", "Too late", on_commit)
 
     # No refresh flow: the delivery keeps WordPress's own refusal, the account asks for a
     # reconnect.
