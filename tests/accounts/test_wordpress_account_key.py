@@ -11,7 +11,7 @@ from django.apps import apps
 
 from tests.factories import SocialAccountFactory
 
-migration = import_module("accounts.migrations.0007_wordpress_account_per_user")
+migration = import_module("accounts.migrations.0008_wordpress_account_per_user")
 SITE = "https://blog.example.com"
 
 

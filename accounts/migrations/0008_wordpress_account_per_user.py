@@ -18,6 +18,6 @@ def key_by_user(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0006_manual_platform")]
+    dependencies = [("accounts", "0007_platform_choices_callable")]
 
     operations = [migrations.RunPython(key_by_user, migrations.RunPython.noop)]
