@@ -96,7 +96,31 @@ def native_schema(schema: dict[str, Any]) -> dict[str, Any]:
         for name, scheme in components.get("securitySchemes", {}).items()
         if name == "ApiKey"
     }
-    return {**schema, "paths": paths, "components": kept_components}
+    return _without_storage_bounds({**schema, "paths": paths, "components": kept_components})
+
+
+# The limits of the database's integer columns, which Django's model fields turn into
+# validators and drf-spectacular into `maximum`/`minimum` (and `int64`): they differ between
+# SQLite and PostgreSQL, so the API's description would depend on where it was generated.
+_STORAGE_LIMITS = {2**15 - 1, 2**31 - 1, 2**63 - 1, -(2**15), -(2**31), -(2**63)}
+
+
+def _without_storage_bounds(node: Any) -> Any:
+    """The schema with the bounds that only say which database stores the field removed."""
+    if isinstance(node, list):
+        return [_without_storage_bounds(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    cleaned = {key: _without_storage_bounds(value) for key, value in node.items()}
+    if cleaned.get("type") == "integer":
+        for bound in ("maximum", "minimum"):
+            if cleaned.get(bound) in _STORAGE_LIMITS:
+                del cleaned[bound]
+        if cleaned.get("format") == "int64" and not any(
+            abs(cleaned.get(bound, 0)) > 2**31 for bound in ("maximum", "minimum")
+        ):
+            del cleaned["format"]
+    return cleaned
 
 
 def render(schema: dict[str, Any]) -> str:
