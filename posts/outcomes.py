@@ -271,23 +271,37 @@ _ATTEMPT_OUTCOME = ("finished_at", "outcome", "duration_ms", "error_class", "mes
 
 def after_terminal(moves: list[Move]) -> None:
     """Side effects of final outcomes: each job concerned is refreshed once. They may fail;
-    they can never re-run a publish."""
+    they can never re-run a publish. A broken database connection gets one more try on a
+    new one: the last outcome of a job is the only moment that completes it."""
+    try:
+        _refresh_jobs(moves)
+    except Exception:
+        if connection.in_atomic_block:  # the caller's transaction: not ours to reopen
+            logger.exception("after-publish bookkeeping failed", extra=_ids_of(moves))
+            return
+        logger.warning("after-publish bookkeeping failed; once more", exc_info=True)
+        connection.close()
+        try:
+            _refresh_jobs(moves)
+        except Exception:
+            logger.exception("after-publish bookkeeping failed", extra=_ids_of(moves))
+
+
+def _ids_of(moves: list[Move]) -> dict[str, list[str]]:
+    return {"delivery_ids": [move.delivery_id for move in moves]}
+
+
+def _refresh_jobs(moves: list[Move]) -> None:
     from posts.services import job_refresh
 
-    try:
-        unsettled = [m for m in moves if m.delivery is None or not _job_settled(m.delivery)]
-        job_ids = {move.delivery.post.job_id for move in unsettled if move.delivery is not None}
-        if unloaded := [move.delivery_id for move in unsettled if move.delivery is None]:
-            job_ids.update(
-                Delivery.objects.filter(pk__in=unloaded).values_list("post__job_id", flat=True)
-            )
-        for job_id in job_ids - {None}:
-            job_refresh(job_id=job_id)
-    except Exception:
-        logger.exception(
-            "after-publish bookkeeping failed",
-            extra={"delivery_ids": [move.delivery_id for move in moves]},
+    unsettled = [m for m in moves if m.delivery is None or not _job_settled(m.delivery)]
+    job_ids = {move.delivery.post.job_id for move in unsettled if move.delivery is not None}
+    if unloaded := [move.delivery_id for move in unsettled if move.delivery is None]:
+        job_ids.update(
+            Delivery.objects.filter(pk__in=unloaded).values_list("post__job_id", flat=True)
         )
+    for job_id in job_ids - {None}:
+        job_refresh(job_id=job_id)
 
 
 def _job_settled(delivery: Delivery) -> bool:

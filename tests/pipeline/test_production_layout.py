@@ -131,7 +131,9 @@ def test_the_production_layout_publishes_once_through_kills_and_a_broker_restart
 ):
     broker_url, broker = broker_under_test
     # REDIS_URL stays: locks and rate limits. A call may take the platform's latency.
-    wiring = {"CELERY_BROKER_URL": broker_url, "CRIER_HTTP_TIMEOUT": 10}
+    # The lease is longer than the suite's 6 s: a worker starved of CPU on a loaded CI
+    # machine must not look dead while it is alive (renewed every quarter of it).
+    wiring = {"CELERY_BROKER_URL": broker_url, "CRIER_HTTP_TIMEOUT": 10, "CRIER_PUBLISH_LEASE": 20}
     accounts = [
         sandbox_account(owner.workspace, simulator, "prod-a"),
         sandbox_account(owner.workspace, simulator, "prod-b"),
@@ -257,9 +259,11 @@ def assert_published_once_or_honestly_unknown(simulator, delivery_ids: list[str]
         if row.status == "published":
             assert copies == 1, f"{row.pk} published but not on the platform"
             continue
-        # unknown: only where the platform cannot dedupe and a call may have left
+        # unknown: only where the platform cannot dedupe and a call may have left (an
+        # ambiguous answer, or a call the sweeper found started)
         assert row.account.platform == "sandbox_plain", row.error_message
-        assert Attempt.objects.filter(delivery=row, outcome="unknown").exists(), row.pk
+        may_have_left = Attempt.objects.filter(delivery=row, outcome="unknown").exists()
+        assert may_have_left or row.call_started_at is not None, row.pk
     stats = simulator.simulator.stats()
     assert stats["duplicates"] == [] and stats["duplicate_content"] == []
     connection.close()
