@@ -5,6 +5,9 @@ manual account's is marked published, nothing sent); otherwise it keeps its sche
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -128,9 +131,15 @@ def pending_approve(*, context: ApiContext, post: Post, changes: dict, now: bool
 
 def publish_queued(post: Post) -> None:
     """The worker's own step, run in the request and outside any transaction: a worker that
-    got the message first wins the claim and this call does nothing (published once)."""
+    got the message first wins the claim and this call does nothing (published once). Then
+    wait for that worker's outcome too, so the answer carries the URL the document promises;
+    after one platform call's timeout it answers what is recorded (still `scheduled`)."""
     for delivery_id in post.deliveries.filter(status=S.QUEUED).values_list("pk", flat=True):
         publishing.delivery_publish(delivery_id=delivery_id)
+    deadline = time.monotonic() + settings.CRIER_HTTP_TIMEOUT
+    in_flight = post.deliveries.filter(status__in=[S.QUEUED, S.PUBLISHING])
+    while in_flight.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)  # each check is its own autocommit read: it sees the worker's commit
 
 
 def _publish_now(*, context: ApiContext, networks: dict, targets: list[str]) -> Post:

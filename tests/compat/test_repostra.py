@@ -1169,3 +1169,57 @@ def test_content_failing_without_a_website_account_says_why_without_a_native_id(
     assert failed["error"] == (
         "The draft could not be stored for any account: it has no account to publish to."
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approve_answers_the_url_when_a_worker_claimed_the_delivery_first(
+    repostra, private_webhooks, blog_receiver, eager_tasks, monkeypatch
+):
+    """A worker that got the publish message before the request's own publish step: the
+    request claims nothing, yet answers the worker's outcome (the URL), not `scheduled`."""
+    from django.db import connections
+
+    from posts import publishing
+    from posts.tasks import publish_deliveries
+
+    create_blog_account(repostra, blog_receiver.url, signing_secret=SECRET)
+    content = repostra.post("/api/v1/content", {"title": "10 SEO Tips"}, format="json").json()
+    number = content["data"]["id"]
+    repostra.put(f"/api/v1/content/{number}", {"content": EDITORJS}, format="json")
+    claimed = threading.Event()
+    workers: list[threading.Thread] = []
+
+    def other_worker(delivery_ids: list[str]) -> None:
+        try:
+            deliveries = publishing.claim_for_publishing(delivery_ids)
+            claimed.set()
+            # Hold the claim a moment: the request has meanwhile found nothing to publish
+            # and, before the fix, answered already.
+            threading.Event().wait(1)
+            publishing.publish_claimed(deliveries)
+        finally:
+            claimed.set()
+            connections.close_all()
+
+    def broker(delivery_ids: list[str]) -> None:
+        """The publish message reaches another worker, which claims it before the request's
+        own publish step runs (the hand-off: the request goes on once it is claimed)."""
+        worker = threading.Thread(target=other_worker, args=(delivery_ids,))
+        workers.append(worker)
+        worker.start()
+        assert claimed.wait(30)
+
+    monkeypatch.setattr(publish_deliveries, "delay", broker)
+
+    approved = repostra.post(f"/api/v1/content/{number}/approve")
+    for worker in workers:
+        worker.join(30)
+
+    assert len(workers) == 1
+    assert approved.status_code == 200, approved.json()
+    data = approved.json()["data"]
+    assert (data["status"], data["published_url"]) == (
+        "published",
+        "https://blog.example.com/10-seo-tips",
+    )
+    assert len(blog_receiver.received) == 1  # published once, by the worker
