@@ -15,13 +15,14 @@ How Repostra's concepts map onto Crier:
   `connectors/webhook.py`), `wordpress` the WordPress connector (`webhook_url` is the site,
   `wordpress_api_key` is `username:application-password`), `manual` (the default) the
   manual connector (`connectors/manual.py`): the person posts by hand, Crier sends
-  nothing, and approving the content marks it published. Repostra's own fields live in
-  the account's `settings["repostra"]`. Accounts connected with OAuth show as `auto`.
+  nothing; content approved for it is marked published at the content's time.
+  Repostra's own fields live in the account's `settings["repostra"]`. Accounts connected
+  with OAuth show as `auto`.
 - A posting schedule is planning's `PostingSchedule`.
 - Content (a blog post) is a `PlannedPost` of kind `blog`: the generator drafts it, a
   person may write its EditorJS body; approving publishes it through the native pipeline
-  (a publish-now job, its delivery published in this request) when a WordPress, webhook
-  or manual account is configured.
+  (a publish-now job, its delivery published in this request) when a WordPress or
+  webhook account is configured; with manual accounts only, at its scheduled time.
 - Social posts awaiting approval are planned topics (`PlannedPost` of kind `post`) and
   posts in `pending_approval`; approving goes through `planning.approvals`.
 

@@ -1,11 +1,13 @@
-"""Approving content: with a WordPress, webhook or manual account it is published at once,
-through the native pipeline (a publish-now job, its delivery published in this request; a
-manual account's is marked published, nothing sent); otherwise it keeps its scheduled time.
+"""Approving content: with a WordPress or webhook account it is published at once, through
+the native pipeline (a publish-now job, its delivery published in this request); otherwise
+it keeps its scheduled time, as the document says: with only manual accounts, a post for
+them at that time (the manual connector marks it published then, nothing sent).
 """
 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -17,9 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.auth import ApiContext
+from accounts.models import SocialAccount
 from compat import editorjs
 from compat.repostra import ids
-from compat.repostra.accounts import WEBSITE_CONNECTORS, website_accounts
+from compat.repostra.accounts import MANUAL, WEBSITE_CONNECTORS, website_accounts
 from compat.repostra.base import TAGS, ApproveView, approved_by
 from compat.repostra.content import (
     CONTENT_SCHEMA,
@@ -41,14 +44,13 @@ S = DeliveryStatus
 P = PlannedPost.Status
 
 
-def _publish_targets(plan: PlannedPost) -> list[str]:
-    """The WordPress, webhook or manual accounts that publish this content at once on
-    approval."""
+def _website_targets(plan: PlannedPost) -> list[SocialAccount]:
+    """The WordPress, webhook or manual accounts this content goes to."""
     if plan.posting_schedule_id:
         account = plan.posting_schedule.account
         ok = account.platform in WEBSITE_CONNECTORS and account.can_publish
-        return [account.pk] if ok else []
-    return [account.pk for account in website_accounts(plan.workspace)]
+        return [account] if ok else []
+    return website_accounts(plan.workspace)
 
 
 def _networks(plan: PlannedPost, html: str) -> dict:
@@ -68,7 +70,7 @@ def _networks(plan: PlannedPost, html: str) -> dict:
 def content_approve(
     *, context: ApiContext, plan: PlannedPost, title: str | None = None
 ) -> PlannedPost:
-    """Approve (optionally retitled); with a WordPress, webhook or manual account, publish
+    """Approve (optionally retitled); with a WordPress or webhook account, publish
     now (in this request, through the pipeline's own publish step), otherwise the post keeps
     its scheduled time."""
     now = timezone.now()
@@ -90,18 +92,27 @@ def content_approve(
                 "This content has no body yet: send it with PUT /api/v1/content/{id} or wait "
                 "for the generator."
             )
-        targets = _publish_targets(plan)
+        targets = _website_targets(plan)
+        # A site that takes the article publishes now (the manual accounts with it: the
+        # article is live); manual accounts alone wait for the content's time.
+        publish_now = any(account.platform != MANUAL for account in targets)
+        at = None if publish_now else plan.scheduled_at
         networks = _networks(plan, html)
         post = plan.post
         pending = post is not None and post.deliveries.filter(status=S.PENDING_APPROVAL).exists()
         if pending:
             pending_approve(
-                context=context, post=post, changes={"networks": networks}, now=bool(targets)
+                context=context, post=post, changes={"networks": networks}, now=publish_now
             )
         elif post is not None:
             raise Conflict(f"Its post {post.pk} is {post.state}: manage it at /api/v1/posts.")
-        elif targets:
-            post = _publish_now(context=context, networks=networks, targets=targets)
+        elif targets and (publish_now or at):
+            post = _new_post(
+                context=context,
+                networks=networks,
+                targets=[account.pk for account in targets],
+                at=at,
+            )
         PlannedPost.objects.filter(pk=plan.pk).update(
             approved_at=now,
             post=post,
@@ -109,7 +120,7 @@ def content_approve(
             next_attempt_at=None if post else plan.next_attempt_at,
             updated_at=now,
         )
-    if post is not None:
+    if post is not None and publish_now:
         publish_queued(post)
     plan.refresh_from_db()
     return plan
@@ -142,17 +153,20 @@ def publish_queued(post: Post) -> None:
         time.sleep(0.1)  # each check is its own autocommit read: it sees the worker's commit
 
 
-def _publish_now(*, context: ApiContext, networks: dict, targets: list[str]) -> Post:
-    """A publish-now job for the content, as planning's drafts store theirs (the topic
-    took its share of the monthly quota already)."""
+def _new_post(
+    *, context: ApiContext, networks: dict, targets: list[str], at: datetime | None
+) -> Post:
+    """A publish-now job for the content (a scheduled one for `at`), as planning's drafts
+    store theirs (the topic took its share of the monthly quota already)."""
+    when = {"scheduled_at": at.isoformat()} if at else {}
     bulk = {
         "state": "scheduled",
         "origin": "repostra",
-        "posts": [{"networks": networks, "accounts": [{"id": pk} for pk in targets]}],
+        "posts": [{"networks": networks, "accounts": [{"id": pk, **when} for pk in targets]}],
     }
     job = Job.objects.create(
         workspace=context.workspace,
-        kind=Job.Kind.PUBLISH_NOW,
+        kind=Job.Kind.SCHEDULE if at else Job.Kind.PUBLISH_NOW,
         request=bulk,
         created_by=context.member,
         needs_approval=False,

@@ -1080,18 +1080,47 @@ def test_approving_a_manual_social_post_marks_it_published_without_sending_it(
     assert again.status_code == 409
 
 
-def test_approving_content_for_a_manual_website_marks_it_published(repostra):
+def test_approving_content_for_a_manual_website_waits_for_its_scheduled_time(repostra):
+    # "Otherwise [no WordPress or webhook account], the content ... will be published on
+    # schedule": a manual account's post is due at the content's time, not marked at once.
     create_manual_account(repostra, platform="website", account_name="My Blog")
-    content = repostra.post("/api/v1/content", {"title": "10 SEO Tips"}, format="json").json()
+    content = repostra.post(
+        "/api/v1/content",
+        {"title": "10 SEO Tips", "scheduled_for": "2099-04-07T09:00:00Z"},
+        format="json",
+    ).json()
     content_id = content["data"]["id"]
     repostra.put(f"/api/v1/content/{content_id}", {"content": EDITORJS}, format="json")
     with respx.mock:  # nothing is sent
         approved = repostra.post(f"/api/v1/content/{content_id}/approve")
     assert approved.status_code == 200, approved.json()
     data = approved.json()["data"]
-    assert (data["status"], data["published_url"]) == ("published", None)
-    assert data["approved_at"] is not None and data["published_at"] is not None
-    assert repostra.get("/api/v1/content", {"status": "published"}).json()["meta"]["total"] == 1
+    assert (data["status"], data["published_url"], data["published_at"]) == (
+        "scheduled",
+        None,
+        None,
+    )
+    assert data["approved_at"] is not None
+    assert data["scheduled_for"] == "2099-04-07T09:00:00+00:00"
+    delivery = Delivery.objects.get()
+    assert delivery.status == "scheduled"
+    assert delivery.scheduled_at.isoformat() == "2099-04-07T09:00:00+00:00"
+    assert repostra.get("/api/v1/content", {"status": "published"}).json()["meta"]["total"] == 0
+
+
+def test_approving_content_for_a_manual_website_without_a_time_stays_an_approved_draft(
+    repostra,
+):
+    create_manual_account(repostra, platform="website", account_name="My Blog")
+    content = repostra.post("/api/v1/content", {"title": "10 SEO Tips"}, format="json").json()
+    content_id = content["data"]["id"]
+    repostra.put(f"/api/v1/content/{content_id}", {"content": EDITORJS}, format="json")
+    approved = repostra.post(f"/api/v1/content/{content_id}/approve")
+    assert approved.status_code == 200, approved.json()
+    data = approved.json()["data"]
+    assert (data["status"], data["published_at"]) == ("draft", None)
+    assert data["approved_at"] is not None
+    assert not Delivery.objects.exists()
 
 
 @pytest.mark.parametrize(
