@@ -43,8 +43,10 @@ Where Crier differs from the document, deliberately:
 - Deletes answer 200 `{"message": "... deleted."}` (the document shows no delete body,
   and lists 200/201 as its successes); deleting an account with scheduled posts is a 409
   too, as with posting schedules.
-- `approve-topic` needs a configured content generator (409 otherwise). A social post
-  keeps its topic's number once drafted, so the document's one id works throughout.
+- `approve-topic` starts the content generator when one is configured; without one the
+  approved topic waits and `approve-content` brings its text (stored as its draft, then
+  approved). A social post keeps its topic's number once drafted, so the document's one
+  id works throughout.
 - Approving content whose body is empty is a 422; approving twice is a 409.
 
 Modules: `base` (auth, rate, envelope, pagination), `ids` (integer ids), `accounts`,

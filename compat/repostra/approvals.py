@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -29,9 +30,9 @@ from compat.repostra.base import (
 )
 from compat.repostra.content import LIVE_STATUSES, blog_plans, content_status, deliveries_of
 from compat.repostra.content_approval import pending_approve, publish_queued
-from config.errors import Conflict
+from config.errors import Conflict, Unprocessable
 from config.timestamps import iso_timestamp
-from planning import drafts
+from planning import drafts, generator
 from planning.models import ContentType, PlannedPost
 from planning.queue import content_type_of
 from posts.models import Delivery, Post
@@ -168,7 +169,8 @@ class SocialTopicApproveView(ApproveView):
         request=TopicSerializer,
         responses=_SOCIAL,
         operation_id="repostra_approvals_social_approve_topic",
-        description="Starts the content generator for the topic (409 when none is configured).",
+        description="Keeps the approved topic and starts the content generator when one is "
+        "configured; without one, approve-content brings the content.",
     )
     def post(self, request: Request, post_id: str) -> Response:
         plan = workspace_object_or_404(
@@ -180,13 +182,30 @@ class SocialTopicApproveView(ApproveView):
         )
         serializer = TopicSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            PlannedPost.objects.filter(pk=plan.pk).update(topic=serializer.validated_data["topic"])
-            plan.refresh_from_db()
-            plan = drafts.planned_regenerate(plan=plan)
+        plan = social_topic_approve(plan=plan, topic=serializer.validated_data["topic"])
         own = SocialAccount.objects.filter(workspace=request.auth.workspace)
         accounts = {a.pk: a for a in own.filter(pk__in=plan.account_ids)}
         return Response({"data": _topic_item(plan, accounts)})
+
+
+def social_topic_approve(*, plan: PlannedPost, topic: str) -> PlannedPost:
+    """Keep the approved topic; with a content generator, it drafts the content. Without
+    one the topic waits for its content, which `approve-content` brings (workflow step 7)."""
+    with transaction.atomic():
+        plan = PlannedPost.objects.select_for_update().get(pk=plan.pk)
+        if plan.status not in (P.PLANNED, P.FAILED):
+            # Said with the document's route and number: the planned post's id is Crier's.
+            being = "is being written" if plan.status == P.GENERATING else "is written"
+            number = ids.number_of(ids.Kind.SOCIAL_POST, plan)
+            raise Conflict(
+                f"This social post's content {being} already: approve it with "
+                f"POST /api/v1/approvals/social/{number}/approve-content."
+            )
+        PlannedPost.objects.filter(pk=plan.pk).update(topic=topic, updated_at=timezone.now())
+        plan.refresh_from_db()
+        if generator.configured():
+            plan = drafts.planned_regenerate(plan=plan)
+    return plan
 
 
 class SocialContentApproveView(ApproveView):
@@ -207,18 +226,33 @@ class SocialContentApproveView(ApproveView):
             if plan is not None
             else Post.objects.filter(workspace=workspace, pk=object_id).first()
         )
-        if post is None:
-            if plan is not None:
-                raise Conflict("This topic has no content yet: approve the topic first.")
+        if post is None and plan is None:
             raise exceptions.NotFound("Social post not found.")
         serializer = ContentTextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if post is None:
+            post = _written_post(
+                context=request.auth, plan=plan, text=serializer.validated_data["content"]
+            )
         social_content_approve(
             context=request.auth, post=post, text=serializer.validated_data["content"]
         )
         post.refresh_from_db()
         linked = plan or PlannedPost.objects.filter(workspace=workspace, post=post).first()
         return Response({"data": _post_item(post, linked)})
+
+
+def _written_post(*, context: ApiContext, plan: PlannedPost, text: str) -> Post:
+    """A topic with no content yet: the approved text is its draft, waiting for approval
+    like a generated one (then approved as it)."""
+    if plan.status == P.GENERATING:
+        raise Conflict("This social post's content is being written: approve it once listed.")
+    by = context.member.user.get_username()
+    post = drafts.draft_store(plan=plan, text=text, by=by, needs_approval=True)
+    if post is None:
+        plan.refresh_from_db()
+        raise Unprocessable(plan.error)
+    return post
 
 
 def social_content_approve(*, context: ApiContext, post: Post, text: str) -> None:

@@ -551,14 +551,6 @@ def test_the_full_workflow_publishes_to_a_signed_webhook(
             "created_at": pending_social[0]["created_at"],
         }
     ]
-    no_generator = repostra.post(
-        f"/api/v1/approvals/social/{social_id}/approve-topic",
-        {"topic": "SEO tips for small businesses"},
-        format="json",
-    )
-    assert no_generator.status_code == 409
-    assert PlannedPost.objects.get(pk=topic["id"]).topic == "SEO tips"  # rolled back
-
     settings.CRIER_GENERATOR_URL = "https://generator.example/draft"
     settings.CRIER_GENERATOR_KIND = "webhook"
     approved_topic = repostra.post(
@@ -1252,3 +1244,77 @@ def test_approve_answers_the_url_when_a_worker_claimed_the_delivery_first(
         "https://blog.example.com/10-seo-tips",
     )
     assert len(blog_receiver.received) == 1  # published once, by the worker
+
+
+def _linkedin_topic(repostra, owner, workspace) -> tuple[str, int]:
+    account = SocialAccountFactory(workspace=workspace, platform="linkedin")
+    topic = owner.client.post(
+        "/api/v1/planned-posts",
+        {
+            "topic": "SEO tips",
+            "account_ids": [account.pk],
+            "scheduled_at": "2099-04-08T14:00:00Z",
+        },
+        format="json",
+    ).json()
+    [item] = repostra.get("/api/v1/approvals").json()["data"]["pending_social"]
+    return topic["id"], item["id"]
+
+
+def test_workflow_steps_6_and_7_without_a_generator(repostra, owner, workspace):
+    # No generator: the approved topic waits for its content, which step 7 brings.
+    plan_id, social_id = _linkedin_topic(repostra, owner, workspace)
+
+    topic = repostra.post(
+        f"/api/v1/approvals/social/{social_id}/approve-topic",
+        {"topic": "SEO tips for small businesses"},
+        format="json",
+    )
+    assert topic.status_code == 200, topic.json()
+    assert (topic.json()["data"]["id"], topic.json()["data"]["topic"]) == (
+        social_id,
+        "SEO tips for small businesses",
+    )
+    assert topic.json()["data"]["status"] == "pending_approval"
+    content = repostra.post(
+        f"/api/v1/approvals/social/{social_id}/approve-content",
+        {"content": "Here are 10 SEO tips that actually work..."},
+        format="json",
+    )
+
+    assert content.status_code == 200, content.json()
+    data = content.json()["data"]
+    assert (data["id"], data["topic"], data["content"], data["status"]) == (
+        social_id,
+        "SEO tips for small businesses",
+        "Here are 10 SEO tips that actually work...",
+        "ready",
+    )
+    delivery = Delivery.objects.get(post=PlannedPost.objects.get(pk=plan_id).post)
+    assert delivery.status == "scheduled"
+    assert delivery.scheduled_at.isoformat() == "2099-04-08T14:00:00+00:00"
+    assert repostra.get("/api/v1/approvals").json()["meta"]["pending_social_count"] == 0
+
+
+def test_approving_a_topic_twice_names_the_next_step_not_a_native_id(
+    repostra, owner, workspace, settings
+):
+    settings.CRIER_GENERATOR_URL = "https://generator.example/draft"
+    settings.CRIER_GENERATOR_KIND = "webhook"
+    plan_id, social_id = _linkedin_topic(repostra, owner, workspace)
+    path = f"/api/v1/approvals/social/{social_id}/approve-topic"
+    assert repostra.post(path, {"topic": "SEO tips"}, format="json").status_code == 200
+    with respx.mock:
+        respx.post("https://generator.example/draft").mock(
+            return_value=httpx.Response(200, json={"text": "Generated SEO tips."})
+        )
+        assert draft_generate(plan_id=plan_id) == "drafted"  # the worker's step
+
+    again = repostra.post(path, {"topic": "SEO tips"}, format="json")
+
+    assert again.status_code == 409
+    assert again.json() == {
+        "error": "conflict",
+        "message": "This social post's content is written already: approve it with "
+        f"POST /api/v1/approvals/social/{social_id}/approve-content.",
+    }
