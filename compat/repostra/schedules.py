@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import SocialAccount
 from compat.repostra import ids
-from compat.repostra.accounts import PLATFORMS, platform_of
+from compat.repostra.accounts import PLATFORMS, platform_of, repostra_accounts
 from compat.repostra.base import (
     DELETED_SCHEMA,
     PAGE_PARAMETERS,
@@ -84,7 +84,7 @@ def schedule_create(*, workspace: Any, data: dict) -> PostingSchedule:
     """A schedule for one of the workspace's accounts, named by its number or Crier id."""
     account_id = ids.crier_id(ids.Kind.ACCOUNT, data["account_id"], workspace=workspace)
     account = (
-        SocialAccount.objects.connected().filter(workspace=workspace, pk=account_id).first()
+        repostra_accounts().filter(workspace=workspace, pk=account_id).first()
         if account_id
         else None
     )
@@ -97,10 +97,16 @@ def schedule_create(*, workspace: Any, data: dict) -> PostingSchedule:
     return planning_services.schedule_create(account=account, fields=_schedule_fields(data))
 
 
+def _shown_schedules() -> QuerySet[PostingSchedule]:
+    """Schedules of the accounts the dialect lists: another network's would name a
+    platform outside the document's enum (and its account is 404 here)."""
+    return PostingSchedule.objects.filter(account__in=repostra_accounts()).select_related("account")
+
+
 def _schedule_or_404(request: Request, schedule_id: str) -> PostingSchedule:
     return workspace_object_or_404(
         request,
-        PostingSchedule.objects.select_related("account"),
+        _shown_schedules(),
         schedule_id,
         kind=ids.Kind.SCHEDULE,
         name="Posting schedule",
@@ -126,8 +132,8 @@ class ScheduleListView(RepostraView):
 
     @extend_schema(tags=TAGS, parameters=PAGE_PARAMETERS)
     def get(self, request: Request) -> Response:
-        schedules = PostingSchedule.objects.filter(workspace=request.auth.workspace)
-        schedules = schedules.select_related("account").order_by("created_at", "pk")
+        schedules = _shown_schedules().filter(workspace=request.auth.workspace)
+        schedules = schedules.order_by("created_at", "pk")
         return paginated(request, schedules, schedule_data)
 
     @extend_schema(tags=TAGS, request=ScheduleInputSerializer)

@@ -1318,3 +1318,35 @@ def test_approving_a_topic_twice_names_the_next_step_not_a_native_id(
         "message": "This social post's content is written already: approve it with "
         f"POST /api/v1/approvals/social/{social_id}/approve-content.",
     }
+
+
+def test_schedules_of_accounts_outside_the_documented_enum_are_not_shown(repostra, workspace):
+    # Crier's own API may give a Mastodon account a posting schedule; Repostra's shows
+    # neither, and cannot make one for it.
+    mastodon = SocialAccountFactory(workspace=workspace, platform="mastodon", external_id="m-1")
+    hidden = PostingSchedule.objects.create(
+        workspace=workspace, account=mastodon, day_of_week=0, time="09:00"
+    )
+    linkedin = SocialAccountFactory(workspace=workspace, platform="linkedin", external_id="li-1")
+    shown = PostingSchedule.objects.create(
+        workspace=workspace, account=linkedin, day_of_week=0, time="10:00"
+    )
+
+    listed = repostra.get("/api/v1/posting-schedules").json()
+
+    assert [item["time"] for item in listed["data"]] == ["10:00"]
+    assert listed["meta"]["total"] == 1
+    assert repostra.get(f"/api/v1/posting-schedules/{hidden.pk}").status_code == 404
+    assert repostra.get(f"/api/v1/posting-schedules/{shown.pk}").status_code == 200
+    created = repostra.post(
+        "/api/v1/posting-schedules",
+        {
+            "account_id": mastodon.pk,
+            "platform": "website",
+            "day_of_week": "monday",
+            "time": "11:00",
+        },
+        format="json",
+    )
+    assert created.status_code == 422
+    assert "account_id" in created.json()["message"]
