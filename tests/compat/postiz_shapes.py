@@ -6,14 +6,11 @@ Read at github.com/gitroomhq/postiz-app, commit 74b01ada154a177242d558bedc646fcf
 selects each route's answer comes from (`source`). Postiz is NestJS: a POST answers 201,
 any other method 200.
 
-A shape is a JSON type name (`string`, `number`, `boolean`, `null`, `object`, `array`,
-`any`; `a|b` for either), a dict (an object with exactly those keys; a key ending in `?`
-may be left out, as Postiz leaves out what is undefined), or a one-item list (an array of
-that shape). Two markers say where Crier differs on purpose:
-
-- `Crier(shape, why)`: a field Crier adds. Harmless to typed clients: Postiz's own types
-  never name it, and clients generated from them ignore keys they do not know.
-- `Absent(shape, why)`: a Postiz field Crier does not send, and why.
+Shapes are written as tests/compat/shapes.py describes (a key ending in `?` may be left
+out, as Postiz leaves out what is undefined). `Crier(shape, why)` marks a field Crier
+adds, harmless to typed clients: Postiz's own types never name it, and clients generated
+from them ignore keys they do not know. `Absent(shape, why)`: a Postiz field Crier does not
+send, and why.
 
 `empty` names arrays that Crier always answers empty (their item shape cannot be
 checked against an answer), with the reason.
@@ -22,26 +19,13 @@ checked against an answer), with the reason.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from tests.compat.shapes import Absent, Crier, Shape
 
 COMMIT = "74b01ada154a177242d558bedc646fcfed100adf"
 CONTROLLER = "apps/backend/src/public-api/routes/v1/public.integrations.controller.ts"
 _LIB = "libraries/nestjs-libraries/src"
 SCHEMA = f"{_LIB}/database/prisma/schema.prisma"
-
-Shape = Any  # str | dict[str, Shape | Crier | Absent] | list[Shape]
-
-
-@dataclass(frozen=True)
-class Crier:
-    shape: Shape
-    why: str
-
-
-@dataclass(frozen=True)
-class Absent:
-    shape: Shape
-    why: str
 
 
 @dataclass(frozen=True)
@@ -359,64 +343,6 @@ CRIER_ROUTES: list[Route] = [
         "Crier: compat/postiz_posts.py, PostsWithUrlsView (answers as POST /posts)",
     ),
 ]
-
-
-def json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def problems(value: object, shape: Shape, where: str = "$") -> tuple[list[str], set[str]]:
-    """What differs from `shape`, and the JSON paths of arrays that were empty (their item
-    shape went unchecked)."""
-    if isinstance(shape, str):
-        kinds = shape.split("|")
-        if "any" in kinds or json_type(value) in kinds:
-            return [], set()
-        return [f"{where}: {json_type(value)}, Postiz has {shape}"], set()
-    if isinstance(shape, list):
-        if not isinstance(value, list):
-            return [f"{where}: {json_type(value)}, Postiz has an array"], set()
-        if not value:
-            return [], {where}
-        found: list[str] = []
-        empty: set[str] = set()
-        for index, item in enumerate(value):
-            item_problems, item_empty = problems(item, shape[0], f"{where}[{index}]")
-            found += item_problems
-            empty |= {path.replace(f"[{index}]", "[]") for path in item_empty}
-        return found, empty
-    if not isinstance(value, dict):
-        return [f"{where}: {json_type(value)}, Postiz has an object"], set()
-    found, empty = [], set()
-    for key, declared in shape.items():
-        name = key.removesuffix("?")
-        if isinstance(declared, Absent):
-            if name in value:
-                found.append(f"{where}.{name}: sent, but the table says Crier leaves it out")
-            continue
-        if name not in value:
-            if not key.endswith("?"):
-                found.append(f"{where}.{name}: missing")
-            continue
-        inner = declared.shape if isinstance(declared, Crier) else declared
-        field_problems, field_empty = problems(value[name], inner, f"{where}.{name}")
-        found += field_problems
-        empty |= field_empty
-    known = {key.removesuffix("?") for key in shape}
-    found += [
-        f"{where}.{name}: neither Postiz's nor marked as Crier's" for name in value.keys() - known
-    ]
-    return found, empty
 
 
 # -- request bodies ------------------------------------------------------------------------

@@ -29,8 +29,8 @@ from tests.compat.postiz_shapes import (
     PROVIDER_SETTINGS,
     ROUTES,
     Route,
-    problems,
 )
+from tests.compat.shapes import problems
 from tests.compat.test_postiz import BASE, create_body, postiz_client
 from tests.factories import SocialAccountFactory
 from tests.media import files
