@@ -181,8 +181,9 @@ class World:
 
     @cached_property
     def schedule(self) -> PostingSchedule:
+        """On the webhook account: Repostra shows only schedules of the accounts it lists."""
         schedule = PostingSchedule.objects.create(
-            workspace=self.workspace, account=self.account, day_of_week=0, time=time(9, 0)
+            workspace=self.workspace, account=self.website_account, day_of_week=0, time=time(9, 0)
         )
         self._keep(schedule)
         return schedule
