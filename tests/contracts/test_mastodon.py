@@ -1,0 +1,187 @@
+"""Mastodon connector against the table taken from Mastodon's documentation
+(tests/contracts/mastodon/methods.json).
+
+Mastodon connects with an access token the user makes, so the connector asks for no
+scopes itself; TOKEN_SCOPES is what docs/connectors.md tells users to grant, and every
+request must need only those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from connectors import mastodon
+from connectors.base import Content, Credentials, MediaItem
+from connectors.mastodon import MastodonConnector
+from tests.contracts.methods_table import MethodsTable
+from tests.contracts.openapi import call_problems, shared_description
+from tests.platforms import MASTODON, MASTODON_BASE, MASTODON_STATUS
+
+CONTRACT = MethodsTable(shared_description("mastodon/methods.json"), base=MASTODON_BASE)
+TOKEN_SCOPES = {"read:accounts", "read:statuses", "write:media", "write:statuses"}
+MEDIA = "https://media.crier.test"
+EVERY_OPTION = {"visibility": "private", "spoiler_text": "CW", "sensitive": True, "language": "en"}
+
+
+@pytest.fixture
+def connector() -> Iterator[MastodonConnector]:
+    with MastodonConnector(timeout=5) as connector:
+        yield connector
+
+
+@pytest.fixture
+def credentials() -> Credentials:
+    return Credentials(external_id=MASTODON.external_id, **MASTODON.credentials)
+
+
+def content(text: str = "Launch day", **kwargs) -> Content:
+    return Content(text=text, idempotency_key="crier-d-1", **kwargs)
+
+
+def statuses(respx_mock) -> None:
+    respx_mock.post(f"{MASTODON_BASE}/api/v1/statuses").respond(200, json=MASTODON_STATUS)
+
+
+# --- the operations ------------------------------------------------------------------------
+
+
+def connect(connector, respx_mock, credentials):
+    respx_mock.get(f"{MASTODON_BASE}/api/v1/accounts/verify_credentials").respond(
+        200, json={"id": "42", "acct": "ada"}
+    )
+    respx_mock.get(f"{MASTODON_BASE}/api/v2/instance").respond(404)
+    respx_mock.get(f"{MASTODON_BASE}/api/v1/instance").respond(200, json={"uri": "social.test"})
+    connector.connect({"instance_url": MASTODON_BASE, "access_token": "masto-token-123"})
+
+
+def publish_text(connector, respx_mock, credentials):
+    statuses(respx_mock)
+    connector.publish(content(options=EVERY_OPTION), credentials)
+
+
+def publish_media(name: str, mime: str, processing: bool):
+    def publish(connector, respx_mock, credentials):
+        respx_mock.get(f"{MEDIA}/{name}").respond(200, content=b"\0" * 64)
+        answer = {"id": "m9", "url": None if processing else "https://files.social.test/m9"}
+        respx_mock.post(f"{MASTODON_BASE}/api/v2/media").respond(
+            202 if processing else 200, json=answer
+        )
+        respx_mock.get(f"{MASTODON_BASE}/api/v1/media/m9").respond(
+            200, json={"id": "m9", "url": "https://files.social.test/m9"}
+        )
+        statuses(respx_mock)
+        item = MediaItem(url=f"{MEDIA}/{name}", mime_type=mime, alt_text="A rocket")
+        assert connector.publish(content(media=(item,)), credentials).state == "published"
+
+    return publish
+
+
+def publish_thread(connector, respx_mock, credentials):
+    statuses(respx_mock)
+    connector.publish(content(thread=("Second", "Third"), reply_to="109999"), credentials)
+
+
+def poll(connector, respx_mock, credentials):
+    respx_mock.get(f"{MASTODON_BASE}/api/v1/media/m9").respond(
+        200, json={"id": "m9", "url": "https://files.social.test/m9"}
+    )
+    statuses(respx_mock)
+    connector.poll("m9", credentials, content=content())
+
+
+def post_metrics(connector, respx_mock, credentials):
+    respx_mock.get(f"{MASTODON_BASE}/api/v1/statuses/110001").respond(
+        200, json={**MASTODON_STATUS, "favourites_count": 2}
+    )
+    connector.post_metrics("110001", credentials)
+
+
+def account_metrics(connector, respx_mock, credentials):
+    respx_mock.get(f"{MASTODON_BASE}/api/v1/accounts/verify_credentials").respond(
+        200, json={"id": "42", "followers_count": 7}
+    )
+    connector.account_metrics(credentials)
+
+
+OPERATIONS = {
+    "connect": connect,
+    "publish_text": publish_text,
+    "publish_image": publish_media("a.png", "image/png", processing=False),
+    "publish_video": publish_media("v.mp4", "video/mp4", processing=True),
+    "publish_thread": publish_thread,
+    "poll": poll,
+    "post_metrics": post_metrics,
+    "account_metrics": account_metrics,
+}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
+def test_every_request_is_one_the_documentation_describes(
+    operation, connector, respx_mock, credentials
+):
+    operation(connector, respx_mock, credentials)
+
+    assert call_problems(CONTRACT, respx_mock.calls, TOKEN_SCOPES) == []
+
+
+def test_the_idempotency_key_is_a_documented_header_of_posting_a_status():
+    endpoint = CONTRACT.endpoint("POST", "/api/v1/statuses")
+
+    assert "Idempotency-Key" in endpoint["parameters"]["headers"]
+
+
+def test_limits_agree_with_the_documented_defaults():
+    statuses, media = (
+        CONTRACT.configuration["statuses"],
+        CONTRACT.configuration["media_attachments"],
+    )
+    limits = MastodonConnector.limits
+
+    assert statuses["max_characters"] == mastodon.DEFAULT_MAX_CHARACTERS == limits.max_chars
+    assert statuses["max_media_attachments"] == mastodon.DEFAULT_MAX_MEDIA == limits.max_images
+    assert statuses["characters_reserved_per_url"] == mastodon.DEFAULT_URL_WEIGHT
+    assert media["description_limit"] == mastodon.DEFAULT_DESCRIPTION_LIMIT
+    assert media["image_size_limit"] == limits.max_image_bytes
+    assert media["video_size_limit"] == limits.max_video_bytes
+    assert limits.image_types | limits.video_types <= set(media["supported_mime_types"])
+    (visibility,) = (o for o in MastodonConnector.options if o.name == "visibility")
+    documented = CONTRACT.endpoint("POST", "/api/v1/statuses")["parameters"]["form"]
+    assert set(visibility.choices) == set(documented["visibility"]["enum"])
+
+
+def status(**body) -> httpx.Request:
+    return httpx.Request(
+        "POST",
+        f"{MASTODON_BASE}/api/v1/statuses",
+        headers={"Authorization": "Bearer t"},
+        json=body,
+    )
+
+
+@pytest.mark.parametrize(
+    ("request_", "scopes", "complaint"),
+    [
+        (httpx.Request("POST", f"{MASTODON_BASE}/api/v1/toots"), TOKEN_SCOPES, "no such method"),
+        (status(status="a", visibility="friends"), TOKEN_SCOPES, "'friends' is not one of"),
+        (status(status="a", sensitive="yes"), TOKEN_SCOPES, "is not Boolean"),
+        (status(status="a", idempotency_key="k"), TOKEN_SCOPES, "'idempotency_key' is not"),
+        (status(visibility="public"), TOKEN_SCOPES, "sends none of the required"),
+        (status(status="a"), {"read"}, "needs one of ['write:statuses']"),
+        (
+            httpx.Request("GET", f"{MASTODON_BASE}/api/v1/media/1", headers={"X-Key": "1"}),
+            TOKEN_SCOPES,
+            "header 'x-key' is not documented",
+        ),
+    ],
+)
+def test_the_check_reports_what_the_documentation_does_not_allow(request_, scopes, complaint):
+    problems = CONTRACT.problems(request_, scopes)
+
+    assert any(complaint in problem for problem in problems), problems
+
+
+def test_write_covers_the_write_scopes():
+    assert CONTRACT.problems(status(status="a"), {"write"}) == []
