@@ -148,6 +148,16 @@ class PinterestConnector(Connector):
             problems.append(
                 Problem("board_id", "A Pinterest board id is made of digits.", "options.board_id")
             )
+        # PinCreate.board_section_id has the same pattern (^\d+$) in the v5 OpenAPI.
+        section = options.get("board_section_id")
+        if isinstance(section, str) and section and not _BOARD_ID.match(section):
+            problems.append(
+                Problem(
+                    "board_section_id",
+                    "A Pinterest board section id is made of digits.",
+                    "options.board_section_id",
+                )
+            )
         title = options.get("title")
         if isinstance(title, str) and len(title) > MAX_TITLE:
             problems.append(

@@ -374,6 +374,9 @@ def test_validate_requires_a_board_and_media(connector):
     assert codes(connector, no_board) == ["option_required"]
     assert codes(connector, pin("x")) == ["media_required"]
     assert codes(connector, pin("x", image("a.jpg"), board_id="my-board")) == ["board_id"]
+    # PinCreate.board_section_id is digits too (^\\d+$ in the v5 OpenAPI).
+    sectioned = pin("x", image("a.jpg"), board_section_id="launches")
+    assert codes(connector, sectioned) == ["board_section_id"]
 
 
 def test_validate_checks_text_title_link_and_alt_text(connector):
