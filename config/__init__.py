@@ -1,5 +1,6 @@
-from __future__ import annotations
+"""Crier's settings, Celery app and the framework-free code every app shares.
 
-from config.celery import app as celery_app
-
-__all__ = ["celery_app"]
+Importing this package loads nothing else: connectors import `config.netguard` and must
+not pull in Celery or Django with it. The Celery app loads with Django
+(`config.apps.CrierConfig.ready`) and for `celery -A config`, which finds `config.celery`.
+"""

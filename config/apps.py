@@ -35,6 +35,10 @@ class CrierConfig(AppConfig):
     verbose_name = "Crier configuration"
 
     def ready(self) -> None:
+        # Every Django process (web, manage.py, tests) gets Crier's Celery app as the
+        # current one, so `shared_task`s send through its broker, not Celery's default.
+        import config.celery  # noqa: F401
+
         apply_egress_policy()
 
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Member, Role, SocialAccount, Workspace
 from accounts.services import api_key_issue
-from config import celery_app
+from config.celery import app as celery_app
 from tests.factories import MemberFactory, SocialAccountFactory, WorkspaceFactory
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import AccountStatus, Role, SocialAccount
-from config import celery_app
+from config.celery import app as celery_app
 from connectors.simulator import SimulatorServer
 from media.models import MediaAsset, StorageDeletion
 from planning.models import Notification, PostingSchedule

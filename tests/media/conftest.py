@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.response import Response
 
-from config import celery_app
+from config.celery import app as celery_app
 from tests.conftest import Caller
 from tests.media import files
 
