@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import connection
+from accounts import connection, platforms
 from accounts.models import Role, Scope
 from accounts.serializers import SocialAccountSerializer
 from config.errors import Unprocessable
@@ -27,7 +27,7 @@ class PlatformUnreachable(APIException):
 def _connector(platform: str, kind: str) -> Connector:
     if platform not in CONNECTORS:
         raise NotFound(f"Unknown platform '{platform}'; known: {', '.join(sorted(CONNECTORS))}.")
-    connector = connection.connector_for_connection(platform)
+    connector = platforms.new_connector(platform)
     if connector.connection != kind:
         other = "POST /api/v1/accounts" if kind == "oauth" else "POST /api/v1/accounts/connect/"
         raise ValidationError(f"{connector.display_name} is connected with {other}.")

@@ -20,7 +20,6 @@ from accounts.models import AccountStatus, OAuthState, SocialAccount
 from accounts.quotas import account_connect_check
 from config.errors import Unprocessable
 from connectors.base import AccountProfile, Connector, Credentials, OAuthApp
-from connectors.registry import get_connector
 
 STATE_LIFETIME = timedelta(minutes=10)
 
@@ -132,7 +131,3 @@ def account_store(
         account.disconnected_at = None
         account.save()
     return account
-
-
-def connector_for_connection(platform: str) -> Connector:
-    return get_connector(platform, timeout=settings.CRIER_HTTP_TIMEOUT)

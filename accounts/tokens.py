@@ -20,10 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AccountStatus, SocialAccount
+from accounts.platforms import new_connector
 from accounts.signals import account_needs_reauth
 from connectors.base import Connector, Credentials
 from connectors.errors import NothingToRefresh, RefreshRefused, TransientError
-from connectors.registry import get_connector
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def refresh_expiring(*, within: timedelta) -> dict[str, int]:
     for account in expiring:
         if not account.credentials.get("refresh_token"):
             continue  # platforms without refresh tokens are reconnected by a person
-        connector = get_connector(account.platform, timeout=settings.CRIER_HTTP_TIMEOUT)
+        connector = new_connector(account.platform)
         try:
             refresh_credentials(account, connector, stale=credentials_for(account))
             counts["refreshed"] += 1

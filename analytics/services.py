@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import AccountStatus, SocialAccount
+from accounts.platforms import new_connector
 from accounts.tokens import credentials_for
 from analytics.models import (
     AccountMetricsSnapshot,
@@ -35,7 +36,7 @@ from analytics.models import (
 )
 from connectors.base import Connector
 from connectors.errors import AuthExpired, ConnectorError, RateLimited
-from connectors.registry import CONNECTORS, connector_class, get_connector
+from connectors.registry import CONNECTORS, connector_class
 from posts.models import Delivery, Post
 from posts.states import DeliveryStatus
 
@@ -134,7 +135,7 @@ def collect_due(
 ) -> dict[str, int]:
     """Sample what is due (at most `batch()` posts and `batch()` accounts); never raises for
     a platform's failure. Returns counts for the logs."""
-    factory = connector_factory or _connector
+    factory = connector_factory or new_connector
     counts = {"posts": 0, "accounts": 0, "rate_limited": 0, "auth_expired": 0, "errors": 0}
     by_account: dict[str, list[Delivery]] = defaultdict(list)
     accounts: dict[str, SocialAccount] = {}
@@ -158,10 +159,6 @@ def collect_due(
             counts["errors"] += 1
             logger.exception("analytics: collecting for account %s failed", account_id)
     return counts
-
-
-def _connector(platform: str) -> Connector:
-    return get_connector(platform, timeout=settings.CRIER_HTTP_TIMEOUT)
 
 
 class _StopAccount(Exception):

@@ -51,7 +51,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts import connection
+from accounts import connection, platforms
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.auth import ApiContext
@@ -332,7 +332,7 @@ class SocialConnectView(PostizView):
         if integration not in CONNECTORS:
             known = ", ".join(sorted(CONNECTORS))
             raise exceptions.ValidationError(f"Integration not allowed; known: {known}")
-        connector = connection.connector_for_connection(integration)
+        connector = platforms.new_connector(integration)
         try:
             if connector.connection != "oauth":
                 raise exceptions.ValidationError(

@@ -333,6 +333,48 @@ CRIER_OAUTH_APPS = {
     if name.startswith("CRIER_OAUTH_") and name.endswith("_CLIENT_ID") and value
 }
 
+# What each connector is configured with (connectors.base.ConnectorConfig): read here, once,
+# and handed in by accounts.platforms, since a connector reads no environment. Empty means
+# the connector's own default; the OAuth client ids and secrets come from CRIER_OAUTH_APPS.
+CRIER_CONNECTORS: dict[str, dict[str, object]] = {
+    "sandbox": {"api_url": env_str("CRIER_SIMULATOR_URL")},
+    "x": {
+        "api_url": env_str("CRIER_X_API_URL"),
+        "authorize_url": env_str("CRIER_X_AUTHORIZE_URL"),
+        "scopes": env_str("CRIER_X_SCOPES"),
+    },
+    "linkedin": {
+        "api_version": env_str("CRIER_LINKEDIN_VERSION"),
+        "scopes": env_str("CRIER_LINKEDIN_SCOPES"),
+    },
+    "facebook": {
+        "api_version": env_str("CRIER_GRAPH_VERSION"),
+        "scopes": env_str("CRIER_FACEBOOK_SCOPES"),
+    },
+    "instagram": {
+        "api_version": env_str("CRIER_GRAPH_VERSION"),
+        "scopes": env_str("CRIER_INSTAGRAM_SCOPES"),
+    },
+    "threads": {
+        "api_url": env_str("CRIER_THREADS_GRAPH_URL"),
+        "api_version": env_str("CRIER_THREADS_API_VERSION"),
+        "authorize_url": env_str("CRIER_THREADS_AUTHORIZE_URL"),
+        "scopes": env_str("CRIER_THREADS_SCOPES"),
+    },
+    "tiktok": {
+        "scopes": env_str("CRIER_TIKTOK_SCOPES"),
+        "video_source": env_str("CRIER_TIKTOK_VIDEO_SOURCE").strip().upper() or "FILE_UPLOAD",
+        "moderation_wait": env_int("CRIER_TIKTOK_MODERATION_WAIT", 15 * 60),
+    },
+    "youtube": {"scopes": env_str("CRIER_YOUTUBE_SCOPES")},
+    "pinterest": {"scopes": env_str("CRIER_PINTEREST_SCOPES")},
+    "telegram": {"api_url": env_str("CRIER_TELEGRAM_API_URL")},
+    "bluesky": {"api_url": env_str("CRIER_BLUESKY_SERVICE_URL")},
+}
+CRIER_CONNECTORS["sandbox_plain"] = CRIER_CONNECTORS["sandbox"]
+if CRIER_CONNECTORS["tiktok"]["video_source"] not in ("FILE_UPLOAD", "PULL_FROM_URL"):
+    raise ImproperlyConfigured("CRIER_TIKTOK_VIDEO_SOURCE must be FILE_UPLOAD or PULL_FROM_URL.")
+
 # --- Media (README, Media): local files by default, S3 (django-storages) with CRIER_STORAGE=s3.
 CRIER_STORAGE = env_str("CRIER_STORAGE", "local")
 # What platforms fetch: the storage's own URL unless a public base (CDN, proxy) is given.

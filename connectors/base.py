@@ -13,6 +13,20 @@ from connectors.errors import NothingToRefresh
 from connectors.http import build_client
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConnectorConfig:
+    """What a deployment chose for one platform (README, Configuration), built from Django
+    settings by `accounts.platforms` and handed in: a connector reads no environment. An
+    empty value means the connector's own default."""
+
+    client_id: str = ""  # Crier's app on the platform, for OAuth code exchange and refresh
+    client_secret: str = field(default="", repr=False)
+    scopes: str = ""  # asked for at connect
+    api_url: str = ""  # the API's base URL: another host, an emulator, a local server
+    authorize_url: str = ""  # the consent page
+    api_version: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class RateLimit:
     requests: int
@@ -311,6 +325,8 @@ class Connector(abc.ABC):
     # connection then passes the egress guard (config.netguard). The others call the
     # platform's own API or a host the operator configured.
     user_chosen_hosts: ClassVar[bool] = False
+    # What `config` is: a platform with settings of its own extends ConnectorConfig.
+    config_class: ClassVar[type[ConnectorConfig]] = ConnectorConfig
 
     @classmethod
     def option_problems(cls, options: Mapping[str, Any]) -> list[Problem]:
@@ -339,7 +355,8 @@ class Connector(abc.ABC):
                 )
         return problems
 
-    def __init__(self, *, timeout: float = 30.0):
+    def __init__(self, *, timeout: float = 30.0, config: ConnectorConfig | None = None):
+        self.config = config if config is not None else self.config_class()
         self.client = build_client(timeout=timeout, guarded=self.user_chosen_hosts)
 
     def close(self) -> None:

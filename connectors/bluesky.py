@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -52,6 +51,7 @@ from connectors.base import (
     AccountMetrics,
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     MediaItem,
@@ -159,9 +159,9 @@ def _langs_problems(langs: Any) -> list[Problem]:
     return []
 
 
-def service_url() -> str:
+def service_url(config: ConnectorConfig) -> str:
     """The default entryway; an account may name its own PDS when connecting."""
-    return (os.environ.get("CRIER_BLUESKY_SERVICE_URL") or DEFAULT_SERVICE_URL).rstrip("/")
+    return (config.api_url or DEFAULT_SERVICE_URL).rstrip("/")
 
 
 class BlueskyConnector(Connector):
@@ -221,7 +221,7 @@ class BlueskyConnector(Connector):
         if langs_problems:
             problem = langs_problems[0]
             raise PermanentError(f"{problem.message} Nothing was posted.", code=problem.code)
-        pds = _pds_url(credentials)
+        pds = _pds_url(self.config, credentials)
         # The post answered is read first, so one that is gone fails before any upload.
         reply = self._reply_refs(pds, content.reply_to, credentials) if content.reply_to else None
         embed = self._embed(pds, content.media, credentials)
@@ -407,7 +407,7 @@ class BlueskyConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_pds_url(credentials)}/xrpc/app.bsky.feed.getPosts",
+            f"{_pds_url(self.config, credentials)}/xrpc/app.bsky.feed.getPosts",
             params={"uris": handle},
             headers=_auth(credentials.access_token),
         )
@@ -435,7 +435,7 @@ class BlueskyConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_pds_url(credentials)}/xrpc/app.bsky.actor.getProfile",
+            f"{_pds_url(self.config, credentials)}/xrpc/app.bsky.actor.getProfile",
             params={"actor": credentials.external_id},
             headers=_auth(credentials.access_token),
         )
@@ -453,7 +453,7 @@ class BlueskyConnector(Connector):
                 "A handle and an app password are required.", code="missing_credentials"
             )
         given = (fields.get("service_url") or "").strip()
-        service = base_url(given, what="service URL") if given else service_url()
+        service = base_url(given, what="service URL") if given else service_url(self.config)
         try:
             session = self._create_session(service, handle, password)
         except AuthExpired as exc:
@@ -478,7 +478,7 @@ class BlueskyConnector(Connector):
             response = send(
                 self.client,
                 "GET",
-                f"{_pds_url(credentials)}/xrpc/app.bsky.actor.getProfile",
+                f"{_pds_url(self.config, credentials)}/xrpc/app.bsky.actor.getProfile",
                 params={"actor": credentials.external_id},
                 headers=_auth(credentials.access_token),
             )
@@ -493,7 +493,7 @@ class BlueskyConnector(Connector):
         )
 
     def refresh(self, credentials: Credentials) -> Credentials:
-        pds = _pds_url(credentials)
+        pds = _pds_url(self.config, credentials)
         if credentials.refresh_token:
             response = send(
                 self.client,
@@ -639,9 +639,9 @@ def _jwt_expiry(token: str) -> datetime | None:
         return None
 
 
-def _pds_url(credentials: Credentials) -> str:
+def _pds_url(config: ConnectorConfig, credentials: Credentials) -> str:
     extra = credentials.extra
-    return str(extra.get("pds_url") or extra.get("service_url") or service_url()).rstrip("/")
+    return str(extra.get("pds_url") or extra.get("service_url") or service_url(config)).rstrip("/")
 
 
 def _auth(token: str) -> dict[str, str]:

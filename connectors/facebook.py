@@ -41,7 +41,6 @@ This module also holds the Graph helpers the Instagram connector shares (version
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -53,6 +52,7 @@ from connectors.base import (
     AccountMetrics,
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     OAuthApp,
@@ -118,8 +118,9 @@ GRAPH_SUBCODES: dict[str, type[ConnectorError]] = {
 }
 
 
-def graph_version() -> str:
-    return os.environ.get("CRIER_GRAPH_VERSION") or DEFAULT_GRAPH_VERSION
+def graph_version(config: ConnectorConfig) -> str:
+    """CRIER_GRAPH_VERSION, the one version Facebook and Instagram share."""
+    return config.api_version or DEFAULT_GRAPH_VERSION
 
 
 def raise_for_graph_status(
@@ -255,7 +256,7 @@ class FacebookConnector(Connector):
         if content.reply_to:
             return self._comment(content, credentials)
         page_id, token = credentials.external_id, credentials.access_token
-        version = graph_version()
+        version = graph_version(self.config)
         videos = [item for item in content.media if item.kind == "video"]
         if videos:
             response = send(
@@ -301,7 +302,7 @@ class FacebookConnector(Connector):
         response = send(
             self.client,
             "POST",
-            f"{GRAPH_URL}/{graph_version()}/{post_id}/comments",
+            f"{GRAPH_URL}/{graph_version(self.config)}/{post_id}/comments",
             json={"message": content.text, "access_token": credentials.access_token},
         )
         raise_for_graph_status(response)
@@ -317,7 +318,7 @@ class FacebookConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{GRAPH_URL}/{graph_version()}/{handle}",
+            f"{GRAPH_URL}/{graph_version(self.config)}/{handle}",
             params={"fields": "status,permalink_url", "access_token": credentials.access_token},
         )
         raise_for_graph_status(response)
@@ -341,7 +342,7 @@ class FacebookConnector(Connector):
 
     def post_metrics(self, handle: str, credentials: Credentials) -> PostMetrics:
         token = credentials.access_token
-        base = f"{GRAPH_URL}/{graph_version()}/{handle}"
+        base = f"{GRAPH_URL}/{graph_version(self.config)}/{handle}"
         # A feed post id is "<page-id>_<post-id>"; a bare id is a video from /videos.
         video = "_" not in handle
         fields = (
@@ -386,7 +387,7 @@ class FacebookConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{GRAPH_URL}/{graph_version()}/{credentials.external_id}",
+            f"{GRAPH_URL}/{graph_version(self.config)}/{credentials.external_id}",
             params={"fields": "followers_count", "access_token": credentials.access_token},
         )
         with unambiguous():
@@ -400,12 +401,12 @@ class FacebookConnector(Connector):
                 "redirect_uri": app.redirect_uri,
                 "state": state,
                 "response_type": "code",
-                "scope": os.environ.get("CRIER_FACEBOOK_SCOPES") or DEFAULT_SCOPES,
+                "scope": self.config.scopes or DEFAULT_SCOPES,
                 "code_challenge": code_challenge,
                 "code_challenge_method": "S256",
             }
         )
-        return f"{DIALOG_URL}/{graph_version()}/dialog/oauth?{query}"
+        return f"{DIALOG_URL}/{graph_version(self.config)}/dialog/oauth?{query}"
 
     def exchange_code(
         self, app: OAuthApp, *, code: str, code_verifier: str
@@ -413,7 +414,7 @@ class FacebookConnector(Connector):
         """Code → user token → long-lived user token → the first Page the user granted
         with CREATE_CONTENT; its Page token (derived from a long-lived user token, it does
         not expire) is what Crier stores."""
-        base = f"{GRAPH_URL}/{graph_version()}"
+        base = f"{GRAPH_URL}/{graph_version(self.config)}"
         short = send(
             self.client,
             "GET",

@@ -41,7 +41,6 @@ Hence `idempotent = True` for comments too.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from contextlib import suppress
 from dataclasses import replace
@@ -56,6 +55,7 @@ from connectors.base import (
     AccountMetrics,
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     MediaItem,
@@ -222,7 +222,7 @@ class InstagramConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_base()}/{container}",
+            f"{_base(self.config)}/{container}",
             headers=_auth(credentials),
             params={"fields": "status_code,status"},
         )
@@ -252,7 +252,7 @@ class InstagramConnector(Connector):
             response = send(
                 self.client,
                 "POST",
-                f"{_base()}/{media_id}/comments",
+                f"{_base(self.config)}/{media_id}/comments",
                 headers=_auth(credentials),
                 json={"message": text},
             )
@@ -269,7 +269,7 @@ class InstagramConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_base()}/{media_id}/comments",
+            f"{_base(self.config)}/{media_id}/comments",
             headers=_auth(credentials),
             params={"fields": "id,text,user", "limit": str(RECENT_COMMENTS)},
         )
@@ -290,7 +290,7 @@ class InstagramConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_base()}/{credentials.external_id}/content_publishing_limit",
+            f"{_base(self.config)}/{credentials.external_id}/content_publishing_limit",
             headers=_auth(credentials),
             params={"fields": "quota_usage,config"},
         )
@@ -314,7 +314,7 @@ class InstagramConnector(Connector):
         response = send(
             self.client,
             "POST",
-            f"{_base()}/{credentials.external_id}/media",
+            f"{_base(self.config)}/{credentials.external_id}/media",
             headers=_auth(credentials),
             json=fields,
         )
@@ -325,7 +325,7 @@ class InstagramConnector(Connector):
         response = send(
             self.client,
             "POST",
-            f"{_base()}/{credentials.external_id}/media_publish",
+            f"{_base(self.config)}/{credentials.external_id}/media_publish",
             headers=_auth(credentials),
             json={"creation_id": container},
         )
@@ -344,7 +344,7 @@ class InstagramConnector(Connector):
             answer = send(
                 self.client,
                 "GET",
-                f"{_base()}/{media_id}",
+                f"{_base(self.config)}/{media_id}",
                 headers=_auth(credentials),
                 params={"fields": "permalink"},
             )
@@ -357,7 +357,7 @@ class InstagramConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_base()}/{credentials.external_id}/media",
+            f"{_base(self.config)}/{credentials.external_id}/media",
             headers=_auth(credentials),
             params={"fields": "id,caption,permalink,timestamp", "limit": str(RECENT_MEDIA)},
         )
@@ -388,7 +388,7 @@ class InstagramConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_base()}/{handle}/insights",
+            f"{_base(self.config)}/{handle}/insights",
             params={"metric": ",".join(MEDIA_METRICS)},
             headers=_auth(credentials),
         )
@@ -407,7 +407,7 @@ class InstagramConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_base()}/{credentials.external_id}",
+            f"{_base(self.config)}/{credentials.external_id}",
             params={"fields": "followers_count"},
             headers=_auth(credentials),
         )
@@ -423,7 +423,7 @@ class InstagramConnector(Connector):
                 "client_id": app.client_id,
                 "redirect_uri": app.redirect_uri,
                 "response_type": "code",
-                "scope": os.environ.get("CRIER_INSTAGRAM_SCOPES") or DEFAULT_SCOPES,
+                "scope": self.config.scopes or DEFAULT_SCOPES,
                 "state": state,
             }
         )
@@ -468,7 +468,7 @@ class InstagramConnector(Connector):
         me = send(
             self.client,
             "GET",
-            f"{_base()}/me",
+            f"{_base(self.config)}/me",
             headers=_auth(tokens),
             params={"fields": "user_id,username,name,profile_picture_url"},
         )
@@ -592,8 +592,8 @@ def _item_fields(item: MediaItem) -> dict[str, Any]:
     return fields
 
 
-def _base() -> str:
-    return f"{GRAPH_URL}/{graph_version()}"
+def _base(config: ConnectorConfig) -> str:
+    return f"{GRAPH_URL}/{graph_version(config)}"
 
 
 def _auth(credentials: Credentials) -> dict[str, str]:

@@ -52,6 +52,7 @@ from connectors.base import (
     AccountMetrics,
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     MediaItem,
@@ -111,12 +112,12 @@ _RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 _VERBATIM = re.compile(r"https?://[^\s()<>\[\]{}|\\]+|(?<![\w#])#\w+")
 
 
-def api_version() -> str:
-    return os.environ.get("CRIER_LINKEDIN_VERSION") or DEFAULT_VERSION
+def api_version(config: ConnectorConfig) -> str:
+    return config.api_version or DEFAULT_VERSION
 
 
-def oauth_scopes() -> str:
-    return os.environ.get("CRIER_LINKEDIN_SCOPES") or DEFAULT_SCOPES
+def oauth_scopes(config: ConnectorConfig) -> str:
+    return config.scopes or DEFAULT_SCOPES
 
 
 class LinkedInConnector(Connector):
@@ -197,7 +198,11 @@ class LinkedInConnector(Connector):
         if media:
             body["content"] = media
         response = send(
-            self.client, "POST", f"{API_URL}/rest/posts", headers=_headers(credentials), json=body
+            self.client,
+            "POST",
+            f"{API_URL}/rest/posts",
+            headers=_headers(self.config, credentials),
+            json=body,
         )
         _raise_for_status(response)
         post_urn = response.headers.get("x-restli-id", "")
@@ -215,7 +220,7 @@ class LinkedInConnector(Connector):
             self.client,
             "POST",
             f"{API_URL}/rest/socialActions/{_urn(post_urn)}/comments",
-            headers=_headers(credentials),
+            headers=_headers(self.config, credentials),
             json={"actor": author_urn(credentials), "object": post_urn, "message": {"text": text}},
         )
         _raise_for_status(response)
@@ -250,7 +255,7 @@ class LinkedInConnector(Connector):
             self.client,
             "POST",
             f"{API_URL}/rest/images?action=initializeUpload",
-            headers=_headers(credentials),
+            headers=_headers(self.config, credentials),
             json={"initializeUploadRequest": {"owner": author}},
         )
         _raise_for_status(response)
@@ -277,7 +282,7 @@ class LinkedInConnector(Connector):
                 self.client,
                 "POST",
                 f"{API_URL}/rest/videos?action=initializeUpload",
-                headers=_headers(credentials),
+                headers=_headers(self.config, credentials),
                 json={
                     "initializeUploadRequest": {
                         "owner": author,
@@ -323,7 +328,7 @@ class LinkedInConnector(Connector):
             self.client,
             "POST",
             f"{API_URL}/rest/videos?action=finalizeUpload",
-            headers=_headers(credentials),
+            headers=_headers(self.config, credentials),
             json={
                 "finalizeUploadRequest": {
                     "video": video_urn,
@@ -342,7 +347,7 @@ class LinkedInConnector(Connector):
             self.client,
             "GET",
             f"{API_URL}/rest/socialActions/{_urn(handle)}",
-            headers=_headers(credentials),
+            headers=_headers(self.config, credentials),
         )
         with unambiguous():
             _raise_for_status(response)
@@ -385,7 +390,7 @@ class LinkedInConnector(Connector):
             self.client,
             "GET",
             f"{API_URL}/rest/organizationalEntityShareStatistics?{query}",
-            headers=_headers(credentials),
+            headers=_headers(self.config, credentials),
         )
         try:
             with unambiguous():
@@ -406,7 +411,7 @@ class LinkedInConnector(Connector):
                 "GET",
                 f"{API_URL}/rest/networkSizes/{_urn(author)}",
                 params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
-                headers=_headers(credentials),
+                headers=_headers(self.config, credentials),
             )
             with unambiguous():
                 _raise_for_status(response)
@@ -418,7 +423,7 @@ class LinkedInConnector(Connector):
             "GET",
             f"{API_URL}/rest/memberFollowersCount",
             params={"q": "me"},
-            headers=_headers(credentials),
+            headers=_headers(self.config, credentials),
         )
         with unambiguous():
             _raise_for_status(response)
@@ -439,7 +444,7 @@ class LinkedInConnector(Connector):
                 "client_id": app.client_id,
                 "redirect_uri": app.redirect_uri,
                 "state": state,
-                "scope": oauth_scopes(),
+                "scope": oauth_scopes(self.config),
             }
         )
         return f"{OAUTH_URL}/authorization?{query}"
@@ -502,7 +507,7 @@ class LinkedInConnector(Connector):
                 "LinkedIn issued no refresh token for this account; reconnect it.",
                 code="no_refresh_token",
             )
-        client_id, client_secret = app_credentials("linkedin", "LinkedIn")
+        client_id, client_secret = app_credentials(self)
         response = send(
             self.client,
             "POST",
@@ -553,10 +558,10 @@ def _urn(urn: str) -> str:
     return quote(urn, safe="")
 
 
-def _headers(credentials: Credentials) -> dict[str, str]:
+def _headers(config: ConnectorConfig, credentials: Credentials) -> dict[str, str]:
     return {
         "Authorization": f"Bearer {credentials.access_token}",
-        "LinkedIn-Version": api_version(),
+        "LinkedIn-Version": api_version(config),
         "X-Restli-Protocol-Version": "2.0.0",
     }
 

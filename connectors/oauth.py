@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from connectors.base import Credentials
+from connectors.base import Connector, Credentials
 from connectors.errors import ConnectorError, RefreshRefused, TransientError
 from connectors.http import json_object, platform_error
 
 
-def app_credentials(
-    platform: str, display_name: str, *, secret_required: bool = True
-) -> tuple[str, str]:
-    """Crier's client id and secret on `platform`: refresh() receives no OAuthApp, so it
-    reads the variables the settings read (CRIER_OAUTH_<PLATFORM>_CLIENT_ID / _SECRET)."""
-    prefix = f"CRIER_OAUTH_{platform.upper()}"
-    client_id = os.environ.get(f"{prefix}_CLIENT_ID", "")
-    client_secret = os.environ.get(f"{prefix}_CLIENT_SECRET", "")
+def app_credentials(connector: Connector, *, secret_required: bool = True) -> tuple[str, str]:
+    """Crier's client id and secret on the connector's platform, for refresh(), which
+    receives no OAuthApp: its configuration carries them (CRIER_OAUTH_<PLATFORM>_CLIENT_ID
+    / _CLIENT_SECRET)."""
+    prefix = f"CRIER_OAUTH_{connector.platform.upper()}"
+    client_id, client_secret = connector.config.client_id, connector.config.client_secret
     if not client_id or (secret_required and not client_secret):
         missing = (
             f"{prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET are not set"
@@ -29,7 +26,7 @@ def app_credentials(
             else f"{prefix}_CLIENT_ID is not set"
         )
         raise TransientError(
-            f"Cannot refresh {display_name} tokens: {missing}.",
+            f"Cannot refresh {connector.display_name} tokens: {missing}.",
             ambiguous=False,
             code="not_configured",
         )

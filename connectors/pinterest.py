@@ -29,7 +29,6 @@ message saying so). No idempotency key exists, so the connector is not idempoten
 from __future__ import annotations
 
 import base64
-import os
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -358,7 +357,7 @@ class PinterestConnector(Connector):
                 "client_id": app.client_id,
                 "redirect_uri": app.redirect_uri,
                 "response_type": "code",
-                "scope": os.environ.get("CRIER_PINTEREST_SCOPES") or DEFAULT_SCOPES,
+                "scope": self.config.scopes or DEFAULT_SCOPES,
                 "state": state,
             }
         )
@@ -409,7 +408,7 @@ class PinterestConnector(Connector):
             self.client,
             "POST",
             f"{API_URL}/oauth/token",
-            headers={"Authorization": _basic(*app_credentials("pinterest", "Pinterest"))},
+            headers={"Authorization": _basic(*app_credentials(self))},
             data={"grant_type": "refresh_token", "refresh_token": credentials.refresh_token},
         )
         raise_if_refused(response)

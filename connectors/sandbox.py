@@ -6,7 +6,6 @@ benchmarks exercise the whole pipeline without a real network account.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from functools import partial
 from urllib.parse import quote, urlencode
@@ -16,6 +15,7 @@ import httpx
 from connectors.base import (
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     OAuthApp,
@@ -53,7 +53,7 @@ class SandboxConnector(Connector):
         response = send(
             self.client,
             "POST",
-            _posts_url(credentials),
+            _posts_url(self.config, credentials),
             headers={**_auth_header(credentials), **self._idempotency_header(content)},
             json={
                 "text": content.text,
@@ -74,7 +74,7 @@ class SandboxConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_posts_url(credentials)}/{quote(handle, safe='')}",
+            f"{_posts_url(self.config, credentials)}/{quote(handle, safe='')}",
             headers=_auth_header(credentials),
         )
         raise_for_platform_status(response)
@@ -88,7 +88,7 @@ class SandboxConnector(Connector):
         response = send(
             self.client,
             "POST",
-            f"{_base_url(credentials)}/oauth/token",
+            f"{_base_url(self.config, credentials)}/oauth/token",
             json={
                 "grant_type": "refresh_token",
                 "refresh_token": credentials.refresh_token,
@@ -115,12 +115,12 @@ class SandboxConnector(Connector):
                 "code_challenge_method": "S256",
             }
         )
-        return f"{_base_url(None)}/oauth/authorize?{query}"
+        return f"{_base_url(self.config, None)}/oauth/authorize?{query}"
 
     def exchange_code(
         self, app: OAuthApp, *, code: str, code_verifier: str
     ) -> tuple[Credentials, AccountProfile]:
-        base = _base_url(None)
+        base = _base_url(self.config, None)
         response = send(
             self.client,
             "POST",
@@ -153,17 +153,18 @@ class SandboxConnector(Connector):
         )
 
 
-def _base_url(credentials: Credentials | None) -> str:
+def _base_url(config: ConnectorConfig, credentials: Credentials | None) -> str:
     base = (
         (credentials.extra.get("base_url") if credentials else None)
-        or os.environ.get("CRIER_SIMULATOR_URL")
+        or config.api_url
         or DEFAULT_SIMULATOR_URL
     )
     return str(base).rstrip("/")
 
 
-def _posts_url(credentials: Credentials) -> str:
-    return f"{_base_url(credentials)}/accounts/{quote(credentials.external_id, safe='')}/posts"
+def _posts_url(config: ConnectorConfig, credentials: Credentials) -> str:
+    base = _base_url(config, credentials)
+    return f"{base}/accounts/{quote(credentials.external_id, safe='')}/posts"
 
 
 def _auth_header(credentials: Credentials) -> dict[str, str]:

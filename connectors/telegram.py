@@ -39,6 +39,7 @@ import httpx
 from connectors.base import (
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     MediaItem,
@@ -90,8 +91,8 @@ for _name in ("httpx", "httpcore"):
     logging.getLogger(_name).addFilter(_LOG_FILTER)
 
 
-def api_url() -> str:
-    return (os.environ.get("CRIER_TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/")
+def api_url(config: ConnectorConfig) -> str:
+    return (config.api_url or DEFAULT_API_URL).rstrip("/")
 
 
 class TelegramConnector(Connector):
@@ -247,7 +248,9 @@ class TelegramConnector(Connector):
         return download(self.client, item.url, max_bytes=limit)
 
     def _call(self, token: str, method: str, **kwargs: Any) -> Any:
-        response = send(self.client, "POST", f"{api_url()}/bot{token}/{method}", **kwargs)
+        response = send(
+            self.client, "POST", f"{api_url(self.config)}/bot{token}/{method}", **kwargs
+        )
         _raise_for_status(response)
         data = json_object(response)
         if data.get("ok") is not True or "result" not in data:

@@ -38,7 +38,6 @@ posts and the connector does no look-up, so it is not idempotent.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -52,6 +51,7 @@ from connectors.base import (
     AccountMetrics,
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     MediaItem,
@@ -114,20 +114,20 @@ NOT_PROPAGATED_RETRY_SECONDS = 30.0
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}")
 
 
-def graph_url() -> str:
-    return (os.environ.get("CRIER_THREADS_GRAPH_URL") or DEFAULT_GRAPH_URL).rstrip("/")
+def graph_url(config: ConnectorConfig) -> str:
+    return (config.api_url or DEFAULT_GRAPH_URL).rstrip("/")
 
 
-def api_version() -> str:
-    return os.environ.get("CRIER_THREADS_API_VERSION") or DEFAULT_API_VERSION
+def api_version(config: ConnectorConfig) -> str:
+    return config.api_version or DEFAULT_API_VERSION
 
 
-def authorize_url() -> str:
-    return os.environ.get("CRIER_THREADS_AUTHORIZE_URL") or DEFAULT_AUTHORIZE_URL
+def authorize_url(config: ConnectorConfig) -> str:
+    return config.authorize_url or DEFAULT_AUTHORIZE_URL
 
 
-def oauth_scopes() -> str:
-    return os.environ.get("CRIER_THREADS_SCOPES") or DEFAULT_SCOPES
+def oauth_scopes(config: ConnectorConfig) -> str:
+    return config.scopes or DEFAULT_SCOPES
 
 
 class ThreadsConnector(Connector):
@@ -282,7 +282,7 @@ class ThreadsConnector(Connector):
         response = send(
             self.client,
             "POST",
-            f"{_api(credentials.external_id)}/threads",
+            f"{_api(self.config, credentials.external_id)}/threads",
             data={key: value for key, value in fields.items() if value != ""}
             | {"access_token": credentials.access_token},
         )
@@ -295,7 +295,7 @@ class ThreadsConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{graph_url()}/{api_version()}/{quote(handle, safe='')}",
+            f"{_versioned(self.config)}/{quote(handle, safe='')}",
             params={"fields": "id,status,error_message", "access_token": credentials.access_token},
         )
         _raise_for_status(response)
@@ -333,7 +333,7 @@ class ThreadsConnector(Connector):
         published = send(
             self.client,
             "POST",
-            f"{_api(credentials.external_id)}/threads_publish",
+            f"{_api(self.config, credentials.external_id)}/threads_publish",
             data={"creation_id": handle, "access_token": credentials.access_token},
         )
         _raise_for_status(published)
@@ -360,7 +360,7 @@ class ThreadsConnector(Connector):
             response = send(
                 self.client,
                 "GET",
-                f"{graph_url()}/{api_version()}/{quote(post_id, safe='')}",
+                f"{_versioned(self.config)}/{quote(post_id, safe='')}",
                 params={"fields": "permalink", "access_token": credentials.access_token},
             )
             _raise_for_status(response)
@@ -377,7 +377,7 @@ class ThreadsConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{graph_url()}/{api_version()}/{quote(handle, safe='')}/insights",
+            f"{_versioned(self.config)}/{quote(handle, safe='')}/insights",
             params={
                 "metric": "views,likes,replies,reposts,quotes,shares",
                 "access_token": credentials.access_token,
@@ -398,7 +398,7 @@ class ThreadsConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{_api(credentials.external_id)}/threads_insights",
+            f"{_api(self.config, credentials.external_id)}/threads_insights",
             params={"metric": "followers_count", "access_token": credentials.access_token},
         )
         with unambiguous():
@@ -414,12 +414,12 @@ class ThreadsConnector(Connector):
             {
                 "client_id": app.client_id,
                 "redirect_uri": app.redirect_uri,
-                "scope": oauth_scopes(),
+                "scope": oauth_scopes(self.config),
                 "response_type": "code",
                 "state": state,
             }
         )
-        return f"{authorize_url()}?{query}"
+        return f"{authorize_url(self.config)}?{query}"
 
     def exchange_code(
         self, app: OAuthApp, *, code: str, code_verifier: str
@@ -427,7 +427,7 @@ class ThreadsConnector(Connector):
         response = send(
             self.client,
             "POST",
-            f"{graph_url()}/oauth/access_token",
+            f"{graph_url(self.config)}/oauth/access_token",
             data={
                 "client_id": app.client_id,
                 "client_secret": app.client_secret,
@@ -452,7 +452,7 @@ class ThreadsConnector(Connector):
         long_lived = send(
             self.client,
             "GET",
-            f"{graph_url()}/access_token",
+            f"{graph_url(self.config)}/access_token",
             params={
                 "grant_type": "th_exchange_token",
                 "client_secret": app.client_secret,
@@ -464,7 +464,7 @@ class ThreadsConnector(Connector):
         me = send(
             self.client,
             "GET",
-            f"{graph_url()}/{api_version()}/me",
+            f"{_versioned(self.config)}/me",
             params={
                 "fields": "id,username,name,threads_profile_picture_url",
                 "access_token": tokens.access_token,
@@ -491,7 +491,7 @@ class ThreadsConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{graph_url()}/refresh_access_token",
+            f"{graph_url(self.config)}/refresh_access_token",
             params={"grant_type": "th_refresh_token", "access_token": credentials.access_token},
         )
         code, message = platform_error(response)
@@ -503,10 +503,14 @@ class ThreadsConnector(Connector):
         return _tokens_from(response, credentials)
 
 
-def _api(user_id: str) -> str:
+def _api(config: ConnectorConfig, user_id: str) -> str:
     if not user_id:
         raise PermanentError("This Threads account has no user id; reconnect it.", code="no_user")
-    return f"{graph_url()}/{api_version()}/{quote(user_id, safe='')}"
+    return f"{_versioned(config)}/{quote(user_id, safe='')}"
+
+
+def _versioned(config: ConnectorConfig) -> str:
+    return f"{graph_url(config)}/{api_version(config)}"
 
 
 def _media_fields(item: MediaItem) -> dict[str, str]:

@@ -48,6 +48,7 @@ import httpx
 from connectors.base import (
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     MediaItem,
@@ -118,26 +119,24 @@ ERRORS: dict[str, type[ConnectorError]] = {
 }
 
 
-def oauth_scopes() -> str:
-    return os.environ.get("CRIER_TIKTOK_SCOPES") or DEFAULT_SCOPES
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TikTokConfig(ConnectorConfig):
+    # FILE_UPLOAD sends a video in chunks; PULL_FROM_URL has TikTok fetch it from its media
+    # URL, which must be on a domain verified with TikTok (CRIER_TIKTOK_VIDEO_SOURCE).
+    video_source: Literal["FILE_UPLOAD", "PULL_FROM_URL"] = "FILE_UPLOAD"
+    moderation_wait: float = DEFAULT_MODERATION_WAIT  # seconds (CRIER_TIKTOK_MODERATION_WAIT)
 
 
-def video_source() -> Literal["FILE_UPLOAD", "PULL_FROM_URL"]:
-    value = (os.environ.get("CRIER_TIKTOK_VIDEO_SOURCE") or "FILE_UPLOAD").strip().upper()
-    return "PULL_FROM_URL" if value == "PULL_FROM_URL" else "FILE_UPLOAD"
-
-
-def moderation_wait() -> float:
-    try:
-        return float(os.environ.get("CRIER_TIKTOK_MODERATION_WAIT") or DEFAULT_MODERATION_WAIT)
-    except ValueError:
-        return DEFAULT_MODERATION_WAIT
+def oauth_scopes(config: ConnectorConfig) -> str:
+    return config.scopes or DEFAULT_SCOPES
 
 
 class TikTokConnector(Connector):
     platform = "tiktok"
     display_name = "TikTok"
     connection = "oauth"
+    config_class = TikTokConfig
+    config: TikTokConfig
     idempotent = False
     # Video: MP4, WebM or MOV, 23-60 fps, 360-4096 px, up to 4 GB; 10 minutes for everyone
     # and up to 60 for some creators (creator_info tells; checked at publish). Video titles
@@ -192,7 +191,7 @@ class TikTokConnector(Connector):
                         "text",
                     )
                 )
-        pulled = photos or video_source() == "PULL_FROM_URL"
+        pulled = photos or self.config.video_source == "PULL_FROM_URL"
         for index, item in enumerate(content.media):
             where = f"media[{index}]"
             if pulled and not item.url.startswith("https://"):
@@ -270,7 +269,7 @@ class TikTokConnector(Connector):
                     content.options.get("disable_stitch") or creator.get("stitch_disabled")
                 ),
             )
-            if video_source() == "PULL_FROM_URL":
+            if self.config.video_source == "PULL_FROM_URL":
                 publish_id, _ = self._init(
                     credentials,
                     "/v2/post/publish/video/init/",
@@ -300,7 +299,9 @@ class TikTokConnector(Connector):
             )
             kind = "photo"
         # Only public posts get a post id, once moderated: wait for it a while.
-        deadline = int(time.time() + moderation_wait()) if privacy == PRIVACY_LEVELS[0] else 0
+        deadline = (
+            int(time.time() + self.config.moderation_wait) if privacy == PRIVACY_LEVELS[0] else 0
+        )
         handle = _Handle(publish_id=publish_id, deadline=deadline, username=username, kind=kind)
         return Published(state="processing", handle=handle.encode())
 
@@ -350,7 +351,7 @@ class TikTokConnector(Connector):
             {
                 "client_key": app.client_id,
                 "response_type": "code",
-                "scope": oauth_scopes(),
+                "scope": oauth_scopes(self.config),
                 "redirect_uri": app.redirect_uri,
                 "state": state,
             }
@@ -384,7 +385,7 @@ class TikTokConnector(Connector):
         _raise_for_status(response)
         tokens = _tokens_from(response, Credentials(external_id="", access_token=""))
         fields = ["open_id", "union_id", "avatar_url", "display_name"]
-        if "user.info.profile" in oauth_scopes().split(","):
+        if "user.info.profile" in oauth_scopes(self.config).split(","):
             fields.append("username")
         me = send(
             self.client,
@@ -418,7 +419,7 @@ class TikTokConnector(Connector):
                 "No TikTok refresh token is stored; reconnect the account.",
                 code="no_refresh_token",
             )
-        client_key, client_secret = app_credentials("tiktok", "TikTok")
+        client_key, client_secret = app_credentials(self)
         response = send(
             self.client,
             "POST",

@@ -58,6 +58,7 @@ from connectors.base import (
     AccountMetrics,
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     MediaItem,
@@ -115,16 +116,16 @@ ERRORS: dict[str, type[ConnectorError]] = {
 }
 
 
-def api_url() -> str:
-    return (os.environ.get("CRIER_X_API_URL") or DEFAULT_API_URL).rstrip("/")
+def api_url(config: ConnectorConfig) -> str:
+    return (config.api_url or DEFAULT_API_URL).rstrip("/")
 
 
-def authorize_url() -> str:
-    return os.environ.get("CRIER_X_AUTHORIZE_URL") or DEFAULT_AUTHORIZE_URL
+def authorize_url(config: ConnectorConfig) -> str:
+    return config.authorize_url or DEFAULT_AUTHORIZE_URL
 
 
-def oauth_scopes() -> str:
-    return os.environ.get("CRIER_X_SCOPES") or DEFAULT_SCOPES
+def oauth_scopes(config: ConnectorConfig) -> str:
+    return config.scopes or DEFAULT_SCOPES
 
 
 class XConnector(Connector):
@@ -267,7 +268,11 @@ class XConnector(Connector):
         if "reply_settings" in options:
             body["reply_settings"] = options["reply_settings"]
         response = send(
-            self.client, "POST", f"{api_url()}/2/tweets", headers=_auth(credentials), json=body
+            self.client,
+            "POST",
+            f"{api_url(self.config)}/2/tweets",
+            headers=_auth(credentials),
+            json=body,
         )
         _raise_for_status(response)
         data = json_object(response).get("data")
@@ -291,7 +296,7 @@ class XConnector(Connector):
             category, limit = "tweet_gif", MAX_GIF_BYTES
         else:
             category, limit = "tweet_image", self.limits.max_image_bytes
-        base = f"{api_url()}/2/media/upload"
+        base = f"{api_url(self.config)}/2/media/upload"
         with unambiguous(), download(self.client, item.url, max_bytes=limit) as file:
             file.seek(0, os.SEEK_END)
             total = file.tell()
@@ -336,7 +341,7 @@ class XConnector(Connector):
             response = send(
                 self.client,
                 "POST",
-                f"{api_url()}/2/media/metadata",
+                f"{api_url(self.config)}/2/media/metadata",
                 headers=_auth(credentials),
                 json={"id": media_id, "metadata": {"alt_text": {"text": alt_text}}},
             )
@@ -359,7 +364,7 @@ class XConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{api_url()}/2/media/upload",
+            f"{api_url(self.config)}/2/media/upload",
             params={"command": "STATUS", "media_id": media_id},
             headers=_auth(credentials),
         )
@@ -372,7 +377,7 @@ class XConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{api_url()}/2/tweets/{handle}",
+            f"{api_url(self.config)}/2/tweets/{handle}",
             params={"tweet.fields": "public_metrics"},
             headers=_auth(credentials),
         )
@@ -395,7 +400,7 @@ class XConnector(Connector):
         response = send(
             self.client,
             "GET",
-            f"{api_url()}/2/users/me",
+            f"{api_url(self.config)}/2/users/me",
             params={"user.fields": "public_metrics"},
             headers=_auth(credentials),
         )
@@ -410,13 +415,13 @@ class XConnector(Connector):
                 "response_type": "code",
                 "client_id": app.client_id,
                 "redirect_uri": app.redirect_uri,
-                "scope": oauth_scopes(),
+                "scope": oauth_scopes(self.config),
                 "state": state,
                 "code_challenge": code_challenge,
                 "code_challenge_method": "S256",
             }
         )
-        return f"{authorize_url()}?{query}"
+        return f"{authorize_url(self.config)}?{query}"
 
     def exchange_code(
         self, app: OAuthApp, *, code: str, code_verifier: str
@@ -424,7 +429,7 @@ class XConnector(Connector):
         response = send(
             self.client,
             "POST",
-            f"{api_url()}/2/oauth2/token",
+            f"{api_url(self.config)}/2/oauth2/token",
             headers=_basic(app.client_id, app.client_secret),
             data={
                 "code": code,
@@ -442,7 +447,7 @@ class XConnector(Connector):
         me = send(
             self.client,
             "GET",
-            f"{api_url()}/2/users/me",
+            f"{api_url(self.config)}/2/users/me",
             params={"user.fields": "profile_image_url"},
             headers=_auth(tokens),
         )
@@ -474,11 +479,11 @@ class XConnector(Connector):
                 "No X refresh token is stored (was offline.access granted?); reconnect.",
                 code="no_refresh_token",
             )
-        client_id, client_secret = app_credentials("x", "X", secret_required=False)
+        client_id, client_secret = app_credentials(self, secret_required=False)
         response = send(
             self.client,
             "POST",
-            f"{api_url()}/2/oauth2/token",
+            f"{api_url(self.config)}/2/oauth2/token",
             headers=_basic(client_id, client_secret),
             data={
                 "refresh_token": credentials.refresh_token,

@@ -48,6 +48,7 @@ from connectors.base import (
     AccountMetrics,
     AccountProfile,
     Connector,
+    ConnectorConfig,
     Content,
     Credentials,
     OAuthApp,
@@ -107,8 +108,8 @@ ERRORS: dict[str, type[ConnectorError]] = {
 }
 
 
-def oauth_scopes() -> str:
-    return os.environ.get("CRIER_YOUTUBE_SCOPES") or DEFAULT_SCOPES
+def oauth_scopes(config: ConnectorConfig) -> str:
+    return config.scopes or DEFAULT_SCOPES
 
 
 class YouTubeConnector(Connector):
@@ -377,7 +378,7 @@ class YouTubeConnector(Connector):
                 "client_id": app.client_id,
                 "redirect_uri": app.redirect_uri,
                 "response_type": "code",
-                "scope": oauth_scopes(),
+                "scope": oauth_scopes(self.config),
                 "state": state,
                 "code_challenge": code_challenge,
                 "code_challenge_method": "S256",
@@ -451,7 +452,7 @@ class YouTubeConnector(Connector):
                 "No YouTube refresh token is stored; reconnect the account.",
                 code="no_refresh_token",
             )
-        client_id, client_secret = app_credentials("youtube", "YouTube")
+        client_id, client_secret = app_credentials(self)
         response = send(
             self.client,
             "POST",

@@ -23,11 +23,11 @@ from rest_framework import exceptions
 
 from accounts.auth import ApiContext
 from accounts.models import Member, SocialAccount
+from accounts.platforms import connector_for
 from config.errors import Conflict
 from connectors.errors import ConnectorError, TransientError
 from planning import approvals, generator, quotas
 from planning.models import PlannedPost
-from posts.content import connector_for
 from posts.models import Job, Post
 from webhooks.models import Event
 from webhooks.services import emit

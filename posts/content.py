@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import datetime
 
@@ -10,9 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import SocialAccount, Workspace
-from connectors.base import Connector, Content
+from accounts.platforms import connector_for
+from connectors.base import Content
 from connectors.errors import PermanentError, TransientError
-from connectors.registry import get_connector
 from media import services as media_services
 from media.models import MediaAsset
 from media.selectors import MediaFacts, media_facts
@@ -22,24 +21,6 @@ from posts.states import DeliveryStatus
 
 # Seconds between two looks at media that is still being uploaded.
 MEDIA_RECHECK = 30.0
-
-
-_connectors: dict[str, Connector] = {}
-_connectors_lock = threading.Lock()
-
-
-def connector_for(platform: str) -> Connector:
-    """One connector (and so one pooled, thread-safe httpx client) per platform and process,
-    built once even when every thread of a worker pool asks for it at the same moment (each
-    build makes an httpx client and its TLS context: ~10 ms of CPU)."""
-    connector = _connectors.get(platform)
-    if connector is None:
-        with _connectors_lock:
-            connector = _connectors.get(platform)
-            if connector is None:
-                connector = get_connector(platform, timeout=settings.CRIER_HTTP_TIMEOUT)
-                _connectors[platform] = connector
-    return connector
 
 
 def media_index(*, workspace: Workspace, bulk: dict) -> dict[str, MediaFacts]:

@@ -21,8 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.platforms import connector_for
 from posts import wakeups
-from posts.content import connector_for
 from posts.models import Attempt, Delivery, Job
 from posts.outcomes import emit_delivery_event, transition
 from posts.states import DeliveryStatus as S

@@ -30,7 +30,7 @@ from django.db import DatabaseError, Error, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts import tokens
+from accounts import platforms, tokens
 from connectors.base import Connector, Content, Credentials, Published
 from connectors.errors import (
     AuthExpired,
@@ -170,7 +170,7 @@ def _prepare(delivery: Delivery) -> _Call | Move:
         )
     if (waiting := _media_wait(delivery)) is not None:
         return waiting
-    connector = content.connector_for(account.platform)
+    connector = platforms.connector_for(account.platform)
     try:
         wait = quotas.wait_for_capacity(
             platform=account.platform, account_id=account.pk, limits=connector.limits
@@ -679,7 +679,7 @@ def delivery_poll(*, delivery_id: str) -> None:
     )
     if delivery is None:
         return
-    connector = content.connector_for(delivery.account.platform)
+    connector = platforms.connector_for(delivery.account.platform)
     now = timezone.now()
     post_content = _content_for_poll(delivery)
     poll = _Call(

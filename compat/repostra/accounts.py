@@ -22,7 +22,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts import connection
+from accounts import connection, platforms
 from accounts import services as account_services
 from accounts.auth import ApiContext
 from accounts.connect_views import _platform_call
@@ -258,7 +258,7 @@ def account_create(*, context: ApiContext, data: dict) -> tuple[SocialAccount, s
         else MANUAL
     )
     platform, fields, made = _connection(method, data)
-    connector = connection.connector_for_connection(platform)
+    connector = platforms.new_connector(platform)
     with transaction.atomic():
         account = _platform_call(
             lambda: connection.token_connect(context=context, connector=connector, fields=fields)
@@ -292,7 +292,7 @@ def account_update(*, account: SocialAccount, data: dict) -> SocialAccount:
                     ]
                 }
             )
-        connector = connection.connector_for_connection(platform)
+        connector = platforms.new_connector(platform)
         credentials, profile = _platform_call(lambda: connector.connect(fields))
         account.credentials = {
             "access_token": credentials.access_token,

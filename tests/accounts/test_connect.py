@@ -19,9 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def platform(settings, monkeypatch):
+def platform(settings):
     with SimulatorServer() as server:
-        monkeypatch.setenv("CRIER_SIMULATOR_URL", server.url)
+        settings.CRIER_CONNECTORS = {
+            **settings.CRIER_CONNECTORS,
+            "sandbox": {"api_url": server.url},
+        }
         settings.CRIER_PUBLIC_URL = "http://testserver"
         settings.CRIER_OAUTH_APPS = {
             "sandbox": {"client_id": "crier-app", "client_secret": "s3cret-app"}

@@ -10,7 +10,7 @@ import pytest
 
 from connectors.base import AccountMetrics, Credentials, PostMetrics
 from connectors.errors import PermanentError, RateLimited
-from connectors.linkedin import LinkedInConnector, api_version
+from connectors.linkedin import DEFAULT_VERSION, LinkedInConnector
 from connectors.pinterest import PinterestConnector
 from connectors.youtube import YouTubeConnector
 
@@ -53,7 +53,7 @@ def test_linkedin_member_post_reads_social_actions(linkedin, respx_mock):
 
     request = only_call(route)
     assert request.headers["Authorization"] == "Bearer li-access-token"
-    assert request.headers["LinkedIn-Version"] == api_version()
+    assert request.headers["LinkedIn-Version"] == DEFAULT_VERSION
     assert request.headers["X-Restli-Protocol-Version"] == "2.0.0"
     assert metrics == PostMetrics(likes=12, comments=5)
 

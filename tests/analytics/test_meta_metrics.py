@@ -10,7 +10,7 @@ import pytest
 
 from connectors.base import AccountMetrics, Credentials, PostMetrics
 from connectors.errors import AuthExpired, RateLimited
-from connectors.facebook import FacebookConnector, graph_version, insight_values
+from connectors.facebook import DEFAULT_GRAPH_VERSION, FacebookConnector, insight_values
 from connectors.instagram import InstagramConnector
 from connectors.threads import ThreadsConnector
 
@@ -51,7 +51,7 @@ def test_insight_values_reads_lifetime_values_and_total_values():
 
 # --- Facebook -------------------------------------------------------------------------------
 
-FB = f"https://graph.facebook.com/{graph_version()}"
+FB = f"https://graph.facebook.com/{DEFAULT_GRAPH_VERSION}"
 PAGE = Credentials(external_id="1122334455", access_token="page-token-abcdefgh")
 FB_POST = "1122334455_998877"
 
@@ -158,7 +158,7 @@ def test_facebook_user_request_limit_is_rate_limited(facebook, respx_mock):
 
 # --- Instagram ------------------------------------------------------------------------------
 
-IG = f"https://graph.instagram.com/{graph_version()}"
+IG = f"https://graph.instagram.com/{DEFAULT_GRAPH_VERSION}"
 IG_USER = Credentials(external_id="17841400008460056", access_token="ig-user-token-1234")
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, Published
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, Published
 from connectors.bluesky import BlueskyConnector, detect_facets
 from connectors.errors import (
     AuthExpired,
@@ -716,8 +716,8 @@ def test_refresh_network_and_server_failures_are_transient_not_refusals(
     assert not session.called
 
 
-def test_the_default_entryway_comes_from_the_environment(connector, respx_mock, monkeypatch):
-    monkeypatch.setenv("CRIER_BLUESKY_SERVICE_URL", "https://entryway.example/")
+def test_the_default_entryway_comes_from_the_configuration(respx_mock):
+    entryway = ConnectorConfig(api_url="https://entryway.example/")
     route = respx_mock.post(
         "https://entryway.example/xrpc/com.atproto.server.createSession"
     ).respond(200, json={**SESSION_ANSWER, "didDoc": None})
@@ -725,7 +725,10 @@ def test_the_default_entryway_comes_from_the_environment(connector, respx_mock, 
         200, json={"displayName": "Ada"}
     )
 
-    credentials, _ = connector.connect({"handle": "ada.bsky.social", "app_password": "pw-123456"})
+    with BlueskyConnector(config=entryway) as connector:
+        credentials, _ = connector.connect(
+            {"handle": "ada.bsky.social", "app_password": "pw-123456"}
+        )
 
     assert route.called
     assert credentials.extra["service_url"] == "https://entryway.example"

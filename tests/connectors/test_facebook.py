@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, OAuthApp, Published
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp, Published
 from connectors.errors import (
     AuthExpired,
     PermanentError,
@@ -99,13 +99,13 @@ def test_link_option_is_shared_with_a_text_post(connector, respx_mock, credentia
     assert body(route)["link"] == "https://crier.test/blog"
 
 
-def test_graph_version_comes_from_the_environment(connector, respx_mock, credentials, monkeypatch):
-    monkeypatch.setenv("CRIER_GRAPH_VERSION", "v27.0")
+def test_graph_version_comes_from_the_configuration(respx_mock, credentials):
     route = respx_mock.post(f"https://graph.facebook.com/v27.0/{PAGE}/feed").respond(
         200, json={"id": f"{PAGE}_1"}
     )
 
-    connector.publish(text(), credentials)
+    with FacebookConnector(config=ConnectorConfig(api_version="v27.0")) as connector:
+        connector.publish(text(), credentials)
 
     assert route.called
 

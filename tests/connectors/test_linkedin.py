@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, OAuthApp, Published
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp, Published
 from connectors.errors import (
     AuthExpired,
     PermanentError,
@@ -39,9 +39,13 @@ COMMENTS = (
 COMMENT_URN = "urn:li:comment:(urn:li:activity:7012345678901234999,6636062862760562688)"
 
 
+# Crier's app on LinkedIn, as settings hand it in (CRIER_OAUTH_LINKEDIN_CLIENT_ID / _SECRET).
+APP_CONFIG = ConnectorConfig(client_id="li-client", client_secret="li-secret-value")
+
+
 @pytest.fixture
 def connector():
-    with LinkedInConnector(timeout=5) as connector:
+    with LinkedInConnector(timeout=5, config=APP_CONFIG) as connector:
         yield connector
 
 
@@ -136,11 +140,11 @@ def test_text_post_sends_versioned_headers_and_the_documented_body(
     )
 
 
-def test_api_version_comes_from_the_environment(connector, respx_mock, credentials, monkeypatch):
-    monkeypatch.setenv("CRIER_LINKEDIN_VERSION", "202610")
+def test_api_version_comes_from_the_configuration(respx_mock, credentials):
     route = respx_mock.post(POSTS).mock(return_value=created())
 
-    connector.publish(text(), credentials)
+    with LinkedInConnector(config=ConnectorConfig(api_version="202610")) as connector:
+        connector.publish(text(), credentials)
 
     assert route.calls.last.request.headers["LinkedIn-Version"] == "202610"
 
@@ -663,12 +667,11 @@ def test_authorization_url_carries_client_redirect_state_and_scopes(connector, a
     }
 
 
-def test_scopes_come_from_the_environment(connector, app, monkeypatch):
-    monkeypatch.setenv(
-        "CRIER_LINKEDIN_SCOPES", "openid profile w_member_social w_organization_social"
-    )
+def test_scopes_come_from_the_configuration(app):
+    scopes = ConnectorConfig(scopes="openid profile w_member_social w_organization_social")
 
-    url = connector.authorization_url(app, state="s", code_challenge="c")
+    with LinkedInConnector(config=scopes) as connector:
+        url = connector.authorization_url(app, state="s", code_challenge="c")
 
     assert parse_qs(urlsplit(url).query)["scope"] == [
         "openid profile w_member_social w_organization_social"
@@ -737,15 +740,7 @@ def test_a_refused_code_is_permanent_with_linkedins_reason(connector, respx_mock
 # --- refresh ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def app_env(monkeypatch):
-    monkeypatch.setenv("CRIER_OAUTH_LINKEDIN_CLIENT_ID", "li-client")
-    monkeypatch.setenv("CRIER_OAUTH_LINKEDIN_CLIENT_SECRET", "li-secret-value")
-
-
-def test_refresh_posts_the_grant_with_the_app_credentials(
-    connector, respx_mock, credentials, app_env
-):
+def test_refresh_posts_the_grant_with_the_app_credentials(connector, respx_mock, credentials):
     route = respx_mock.post(TOKEN).respond(
         200,
         json={
@@ -768,16 +763,14 @@ def test_refresh_posts_the_grant_with_the_app_credentials(
     assert refreshed.extra == credentials.extra
 
 
-def test_refresh_keeps_a_refresh_token_linkedin_did_not_replace(
-    connector, respx_mock, credentials, app_env
-):
+def test_refresh_keeps_a_refresh_token_linkedin_did_not_replace(connector, respx_mock, credentials):
     respx_mock.post(TOKEN).respond(200, json={"access_token": "li-access-2", "expires_in": 60})
 
     assert connector.refresh(credentials).refresh_token == "li-refresh-token"
 
 
 @pytest.mark.parametrize("status", [400, 401])
-def test_refresh_refusal_is_refresh_refused(connector, respx_mock, credentials, app_env, status):
+def test_refresh_refusal_is_refresh_refused(connector, respx_mock, credentials, status):
     respx_mock.post(TOKEN).respond(
         status,
         json={
@@ -802,7 +795,7 @@ def test_refresh_refusal_is_refresh_refused(connector, respx_mock, credentials, 
     ],
 )
 def test_refresh_network_and_server_failures_are_transient(
-    connector, respx_mock, credentials, app_env, failure
+    connector, respx_mock, credentials, failure
 ):
     route = respx_mock.post(TOKEN)
     if isinstance(failure, Exception):
@@ -823,12 +816,8 @@ def test_refresh_without_a_refresh_token_is_refused_without_a_call(connector):
     assert caught.value.code == "no_refresh_token"
 
 
-def test_refresh_without_app_configuration_is_postponed_not_refused(
-    connector, credentials, monkeypatch
-):
-    monkeypatch.delenv("CRIER_OAUTH_LINKEDIN_CLIENT_ID", raising=False)
-
-    with pytest.raises(TransientError) as caught:
+def test_refresh_without_app_configuration_is_postponed_not_refused(credentials):
+    with LinkedInConnector() as connector, pytest.raises(TransientError) as caught:
         connector.refresh(credentials)
 
     assert caught.value.code == "not_configured"

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, OAuthApp, Published
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp, Published
 from connectors.errors import (
     AuthExpired,
     PermanentError,
@@ -35,9 +35,13 @@ S3 = "https://pinterest-media-upload.s3-accelerate.amazonaws.com/"
 BASIC = "Basic " + base64.b64encode(b"pin-app:pin-secret-value").decode()
 
 
+# Crier's app on Pinterest, as settings hand it in (CRIER_OAUTH_PINTEREST_CLIENT_ID / _SECRET).
+APP_CONFIG = ConnectorConfig(client_id="pin-app", client_secret="pin-secret-value")
+
+
 @pytest.fixture
 def connector():
-    with PinterestConnector(timeout=5) as connector:
+    with PinterestConnector(timeout=5, config=APP_CONFIG) as connector:
         yield connector
 
 
@@ -468,14 +472,8 @@ def test_a_refused_code_is_permanent_with_pinterests_reason(connector, respx_moc
     assert caught.value.message == "Invalid authorization code."
 
 
-@pytest.fixture
-def app_env(monkeypatch):
-    monkeypatch.setenv("CRIER_OAUTH_PINTEREST_CLIENT_ID", "pin-app")
-    monkeypatch.setenv("CRIER_OAUTH_PINTEREST_CLIENT_SECRET", "pin-secret-value")
-
-
 def test_refresh_posts_the_grant_with_basic_auth_and_takes_the_rotated_token(
-    connector, respx_mock, credentials, app_env
+    connector, respx_mock, credentials
 ):
     route = respx_mock.post(TOKEN).respond(
         200,
@@ -502,16 +500,14 @@ def test_refresh_posts_the_grant_with_basic_auth_and_takes_the_rotated_token(
     assert refreshed.external_id == credentials.external_id
 
 
-def test_refresh_keeps_the_refresh_token_when_none_comes_back(
-    connector, respx_mock, credentials, app_env
-):
+def test_refresh_keeps_the_refresh_token_when_none_comes_back(connector, respx_mock, credentials):
     respx_mock.post(TOKEN).respond(200, json={"access_token": "pina_2", "expires_in": 60})
 
     assert connector.refresh(credentials).refresh_token == "pinr_refresh"
 
 
 @pytest.mark.parametrize("status", [400, 401])
-def test_refresh_refusal_is_refresh_refused(connector, respx_mock, credentials, app_env, status):
+def test_refresh_refusal_is_refresh_refused(connector, respx_mock, credentials, status):
     respx_mock.post(TOKEN).respond(status, json={"code": 2, "message": "Authentication failed."})
 
     with pytest.raises(RefreshRefused) as caught:
@@ -523,9 +519,7 @@ def test_refresh_refusal_is_refresh_refused(connector, respx_mock, credentials, 
 @pytest.mark.parametrize(
     "failure", [httpx.Response(502), httpx.Response(429), httpx.ConnectTimeout("slow")]
 )
-def test_refresh_passing_failures_are_transient(
-    connector, respx_mock, credentials, app_env, failure
-):
+def test_refresh_passing_failures_are_transient(connector, respx_mock, credentials, failure):
     route = respx_mock.post(TOKEN)
     if isinstance(failure, Exception):
         route.mock(side_effect=failure)
@@ -545,10 +539,8 @@ def test_refresh_without_a_refresh_token_is_refused_without_a_call(connector):
     assert caught.value.code == "no_refresh_token"
 
 
-def test_refresh_without_app_configuration_is_postponed(connector, credentials, monkeypatch):
-    monkeypatch.delenv("CRIER_OAUTH_PINTEREST_CLIENT_ID", raising=False)
-
-    with pytest.raises(TransientError) as caught:
+def test_refresh_without_app_configuration_is_postponed(credentials):
+    with PinterestConnector() as connector, pytest.raises(TransientError) as caught:
         connector.refresh(credentials)
 
     assert caught.value.code == "not_configured"

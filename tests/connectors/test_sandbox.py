@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, Published
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, Published
 from connectors.errors import AuthExpired, RefreshRefused, TransientError
-from connectors.sandbox import DEFAULT_SIMULATOR_URL
+from connectors.sandbox import DEFAULT_SIMULATOR_URL, SandboxConnector
 
 BASE = "http://sim.test:9000"
 POSTS = f"{BASE}/accounts/acct-1/posts"
@@ -64,17 +64,16 @@ def test_publish_quotes_the_account_id_in_the_path(connector, respx_mock):
     assert route.called
 
 
-def test_publish_falls_back_to_the_environment_url(connector, respx_mock, monkeypatch):
-    monkeypatch.setenv("CRIER_SIMULATOR_URL", "http://env.test:1234")
+def test_publish_falls_back_to_the_configured_url(respx_mock):
     route = respx_mock.post("http://env.test:1234/accounts/a/posts").respond(201, json={"id": "1"})
 
-    connector.publish(post_content(), Credentials(external_id="a", access_token="t"))
+    with SandboxConnector(config=ConnectorConfig(api_url="http://env.test:1234")) as connector:
+        connector.publish(post_content(), Credentials(external_id="a", access_token="t"))
 
     assert route.called
 
 
-def test_publish_defaults_to_the_local_simulator(connector, respx_mock, monkeypatch):
-    monkeypatch.delenv("CRIER_SIMULATOR_URL", raising=False)
+def test_publish_defaults_to_the_local_simulator(connector, respx_mock):
     route = respx_mock.post(f"{DEFAULT_SIMULATOR_URL}/accounts/a/posts").respond(
         201, json={"id": "1"}
     )

@@ -14,7 +14,7 @@ from email.policy import default as default_policy
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, Published
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, Published
 from connectors.errors import (
     AuthExpired,
     PermanentError,
@@ -551,12 +551,13 @@ def test_connect_to_an_unknown_chat_is_permanent(connector, respx_mock):
         connector.connect({"bot_token": TOKEN, "chat_id": "@nobody"})
 
 
-def test_a_local_bot_api_server_can_be_configured(connector, credentials, respx_mock, monkeypatch):
-    monkeypatch.setenv("CRIER_TELEGRAM_API_URL", "http://bot-api.internal:8081/")
+def test_a_local_bot_api_server_can_be_configured(credentials, respx_mock):
     route = respx_mock.post(f"http://bot-api.internal:8081/bot{TOKEN}/sendMessage").respond(
         200, json=ok(message())
     )
+    local = ConnectorConfig(api_url="http://bot-api.internal:8081/")
 
-    connector.publish(Content(text="hi", idempotency_key="d-1"), credentials)
+    with TelegramConnector(config=local) as connector:
+        connector.publish(Content(text="hi", idempotency_key="d-1"), credentials)
 
     assert route.called

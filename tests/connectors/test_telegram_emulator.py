@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from accounts.models import SocialAccount
-from connectors.base import Content, Credentials, MediaItem
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem
 from connectors.errors import AuthExpired, PermanentError, RateLimited
 from connectors.telegram import TelegramConnector
 from tests.fileserver import FileServer, serving
@@ -36,9 +36,9 @@ def telegram() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def connector(telegram, private_urls_allowed, monkeypatch) -> Iterator[TelegramConnector]:
-    monkeypatch.setenv("CRIER_TELEGRAM_API_URL", telegram.url)
-    with TelegramConnector(timeout=30) as connector:
+def connector(telegram, private_urls_allowed) -> Iterator[TelegramConnector]:
+    emulated = ConnectorConfig(api_url=telegram.url)  # CRIER_TELEGRAM_API_URL
+    with TelegramConnector(timeout=30, config=emulated) as connector:
         yield connector
 
 

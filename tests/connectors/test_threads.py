@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, OAuthApp, Published
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp, Published
 from connectors.errors import (
     AuthExpired,
     PermanentError,
@@ -647,16 +647,14 @@ def test_refresh_rate_limits_and_outages_are_transient_not_refusals(
     assert not isinstance(caught.value, RefreshRefused)
 
 
-def test_graph_url_and_version_come_from_the_environment(
-    connector, respx_mock, credentials, monkeypatch
-):
-    monkeypatch.setenv("CRIER_THREADS_GRAPH_URL", "https://graph.threads.com/")
-    monkeypatch.setenv("CRIER_THREADS_API_VERSION", "v2.0")
+def test_graph_url_and_version_come_from_the_configuration(respx_mock, credentials):
+    config = ConnectorConfig(api_url="https://graph.threads.com/", api_version="v2.0")
     route = respx_mock.post(f"https://graph.threads.com/v2.0/{USER}/threads").respond(
         200, json={"id": "1"}
     )
     respx_mock.get("https://graph.threads.com/v2.0/1").respond(200, json={"permalink": "p"})
 
-    connector.publish(text(), credentials)
+    with ThreadsConnector(config=config) as connector:
+        connector.publish(text(), credentials)
 
     assert route.called

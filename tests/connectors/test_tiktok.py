@@ -22,7 +22,7 @@ from connectors.errors import (
     TransientError,
 )
 from connectors.registry import connector_class
-from connectors.tiktok import TikTokConnector
+from connectors.tiktok import TikTokConfig, TikTokConnector
 from tests.platforms import tiktok_creator as creator
 
 API = "https://open.tiktokapis.com"
@@ -44,20 +44,21 @@ APP = OAuthApp(
 )
 
 
-@pytest.fixture(autouse=True)
-def environment(monkeypatch):
-    for name in (
-        "CRIER_TIKTOK_VIDEO_SOURCE",
-        "CRIER_TIKTOK_SCOPES",
-        "CRIER_TIKTOK_MODERATION_WAIT",
-    ):
-        monkeypatch.delenv(name, raising=False)
+# Crier's app on TikTok, as settings hand it in (CRIER_OAUTH_TIKTOK_CLIENT_ID / _SECRET).
+APP_CONFIG = TikTokConfig(client_id=APP.client_id, client_secret=APP.client_secret)
 
 
 @pytest.fixture
 def connector():
-    with TikTokConnector(timeout=5) as connector:
+    with TikTokConnector(timeout=5, config=APP_CONFIG) as connector:
         yield connector
+
+
+@pytest.fixture
+def puller():
+    """CRIER_TIKTOK_VIDEO_SOURCE=PULL_FROM_URL: TikTok fetches videos from their URLs."""
+    with TikTokConnector(timeout=5, config=TikTokConfig(video_source="PULL_FROM_URL")) as puller:
+        yield puller
 
 
 @pytest.fixture
@@ -217,16 +218,13 @@ def test_a_video_longer_than_the_creator_may_post_is_refused(connector, credenti
     assert not init.called
 
 
-def test_pull_from_url_sends_the_media_url_and_downloads_nothing(
-    connector, credentials, respx_mock, monkeypatch
-):
-    monkeypatch.setenv("CRIER_TIKTOK_VIDEO_SOURCE", "PULL_FROM_URL")
+def test_pull_from_url_sends_the_media_url_and_downloads_nothing(puller, credentials, respx_mock):
     respx_mock.post(CREATOR).respond(200, json=creator())
     init = respx_mock.post(VIDEO_INIT).respond(
         200, json={"data": {"publish_id": "v_pub_url~v2.1"}, "error": OK}
     )
 
-    published = connector.publish(video_post(privacy_level="SELF_ONLY"), credentials)
+    published = puller.publish(video_post(privacy_level="SELF_ONLY"), credentials)
 
     assert body(init)["source_info"] == {"source": "PULL_FROM_URL", "video_url": VIDEO_URL}
     assert published.handle == "v_pub_url~v2.1|0|crier.app|video"
@@ -478,15 +476,12 @@ def test_the_last_chunk_may_have_published(connector, credentials, file_upload, 
     assert caught.value.ambiguous is True
 
 
-def test_a_pull_init_that_fails_on_the_server_may_have_published(
-    connector, credentials, respx_mock, monkeypatch
-):
-    monkeypatch.setenv("CRIER_TIKTOK_VIDEO_SOURCE", "PULL_FROM_URL")
+def test_a_pull_init_that_fails_on_the_server_may_have_published(puller, credentials, respx_mock):
     respx_mock.post(CREATOR).respond(200, json=creator())
     respx_mock.post(VIDEO_INIT).respond(500, json=tiktok_error("internal_error", "Oops"))
 
     with pytest.raises(TransientError) as caught:
-        connector.publish(video_post(), credentials)
+        puller.publish(video_post(), credentials)
 
     assert caught.value.ambiguous is True
 
@@ -550,7 +545,7 @@ def test_media_rules_are_checked(connector, item, expected):
     assert codes(connector, content) == expected
 
 
-def test_pulled_videos_need_a_public_url_but_uploaded_ones_do_not(connector, monkeypatch):
+def test_pulled_videos_need_a_public_url_but_uploaded_ones_do_not(connector, puller):
     local = Content(
         text="x",
         idempotency_key="k",
@@ -559,8 +554,7 @@ def test_pulled_videos_need_a_public_url_but_uploaded_ones_do_not(connector, mon
     )
 
     assert codes(connector, local) == []
-    monkeypatch.setenv("CRIER_TIKTOK_VIDEO_SOURCE", "PULL_FROM_URL")
-    assert codes(connector, local) == ["media_not_public"]
+    assert codes(puller, local) == ["media_not_public"]
 
 
 def test_text_only_posts_and_mixed_media_are_refused(connector):
@@ -651,14 +645,15 @@ def test_exchange_code_trades_the_code_and_reads_the_user(connector, respx_mock)
     assert profile.avatar_url == "https://p16.tiktokcdn.com/avatar.jpeg"
 
 
-def test_without_the_profile_scope_the_username_is_not_asked(connector, respx_mock, monkeypatch):
-    monkeypatch.setenv("CRIER_TIKTOK_SCOPES", "user.info.basic,video.publish")
+def test_without_the_profile_scope_the_username_is_not_asked(respx_mock):
     respx_mock.post(TOKEN).respond(200, json=token_answer())
     user = respx_mock.get(USER).respond(
         200, json={"data": {"user": {"open_id": "open-id-1", "display_name": "C"}}, "error": OK}
     )
+    scopes = TikTokConfig(scopes="user.info.basic,video.publish")
 
-    connector.exchange_code(APP, code="c", code_verifier="v")
+    with TikTokConnector(config=scopes) as connector:
+        connector.exchange_code(APP, code="c", code_verifier="v")
 
     assert (
         user.calls.last.request.url.params["fields"] == "open_id,union_id,avatar_url,display_name"
@@ -686,15 +681,7 @@ def test_exchange_code_refusal_is_permanent_with_tiktok_words(connector, respx_m
 # --- refresh
 
 
-@pytest.fixture
-def configured(monkeypatch):
-    monkeypatch.setenv("CRIER_OAUTH_TIKTOK_CLIENT_ID", APP.client_id)
-    monkeypatch.setenv("CRIER_OAUTH_TIKTOK_CLIENT_SECRET", APP.client_secret)
-
-
-def test_refresh_sends_the_refresh_token_and_takes_the_new_ones(
-    connector, credentials, respx_mock, configured
-):
+def test_refresh_sends_the_refresh_token_and_takes_the_new_ones(connector, credentials, respx_mock):
     route = respx_mock.post(TOKEN).respond(200, json=token_answer())
 
     fresh = connector.refresh(credentials)
@@ -710,9 +697,7 @@ def test_refresh_sends_the_refresh_token_and_takes_the_new_ones(
     assert fresh.extra["username"] == "old_name"
 
 
-def test_refresh_keeps_a_refresh_token_tiktok_did_not_send(
-    connector, credentials, respx_mock, configured
-):
+def test_refresh_keeps_a_refresh_token_tiktok_did_not_send(connector, credentials, respx_mock):
     respx_mock.post(TOKEN).respond(200, json=token_answer(refresh_token=None))
 
     assert connector.refresh(credentials).refresh_token == "rft.example"
@@ -720,7 +705,7 @@ def test_refresh_keeps_a_refresh_token_tiktok_did_not_send(
 
 @pytest.mark.parametrize("status_code", [200, 400, 401])
 def test_refresh_refused_by_tiktok_needs_reconnection(
-    connector, credentials, respx_mock, configured, status_code
+    connector, credentials, respx_mock, status_code
 ):
     respx_mock.post(TOKEN).respond(
         status_code,
@@ -739,9 +724,7 @@ def test_refresh_refused_by_tiktok_needs_reconnection(
 @pytest.mark.parametrize(
     "effect", [httpx.Response(502, text="bad gateway"), httpx.ConnectTimeout("slow")]
 )
-def test_refresh_that_could_not_ask_is_transient(
-    connector, credentials, respx_mock, configured, effect
-):
+def test_refresh_that_could_not_ask_is_transient(connector, credentials, respx_mock, effect):
     route = respx_mock.post(TOKEN)
     if isinstance(effect, httpx.Response):
         route.mock(return_value=effect)

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, OAuthApp, Published
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp, Published
 from connectors.errors import (
     AuthExpired,
     PermanentError,
@@ -41,9 +41,13 @@ ME = f"{API}/2/users/me"
 MEDIA_ID = X_MEDIA_ID
 
 
+# Crier's app on X, as settings hand it in (CRIER_OAUTH_X_CLIENT_ID / _SECRET).
+APP_CONFIG = ConnectorConfig(client_id="x-client-id", client_secret="x-client-secret")
+
+
 @pytest.fixture
 def connector() -> Iterator[XConnector]:
-    with XConnector(timeout=5) as connector:
+    with XConnector(timeout=5, config=APP_CONFIG) as connector:
         yield connector
 
 
@@ -64,12 +68,6 @@ def app() -> OAuthApp:
         client_secret="x-client-secret",
         redirect_uri="https://crier.test/api/v1/accounts/callback/x",
     )
-
-
-@pytest.fixture
-def app_env(monkeypatch):
-    monkeypatch.setenv("CRIER_OAUTH_X_CLIENT_ID", "x-client-id")
-    monkeypatch.setenv("CRIER_OAUTH_X_CLIENT_SECRET", "x-client-secret")
 
 
 def text(body: str = "Hello X", **kwargs) -> Content:
@@ -725,9 +723,7 @@ def test_a_refused_code_is_permanent_with_xs_reason(connector, respx_mock, app):
         connector.exchange_code(app, code="bad", code_verifier="v")
 
 
-def test_refresh_posts_the_grant_and_takes_the_rotated_token(
-    connector, respx_mock, credentials, app_env
-):
+def test_refresh_posts_the_grant_and_takes_the_rotated_token(connector, respx_mock, credentials):
     route = respx_mock.post(TOKEN).respond(
         200, json={"access_token": "fresh", "refresh_token": "rotated", "expires_in": 7200}
     )
@@ -746,16 +742,14 @@ def test_refresh_posts_the_grant_and_takes_the_rotated_token(
     assert refreshed.extra == {"username": "ada"}
 
 
-def test_refresh_keeps_a_refresh_token_x_did_not_replace(
-    connector, respx_mock, credentials, app_env
-):
+def test_refresh_keeps_a_refresh_token_x_did_not_replace(connector, respx_mock, credentials):
     respx_mock.post(TOKEN).respond(200, json={"access_token": "fresh", "expires_in": 7200})
 
     assert connector.refresh(credentials).refresh_token == "x-refresh-token"
 
 
 @pytest.mark.parametrize("status", [400, 401])
-def test_refresh_refusal_is_refresh_refused(connector, respx_mock, credentials, app_env, status):
+def test_refresh_refusal_is_refresh_refused(connector, respx_mock, credentials, status):
     respx_mock.post(TOKEN).respond(
         status,
         json={
@@ -774,7 +768,7 @@ def test_refresh_refusal_is_refresh_refused(connector, respx_mock, credentials, 
     "failure", [httpx.Response(503), httpx.Response(500), httpx.ConnectError("down")]
 )
 def test_refresh_network_and_server_failures_are_transient(
-    connector, respx_mock, credentials, app_env, failure
+    connector, respx_mock, credentials, failure
 ):
     route = respx_mock.post(TOKEN)
     if isinstance(failure, Exception):
@@ -793,27 +787,26 @@ def test_refresh_without_a_refresh_token_is_refused_without_a_call(connector):
         connector.refresh(Credentials(external_id="1", access_token="a"))
 
 
-def test_refresh_without_app_configuration_is_postponed_not_refused(
-    connector, credentials, monkeypatch
-):
-    monkeypatch.delenv("CRIER_OAUTH_X_CLIENT_ID", raising=False)
-
-    with pytest.raises(TransientError) as caught:
+def test_refresh_without_app_configuration_is_postponed_not_refused(credentials):
+    with XConnector() as connector, pytest.raises(TransientError) as caught:
         connector.refresh(credentials)
 
     assert caught.value.code == "not_configured"
 
 
-def test_api_and_authorize_urls_and_scopes_come_from_the_environment(
-    connector, respx_mock, credentials, app, monkeypatch
+def test_api_and_authorize_urls_and_scopes_come_from_the_configuration(
+    respx_mock, credentials, app
 ):
-    monkeypatch.setenv("CRIER_X_API_URL", "https://api.twitter.com/")
-    monkeypatch.setenv("CRIER_X_AUTHORIZE_URL", "https://twitter.com/i/oauth2/authorize")
-    monkeypatch.setenv("CRIER_X_SCOPES", "tweet.read tweet.write users.read")
+    config = ConnectorConfig(
+        api_url="https://api.twitter.com/",
+        authorize_url="https://twitter.com/i/oauth2/authorize",
+        scopes="tweet.read tweet.write users.read",
+    )
     route = respx_mock.post("https://api.twitter.com/2/tweets").mock(return_value=created())
 
-    connector.publish(text(), credentials)
-    url = connector.authorization_url(app, state="s", code_challenge="c")
+    with XConnector(config=config) as connector:
+        connector.publish(text(), credentials)
+        url = connector.authorization_url(app, state="s", code_challenge="c")
 
     assert route.called
     assert url.startswith("https://twitter.com/i/oauth2/authorize?")

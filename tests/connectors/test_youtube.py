@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, OAuthApp, Published
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp, Published
 from connectors.errors import (
     AuthExpired,
     PermanentError,
@@ -38,9 +38,13 @@ APP = OAuthApp(
 )
 
 
+# Crier's app on Google, as settings hand it in (CRIER_OAUTH_YOUTUBE_CLIENT_ID / _SECRET).
+APP_CONFIG = ConnectorConfig(client_id=APP.client_id, client_secret=APP.client_secret)
+
+
 @pytest.fixture
 def connector():
-    with YouTubeConnector(timeout=5) as connector:
+    with YouTubeConnector(timeout=5, config=APP_CONFIG) as connector:
         yield connector
 
 
@@ -497,9 +501,7 @@ def test_video_length_and_type_are_checked(connector):
 # --- OAuth
 
 
-def test_authorization_url_asks_for_upload_offline_access_and_pkce(connector, monkeypatch):
-    monkeypatch.delenv("CRIER_YOUTUBE_SCOPES", raising=False)
-
+def test_authorization_url_asks_for_upload_offline_access_and_pkce(connector):
     url = connector.authorization_url(APP, state="st-1", code_challenge="challenge-abc")
 
     parts = urlsplit(url)
@@ -607,15 +609,7 @@ def test_exchange_code_for_an_account_without_channel_is_refused(connector, resp
 # --- refresh
 
 
-@pytest.fixture
-def configured(monkeypatch):
-    monkeypatch.setenv("CRIER_OAUTH_YOUTUBE_CLIENT_ID", APP.client_id)
-    monkeypatch.setenv("CRIER_OAUTH_YOUTUBE_CLIENT_SECRET", APP.client_secret)
-
-
-def test_refresh_keeps_the_refresh_token_google_did_not_replace(
-    connector, credentials, respx_mock, configured
-):
+def test_refresh_keeps_the_refresh_token_google_did_not_replace(connector, credentials, respx_mock):
     route = respx_mock.post(TOKEN).respond(
         200, json={"access_token": "ya29.fresh", "expires_in": 3599, "token_type": "Bearer"}
     )
@@ -634,7 +628,7 @@ def test_refresh_keeps_the_refresh_token_google_did_not_replace(
     assert fresh.extra == credentials.extra
 
 
-def test_refresh_takes_a_rotated_refresh_token(connector, credentials, respx_mock, configured):
+def test_refresh_takes_a_rotated_refresh_token(connector, credentials, respx_mock):
     respx_mock.post(TOKEN).respond(200, json=token_answer())
 
     assert connector.refresh(credentials).refresh_token == "1//new-refresh"
@@ -651,7 +645,7 @@ def test_refresh_takes_a_rotated_refresh_token(connector, credentials, respx_moc
     ],
 )
 def test_refresh_refused_by_google_needs_reconnection(
-    connector, credentials, respx_mock, configured, status, body
+    connector, credentials, respx_mock, status, body
 ):
     respx_mock.post(TOKEN).respond(status, json=body)
 
@@ -665,9 +659,7 @@ def test_refresh_refused_by_google_needs_reconnection(
     "effect",
     [httpx.Response(503, text="unavailable"), httpx.ConnectError("refused")],
 )
-def test_refresh_that_could_not_ask_is_transient(
-    connector, credentials, respx_mock, configured, effect
-):
+def test_refresh_that_could_not_ask_is_transient(connector, credentials, respx_mock, effect):
     route = respx_mock.post(TOKEN)
     if isinstance(effect, httpx.Response):
         route.mock(return_value=effect)
@@ -678,17 +670,13 @@ def test_refresh_that_could_not_ask_is_transient(
         connector.refresh(credentials)
 
 
-def test_refresh_without_app_settings_is_transient_not_a_refusal(
-    connector, credentials, monkeypatch
-):
-    monkeypatch.delenv("CRIER_OAUTH_YOUTUBE_CLIENT_ID", raising=False)
-
-    with pytest.raises(TransientError) as caught:
+def test_refresh_without_app_settings_is_transient_not_a_refusal(credentials):
+    with YouTubeConnector() as connector, pytest.raises(TransientError) as caught:
         connector.refresh(credentials)
 
     assert caught.value.code == "not_configured"
 
 
-def test_refresh_without_a_refresh_token_is_refused(connector, credentials, configured):
+def test_refresh_without_a_refresh_token_is_refused(connector, credentials):
     with pytest.raises(RefreshRefused):
         connector.refresh(Credentials(external_id="UC", access_token="a"))

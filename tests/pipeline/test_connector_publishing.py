@@ -269,10 +269,11 @@ def test_a_rate_limited_post_waits_out_retry_after_then_is_published(editor, run
 
 
 def test_an_expired_token_is_refreshed_once_and_the_post_goes_out(
-    editor, run, respx_mock, monkeypatch
+    editor, run, respx_mock, settings
 ):
-    monkeypatch.setenv("CRIER_OAUTH_X_CLIENT_ID", "x-client-id")
-    monkeypatch.setenv("CRIER_OAUTH_X_CLIENT_SECRET", "x-client-secret")
+    settings.CRIER_OAUTH_APPS = {
+        "x": {"client_id": "x-client-id", "client_secret": "x-client-secret"}
+    }
     account = connect(editor, X)
     unauthorized = {"title": "Unauthorized", "type": "about:blank", "status": 401}
     tweets = respx_mock.post(X_TWEETS).mock(
@@ -372,9 +373,10 @@ PINTEREST_EXPIRED = httpx.Response(401, json={"code": 2, "message": "Authenticat
 
 
 @pytest.fixture
-def pinterest_app(monkeypatch):
-    monkeypatch.setenv("CRIER_OAUTH_PINTEREST_CLIENT_ID", "pin-client")
-    monkeypatch.setenv("CRIER_OAUTH_PINTEREST_CLIENT_SECRET", "pin-secret")
+def pinterest_app(settings):
+    settings.CRIER_OAUTH_APPS = {
+        "pinterest": {"client_id": "pin-client", "client_secret": "pin-secret"}
+    }
 
 
 def test_a_poll_refused_for_an_expired_token_refreshes_once_and_finishes_the_post(

@@ -13,6 +13,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts import platforms
 from connectors.base import PlatformLimits, RateLimit
 from posts import dispatch, outcomes, publishing, quotas, services
 from posts.models import Attempt, Delivery
@@ -67,7 +68,7 @@ def test_a_throttled_delivery_is_requeued_without_calling_the_platform(
         video_types=frozenset(),
         per_account_rate=RateLimit(requests=1, per_seconds=60),
     )
-    connector = publishing.content.connector_for("sandbox")
+    connector = platforms.connector_for("sandbox")
     monkeypatch.setattr(type(connector), "limits", tight)
     # The account already used its one call of this minute.
     assert (

@@ -162,7 +162,7 @@ def test_connecting_beyond_the_account_limit_is_a_402_but_reconnecting_is_fine(w
 
 
 def test_the_oauth_callback_answers_402_when_the_account_limit_is_reached(
-    owner, workspace, settings, monkeypatch
+    owner, workspace, settings
 ):
     from connectors.simulator import SimulatorServer
     from tests.accounts.test_connect import callback, consent, start
@@ -171,7 +171,10 @@ def test_the_oauth_callback_answers_402_when_the_account_limit_is_reached(
     workspace.max_accounts = 1
     workspace.save()
     with SimulatorServer() as server:
-        monkeypatch.setenv("CRIER_SIMULATOR_URL", server.url)
+        settings.CRIER_CONNECTORS = {
+            **settings.CRIER_CONNECTORS,
+            "sandbox": {"api_url": server.url},
+        }
         settings.CRIER_PUBLIC_URL = "http://testserver"
         settings.CRIER_OAUTH_APPS = {"sandbox": {"client_id": "c", "client_secret": "s"}}
 
