@@ -110,3 +110,12 @@ def test_demo_quiet_prints_only_a_working_key():
 
     assert re.fullmatch(r"crier_[0-9a-f]+_[\w-]+", secret)
     assert api_get(secret, "/api/v1/accounts") == 200
+
+
+def test_demo_points_its_sandbox_account_at_the_configured_simulator(settings):
+    settings.CRIER_CONNECTORS = {"sandbox": {"api_url": "http://127.0.0.1:9125"}}
+
+    run("demo", "--quiet")
+
+    account = SocialAccount.objects.get()
+    assert account.credentials["extra"]["base_url"] == "http://127.0.0.1:9125"

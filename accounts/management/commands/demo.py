@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import ApiKey, Member, Role, SocialAccount, Workspace
+from accounts.platforms import connector_config
 from accounts.services import api_key_issue
+from connectors.sandbox import DEFAULT_SIMULATOR_URL
 
 DEMO_WORKSPACE = "Demo workspace"
 DEMO_KEY_NAME = "demo"
@@ -34,7 +36,8 @@ class Command(BaseCommand):
         if workspace is None:
             workspace = Workspace.objects.create(name=DEMO_WORKSPACE)
             Member.objects.create(workspace=workspace, user=user, role=Role.OWNER)
-        simulator_url = os.environ.get("CRIER_SIMULATOR_URL", "http://127.0.0.1:8025")
+        # The simulator the sandbox connector is configured with (CRIER_SIMULATOR_URL).
+        simulator_url = connector_config("sandbox").api_url or DEFAULT_SIMULATOR_URL
         account, _ = SocialAccount.objects.update_or_create(
             workspace=workspace,
             platform="sandbox",
