@@ -36,9 +36,11 @@ def telegram() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def connector(telegram, private_urls_allowed) -> Iterator[TelegramConnector]:
-    emulated = ConnectorConfig(api_url=telegram.url)  # CRIER_TELEGRAM_API_URL
-    with TelegramConnector(timeout=30, config=emulated) as connector:
+def connector(telegram, private_urls_allowed, settings) -> Iterator[TelegramConnector]:
+    # CRIER_TELEGRAM_API_URL: this connector and Crier's own (through the API) use the emulator.
+    emulated = {"api_url": telegram.url}
+    settings.CRIER_CONNECTORS = {**settings.CRIER_CONNECTORS, "telegram": emulated}
+    with TelegramConnector(timeout=30, config=ConnectorConfig(**emulated)) as connector:
         yield connector
 
 
