@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from connectors import pinterest
-from connectors.base import Content, Credentials, MediaItem, OAuthApp
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp
 from connectors.pinterest import PinterestConnector
 from tests.contracts.openapi import Contract, call_problems, shared_description
 from tests.platforms import (
@@ -47,7 +47,9 @@ OPTIONS = {
 
 @pytest.fixture
 def connector() -> Iterator[PinterestConnector]:
-    with PinterestConnector(timeout=5) as connector:
+    # Crier's app, as settings hand it in (CRIER_OAUTH_PINTEREST_CLIENT_ID / _SECRET).
+    config = ConnectorConfig(client_id=APP.client_id, client_secret=APP.client_secret)
+    with PinterestConnector(timeout=5, config=config) as connector:
         yield connector
 
 
@@ -154,10 +156,8 @@ OPERATIONS = {
 
 @pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
 def test_every_request_is_one_the_description_documents(
-    operation, connector, respx_mock, credentials, monkeypatch
+    operation, connector, respx_mock, credentials
 ):
-    monkeypatch.setenv("CRIER_OAUTH_PINTEREST_CLIENT_ID", APP.client_id)
-    monkeypatch.setenv("CRIER_OAUTH_PINTEREST_CLIENT_SECRET", APP.client_secret)
 
     operation(connector, respx_mock, credentials)
 

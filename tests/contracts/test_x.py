@@ -15,7 +15,7 @@ import pytest
 import respx
 
 from connectors import x
-from connectors.base import Content, Credentials, MediaItem, OAuthApp
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp
 from connectors.x import XConnector
 from tests.contracts.openapi import Contract, api_requests, call_problems, shared_description
 from tests.platforms import X_MEDIA_ID, X_POST_ID, X, x_created, x_media_status, x_upload_routes
@@ -31,7 +31,9 @@ APP = OAuthApp(
 
 @pytest.fixture
 def connector() -> Iterator[XConnector]:
-    with XConnector(timeout=5) as connector:
+    # Crier's app, as settings hand it in (CRIER_OAUTH_X_CLIENT_ID / _SECRET).
+    config = ConnectorConfig(client_id=APP.client_id, client_secret=APP.client_secret)
+    with XConnector(timeout=5, config=config) as connector:
         yield connector
 
 
@@ -155,10 +157,8 @@ def request_id(operation: Callable) -> str:
 
 @pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
 def test_every_request_is_one_the_description_documents(
-    operation, connector, respx_mock, credentials, monkeypatch
+    operation, connector, respx_mock, credentials
 ):
-    monkeypatch.setenv("CRIER_OAUTH_X_CLIENT_ID", APP.client_id)
-    monkeypatch.setenv("CRIER_OAUTH_X_CLIENT_SECRET", APP.client_secret)
 
     operation(connector, respx_mock, credentials)
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from connectors.base import Content, Credentials, MediaItem, OAuthApp
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp
 from connectors.youtube import YouTubeConnector
 from tests.contracts.discovery import Discovery
 from tests.contracts.openapi import call_problems
@@ -39,7 +39,9 @@ APP = OAuthApp(
 
 @pytest.fixture
 def connector() -> Iterator[YouTubeConnector]:
-    with YouTubeConnector(timeout=5) as connector:
+    # Crier's app, as settings hand it in (CRIER_OAUTH_YOUTUBE_CLIENT_ID / _SECRET).
+    config = ConnectorConfig(client_id=APP.client_id, client_secret=APP.client_secret)
+    with YouTubeConnector(timeout=5, config=config) as connector:
         yield connector
 
 
@@ -116,11 +118,7 @@ OPERATIONS = {
 
 
 @pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
-def test_every_request_is_one_the_document_describes(
-    operation, connector, respx_mock, credentials, monkeypatch
-):
-    monkeypatch.setenv("CRIER_OAUTH_YOUTUBE_CLIENT_ID", APP.client_id)
-    monkeypatch.setenv("CRIER_OAUTH_YOUTUBE_CLIENT_SECRET", APP.client_secret)
+def test_every_request_is_one_the_document_describes(operation, connector, respx_mock, credentials):
 
     operation(connector, respx_mock, credentials)
 
