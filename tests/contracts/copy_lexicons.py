@@ -1,7 +1,7 @@
 """Copy the Bluesky lexicons Crier calls, and every lexicon they refer to, out of a checkout
 of bluesky-social/atproto into tests/contracts/bluesky/lexicons/<nsid>.json:
 
-    python tests/contracts/copy_lexicons.py ATPROTO_CHECKOUT/lexicons OUT_DIR nsid ...
+    python -m tests.contracts.copy_lexicons ATPROTO_CHECKOUT/lexicons OUT_DIR nsid ...
 
 Files are copied unchanged; only the set of files is chosen.
 """
@@ -14,19 +14,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.contracts.walk import references
+
+
+def _named(node: dict) -> set[str]:
+    """The other lexicon documents an object names (`ref`, `refs`; local `#...` ones aside)."""
+    named = [node["ref"]] if isinstance(node.get("ref"), str) else []
+    named += [ref for ref in node.get("refs", []) if isinstance(ref, str)]
+    return {ref.split("#")[0] for ref in named if not ref.startswith("#")}
+
 
 def _refs(node: Any) -> set[str]:
-    """NSIDs named by `ref`/`refs` (a "#def" alone stays in its own file)."""
-    if isinstance(node, dict):
-        named = [node["ref"]] if isinstance(node.get("ref"), str) else []
-        named += [ref for ref in node.get("refs", []) if isinstance(ref, str)]
-        found = {ref.split("#")[0] for ref in named if not ref.startswith("#")}
-        for value in node.values():
-            found |= _refs(value)
-        return found
-    if isinstance(node, list):
-        return set().union(*(_refs(value) for value in node)) if node else set()
-    return set()
+    return references(node, _named)
 
 
 def copy(source: Path, target: Path, wanted: list[str]) -> list[str]:

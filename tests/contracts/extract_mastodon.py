@@ -1,7 +1,7 @@
 """Make tests/contracts/mastodon/methods.json, the table the Mastodon contract test reads,
 from a checkout of mastodon/documentation:
 
-    python tests/contracts/extract_mastodon.py DOCS_CHECKOUT OUT.json COMMIT
+    python -m tests.contracts.extract_mastodon DOCS_CHECKOUT OUT.json COMMIT
 
 For each endpoint Crier calls, from content/en/methods/*.md: the method and path of the
 ```http block, the scopes the **OAuth:** line names (any one suffices; Public when it

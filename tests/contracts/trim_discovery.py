@@ -2,7 +2,7 @@
 
 The vendored tests/contracts/youtube/discovery.json is this script's output:
 
-    python tests/contracts/trim_discovery.py FULL.json OUT.json videos.insert videos.list ...
+    python -m tests.contracts.trim_discovery FULL.json OUT.json videos.insert videos.list ...
 
 Kept: the document's identity (name, version, revision, rootUrl, servicePath, baseUrl),
 `auth`, the global `parameters`, the named methods (as `resources.<r>.methods.<m>`) and
@@ -15,18 +15,15 @@ import json
 import sys
 from typing import Any
 
+from tests.contracts.walk import references
+
 IDENTITY = ("kind", "name", "version", "revision", "rootUrl", "servicePath", "baseUrl")
 
 
 def _refs(node: Any) -> set[str]:
-    if isinstance(node, dict):
-        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
-        for value in node.values():
-            found |= _refs(value)
-        return found
-    if isinstance(node, list):
-        return set().union(*(_refs(value) for value in node)) if node else set()
-    return set()
+    return references(
+        node, lambda obj: {obj["$ref"]} if isinstance(obj.get("$ref"), str) else set()
+    )
 
 
 def trim(document: dict, methods: list[str]) -> dict:

@@ -3,7 +3,7 @@
 The vendored copies under tests/contracts/ are this script's output, so the contract
 tests read a few hundred kilobytes instead of whole descriptions. Run from the worktree:
 
-    python tests/contracts/trim_openapi.py FULL.json OUT.json "POST /2/tweets" ...
+    python -m tests.contracts.trim_openapi FULL.json OUT.json "POST /2/tweets" ...
 
 Kept: `openapi`, `info`, `servers`, the named operations (whole, with their path-level
 parameters), `components.securitySchemes` and every component they reach through `$ref`
@@ -16,19 +16,18 @@ import json
 import sys
 from typing import Any
 
+from tests.contracts.walk import references
+
+
+def _named(node: dict) -> set[str]:
+    found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+    # A discriminator's mapping names schemas by reference too.
+    mapping = node.get("discriminator", {}).get("mapping", {})
+    return found | {ref for ref in mapping.values() if isinstance(ref, str)}
+
 
 def _refs(node: Any) -> set[str]:
-    if isinstance(node, dict):
-        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
-        # A discriminator's mapping names schemas by reference too.
-        mapping = node.get("discriminator", {}).get("mapping", {})
-        found |= {ref for ref in mapping.values() if isinstance(ref, str)}
-        for value in node.values():
-            found |= _refs(value)
-        return found
-    if isinstance(node, list):
-        return set().union(*(_refs(value) for value in node)) if node else set()
-    return set()
+    return references(node, _named)
 
 
 def _pointer(document: dict, ref: str) -> Any:
