@@ -123,24 +123,37 @@ def publish_claimed(deliveries: list[Delivery]) -> None:
     now = timezone.now()  # one time for the batch's answers: fewer values to write
     moves = [_outcome(call, result, now) for call, result in zip(calls, results, strict=True)]
     recorded = _record_calls(moves)
-    if late := [
-        m for m, ok in zip(moves, recorded, strict=True) if m.target == S.PUBLISHED and not ok
-    ]:
-        _settle_late_successes(late)
+    if late := [m for m, ok in zip(moves, recorded, strict=True) if not ok and _definite(m)]:
+        _settle_late_answers(late)
 
 
-def _settle_late_successes(moves: list[Move]) -> None:
-    """Successes whose claim the sweeper took over while their call ran. One it made
-    `unknown` is published after all: the answer settles what it left to an operator.
-    Any other (retrying with the same key, or claimed again) keeps it in the attempt log."""
+def _definite(move: Move) -> bool:
+    """An answer that says what the call did: a success, or an error of a call that did not
+    act (not one whose attempt is logged `unknown`)."""
+    if move.target == S.PUBLISHED:
+        return True
+    attempt = move.attempt
+    return (
+        move.target in (S.RETRYING, S.FAILED)
+        and attempt is not None
+        and attempt.outcome != Attempt.Outcome.UNKNOWN
+    )
+
+
+def _settle_late_answers(moves: list[Move]) -> None:
+    """Answers whose claim the sweeper took over while their call ran. A delivery it made
+    `unknown` takes the answer after all (published, retrying or failed): it settles what
+    the sweeper left to an operator, and no other call can have been made since (one would
+    have needed the operator's retry, out of `unknown`). Any other (retrying with the same
+    key, or claimed again) keeps the answer in the attempt log."""
     settled = record(
         [replace(move, expected=S.UNKNOWN, lease=None, attempt=None) for move in moves]
     )
     for move, ok in zip(moves, settled, strict=True):
         if not ok:
             logger.warning(
-                "late success recorded only in the attempt log",
-                extra={"delivery_id": move.delivery_id, "external_id": move.changes["external_id"]},
+                "late answer recorded only in the attempt log",
+                extra={"delivery_id": move.delivery_id, "state": move.target},
             )
 
 

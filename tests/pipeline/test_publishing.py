@@ -484,3 +484,29 @@ def test_the_call_after_a_token_refresh_is_not_made_once_the_claim_was_taken_ove
     publishing.publish_claimed(taken_over)
     assert Delivery.objects.get(pk=queued_plain.pk).status == "published"
     assert simulator.simulator.stats()["posts"] == 1
+
+
+def test_a_late_answer_that_the_call_did_not_act_settles_the_unknown_the_sweeper_left(
+    queued_plain, simulator, monkeypatch
+):
+    """The sweeper made the call `unknown` while it ran (it may have posted); the platform
+    then answered 503, which says it did not: the delivery is retried, not left to an
+    operator."""
+    simulator.simulator.configure("*", {"fail": [{"status": 503}]})
+    calls = publishing._publish_refreshing_once
+
+    def call_outliving_its_lease(pending, claim):
+        results = calls(pending, claim)
+        now = timezone.now()
+        Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
+        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
+        assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
+        return results
+
+    monkeypatch.setattr(publishing, "_publish_refreshing_once", call_outliving_its_lease)
+    publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+
+    delivery = Delivery.objects.get(pk=queued_plain.pk)
+    assert delivery.status == "retrying"
+    assert simulator.simulator.stats()["posts"] == 0
+    assert Attempt.objects.get(delivery=delivery).outcome == "retry"  # the platform's answer
