@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from django.db import connection, transaction
+from django.db import Error, connection, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast
@@ -274,17 +275,25 @@ def after_terminal(moves: list[Move]) -> None:
     they can never re-run a publish. A broken database connection gets one more try on a
     new one: the last outcome of a job is the only moment that completes it."""
     try:
-        _refresh_jobs(moves)
+        once_more_if_the_connection_broke(partial(_refresh_jobs, moves), "refreshing the jobs")
     except Exception:
-        if connection.in_atomic_block:  # the caller's transaction: not ours to reopen
-            logger.exception("after-publish bookkeeping failed", extra=_ids_of(moves))
-            return
-        logger.warning("after-publish bookkeeping failed; once more", exc_info=True)
+        logger.exception("after-publish bookkeeping failed", extra=_ids_of(moves))
+
+
+T = TypeVar("T")
+
+
+def once_more_if_the_connection_broke(function: Callable[[], T], what: str) -> T:
+    """`function()`, and once more on a new connection if the database connection broke
+    (not inside a caller's transaction, which is lost with it)."""
+    try:
+        return function()
+    except Error:
+        if connection.in_atomic_block:
+            raise
+        logger.warning(f"{what} failed; once more on a new connection", exc_info=True)
         connection.close()
-        try:
-            _refresh_jobs(moves)
-        except Exception:
-            logger.exception("after-publish bookkeeping failed", extra=_ids_of(moves))
+        return function()
 
 
 def _ids_of(moves: list[Move]) -> dict[str, list[str]]:

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import redis
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db import DatabaseError, Error, connection, transaction
+from django.db import Error, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -43,7 +43,13 @@ from connectors.errors import (
 )
 from posts import content, quotas
 from posts.models import Attempt, Delivery
-from posts.outcomes import AttemptResult, Move, record, transition
+from posts.outcomes import (
+    AttemptResult,
+    Move,
+    once_more_if_the_connection_broke,
+    record,
+    transition,
+)
 from posts.states import DeliveryStatus as S
 
 logger = logging.getLogger(__name__)
@@ -162,14 +168,7 @@ def _record_calls(moves: list[Move]) -> list[bool]:
     outcomes of a whole batch ride on this transaction, and left to the sweeper they would
     all become `unknown` where the platform cannot deduplicate. A repeat is harmless: each
     move is checked again against its row."""
-    try:
-        return record(moves)
-    except DatabaseError:
-        if connection.in_atomic_block:  # the caller's transaction is lost with it
-            raise
-        logger.warning("recording the outcomes failed; once more", exc_info=True)
-        connection.close()
-        return record(moves)
+    return once_more_if_the_connection_broke(partial(record, moves), "recording the outcomes")
 
 
 def _prepare(delivery: Delivery) -> _Call | Move:
