@@ -13,10 +13,10 @@ from rest_framework.views import APIView
 from accounts import connection, platforms
 from accounts.models import Role, Scope
 from accounts.serializers import SocialAccountSerializer
-from config.errors import Unprocessable
 from connectors.base import Connector
 from connectors.errors import AuthExpired, PermanentError, TransientError
 from connectors.registry import CONNECTORS
+from core.errors import Unprocessable
 
 
 class PlatformUnreachable(APIException):

@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.auth import ApiContext
 from accounts.models import AccountStatus, OAuthState, SocialAccount
 from accounts.quotas import account_connect_check
-from config.errors import Unprocessable
 from connectors.base import AccountProfile, Connector, Credentials, OAuthApp
+from core.errors import Unprocessable
 
 STATE_LIFETIME = timedelta(minutes=10)
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.models import Member, SocialAccount
-from config.timestamps import TimestampField, TimestampModelSerializer
+from core.timestamps import TimestampField, TimestampModelSerializer
 
 
 class UserSerializer(TimestampModelSerializer):

@@ -16,7 +16,7 @@ from accounts.models import (
     SocialAccount,
     Workspace,
 )
-from config.errors import Conflict
+from core.errors import Conflict
 
 
 def workspace_create(*, name: str, owner_username: str, owner_email: str = "") -> Workspace:

@@ -18,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api_errors import api_exception_handler
 from accounts.auth import ApiContext, authenticated_key, touch_last_used
 from accounts.models import Member
-from config.errors import api_exception_handler
 
 Envelope = Callable[[list[str], int], dict[str, Any]]
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from compat import postiz, publora, repostra
 from compat.dialect import Envelope
 from compat.routing import is_repostra
-from config.errors import error_response
+from core.errors import error_response
 
 REPOSTRA_PREFIXES = tuple(
     f"/api/v1/{name}" for name in ("social-accounts", "posting-schedules", "content", "approvals")

@@ -61,7 +61,7 @@ from rest_framework.response import Response
 from accounts.models import Scope, SocialAccount
 from compat import postiz_settings
 from compat.postiz import ERRORS, TAGS, PostizView, not_found
-from config.errors import flatten_errors
+from core.errors import flatten_errors
 from media import services as media_services
 from media import storage
 from media.models import MediaAsset

@@ -64,7 +64,7 @@ from compat.dialect import (
     document_key_header,
     error_responses,
 )
-from config.errors import flatten_errors
+from core.errors import flatten_errors
 from media import probing, storage
 from media import services as media_services
 from media.models import MediaAsset

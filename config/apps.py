@@ -1,4 +1,4 @@
-"""Settings that configure framework-free libraries: the egress policy of config.netguard."""
+"""Settings that configure framework-free libraries: the egress policy of core.netguard."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from config import netguard
+from core import netguard
 
 _EGRESS_SETTINGS = frozenset({"CRIER_ALLOW_PRIVATE_URLS", "CRIER_MEDIA_ORIGINS"})
 

@@ -11,7 +11,7 @@ import click
 from celery import Celery, Task, bootsteps, signals
 
 from config.broker import use_for_redis_urls
-from config.logging import close_context, open_context
+from core.logging import close_context, open_context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 use_for_redis_urls()
@@ -22,7 +22,7 @@ app.autodiscover_tasks()
 
 
 def _install_heartbeat() -> None:
-    from config.heartbeats import WorkerHeartbeat
+    from core.heartbeats import WorkerHeartbeat
 
     app.steps["worker"].add(WorkerHeartbeat)
 

@@ -14,7 +14,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
 from compat.envelopes import error_response_for
-from config.logging import log_context
+from core.logging import log_context
 
 logger = logging.getLogger(__name__)
 request_logger = logging.getLogger("crier.request")

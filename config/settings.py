@@ -66,7 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",
-    "config.health.ProbeMiddleware",  # probes by address, whatever ALLOWED_HOSTS says
+    "core.health.ProbeMiddleware",  # probes by address, whatever ALLOWED_HOSTS says
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -209,11 +209,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.HasWorkspaceScope"],
     "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ApiKeyRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.PagePagination",
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "accounts.api_errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
     # Proxies in front of Crier whose X-Forwarded-For names the client (failed logins are
@@ -253,7 +253,7 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
@@ -408,7 +408,7 @@ CRIER_MEDIA_MAX_IMAGE_PIXELS = env_int("CRIER_MEDIA_MAX_IMAGE_PIXELS", 89_478_48
 # 8K UHD (7680x4320): past every platform's own limit; the poster rendition decodes a frame.
 CRIER_MEDIA_MAX_VIDEO_PIXELS = env_int("CRIER_MEDIA_MAX_VIDEO_PIXELS", 7680 * 4320)
 CRIER_UPLOAD_URL_TTL = timedelta(seconds=env_int("CRIER_UPLOAD_URL_TTL", 3600))
-# --- Egress (config/netguard.py): hosts users choose (connector URLs, webhooks, media from a
+# --- Egress (core/netguard.py): hosts users choose (connector URLs, webhooks, media from a
 # URL) must resolve to globally routable addresses; this one switch admits private and
 # loopback ones too (tests, demos).
 CRIER_ALLOW_PRIVATE_URLS = env_bool("CRIER_ALLOW_PRIVATE_URLS", False)

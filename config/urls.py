@@ -7,7 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from compat.envelopes import error_response_for
 from compat.urls import postpost_root_urlpatterns, publora_urlpatterns, repostra_urlpatterns
-from config import health, metrics
+from config import metrics
+from core import health
 from media.urls import file_urlpatterns as media_file_urlpatterns
 
 urlpatterns = [

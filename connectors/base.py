@@ -322,7 +322,7 @@ class Connector(abc.ABC):
     connect_fields: ClassVar[tuple[str, ...]] = ()
     optional_connect_fields: ClassVar[tuple[str, ...]] = ()  # subset of connect_fields
     # True when a user chooses the hosts called (an instance, a site, a webhook URL): every
-    # connection then passes the egress guard (config.netguard). The others call the
+    # connection then passes the egress guard (core.netguard). The others call the
     # platform's own API or a host the operator configured.
     user_chosen_hosts: ClassVar[bool] = False
     # What `config` is: a platform with settings of its own extends ConnectorConfig.

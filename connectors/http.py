@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from config import netguard
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
@@ -31,11 +30,12 @@ from connectors.errors import (
     excerpt,
     redact,
 )
+from core import netguard
 
 CONNECT_TIMEOUT = 10.0
 DEFAULT_TIMEOUT = 30.0
 # What one answer may weigh once decoded: API answers are small JSON, error bodies are kept
-# only as a short excerpt. A reply past the cap stops being read there (config.netguard).
+# only as a short excerpt. A reply past the cap stops being read there (core.netguard).
 API_MAX_BYTES = 4 * 1024 * 1024
 ERROR_MAX_BYTES = 64 * 1024
 # The slowest upload an exchange's deadline allows for (bytes per second): a 300 MB video
@@ -87,7 +87,7 @@ for _name in ("httpx", "httpcore"):
 def build_client(*, timeout: float = DEFAULT_TIMEOUT, guarded: bool = False) -> httpx.Client:
     """A thread-safe client with Crier's user agent; connect fails faster than read.
 
-    `guarded` for a connector whose hosts a user chooses (config.netguard checks every
+    `guarded` for a connector whose hosts a user chooses (core.netguard checks every
     connection); the others call platforms and services the operator configured.
     """
     return netguard.client(

@@ -22,7 +22,7 @@ may name the created item with `id` and `url` (otherwise the webhook-id stands a
 `reply_to` is null, or, for a thread item sent after a delay, that id of the post it answers.
 Unless CRIER_ALLOW_PRIVATE_URLS is set, the URL must resolve to public addresses only:
 checked when the account is connected (a clear refusal) and by the egress guard on every
-connection (config.netguard), which connects only to an address it just checked, so an
+connection (core.netguard), which connects only to an address it just checked, so an
 account cannot point Crier at its own network, not even by DNS rebinding.
 """
 
@@ -38,8 +38,6 @@ from typing import Any
 
 from standardwebhooks import Webhook
 
-from config.netguard import BlockedURL, PrivateAddress, UnresolvableHost, check_url
-from config.redaction import url_shown
 from connectors.base import (
     OPEN_LIMITS,
     AccountProfile,
@@ -52,6 +50,8 @@ from connectors.base import (
 )
 from connectors.errors import PermanentError
 from connectors.http import json_object, raise_for_platform_status, send
+from core.netguard import BlockedURL, PrivateAddress, UnresolvableHost, check_url
+from core.redaction import url_shown
 
 EVENT_TYPE = "post.publish"
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret

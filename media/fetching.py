@@ -1,6 +1,6 @@
 """Downloading a file from a URL the caller gave, without letting it reach Crier's own
 network (SSRF): every connection, redirects included, passes the egress guard
-(config.netguard), and the whole download has one deadline and a size cap."""
+(core.netguard), and the whole download has one deadline and a size cap."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 from django.conf import settings
 
-from config import netguard
-from config.netguard import BlockedURL
 from connectors.http import USER_AGENT
+from core import netguard
+from core.netguard import BlockedURL
 
 MAX_REDIRECTS = 5
 

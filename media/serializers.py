@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.timestamps import TimestampModelSerializer
+from core.timestamps import TimestampModelSerializer
 from media import storage
 from media.models import MediaAsset
 

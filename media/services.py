@@ -32,8 +32,8 @@ from django.utils.text import get_valid_filename
 from rest_framework import exceptions
 
 from accounts.models import Workspace
-from config import netguard
-from config.errors import Conflict, PayloadTooLarge, Unprocessable
+from core import netguard
+from core.errors import Conflict, PayloadTooLarge, Unprocessable
 from media import fetching, probing, renditions, storage
 from media.models import MediaAsset, StorageDeletion
 from media.probing import MediaRejected

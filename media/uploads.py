@@ -8,7 +8,7 @@ import hashlib
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
-from config.errors import PayloadTooLarge
+from core.errors import PayloadTooLarge
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Scope
-from config.errors import PayloadTooLarge, error_response
+from core.errors import PayloadTooLarge, error_response
 from media import probing, selectors, services, storage
 from media.models import MediaAsset
 from media.serializers import (

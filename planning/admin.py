@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from rest_framework.exceptions import APIException
 
-from config.errors import flatten_errors
+from core.errors import flatten_errors
 from planning import approvals, drafts
 from planning.models import (
     ApprovalDecision,

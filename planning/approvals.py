@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.auth import ApiContext
 from accounts.models import Member, Role, Scope, Workspace
-from config.errors import Conflict
+from core.errors import Conflict
 from planning.models import ApprovalDecision
 from posts.models import Delivery, Job, Post
 from posts.states import DeliveryStatus, can_transition

@@ -24,8 +24,8 @@ from rest_framework import exceptions
 from accounts.auth import ApiContext
 from accounts.models import Member, SocialAccount
 from accounts.platforms import connector_for
-from config.errors import Conflict
 from connectors.errors import ConnectorError, TransientError
+from core.errors import Conflict
 from planning import approvals, generator, quotas
 from planning.models import PlannedPost
 from posts.models import Job, Post

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
-from config.timestamps import TimestampField, TimestampModelSerializer
+from core.timestamps import TimestampField, TimestampModelSerializer
 from planning.models import ContentType, Notification, PlannedPost, PostingSchedule, Weekday
 from planning.slots import WeeklySlot, slot_instants, zone_for
 from posts.serializers import AwareDateTimeField, NetworkBlockSerializer, PostInputSerializer

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.auth import ApiContext
 from accounts.models import SocialAccount
-from config.errors import Conflict
+from core.errors import Conflict
 from planning import approvals, evergreen, quotas, recurring
 from planning.models import PostingSchedule, Weekday
 from planning.queue import QueuePlanner, content_type_of, lock_accounts

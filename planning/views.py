@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, Scope, Workspace
 from accounts.serializers import SocialAccountSerializer
-from config.errors import Conflict
-from config.pagination import PagePagination
+from core.errors import Conflict
+from core.pagination import PagePagination
 from planning import approvals, drafts, preview, selectors, services
 from planning.models import (
     ApprovalDecision,

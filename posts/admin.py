@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from config.admin_actions import ConfirmedAction, log_table, run_confirmed
+from core.admin_actions import ConfirmedAction, log_table, run_confirmed
 from media import storage
 from media.models import MediaAsset
 from posts import services

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Workspace
-from config.errors import Unprocessable
+from core.errors import Unprocessable
 from posts.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"

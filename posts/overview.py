@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountStatus, SocialAccount
-from config.health import readiness
+from core.health import readiness
 from posts.models import Delivery
 from posts.states import PENDING, UNSETTLED
 from posts.states import DeliveryStatus as S

@@ -10,8 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Workspace
-from config.prepared import PreparedQuery
-from config.timestamps import iso_timestamp
+from core.prepared import PreparedQuery
+from core.timestamps import iso_timestamp
 from posts.models import Attempt, Delivery, Job, Post
 
 _DELIVERY_FIELDS = (

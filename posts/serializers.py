@@ -12,8 +12,8 @@ from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from config.timestamps import TimestampField, TimestampModelSerializer
 from connectors.registry import CONNECTORS, connector_class
+from core.timestamps import TimestampField, TimestampModelSerializer
 from posts.models import Attempt, Delivery, Job, Post
 from posts.recurrence_rules import InvalidRule, normalize_rule
 

@@ -14,8 +14,8 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.auth import ApiContext
 from accounts.models import AccountStatus, SocialAccount
-from config.errors import Conflict
-from config.logging import log_ids
+from core.errors import Conflict
+from core.logging import log_ids
 from posts import content, extensions, wakeups
 from posts.models import Delivery, Job, Post
 from posts.outcomes import transition

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from config import heartbeats
+from core import heartbeats
 from posts import dispatch as dispatcher
 from posts import publishing, services
 from posts.models import IdempotencyRecord

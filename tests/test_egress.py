@@ -21,13 +21,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from config.netguard import BlockedURL
 from connectors.base import Content, Credentials
 from connectors.bluesky import BlueskyConnector
 from connectors.errors import ConnectorError
 from connectors.mastodon import MastodonConnector
 from connectors.webhook import WebhookConnector
 from connectors.wordpress import WordPressConnector
+from core.netguard import BlockedURL
 from media import fetching
 from tests.dns import addrinfo
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookMessage, new_signing_secret
@@ -231,9 +231,9 @@ def test_a_mastodon_connect_to_a_private_host_answers_422_without_anything_of_it
 
 # --- no way out past the guard --------------------------------------------------------------
 
-# The one module that builds outbound clients (config.netguard.client); tests and benchmarks
+# The one module that builds outbound clients (core.netguard.client); tests and benchmarks
 # talk to local servers of their own.
-FACTORY = {"config/netguard.py"}
+FACTORY = {"core/netguard.py"}
 SCANNED = ["accounts", "analytics", "compat", "config", "connectors", "media", "planning"]
 SCANNED += ["posts", "webhooks"]
 # Calls that open a connection without the guard, by the dotted name they are called as.
@@ -261,7 +261,7 @@ def _direct_module(name: str) -> bool:
 
 
 def direct_outbound_calls(source: str) -> list[str]:
-    """What in `source` opens connections without config.netguard.client."""
+    """What in `source` opens connections without core.netguard.client."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and _dotted(node.func) in DIRECT_CALLS:

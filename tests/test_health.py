@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from config import heartbeats
+from core import heartbeats
 
 WORKER = "health-test@localhost"
 

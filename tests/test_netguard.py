@@ -12,8 +12,8 @@ import ipaddress
 import httpx
 import pytest
 
-from config import netguard
-from config.netguard import BlockedURL, PrivateAddress, UnresolvableHost, check_url
+from core import netguard
+from core.netguard import BlockedURL, PrivateAddress, UnresolvableHost, check_url
 from tests.dns import FakeNetwork
 from tests.fileserver import serving
 

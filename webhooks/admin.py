@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
-from config.admin_actions import ConfirmedAction, log_table, run_confirmed
+from core.admin_actions import ConfirmedAction, log_table, run_confirmed
 from webhooks import services
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 

@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from accounts.auth import ApiContext
 from accounts.models import Role
-from config.redaction import url_shown
-from config.timestamps import TimestampModelSerializer
+from core.redaction import url_shown
+from core.timestamps import TimestampModelSerializer
 from webhooks.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from accounts.models import Workspace
-from config import netguard
-from config.netguard import BlockedURL
 from connectors.errors import storable
+from core import netguard
+from core.netguard import BlockedURL
 from webhooks.models import (
     Event,
     WebhookAttempt,

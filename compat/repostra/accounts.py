@@ -39,9 +39,9 @@ from compat.repostra.base import (
     paginated_schema,
     workspace_object_or_404,
 )
-from config.errors import Conflict
-from config.redaction import url_shown
-from config.timestamps import iso_timestamp
+from core.errors import Conflict
+from core.redaction import url_shown
+from core.timestamps import iso_timestamp
 
 PLATFORMS = ["website", "facebook", "twitter", "instagram", "linkedin", "tiktok", "youtube"]
 POSTING_METHODS = ["manual", "wordpress", "webhook", "auto", "zapier"]

@@ -30,8 +30,8 @@ from compat.repostra.base import (
 )
 from compat.repostra.content import LIVE_STATUSES, blog_plans, content_status, deliveries_of
 from compat.repostra.content_approval import pending_approve, publish_queued
-from config.errors import Conflict, Unprocessable
-from config.timestamps import iso_timestamp
+from core.errors import Conflict, Unprocessable
+from core.timestamps import iso_timestamp
 from planning import drafts, generator
 from planning.models import ContentType, PlannedPost
 from planning.queue import content_type_of

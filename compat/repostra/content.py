@@ -32,8 +32,8 @@ from compat.repostra.base import (
     paginated_schema,
     workspace_object_or_404,
 )
-from config.errors import Conflict
-from config.timestamps import iso_timestamp
+from core.errors import Conflict
+from core.timestamps import iso_timestamp
 from planning import drafts
 from planning.models import PlannedPost, PostingSchedule
 from posts.models import Delivery

@@ -32,7 +32,7 @@ from compat.repostra.content import (
     deliveries_of,
     document_of,
 )
-from config.errors import Conflict, Unprocessable
+from core.errors import Conflict, Unprocessable
 from planning import approvals
 from planning.models import PlannedPost
 from posts import publishing

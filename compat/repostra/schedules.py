@@ -22,7 +22,7 @@ from compat.repostra.base import (
     paginated,
     workspace_object_or_404,
 )
-from config.timestamps import iso_timestamp
+from core.timestamps import iso_timestamp
 from planning import services as planning_services
 from planning.models import ContentType, PostingSchedule
 from planning.serializers import DAY_NAMES, DayOfWeekField

@@ -54,7 +54,7 @@ def hook_account(owner: Caller, monkeypatch) -> None:
             return addrinfo(port, "93.184.215.14")
         return resolve(host, port, *args, **kwargs)
 
-    monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
+    monkeypatch.setattr("core.netguard.socket.getaddrinfo", getaddrinfo)
     response = owner.client.post(
         "/api/v1/accounts",
         {"provider": "webhook", "url": HOOK_URL, "signing_secret": SIGNING_SECRET},

@@ -88,7 +88,7 @@ print(json.dumps({
 """
 
 # What a connector may load of Crier beyond `connectors`: config's framework-free modules.
-SHARED = {"config", "config.netguard", "config.redaction"}
+SHARED = {"config", "core.netguard", "core.redaction"}
 APPS = {"accounts", "posts", "media", "webhooks", "planning", "analytics", "compat"}
 FRAMEWORKS = {"django", "rest_framework", "celery", "kombu", "redis"}
 

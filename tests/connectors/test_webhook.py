@@ -51,7 +51,7 @@ def resolves_to(monkeypatch):
         def getaddrinfo(host, port, *args, **kwargs):
             return addrinfo(port, *addresses)
 
-        monkeypatch.setattr("config.netguard.socket.getaddrinfo", getaddrinfo)
+        monkeypatch.setattr("core.netguard.socket.getaddrinfo", getaddrinfo)
 
     point(ADDRESS)
     return point
@@ -398,7 +398,7 @@ def test_connect_refuses_a_host_that_does_not_resolve(connector, monkeypatch):
     def fail(*args, **kwargs):
         raise socket.gaierror("Name or service not known")
 
-    monkeypatch.setattr("config.netguard.socket.getaddrinfo", fail)
+    monkeypatch.setattr("core.netguard.socket.getaddrinfo", fail)
 
     with pytest.raises(PermanentError, match="cannot be resolved"):
         connector.connect({"url": URL, "signing_secret": SECRET})

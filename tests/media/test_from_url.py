@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from config import netguard
+from core import netguard
 from media import fetching
 from media.models import MediaAsset
 from tests.dns import FakeNetwork

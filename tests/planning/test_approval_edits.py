@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role, Scope
-from config.errors import Conflict
+from core.errors import Conflict
 from planning import approvals
 from planning.models import ApprovalDecision
 from posts import services

@@ -81,7 +81,7 @@ def offline_netguard(monkeypatch) -> None:
     guard_socket = SimpleNamespace(
         getaddrinfo=offline, gaierror=socket.gaierror, IPPROTO_TCP=socket.IPPROTO_TCP
     )
-    monkeypatch.setattr("config.netguard.socket", guard_socket)
+    monkeypatch.setattr("core.netguard.socket", guard_socket)
 
 
 def tagged(tag: str) -> Callable[[Operation], bool]:

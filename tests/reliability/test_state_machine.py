@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 )
 from rest_framework.exceptions import ValidationError
 
-from config.errors import Conflict
+from core.errors import Conflict
 from posts import dispatch, publishing, services
 from posts.models import Delivery, Job, Post
 from posts.outcomes import transition

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import resolve, reverse
 from kombu import Connection
 
-from config import heartbeats
+from core import heartbeats
 
 logger = logging.getLogger(__name__)
 
