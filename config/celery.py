@@ -100,10 +100,20 @@ _task_clock: ContextVar[float | None] = ContextVar("crier_task_clock", default=N
 def _ids_sent(task: Task, args: tuple, kwargs: dict) -> dict[str, object]:
     """The arguments named `*_id` or `*_ids`: what the task is about."""
     try:
-        bound = inspect.signature(task.run).bind_partial(*args, **kwargs).arguments
+        bound = _signature(task).bind_partial(*args, **kwargs).arguments
     except TypeError:  # a message that does not fit the task: Celery reports it
         return {}
     return {name: value for name, value in bound.items() if name.endswith(("_id", "_ids"))}
+
+
+_signatures: dict[str, inspect.Signature] = {}
+
+
+def _signature(task: Task) -> inspect.Signature:
+    """Read once per task name: `inspect.signature` would cost each of thousands of tasks."""
+    if (signature := _signatures.get(task.name)) is None:
+        signature = _signatures[task.name] = inspect.signature(task.run)
+    return signature
 
 
 signals.task_prerun.connect(_task_started, weak=False)

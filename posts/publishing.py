@@ -134,9 +134,10 @@ def publish_claimed(deliveries: list[Delivery]) -> None:
 
 
 def _definite(move: Move) -> bool:
-    """An answer that says what the call did: a success, or an error of a call that did not
-    act (not one whose attempt is logged `unknown`)."""
-    if move.target == S.PUBLISHED:
+    """An answer that says what the call did: a success (the post is up, or the platform
+    took it and is finishing it), or an error of a call that did not act (not one whose
+    attempt is logged `unknown`)."""
+    if move.target in (S.PUBLISHED, S.PROCESSING):
         return True
     attempt = move.attempt
     return (
@@ -150,7 +151,8 @@ def _settle_late_answers(moves: list[Move]) -> None:
     """Answers whose claim the sweeper took over while their call ran. A delivery it made
     `unknown` takes the answer after all (published, retrying or failed): it settles what
     the sweeper left to an operator, and no other call can have been made since (one would
-    have needed the operator's retry, out of `unknown`). Any other (retrying with the same
+    have needed the operator's retry, out of `unknown`). A `processing` answer is then
+    polled like any other. Any other (retrying with the same
     key, or claimed again) keeps the answer in the attempt log."""
     settled = record(
         [replace(move, expected=S.UNKNOWN, lease=None, attempt=None) for move in moves]
@@ -589,6 +591,9 @@ def _success(delivery: Delivery, attempt: Attempt, published: Published, now: da
             external_id=published.external_id or "",
             due_at=now + settings.CRIER_POLL_INTERVAL,
             lease_expires_at=now + settings.CRIER_PROCESSING_TIMEOUT,
+            error_code="",  # what the sweeper wrote, if this answer settles its `unknown`
+            error_message="",
+            error_response="",
         )
     return _move(
         delivery,

@@ -35,8 +35,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.PUBLISHING: frozenset({S.PUBLISHED, S.PROCESSING, S.RETRYING, S.FAILED, S.UNKNOWN}),
     S.PROCESSING: frozenset({S.PUBLISHED, S.FAILED}),
     S.RETRYING: frozenset({S.QUEUED, S.CANCELLED}),
-    # An operator or the API decides what an unconfirmed outcome was.
-    S.UNKNOWN: frozenset({S.PUBLISHED, S.FAILED, S.RETRYING}),
+    # An operator or the API decides what an unconfirmed outcome was, or the platform's
+    # late answer does (processing: it took the post and is finishing it).
+    S.UNKNOWN: frozenset({S.PUBLISHED, S.PROCESSING, S.FAILED, S.RETRYING}),
     # A failed delivery may be retried on request (POST /posts/{id}/retry).
     S.FAILED: frozenset({S.RETRYING}),
     S.PUBLISHED: frozenset(),

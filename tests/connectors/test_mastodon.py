@@ -39,8 +39,9 @@ STATUS = {"id": "110001", "url": "https://social.test/@ada/110001", "content": "
 
 @pytest.fixture
 def connector(private_urls_allowed) -> Iterator[MastodonConnector]:
-    # The live tests' mastodon-mock and media server listen on loopback.
-    with MastodonConnector(timeout=5) as connector:
+    # The live tests' mastodon-mock and media server listen on loopback. A generous deadline:
+    # on a loaded CI machine the mock took over 5 s to answer a connect.
+    with MastodonConnector(timeout=60) as connector:
         yield connector
 
 

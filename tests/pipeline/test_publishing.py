@@ -417,6 +417,34 @@ def test_a_late_success_settles_the_unknown_the_sweeper_left(queued_plain, simul
     assert Attempt.objects.get(delivery=delivery).outcome == "published"
 
 
+def test_a_late_processing_answer_settles_the_unknown_the_sweeper_left(
+    queued_plain, simulator, monkeypatch
+):
+    """The platform took the post and is still finishing it when the late answer comes: the
+    delivery is polled to published, not left `unknown` for an operator."""
+    simulator.simulator.configure("*", {"processing_polls": 1})
+    calls = publishing._publish_refreshing_once
+
+    def call_outliving_its_lease(pending, claim):
+        results = calls(pending, claim)
+        now = timezone.now()
+        Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
+        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
+        assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
+        return results
+
+    monkeypatch.setattr(publishing, "_publish_refreshing_once", call_outliving_its_lease)
+    publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+
+    delivery = Delivery.objects.get(pk=queued_plain.pk)
+    assert (delivery.status, delivery.error_code) == ("processing", "")
+    assert delivery.processing_handle
+    publishing.delivery_poll(delivery_id=queued_plain.pk)
+    publishing.delivery_poll(delivery_id=queued_plain.pk)
+    assert Delivery.objects.get(pk=queued_plain.pk).status == "published"
+    assert simulator.simulator.stats()["posts"] == 1
+
+
 def test_a_refusal_after_a_call_that_may_have_posted_is_unknown_not_failed(queued, simulator):
     """Attempt 1 posted but its answer was a 500; attempt 2 is refused (as a platform
     refuses a duplicate). `failed` would invite a manual repost: the post is there."""
