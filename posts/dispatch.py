@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.platforms import connector_for
 from posts import wakeups
 from posts.models import Attempt, Delivery, Job
-from posts.outcomes import emit_delivery_event, transition
+from posts.outcomes import ambiguous_attempt, emit_delivery_event, transition
 from posts.states import DeliveryStatus as S
 from webhooks.models import Event
 
@@ -200,11 +200,20 @@ def _before_the_call(delivery: Delivery, now: datetime) -> tuple[str, dict[str, 
     cut_off = earlier.count() + 1
     changes: dict[str, Any] = {"attempts": delivery.attempts - 1, "error_code": "worker_lost"}
     if cut_off >= settings.CRIER_MAX_ATTEMPTS:
+        stopped = f"The worker stopped {cut_off} times before calling {platform}"
+        if posted := ambiguous_attempt(delivery):  # an earlier call of this round
+            return S.UNKNOWN, {
+                **changes,
+                "due_at": None,
+                "error_code": "outcome_unknown",
+                "error_message": f"{stopped}; but attempt {posted} got no clear answer and may "
+                "have posted it. Check the account, then mark it published or failed, or retry it.",
+            }
         return S.FAILED, {
             **changes,
             "due_at": None,
-            "error_message": f"The worker stopped {cut_off} times before calling {platform}; "
-            "the call never left. Retry the post once the workers are healthy.",
+            "error_message": f"{stopped}; the call never left. Retry the post once the workers "
+            "are healthy.",
         }
     return S.RETRYING, {
         **changes,

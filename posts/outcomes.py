@@ -48,6 +48,16 @@ class AttemptResult:
     error: Exception | None = None
 
 
+def ambiguous_attempt(delivery: Delivery) -> int | None:
+    """The number of the last attempt of this round (since the last manual retry) whose call
+    may have acted (no answer, or an ambiguous one), if any: the platform may show the post,
+    whatever a later call said, so a failure of this round cannot be the last word."""
+    earlier = Attempt.objects.filter(delivery=delivery, outcome=Attempt.Outcome.UNKNOWN)
+    if delivery.requested_at is not None:
+        earlier = earlier.filter(started_at__gte=delivery.requested_at)
+    return earlier.order_by("number").values_list("number", flat=True).last()
+
+
 @dataclass(frozen=True)
 class Move:
     """One delivery to `target`, if its current state allows it (and is `expected`, if set).

@@ -46,6 +46,7 @@ from posts.models import Attempt, Delivery
 from posts.outcomes import (
     AttemptResult,
     Move,
+    ambiguous_attempt,
     once_more_if_the_connection_broke,
     record,
     transition,
@@ -496,15 +497,10 @@ def _worker_busy() -> TransientError:
 
 
 def _may_have_posted(delivery: Delivery, result: AttemptResult | None) -> int | None:
-    """The number of this or an earlier attempt of this round (since the last manual retry)
-    whose call may have acted (no answer, or an ambiguous one), if any: the platform may
-    show the post, whatever the last call said."""
+    """This attempt, if its call may have acted, or an earlier one of this round."""
     if result is not None and result.outcome == Attempt.Outcome.UNKNOWN:
         return result.attempt.number
-    earlier = Attempt.objects.filter(delivery=delivery, outcome=Attempt.Outcome.UNKNOWN)
-    if delivery.requested_at is not None:
-        earlier = earlier.filter(started_at__gte=delivery.requested_at)
-    return earlier.order_by("number").values_list("number", flat=True).last()
+    return ambiguous_attempt(delivery)
 
 
 def _unknown_after(failure: Move, posted: int) -> Move:

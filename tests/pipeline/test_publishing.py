@@ -191,6 +191,26 @@ def test_a_delivery_whose_worker_keeps_dying_before_the_call_fails_instead_of_lo
     assert simulator.simulator.stats()["requests"] == 0
 
 
+def test_a_worker_dying_before_the_call_after_an_ambiguous_attempt_is_unknown_not_failed(
+    queued, simulator, settings
+):
+    """Attempt 1 posted but got a 500; the workers then kept dying before the next call.
+    `failed` would invite a manual repost: the post may be up."""
+    settings.CRIER_MAX_ATTEMPTS = 3
+    simulator.simulator.configure("*", {"fail": [{"status": 500, "act": True}]})
+    publishing.delivery_publish(delivery_id=queued.pk)
+    due = timezone.now() + timedelta(hours=1)
+    for _ in range(3):
+        assert dispatch.claim_due(now=due, batch_size=10) == [queued.pk]
+        assert abandoned(queued, call_started=False) == [queued.pk]
+        due += timedelta(hours=1)
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.error_code) == ("unknown", "outcome_unknown")
+    assert "attempt 1 got no clear answer" in queued.error_message
+    assert simulator.simulator.stats()["posts"] == 1
+
+
 def test_a_call_is_marked_started_before_it_leaves_and_a_new_claim_clears_the_mark(
     queued, simulator
 ):

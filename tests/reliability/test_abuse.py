@@ -23,14 +23,21 @@ def test_a_thousand_requests_from_one_key_get_429s_with_retry_after_and_spare_ot
 ):
     settings.API_RATE_LIMIT = f"{LIMIT}/minute"
     bystander = make_caller(MemberFactory(workspace=workspace))
-    first_request = time.time()
+    first_sent = time.time()
     statuses, retry_afters = [], []
     for n in range(1000):
+        sent = time.time()
         response = owner.client.get("/api/v1/users/me")
+        answered = time.time()
+        first_answered = answered if n == 0 else first_answered
         statuses.append(response.status_code)
         if response.status_code == 429:
-            elapsed = time.time() - first_request
-            retry_afters.append((int(response["Retry-After"]), elapsed))
+            # The oldest request in the window was counted between `first_sent` and
+            # `first_answered`, this refusal between `sent` and `answered`: Retry-After lies
+            # between those bounds, however slow a loaded machine makes each request.
+            earliest = WINDOW - (answered - first_sent)
+            latest = WINDOW - (sent - first_answered)
+            retry_afters.append((int(response["Retry-After"]), earliest, latest))
             assert response["X-RateLimit-Remaining"] == "0"
             assert response.json()["errors"][0].startswith("Rate limit exceeded")
         if n % 100 == 0:  # the other key, all along, is served
@@ -39,22 +46,21 @@ def test_a_thousand_requests_from_one_key_get_429s_with_retry_after_and_spare_ot
     assert statuses[:LIMIT] == [200] * LIMIT
     assert statuses[LIMIT:] == [429] * (1000 - LIMIT)
     # Retry-After is when the oldest request leaves the moving window, in whole seconds.
-    for retry_after, elapsed in retry_afters:
+    for retry_after, earliest, latest in retry_afters:
         assert 1 <= retry_after <= WINDOW
-        assert abs(retry_after - (WINDOW - elapsed)) <= 2, (retry_after, elapsed)
+        assert earliest - 1 <= retry_after <= latest + 1, (retry_after, earliest, latest)
     assert bystander.client.get("/api/v1/users/me").status_code == 200
 
 
 def test_a_10_mb_json_body_is_refused_with_413_without_being_parsed(owner):
-    body = b'{"bulk": {"posts": [' + b'{"networks": {}}, ' * (TEN_MB // 18) + b"{}]}}"
-    started = time.perf_counter()
+    """The body breaks off at its end: had it been parsed, the answer would be a 400 for the
+    broken JSON. No clock: a busy machine cannot fail this."""
+    body = b'{"bulk": {"posts": [' + b'{"networks": {}}, ' * (TEN_MB // 18) + b'{"netw'
     response = owner.client.post(
         "/api/v1/posts/schedule", data=body, content_type="application/json"
     )
-    elapsed = time.perf_counter() - started
     assert response.status_code == 413
     assert "limit" in response.json()["errors"][0]
-    assert elapsed < 0.5, f"took {elapsed:.2f} s"
 
 
 @pytest.mark.django_db(transaction=True)
