@@ -1,4 +1,4 @@
-"""Check captured XRPC requests against the Bluesky lexicons (tests/contracts/bluesky/).
+"""Check captured XRPC requests against the Bluesky lexicons (see `bluesky_lexicons`).
 
 A request to `/xrpc/<nsid>` must name a lexicon of that NSID whose main def is a query
 (GET) or a procedure (POST); its query parameters must be the def's, with their types and
@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -25,7 +25,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tests.contracts.openapi import HERE
+from tests.contracts.openapi import NPM, SHARED, description_missing, npm_export
 
 FORMATS = {
     "did": r"^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$",
@@ -112,12 +112,37 @@ LexiconValidator = validators.extend(
 )
 
 
+# The npm package that carries the lexicons (tests/contracts/npm/): @atproto/api exports
+# them as `schemas`, one document per NSID, generated from the repository's lexicons/.
+PACKAGE = "@atproto/api"
+
+
+def bluesky_lexicons() -> Lexicons:
+    """The lexicons of the installed @atproto/api, or else those copied into the shared
+    folder; the calling module skips without either, and fails in CI."""
+    documents = npm_export(PACKAGE, "schemas")
+    if documents is not None:
+        return Lexicons(documents)
+    folder = SHARED / "bluesky" / "lexicons"
+    if folder.is_dir():
+        return Lexicons(
+            json.loads(path.read_text(encoding="utf-8")) for path in folder.glob("*.json")
+        )
+    description_missing(
+        f"neither {PACKAGE} (npm ci in {NPM}) nor {folder} is here", installed_in_ci=True
+    )
+
+
+def _absolute(nsid: str, ref: str) -> tuple[str, str]:
+    """(nsid, def name) of a lexicon reference: "#image" (local), "app.bsky.embed.images"
+    (main), or "lex:app.bsky.embed.images#image" as the npm package writes them all."""
+    target, _, name = ref.removeprefix("lex:").partition("#")
+    return target or nsid, name or "main"
+
+
 class Lexicons:
-    def __init__(self, folder: str):
-        self.lexicons: dict[str, dict[str, Any]] = {
-            path.stem: json.loads(path.read_text(encoding="utf-8"))
-            for path in (HERE / folder).glob("*.json")
-        }
+    def __init__(self, documents: Iterable[dict[str, Any]]):
+        self.lexicons: dict[str, dict[str, Any]] = {lexicon["id"]: lexicon for lexicon in documents}
         resources = []
         for nsid, lexicon in self.lexicons.items():
             defs = {name: self._schema(nsid, body) for name, body in lexicon["defs"].items()}
@@ -134,8 +159,8 @@ class Lexicons:
     # --- lexicon types as JSON Schema -----------------------------------------------------
 
     def _ref(self, nsid: str, ref: str) -> dict[str, Any]:
-        target, _, name = ref.partition("#")
-        return {"$ref": f"lex:{target or nsid}#/defs/{name or 'main'}"}
+        target, name = _absolute(nsid, ref)
+        return {"$ref": f"lex:{target}#/defs/{name}"}
 
     def _schema(self, nsid: str, node: dict[str, Any]) -> dict[str, Any]:
         kind = node.get("type")
@@ -157,8 +182,8 @@ class Lexicons:
         if kind == "ref":
             return self._ref(nsid, node["ref"])
         if kind == "union":
-            names = [ref if not ref.startswith("#") else f"{nsid}{ref}" for ref in node["refs"]]
-            names = [name.removesuffix("#main") for name in names]
+            # The `$type` a branch's value carries: "nsid" for a main def, else "nsid#name".
+            names = ["#".join(_absolute(nsid, ref)).removesuffix("#main") for ref in node["refs"]]
             branches = [
                 {
                     "allOf": [

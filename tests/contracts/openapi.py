@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -32,6 +34,9 @@ HERE = Path(__file__).parent
 # shared folder beside the repository (shared/contracts/, see README.md), or wherever
 # CRIER_CONTRACTS_DIR points.
 SHARED = Path(os.environ.get("CRIER_CONTRACTS_DIR") or HERE.parents[2] / "shared" / "contracts")
+# Descriptions that registry packages carry: package.json and package-lock.json here, which
+# .ci/run installs with `npm ci` (never committed: node_modules/).
+NPM = HERE / "npm"
 BASE = "urn:crier:contract"
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
@@ -300,11 +305,30 @@ def shared_description(name: str) -> str:
     skipped, saying where the file belongs, when it is not there."""
     path = SHARED / name
     if not path.exists():
-        pytest.skip(
-            f"{path} is not here (tests/contracts/README.md says how to make it)",
-            allow_module_level=True,
-        )
+        description_missing(f"{path} is not here (tests/contracts/README.md says how to make it)")
     return str(path)
+
+
+def description_missing(reason: str, *, installed_in_ci: bool = False) -> NoReturn:
+    """Skips the calling test module; fails it in CI (CRIER_TEST_REAL_SERVERS=1) when CI
+    installs the description itself (`installed_in_ci`: from tests/contracts/npm/)."""
+    if installed_in_ci and os.environ.get("CRIER_TEST_REAL_SERVERS") == "1":
+        pytest.fail(f"{reason}; .ci/run installs it", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def npm_export(package: str, name: str) -> Any | None:
+    """What the npm `package` installed in tests/contracts/npm/ exports as `name`, as JSON;
+    None when node or the package is not here (`npm ci` there installs it)."""
+    node = shutil.which("node")
+    if node is None or not (NPM / "node_modules" / package / "package.json").exists():
+        return None
+    script = "process.stdout.write(JSON.stringify(require(process.argv[1])[process.argv[2]]))"
+    # cwd: node resolves the package from the folder's node_modules, through its exports.
+    run = subprocess.run(
+        [node, "-e", script, package, name], cwd=NPM, capture_output=True, check=True
+    )
+    return json.loads(run.stdout)
 
 
 class Description(Protocol):

@@ -1,4 +1,4 @@
-"""Bluesky connector against the AT Protocol lexicons (tests/contracts/bluesky/lexicons/).
+"""Bluesky connector against the AT Protocol lexicons (npm @atproto/api, tests/contracts/npm/).
 
 Every XRPC call the connector makes must be a query (GET) or procedure (POST) of a
 vendored lexicon, with parameters and input it accepts; every post record must validate
@@ -29,11 +29,11 @@ from tests.connectors.test_bluesky import (
     UPLOAD,
     created,
 )
-from tests.contracts.lexicon import Lexicons
-from tests.contracts.openapi import call_problems, shared_description
+from tests.contracts.lexicon import bluesky_lexicons
+from tests.contracts.openapi import call_problems
 from tests.platforms import BLUESKY
 
-CONTRACT = Lexicons(shared_description("bluesky/lexicons"))
+CONTRACT = bluesky_lexicons()
 MEDIA = "https://media.crier.test"
 PROFILE = f"{PDS}/xrpc/app.bsky.actor.getProfile"
 
