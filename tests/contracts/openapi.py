@@ -323,7 +323,11 @@ def npm_export(package: str, name: str) -> Any | None:
     node = shutil.which("node")
     if node is None or not (NPM / "node_modules" / package / "package.json").exists():
         return None
-    script = "process.stdout.write(JSON.stringify(require(process.argv[1])[process.argv[2]]))"
+    # import(), not require(): it loads ES modules (as @atproto/api is) on any node version.
+    script = (
+        "import(process.argv[1])"
+        ".then(module => process.stdout.write(JSON.stringify(module[process.argv[2]])))"
+    )
     # cwd: node resolves the package from the folder's node_modules, through its exports.
     run = subprocess.run(
         [node, "-e", script, package, name], cwd=NPM, capture_output=True, check=True
