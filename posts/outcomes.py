@@ -66,6 +66,8 @@ class Move:
     built from it and `changes` instead of reading the row again. `lease`, when set, is the
     publish claim's lease the row must still carry: a worker whose claim was taken over
     (the sweeper, maybe another worker's claim since) records nothing on the delivery.
+    `call`, when set, is the start mark of the call the row must still carry (a late answer
+    settles only the `unknown` its own call left).
     """
 
     delivery_id: str
@@ -75,9 +77,14 @@ class Move:
     attempt: AttemptResult | None = None
     changes: dict[str, Any] = field(default_factory=dict)
     lease: datetime | None = None
+    call: datetime | None = None
 
-    def applies_to(self, status: str | None, lease: datetime | None) -> bool:
-        return status in self.sources and (self.lease is None or lease == self.lease)
+    def applies_to(self, status: str | None, lease: datetime | None, call: datetime | None) -> bool:
+        return (
+            status in self.sources
+            and (self.lease is None or lease == self.lease)
+            and (self.call is None or call == self.call)
+        )
 
     @property
     def sources(self) -> frozenset[str]:
@@ -115,15 +122,17 @@ def record(moves: Sequence[Move]) -> list[bool]:
     with transaction.atomic():
         _finish_attempts([move.attempt for move in moves if move.attempt is not None])
         current = {
-            pk: (status, lease)
-            for pk, status, lease in Delivery.objects.filter(
+            pk: (status, lease, call)
+            for pk, status, lease, call in Delivery.objects.filter(
                 pk__in=[move.delivery_id for move in moves]
             )
             .select_for_update(of=("self",))
             .order_by("pk")  # one locking order: batches sharing rows wait, never deadlock
-            .values_list("pk", "status", "lease_expires_at")
+            .values_list("pk", "status", "lease_expires_at", "call_started_at")
         }
-        moved = [move.applies_to(*current.get(move.delivery_id, (None, None))) for move in moves]
+        moved = [
+            move.applies_to(*current.get(move.delivery_id, (None, None, None))) for move in moves
+        ]
         applied = [move for move, ok in zip(moves, moved, strict=True) if ok]
         _update_each(
             Delivery.objects.all(),

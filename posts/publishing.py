@@ -150,15 +150,20 @@ def _definite(move: Move) -> bool:
 
 def _settle_late_answers(moves: list[Move]) -> None:
     """Answers whose claim the sweeper took over while their call ran. A delivery it made
-    `unknown` takes the answer after all (published, retrying or failed): it settles what
-    the sweeper left to an operator, and no other call can have been made since (one would
-    have needed the operator's retry, out of `unknown`). A `processing` answer is then
-    polled like any other. Any other (retrying with the same
-    key, or claimed again) keeps the answer in the attempt log."""
+    `unknown` takes the answer after all (published, processing, retrying or failed): it
+    settles what the sweeper left to an operator. Only while the row still carries this
+    call's start mark: after an operator's retry another call may have left, and a call
+    this claim never made says nothing of it. Any other answer (the delivery retrying with
+    the same key, or claimed again) stays in the attempt log."""
+    made = [move for move in moves if move.delivery.call_started_at is not None]
     settled = record(
-        [replace(move, expected=S.UNKNOWN, lease=None, attempt=None) for move in moves]
+        [
+            replace(move, expected=S.UNKNOWN, lease=None, attempt=None, call=started)
+            for move in made
+            if (started := move.delivery.call_started_at) is not None
+        ]
     )
-    for move, ok in zip(moves, settled, strict=True):
+    for move, ok in zip(made, settled, strict=True):
         if not ok:
             logger.warning(
                 "late answer recorded only in the attempt log",
@@ -292,9 +297,11 @@ class _Claim:
         now = timezone.now()
         try:
             marked = self._held(ids).filter(lease_expires_at__gt=now).update(call_started_at=now)
-            if marked == len(ids):
-                return set(ids)
-            return set(self._held(ids).filter(call_started_at=now).values_list("pk", flat=True))
+            held = (
+                set(ids)
+                if marked == len(ids)
+                else set(self._held(ids).filter(call_started_at=now).values_list("pk", flat=True))
+            )
         except Error as exc:
             _reconnect_later()
             logger.warning(
@@ -305,6 +312,10 @@ class _Claim:
                 ambiguous=False,
                 code="start_not_recorded",
             ) from exc
+        for delivery in self.deliveries:
+            if delivery.pk in held:
+                delivery.call_started_at = now  # the mark a late answer must find to settle
+        return held
 
     def keep_alive(self) -> None:
         """Renew the lease of every delivery of the claim still held once a quarter of it

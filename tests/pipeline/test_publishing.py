@@ -534,6 +534,28 @@ def test_the_call_after_a_token_refresh_is_not_made_once_the_claim_was_taken_ove
     assert simulator.simulator.stats()["posts"] == 1
 
 
+def test_a_claim_lost_before_its_call_does_not_settle_the_unknown_of_the_next_claim(
+    queued_plain, simulator
+):
+    """Worker A stalled past its lease before calling; the sweeper sent the delivery again,
+    worker B's call got no clear answer (`unknown`: it may have posted). A then wakes, does
+    not call, and its "not sent" must not settle B's `unknown` into a retry: that retry
+    could post twice."""
+    stalled = publishing.claim_for_publishing([queued_plain.pk])
+    later = timezone.now() + timedelta(hours=1)
+    assert dispatch.sweep_abandoned_publishing(now=later, batch_size=10) == [queued_plain.pk]
+    assert dispatch.claim_due(now=later, batch_size=10) == [queued_plain.pk]
+    simulator.simulator.configure("*", {"fail": [{"status": 500, "act": True}]})
+    publishing.delivery_publish(delivery_id=queued_plain.pk)
+    assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
+
+    publishing.publish_claimed(stalled)
+
+    delivery = Delivery.objects.get(pk=queued_plain.pk)
+    assert (delivery.status, delivery.error_code) == ("unknown", "outcome_unknown")
+    assert simulator.simulator.stats()["posts"] == 1
+
+
 def test_a_late_answer_that_the_call_did_not_act_settles_the_unknown_the_sweeper_left(
     queued_plain, simulator, monkeypatch
 ):
