@@ -36,6 +36,15 @@ def is_api_path(path: str) -> bool:
     return path.startswith(tuple(root + "/" for root in _API_ROOTS)) or path in _API_ROOTS
 
 
+def is_api_request(request: HttpRequest) -> bool:
+    """An API path, or PostPost's root `/media/...` asked with a dialect key: its client
+    reads `{success, error}` there too (a file URL fetched without a key stays a file's)."""
+    if is_api_path(request.path):
+        return True
+    keyed = request.META.get("HTTP_X_API_KEY") or request.META.get("HTTP_X_PUBLORA_KEY")
+    return request.path.startswith("/media/") and bool(keyed)
+
+
 class ApiErrorMiddleware:
     """Refuses oversized bodies early and turns HTML error pages into JSON for API paths."""
 
@@ -43,7 +52,7 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_api_path(request.path):
+        if is_api_request(request):
             response = self._nul_refused(request) or self.get_response(request)
             response = self._as_json_error(request, response)
         else:
@@ -81,7 +90,7 @@ class ApiErrorMiddleware:
     ) -> HttpResponse | None:
         """Refuse oversized bodies before anything reads them, once the view is known:
         views that stream their body to storage (`streams_body = True`) set their own limit."""
-        if not is_api_path(request.path):
+        if not is_api_request(request):
             return None
         view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
         if getattr(view_class, "streams_body", False):
@@ -101,7 +110,7 @@ class ApiErrorMiddleware:
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not is_api_path(request.path):
+        if not is_api_request(request):
             return None
         if isinstance(exception, RequestDataTooBig):
             return error_response_for(request, [_GENERIC_MESSAGES[413]], 413)
