@@ -2,7 +2,8 @@
 (tests/compat/postiz_shapes.py, tests/compat/repostra_shapes.py).
 
 A shape is a JSON type name (`string`, `number`, `boolean`, `null`, `object`, `array`,
-`any`; `a|b` for either), a dict (an object with exactly those keys; a key ending in `?`
+`any`; `a|b` for either; `time` is a string written as Publer's document writes times,
+`YYYY-MM-DDThh:mm:ss±hh:mm`), a dict (an object with exactly those keys; a key ending in `?`
 may be left out), or a one-item list (an array of that shape). Two markers say where Crier
 differs on purpose:
 
@@ -12,10 +13,12 @@ differs on purpose:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 Shape = Any  # str | dict[str, Shape | Crier | Absent] | list[Shape]
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ def problems(value: object, shape: Shape, where: str = "$") -> tuple[list[str], 
         kinds = shape.split("|")
         if "any" in kinds or json_type(value) in kinds:
             return [], set()
+        if "time" in kinds and isinstance(value, str):
+            if TIME.fullmatch(value):
+                return [], set()
+            return [f"{where}: {value!r} is not YYYY-MM-DDThh:mm:ss±hh:mm"], set()
         return [f"{where}: {json_type(value)}, the table has {shape}"], set()
     if isinstance(shape, list):
         if not isinstance(value, list):
