@@ -34,7 +34,7 @@ CONNECTION = {
     # Crier sends the avatar the platform gave, "" when it gave none (the sandbox).
     "profileImageUrl": "string",
     "status": Crier(
-        "string", "`active` or why the account cannot post now (reconnect before posting)"
+        "string", "`active`, `needs_reauth` or `disabled`: a client reconnects before posting"
     ),
 }
 
