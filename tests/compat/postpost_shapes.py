@@ -18,18 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.compat.shapes import Crier, Shape
+from tests.compat.shapes import Crier, Route
 
 SEED = "/work/shared/seeds/004_93879633b01e9b85.txt"
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # the document's: under https://api.postpost.dev, or the presigned URL
-    status: int
-    body: Shape
-    source: str  # the document's section
 
 
 _STORED = "process-video answers when the video is stored and measured: nothing to poll"

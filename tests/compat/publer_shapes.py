@@ -14,20 +14,9 @@ to them is seen here too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from tests.compat.shapes import Crier, Shape
+from tests.compat.shapes import Crier, Route
 
 SEED = "/work/shared/seeds/002_887effe9b2c43880.txt"
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # the document's, under /api/v1
-    status: int
-    body: Shape
-    source: str  # the document's section
 
 
 _OWN = "the document shows no body here (`the requested resource or collection`)"
@@ -92,6 +81,10 @@ ROUTES: list[Route] = [
             "results": Crier([POST], _OWN),
         },
         f"{_POSTS}: GET",
+        empty={
+            "$.results[].deliveries[].attempt_log": "a scheduled delivery has not been tried "
+            "yet; DELETE's answer (a failed post) checks the attempts' shape"
+        },
     ),
     Route("POST", "/posts", 202, {"job_id": "string"}, f"{_POSTS}: POST (a `bulk` body)"),
     Route(

@@ -10,20 +10,9 @@ field Crier adds: typed clients ignore keys they do not name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from tests.compat.shapes import Crier, Shape
+from tests.compat.shapes import Crier, Route
 
 SEED = "/work/shared/seeds/000_cec38a3e216b76c4.txt"
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # the document's: under https://api.publora.com, or the presigned URL
-    status: int
-    body: Shape
-    source: str  # the document's section
 
 
 CONNECTION = {

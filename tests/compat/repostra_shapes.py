@@ -14,20 +14,9 @@ gives: 201 for a create, 200 otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from tests.compat.shapes import Crier, Shape
+from tests.compat.shapes import Crier, Route
 
 SEED = "/work/shared/seeds/003_8bd27a1600913afe.txt"
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # the document's, under /api/v1
-    status: int
-    body: Shape
-    source: str  # the document's section
 
 
 _PAGE = "the document pages content lists with `meta`; Crier pages every list the same way"

@@ -14,8 +14,10 @@ differs on purpose:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from rest_framework.response import Response
 
 Shape = Any  # str | dict[str, Shape | Crier | Absent] | list[Shape]
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
@@ -93,3 +95,28 @@ def problems(value: object, shape: Shape, where: str = "$") -> tuple[list[str], 
         f"{where}.{name}: not in the table, nor marked as Crier's" for name in value.keys() - known
     ]
     return found, empty
+
+
+@dataclass(frozen=True)
+class Route:
+    """A documented route of a seed-document dialect (Repostra, Publer, Publora, PostPost)."""
+
+    method: str
+    path: str  # as the document writes it
+    status: int
+    body: Shape
+    source: str  # the document's section
+    empty: dict[str, str] = field(default_factory=dict)  # JSON path → why always [] here
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def check_answer(response: Response, route: Route, seed: str) -> None:
+    """The status, field names and JSON types the table gives; every array's items checked
+    (the test's world holds one of everything) unless the table says why one stays empty."""
+    assert response.status_code == route.status, response.content
+    found, empty = problems(response.json(), route.body)
+    assert found == [], f"{route.name} differs from the document ({route.source}, {seed}): {found}"
+    assert empty <= route.empty.keys(), f"{route.name}: empty arrays {empty - route.empty.keys()}"
