@@ -175,6 +175,20 @@ def test_example_file_names_are_sanitised_as_the_document_says(postpost, platfor
     assert MediaAsset.objects.get(pk=response.json()["mediaId"]).filename == "my_photo_1.jpg"
 
 
+def test_an_upload_url_asked_without_type_still_takes_the_file(postpost, platforms, run):
+    # PostPost's documented flaw: without `type` its upload fails ("Always include this
+    # parameter"). Crier reads the kind from contentType.
+    group = _create_draft(postpost, platforms)
+    body = {"fileName": "product-photo.jpg", "contentType": "image/jpeg", "postGroupId": group}
+
+    response = postpost.post(f"{BASE}/get-upload-url", body, format="json")
+
+    assert response.status_code == 200, response.content
+    assert put(response.json()["uploadUrl"], JPEG, "image/jpeg").status_code == 200
+    assert run(lambda: _schedule(postpost, group)).status_code == 200
+    assert MediaAsset.objects.get(pk=response.json()["mediaId"]).kind == "image"
+
+
 # -- the document's error rows ----------------------------------------------------------------
 
 
