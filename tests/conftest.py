@@ -13,6 +13,7 @@ from accounts.models import Member, Role, SocialAccount, Workspace
 from accounts.services import api_key_issue
 from config.celery import app as celery_app
 from tests.factories import MemberFactory, SocialAccountFactory, WorkspaceFactory
+from tests.wordpress_server import Sites, sites, unavailable
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -66,6 +67,19 @@ def no_server_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         and getattr(record, "status_code", 500) != 503
     ]
     assert not server_errors, [record.getMessage() for record in server_errors]
+
+
+@pytest.fixture(scope="session")
+def wordpress() -> Iterator[Sites]:
+    """Two real WordPress sites for the session (tests/wordpress_server.py), shared by the
+    connector's real-server tests and its contract test."""
+    from tests.real_servers import cannot_start  # it imports this module's Caller
+
+    reason = unavailable()
+    if reason:
+        cannot_start("WordPress", reason)
+    with sites() as started:
+        yield started
 
 
 @pytest.fixture

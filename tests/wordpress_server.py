@@ -134,6 +134,23 @@ class Site:
         return f"{self.url}/?rest_route=/wp/v2/{route.lstrip('/')}"
 
 
+@dataclass(frozen=True)
+class Sites:
+    pretty: Site  # pretty permalinks, the API's Link header
+    bare: Site  # plain permalinks, no Link header (as a security plugin leaves a site)
+
+
+@contextmanager
+def sites() -> Iterator[Sites]:
+    """The two sites the tests use, in one database made and dropped here."""
+    with (
+        database() as db_name,
+        site(db_name, "pretty_", pretty_permalinks=True, link_header=True) as pretty,
+        site(db_name, "bare_", pretty_permalinks=False, link_header=False) as bare,
+    ):
+        yield Sites(pretty, bare)
+
+
 def unavailable() -> str | None:
     """Why no WordPress can run here, or None."""
     if not (WORDPRESS / "wp-settings.php").is_file():

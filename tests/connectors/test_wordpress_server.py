@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -22,29 +21,10 @@ from connectors.errors import AuthExpired, PermanentError
 from connectors.wordpress import WordPressConnector
 from tests.fileserver import FileServer, serving
 from tests.media import files
-from tests.real_servers import cannot_start, connect, publish_now
-from tests.wordpress_server import Site, database, site, unavailable
+from tests.real_servers import connect, publish_now
+from tests.wordpress_server import Site
 
 pytestmark = pytest.mark.slow
-
-
-@dataclass(frozen=True)
-class Sites:
-    pretty: Site
-    bare: Site
-
-
-@pytest.fixture(scope="session")
-def wordpress() -> Iterator[Sites]:
-    reason = unavailable()
-    if reason:
-        cannot_start("WordPress", reason)
-    with (
-        database() as db_name,
-        site(db_name, "pretty_", pretty_permalinks=True, link_header=True) as pretty,
-        site(db_name, "bare_", pretty_permalinks=False, link_header=False) as bare,
-    ):
-        yield Sites(pretty, bare)
 
 
 @pytest.fixture
