@@ -88,9 +88,12 @@ DIALOG_URL = "https://www.facebook.com"
 # checked (2026-11) is v26.0. Shared by the Facebook and Instagram connectors.
 DEFAULT_GRAPH_VERSION = "v26.0"
 # pages_manage_engagement: comments as the Page (a thread's follow-ups).
-# Page and post insights (analytics) need read_insights.
+# Page and post insights (analytics) need read_insights. A video published to the Page needs
+# publish_video as well (https://developers.facebook.com/docs/pages-api/manage-pages, read
+# 2026-12-06; tests/contracts/tables/facebook.py).
 DEFAULT_SCOPES = (
-    "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement,read_insights"
+    "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement,"
+    "read_insights,publish_video"
 )
 # Comments take fewer characters than posts. Meta's references state no figure; 8,000 is the
 # limit of Facebook's comment box as commonly reported (checked 2026-11).

@@ -595,7 +595,7 @@ def test_authorization_url_asks_for_page_scopes_with_state_and_pkce(connector, a
         "response_type": ["code"],
         "scope": [
             "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement,"
-            "read_insights"
+            "read_insights,publish_video"
         ],
         "code_challenge": ["challenge-abc"],
         "code_challenge_method": ["S256"],
