@@ -27,6 +27,8 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 from jsonschema import Draft7Validator, FormatChecker
 
+from connectors.base import Connector, OAuthApp
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -59,6 +61,31 @@ def obj(required: tuple[str, ...] = (), **properties: Any) -> dict[str, Any]:
         "required": list(required),
         "additionalProperties": False,
     }
+
+
+def crier_app(platform: str) -> OAuthApp:
+    """Crier's app on the platform, as settings hand it in."""
+    return OAuthApp(
+        client_id=f"{platform}-client",
+        client_secret=f"{platform}-secret",
+        redirect_uri=f"https://crier.test/api/v1/accounts/callback/{platform}",
+    )
+
+
+def asked_scopes(connector: Connector, app: OAuthApp) -> set[str]:
+    """The scopes the connector's authorization URL asks for (comma- or space-separated)."""
+    url = connector.authorization_url(app, state="s", code_challenge="c" * 43)
+    scope = dict(parse_qsl(urlsplit(url).query))["scope"]
+    return set(re.split(r"[ ,]", scope))
+
+
+def authorize_problems(endpoint: Endpoint, connector: Connector, app: OAuthApp) -> list[str]:
+    """What the documented authorization page does not take in the connector's URL."""
+    url = connector.authorization_url(app, state="s", code_challenge="c" * 43)
+    host = urlsplit(endpoint.url).netloc
+    return DocTable("authorization", [endpoint], (f"https://{host}/",)).problems(
+        httpx.Request("GET", url), set()
+    )
 
 
 class DocTable:

@@ -8,14 +8,13 @@ kind, a comment as a thread item, poll (a video's status) and metrics are the op
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem
 from connectors.facebook import DEFAULT_GRAPH_VERSION, FacebookConnector
-from tests.contracts.doc_table import DocTable
+from tests.contracts.doc_table import DocTable, asked_scopes, authorize_problems, crier_app
 from tests.contracts.openapi import call_problems
 from tests.contracts.tables import facebook as table
 from tests.platforms import FACEBOOK, FACEBOOK_FEED, FACEBOOK_PAGE, FACEBOOK_POST
@@ -25,11 +24,7 @@ GRAPH = f"https://graph.facebook.com/{DEFAULT_GRAPH_VERSION}"
 VIDEOS = f"https://graph-video.facebook.com/{DEFAULT_GRAPH_VERSION}/{FACEBOOK_PAGE}/videos"
 MEDIA = "https://media.crier.test"
 VIDEO_ID = "10155000000000001"
-APP = OAuthApp(
-    client_id="fb-client",
-    client_secret="fb-secret",
-    redirect_uri="https://crier.test/api/v1/accounts/callback/facebook",
-)
+APP = crier_app("facebook")
 
 
 @pytest.fixture
@@ -42,11 +37,6 @@ def connector() -> Iterator[FacebookConnector]:
 @pytest.fixture
 def credentials() -> Credentials:
     return Credentials(external_id=FACEBOOK.external_id, **FACEBOOK.credentials)
-
-
-def granted(connector: FacebookConnector) -> set[str]:
-    url = connector.authorization_url(APP, state="s", code_challenge="c" * 43)
-    return set(parse_qs(urlsplit(url).query)["scope"][0].split(","))
 
 
 # --- the operations ------------------------------------------------------------------------
@@ -139,14 +129,11 @@ OPERATIONS = {
 def test_every_request_is_one_the_documentation_describes(name, connector, respx_mock, credentials):
     OPERATIONS[name](connector, respx_mock, credentials)
 
-    assert call_problems(CONTRACT, respx_mock.calls, granted(connector)) == []
+    assert call_problems(CONTRACT, respx_mock.calls, asked_scopes(connector, APP)) == []
 
 
 def test_the_authorization_url_is_the_documented_one(connector):
-    url = connector.authorization_url(APP, state="s", code_challenge="c" * 43)
-    dialog = DocTable("dialog", [table.AUTHORIZE], ("https://www.facebook.com/",))
-
-    assert dialog.problems(httpx.Request("GET", url), set()) == []
+    assert authorize_problems(table.AUTHORIZE, connector, APP) == []
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,14 @@ documentation (tests/contracts/tables/instagram.py, checked by doc_table.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
 from connectors import instagram
-from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem
 from connectors.instagram import InstagramConnector, caption_digest
-from tests.contracts.doc_table import DocTable
+from tests.contracts.doc_table import DocTable, asked_scopes, authorize_problems, crier_app
 from tests.contracts.openapi import call_problems
 from tests.contracts.tables import instagram as table
 from tests.platforms import (
@@ -28,11 +27,7 @@ from tests.platforms import (
 
 CONTRACT = DocTable("Instagram", table.ENDPOINTS, table.HOSTS)
 MEDIA = "https://media.crier.test"
-APP = OAuthApp(
-    client_id="ig-client",
-    client_secret="ig-secret",
-    redirect_uri="https://crier.test/api/v1/accounts/callback/instagram",
-)
+APP = crier_app("instagram")
 
 
 @pytest.fixture
@@ -45,11 +40,6 @@ def connector() -> Iterator[InstagramConnector]:
 @pytest.fixture
 def credentials() -> Credentials:
     return Credentials(external_id=INSTAGRAM.external_id, **INSTAGRAM.credentials)
-
-
-def granted(connector: InstagramConnector) -> set[str]:
-    url = connector.authorization_url(APP, state="s", code_challenge="c")
-    return set(parse_qs(urlsplit(url).query)["scope"][0].split(","))
 
 
 # --- the operations ------------------------------------------------------------------------
@@ -169,14 +159,11 @@ OPERATIONS = {
 def test_every_request_is_one_the_documentation_describes(name, connector, respx_mock, credentials):
     OPERATIONS[name](connector, respx_mock, credentials)
 
-    assert call_problems(CONTRACT, respx_mock.calls, granted(connector)) == []
+    assert call_problems(CONTRACT, respx_mock.calls, asked_scopes(connector, APP)) == []
 
 
 def test_the_authorization_url_is_the_documented_one(connector):
-    url = connector.authorization_url(APP, state="s", code_challenge="c")
-    login = DocTable("login", [table.AUTHORIZE], ("https://www.instagram.com/",))
-
-    assert login.problems(httpx.Request("GET", url), set()) == []
+    assert authorize_problems(table.AUTHORIZE, connector, APP) == []
 
 
 def test_limits_agree_with_the_documentation():

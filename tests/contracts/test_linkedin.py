@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem
 from connectors.linkedin import LinkedInConnector
-from tests.contracts.doc_table import DocTable
+from tests.contracts.doc_table import DocTable, asked_scopes, authorize_problems, crier_app
 from tests.contracts.openapi import call_problems
 from tests.contracts.tables import linkedin as table
 from tests.platforms import LINKEDIN, LINKEDIN_POSTS, LINKEDIN_SHARE, linkedin_created
@@ -21,11 +20,7 @@ CONTRACT = DocTable("LinkedIn", table.ENDPOINTS, table.HOSTS)
 API = table.API
 MEDIA = "https://media.crier.test"
 ORGANIZATION = "urn:li:organization:2414183"
-APP = OAuthApp(
-    client_id="li-client",
-    client_secret="li-secret-value",
-    redirect_uri="https://crier.test/api/v1/accounts/callback/linkedin",
-)
+APP = crier_app("linkedin")
 
 
 @pytest.fixture
@@ -38,11 +33,6 @@ def connector() -> Iterator[LinkedInConnector]:
 @pytest.fixture
 def credentials() -> Credentials:
     return Credentials(external_id=LINKEDIN.external_id, **LINKEDIN.credentials)
-
-
-def granted(connector: LinkedInConnector) -> set[str]:
-    url = connector.authorization_url(APP, state="s", code_challenge="c")
-    return set(parse_qs(urlsplit(url).query)["scope"][0].split(" "))
 
 
 def as_organization(credentials: Credentials) -> Credentials:
@@ -205,22 +195,17 @@ DIVERGENCES = {
 def test_every_request_is_one_the_documentation_describes(name, connector, respx_mock, credentials):
     OPERATIONS[name](connector, respx_mock, credentials)
 
-    problems = call_problems(CONTRACT, respx_mock.calls, granted(connector))
+    problems = call_problems(CONTRACT, respx_mock.calls, asked_scopes(connector, APP))
     assert problems == DIVERGENCES.get(name, [])
 
 
 def test_the_authorization_url_is_the_documented_one(connector):
+    # The authorization page is LinkedIn's website, not an API call.
     url = connector.authorization_url(APP, state="s", code_challenge="c")
-
     assert CONTRACT.problems(httpx.Request("GET", url), set()) == [
         "GET /oauth/v2/authorization: no such endpoint in the LinkedIn table"
     ]
-    assert (
-        DocTable("authorize", [table.AUTHORIZE], (table.OAUTH,)).problems(
-            httpx.Request("GET", url), set()
-        )
-        == []
-    )
+    assert authorize_problems(table.AUTHORIZE, connector, APP) == []
 
 
 def test_limits_agree_with_the_documentation():

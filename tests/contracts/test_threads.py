@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
 from connectors import threads
-from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp
+from connectors.base import ConnectorConfig, Content, Credentials, MediaItem
 from connectors.threads import ThreadsConnector
-from tests.contracts.doc_table import DocTable
+from tests.contracts.doc_table import DocTable, asked_scopes, authorize_problems, crier_app
 from tests.contracts.openapi import call_problems
 from tests.contracts.tables import threads as table
 from tests.platforms import (
@@ -26,11 +25,7 @@ from tests.platforms import (
 
 CONTRACT = DocTable("Threads", table.ENDPOINTS, table.HOSTS)
 MEDIA = "https://media.crier.test"
-APP = OAuthApp(
-    client_id="th-client",
-    client_secret="th-secret",
-    redirect_uri="https://crier.test/api/v1/accounts/callback/threads",
-)
+APP = crier_app("threads")
 
 
 @pytest.fixture
@@ -43,11 +38,6 @@ def connector() -> Iterator[ThreadsConnector]:
 @pytest.fixture
 def credentials() -> Credentials:
     return Credentials(external_id=THREADS.external_id, **THREADS.credentials)
-
-
-def granted(connector: ThreadsConnector) -> set[str]:
-    url = connector.authorization_url(APP, state="s", code_challenge="c")
-    return set(parse_qs(urlsplit(url).query)["scope"][0].split(","))
 
 
 def containers(respx_mock) -> None:
@@ -146,14 +136,11 @@ OPERATIONS = {
 def test_every_request_is_one_the_documentation_describes(name, connector, respx_mock, credentials):
     OPERATIONS[name](connector, respx_mock, credentials)
 
-    assert call_problems(CONTRACT, respx_mock.calls, granted(connector)) == []
+    assert call_problems(CONTRACT, respx_mock.calls, asked_scopes(connector, APP)) == []
 
 
 def test_the_authorization_url_is_the_documented_one(connector):
-    url = connector.authorization_url(APP, state="s", code_challenge="c")
-    login = DocTable("login", [table.AUTHORIZE], ("https://threads.net/",))
-
-    assert login.problems(httpx.Request("GET", url), set()) == []
+    assert authorize_problems(table.AUTHORIZE, connector, APP) == []
 
 
 def test_limits_agree_with_the_documentation():

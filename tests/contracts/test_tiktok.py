@@ -5,15 +5,14 @@ reads no metrics: connect, refresh, publish and poll are the operations."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
 from connectors import tiktok
-from connectors.base import Content, Credentials, MediaItem, OAuthApp
+from connectors.base import Content, Credentials, MediaItem
 from connectors.tiktok import TikTokConfig, TikTokConnector
-from tests.contracts.doc_table import DocTable
+from tests.contracts.doc_table import DocTable, asked_scopes, authorize_problems, crier_app
 from tests.contracts.openapi import call_problems
 from tests.contracts.tables import tiktok as table
 from tests.platforms import (
@@ -29,11 +28,7 @@ from tests.platforms import (
 
 CONTRACT = DocTable("TikTok", table.ENDPOINTS, table.HOSTS)
 MEDIA = "https://media.crier.test"
-APP = OAuthApp(
-    client_id="tt-client",
-    client_secret="tt-secret",
-    redirect_uri="https://crier.test/api/v1/accounts/callback/tiktok",
-)
+APP = crier_app("tiktok")
 
 
 def make_connector(**config) -> TikTokConnector:
@@ -52,11 +47,6 @@ def connector() -> Iterator[TikTokConnector]:
 @pytest.fixture
 def credentials() -> Credentials:
     return Credentials(external_id=TIKTOK.external_id, **TIKTOK.credentials)
-
-
-def granted(connector: TikTokConnector) -> set[str]:
-    url = connector.authorization_url(APP, state="s", code_challenge="c")
-    return set(parse_qs(urlsplit(url).query)["scope"][0].split(","))
 
 
 def token_answer() -> dict:
@@ -141,14 +131,11 @@ OPERATIONS = {
 def test_every_request_is_one_the_documentation_describes(name, connector, respx_mock, credentials):
     OPERATIONS[name](connector, respx_mock, credentials)
 
-    assert call_problems(CONTRACT, respx_mock.calls, granted(connector)) == []
+    assert call_problems(CONTRACT, respx_mock.calls, asked_scopes(connector, APP)) == []
 
 
 def test_the_authorization_url_is_the_documented_one(connector):
-    url = connector.authorization_url(APP, state="s", code_challenge="c")
-    login = DocTable("login", [table.AUTHORIZE], ("https://www.tiktok.com/",))
-
-    assert login.problems(httpx.Request("GET", url), set()) == []
+    assert authorize_problems(table.AUTHORIZE, connector, APP) == []
 
 
 def test_limits_agree_with_the_documentation():

@@ -47,7 +47,7 @@ POST = obj(
                 ("id",),
                 id={"type": "string", "pattern": "^urn:li:(image|video|document):"},
                 title={"type": "string"},
-                altText={"type": "string", "maxLength": 4086},
+                altText={"type": "string"},
             ),
             # MultiImage API: 2 to 20 images, each with optional alt text.
             "multiImage": obj(
@@ -59,7 +59,7 @@ POST = obj(
                     "items": obj(
                         ("id",),
                         id={"type": "string", "pattern": "^urn:li:image:"},
-                        altText={"type": "string", "maxLength": 4086},
+                        altText={"type": "string"},
                     ),
                 },
             ),

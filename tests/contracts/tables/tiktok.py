@@ -99,7 +99,7 @@ ENDPOINTS = [
         f"{API}/v2/post/publish/content/init/",
         doc=f"{DOCS}/content-posting-api-reference-photo-post",
         read=READ,
-        scopes=PUBLISH,
+        scopes=scopes("video.publish", "video.upload"),
         body=PHOTO_INIT,
         headers=JSON_HEADERS,
     ),
