@@ -1,6 +1,6 @@
 """Telegram connector against the Bot API as the npm package `@grammyjs/types` declares it
-(bot_api.py), installed with the Bot API emulator by `npm ci` in
-tests/connectors/telegram_emulator (pinned by its package-lock.json; .ci/run runs it).
+(bot_api.py), installed by `npm ci` in tests/contracts/npm (pinned by its
+package-lock.json; .ci/run runs it).
 
 Telegram has no threads, metrics, polling or token refresh, and a bot token has no
 scopes: connect (getMe, getChat) and publish of each media kind are its operations.
@@ -8,7 +8,6 @@ scopes: connect (getMe, getChat) and publish of each media kind are its operatio
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -19,17 +18,12 @@ from connectors import telegram
 from connectors.base import Content, Credentials, MediaItem
 from connectors.telegram import TelegramConnector
 from tests.contracts.bot_api import BotApi
-from tests.contracts.openapi import call_problems
+from tests.contracts.openapi import NPM, call_problems, description_missing
 from tests.platforms import TELEGRAM, TELEGRAM_API, TELEGRAM_CHANNEL, TELEGRAM_TOKEN
-from tests.telegram_server import DIRECTORY
 
-PACKAGE = DIRECTORY / "node_modules" / "@grammyjs" / "types"
+PACKAGE = NPM / "node_modules" / "@grammyjs" / "types"
 if not (PACKAGE / "methods.d.ts").is_file():
-    # As the real-server tests: skipped on a developer's machine, a failure in CI.
-    reason = f"{PACKAGE} is not installed (.ci/run installs it with npm ci)"
-    if os.environ.get("CRIER_TEST_REAL_SERVERS") == "1":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
+    description_missing(f"{PACKAGE} is not here", installed_in_ci=True)
 CONTRACT = BotApi(PACKAGE, base=telegram.DEFAULT_API_URL)
 MEDIA = "https://media.crier.test"
 CHAT = {"id": TELEGRAM_CHANNEL, "type": "channel", "title": "Crier news", "username": "crier"}
