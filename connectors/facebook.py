@@ -82,18 +82,14 @@ from connectors.http import (
 from connectors.oauth import raise_if_refused
 
 GRAPH_URL = "https://graph.facebook.com"
-GRAPH_VIDEO_URL = "https://graph-video.facebook.com"  # the host the Video API documents
 DIALOG_URL = "https://www.facebook.com"
 # Each Graph version lives about two years; the newest seen on the reference pages when
 # checked (2026-11) is v26.0. Shared by the Facebook and Instagram connectors.
 DEFAULT_GRAPH_VERSION = "v26.0"
 # pages_manage_engagement: comments as the Page (a thread's follow-ups).
-# Page and post insights (analytics) need read_insights. A video published to the Page needs
-# publish_video as well (https://developers.facebook.com/docs/pages-api/manage-pages, read
-# 2026-12-06; tests/contracts/tables/facebook.py).
+# Page and post insights (analytics) need read_insights.
 DEFAULT_SCOPES = (
-    "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement,"
-    "read_insights,publish_video"
+    "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement,read_insights"
 )
 # Comments take fewer characters than posts. Meta's references state no figure; 8,000 is the
 # limit of Facebook's comment box as commonly reported (checked 2026-11).
@@ -265,7 +261,9 @@ class FacebookConnector(Connector):
             response = send(
                 self.client,
                 "POST",
-                f"{GRAPH_VIDEO_URL}/{version}/{page_id}/videos",
+                # graph.facebook.com: the Video API overview deprecates graph-video.facebook.com
+                # (https://developers.facebook.com/docs/video-api/overview, read 2026-12-06).
+                f"{GRAPH_URL}/{version}/{page_id}/videos",
                 json={
                     "file_url": videos[0].url,
                     "description": content.text,

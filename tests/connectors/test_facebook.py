@@ -28,7 +28,7 @@ V = DEFAULT_GRAPH_VERSION
 PAGE = "1234567890"
 FEED = f"https://graph.facebook.com/{V}/{PAGE}/feed"
 PHOTOS = f"https://graph.facebook.com/{V}/{PAGE}/photos"
-VIDEOS = f"https://graph-video.facebook.com/{V}/{PAGE}/videos"
+VIDEOS = f"https://graph.facebook.com/{V}/{PAGE}/videos"
 TOKEN_URL = f"https://graph.facebook.com/{V}/oauth/access_token"
 ACCOUNTS = f"https://graph.facebook.com/{V}/me/accounts"
 POST_ID = f"{PAGE}_987654321"
@@ -595,7 +595,7 @@ def test_authorization_url_asks_for_page_scopes_with_state_and_pkce(connector, a
         "response_type": ["code"],
         "scope": [
             "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement,"
-            "read_insights,publish_video"
+            "read_insights"
         ],
         "code_challenge": ["challenge-abc"],
         "code_challenge_method": ["S256"],

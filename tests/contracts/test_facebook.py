@@ -21,7 +21,7 @@ from tests.platforms import FACEBOOK, FACEBOOK_FEED, FACEBOOK_PAGE, FACEBOOK_POS
 
 CONTRACT = DocTable("Facebook", table.ENDPOINTS, table.HOSTS)
 GRAPH = f"https://graph.facebook.com/{DEFAULT_GRAPH_VERSION}"
-VIDEOS = f"https://graph-video.facebook.com/{DEFAULT_GRAPH_VERSION}/{FACEBOOK_PAGE}/videos"
+VIDEOS = f"{GRAPH}/{FACEBOOK_PAGE}/videos"
 MEDIA = "https://media.crier.test"
 VIDEO_ID = "10155000000000001"
 APP = crier_app("facebook")
