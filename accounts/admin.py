@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.models import ApiKey, Member, Scope, SocialAccount, Workspace
+from accounts.models import ApiKey, Member, MonthlyUsage, Scope, SocialAccount, Workspace
 
 
 class MemberInline(admin.TabularInline):
@@ -121,3 +121,12 @@ class SocialAccountAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # its deliveries are history; DELETE /accounts/{id} disconnects it
+
+
+@admin.register(MonthlyUsage)
+class MonthlyUsageAdmin(admin.ModelAdmin):
+    list_display = ["workspace", "month", "posts", "warned_at"]
+    readonly_fields = ["workspace", "month", "posts", "warned_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

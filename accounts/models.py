@@ -202,6 +202,29 @@ class SocialAccount(models.Model):
         return self.status == AccountStatus.ACTIVE and self.disconnected_at is None
 
 
+class MonthlyUsage(models.Model):
+    """Posts created by a workspace in a calendar month (UTC): the quota's counter.
+
+    Taken with one conditional UPDATE, so concurrent requests can never exceed the limit.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="First day of the month (UTC).")
+    posts = models.PositiveIntegerField(default=0)
+    warned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "month"], name="one_usage_per_month")
+        ]
+        # Created by planning, which counted posts until plan limits and usage moved here
+        # (accounts 0009): the table kept its name, so the move changed no row.
+        db_table = "planning_monthlyusage"
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id} {self.month:%Y-%m}: {self.posts}"
+
+
 class OAuthStateQuerySet(models.QuerySet):
     def usable(self) -> OAuthStateQuerySet:
         return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())

@@ -14,5 +14,6 @@ from django.dispatch import Signal
 account_needs_reauth = Signal()
 
 # A usage of the workspace's plan reached the warning ratio of its limit.
-# Keyword arguments: workspace_id, quota (its name: "accounts"), used, limit.
+# Keyword arguments: workspace_id, quota (its name: "accounts", "posts_per_month"), used,
+# limit.
 quota_warning = Signal()

@@ -7,7 +7,7 @@ workspace. Each workspace may make `API_LIMIT` requests a minute (default 60, th
 document's figure), counted in Redis like the native limit; every answer carries
 `X-RateLimit-Limit/-Remaining`, a 429 adds `Retry-After`. Errors are `{"msg": "..."}`
 with the document's statuses: 400 (Crier's 409/422 refusals too: the document has no such
-codes), 401, 402 (plan limits: accounts/quotas.py, planning/quotas.py), 404 (another
+codes), 401, 402 (plan limits: accounts/quotas.py), 404 (another
 workspace's objects too), 429. Posts are in compat/postiz_posts.py.
 
 Where Crier has no such concept, the closest faithful behaviour, never a fake success:

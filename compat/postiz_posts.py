@@ -65,8 +65,8 @@ from core.errors import flatten_errors
 from media import services as media_services
 from media import storage
 from media.models import MediaAsset
-from planning.approvals import post_edit
 from posts import services
+from posts.approvals import post_edit
 from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
 from posts.serializers import (

@@ -69,8 +69,8 @@ from media import probing, storage
 from media import services as media_services
 from media.models import MediaAsset
 from media.views import multipart_data
-from planning.approvals import post_edit, post_media_changed
 from posts import services
+from posts.approvals import post_edit, post_media_changed
 from posts.idempotency import idempotent
 from posts.models import Delivery, Job, Post
 from posts.serializers import (

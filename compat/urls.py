@@ -5,6 +5,7 @@ from django.urls import path
 from compat import publora, repostra
 from compat.routing import SHARED_PATHS, by_auth_header
 from planning import views as planning_views
+from posts import views as posts_views
 
 # Publora and PostPost share these routes under /api/v1/.
 publora_urlpatterns = [
@@ -98,7 +99,7 @@ repostra_urlpatterns = [
         _shared(
             "approvals",
             repostra.ApprovalListView,
-            planning_views.ApprovalListView,
+            posts_views.ApprovalListView,
             "`{data: {pending_blog, pending_social}, meta: {pending_blog_count, "
             "pending_social_count}}`.",
         ),

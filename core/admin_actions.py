@@ -21,6 +21,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from rest_framework.exceptions import APIException
+
+from core.errors import flatten_errors
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,22 @@ def run_confirmed(
             "selected": [obj.pk for obj, _ in rows],
         },
     )
+
+
+def each_applied(
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, act: Callable
+) -> int:
+    """Apply a service to each selected row at once (no confirmation page); a refusal is
+    shown, the others still go. Returns how many went."""
+    done = 0
+    for item in queryset:
+        try:
+            act(item)
+            done += 1
+        except APIException as exc:
+            problems = "; ".join(flatten_errors(exc.detail))
+            model_admin.message_user(request, f"{item.pk}: {problems}", messages.ERROR)
+    return done
 
 
 def log_entries(objects: Iterable[Model]) -> QuerySet[LogEntry]:

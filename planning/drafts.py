@@ -21,13 +21,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 from rest_framework import exceptions
 
+from accounts import quotas
 from accounts.auth import ApiContext
 from accounts.models import Member, SocialAccount
 from accounts.platforms import connector_for
 from connectors.errors import ConnectorError, TransientError
 from core.errors import Conflict
-from planning import approvals, generator, quotas
+from planning import generator
 from planning.models import PlannedPost
+from posts.approval_policy import approval_needed_for
 from posts.models import Job, Post
 from webhooks.models import Event
 from webhooks.services import emit
@@ -239,7 +241,7 @@ def draft_by_person(*, context: ApiContext, plan: PlannedPost, text: str) -> Pos
         plan=plan,
         text=text,
         by=_person(context.member),
-        needs_approval=approvals.approval_needed_for(context),
+        needs_approval=approval_needed_for(context),
     )
 
 

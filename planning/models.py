@@ -1,5 +1,6 @@
-"""Planning: posting schedules (queue slots), approvals, recurring series, notifications,
-quota counters. Posts and deliveries stay in `posts`; this app plans around them."""
+"""Planning: posting schedules (queue slots), recurring series, evergreen posts,
+notifications, planned topics. Posts, deliveries and approvals stay in `posts`, plan limits
+and usage in `accounts`; this app plans around them."""
 
 from __future__ import annotations
 
@@ -63,43 +64,6 @@ class PostingSchedule(models.Model):
         return f"{self.account} {self.get_day_of_week_display()} {self.time:%H:%M}"
 
 
-class ApprovalDecision(models.Model):
-    """Who approved or rejected a post, when, and why: the approval history."""
-
-    class Verdict(models.TextChoices):
-        APPROVED = "approved"
-        REJECTED = "rejected"
-
-    id = public_id_field("apd")
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="approval_decisions")
-    verdict = models.CharField(max_length=16, choices=Verdict.choices)
-    comment = models.TextField(blank=True)
-    decided_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by_name = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.post_id} {self.verdict}"
-
-    @property
-    def approves(self) -> bool:
-        """It may take its post out of pending_approval (posts.services.Approval)."""
-        return self.verdict == self.Verdict.APPROVED
-
-
-class PostAwaitingApproval(Post):
-    """The admin's approvals page: posts with deliveries in pending_approval."""
-
-    class Meta:
-        proxy = True
-        verbose_name = "post awaiting approval"
-        verbose_name_plural = "posts awaiting approval"
-
-
 class RecurrenceSeries(models.Model):
     """A post repeated to one account by an RFC 5545 rule, in that account's timezone.
 
@@ -158,26 +122,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.message[:60]}"
-
-
-class MonthlyUsage(models.Model):
-    """Posts created by a workspace in a calendar month (UTC): the quota's counter.
-
-    Taken with one conditional UPDATE, so concurrent requests can never exceed the limit.
-    """
-
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(help_text="First day of the month (UTC).")
-    posts = models.PositiveIntegerField(default=0)
-    warned_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "month"], name="one_usage_per_month")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.workspace_id} {self.month:%Y-%m}: {self.posts}"
 
 
 class EvergreenPost(models.Model):

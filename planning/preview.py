@@ -11,11 +11,12 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from accounts import quotas
 from accounts.auth import ApiContext
 from accounts.models import SocialAccount
-from planning import approvals, quotas
 from planning.queue import QueuePlanner, content_type_of
 from posts import content
+from posts.approval_policy import approval_needed_for
 from posts.models import Job, Post
 from posts.states import DeliveryStatus
 
@@ -30,7 +31,7 @@ def bulk_preview(*, context: ApiContext, kind: str, bulk: dict) -> dict:
     }
     media_index = content.media_index(workspace=workspace, bulk=bulk)
     now = timezone.now()
-    needs_approval = kind != Job.Kind.DRAFT and approvals.approval_needed_for(context)
+    needs_approval = kind != Job.Kind.DRAFT and approval_needed_for(context)
     state = (
         S.DRAFT if kind == Job.Kind.DRAFT else S.PENDING_APPROVAL if needs_approval else S.SCHEDULED
     )

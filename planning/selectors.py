@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import SocialAccount, Workspace
-from planning.models import MonthlyUsage, Notification, PlannedPost, PostingSchedule
-from planning.quotas import month_of
-from posts.models import Delivery, Post
-from posts.selectors import _with_deliveries
-from posts.states import DeliveryStatus
+from accounts.models import MonthlyUsage, SocialAccount, Workspace
+from accounts.quotas import month_of
+from planning.models import Notification, PlannedPost, PostingSchedule
 
 
 def account_get(*, workspace: Workspace, account_id: str) -> SocialAccount:
@@ -31,29 +28,6 @@ def schedule_get(*, workspace: Workspace, schedule_id: str) -> PostingSchedule:
         PostingSchedule.objects.filter(workspace=workspace).select_related("account"),
         pk=schedule_id,
     )
-
-
-def pending_posts(*, workspace: Workspace) -> QuerySet[Post]:
-    """Posts with a delivery waiting for approval, oldest request first."""
-    waiting = Delivery.objects.filter(workspace=workspace, status=DeliveryStatus.PENDING_APPROVAL)
-    posts = Post.objects.filter(workspace=workspace, pk__in=waiting.values("post_id"))
-    return _with_deliveries(posts.order_by("created_at", "pk"))
-
-
-def approval_counts(*, workspace: Workspace) -> dict:
-    waiting = Delivery.objects.filter(workspace=workspace, status=DeliveryStatus.PENDING_APPROVAL)
-    by_account = dict(
-        waiting.values_list("account_id").annotate(n=Count("pk")).order_by("account_id")
-    )
-    return {
-        "posts": waiting.values("post_id").distinct().count(),
-        "deliveries": sum(by_account.values()),
-        "by_account": by_account,
-    }
-
-
-def post_get(*, workspace: Workspace, post_id: str) -> Post:
-    return get_object_or_404(Post.objects.filter(workspace=workspace), pk=post_id)
 
 
 def notification_list(

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
-from core.timestamps import TimestampField, TimestampModelSerializer
+from core.timestamps import TimestampModelSerializer
 from planning.models import ContentType, Notification, PlannedPost, PostingSchedule, Weekday
 from planning.slots import WeeklySlot, slot_instants, zone_for
-from posts.serializers import AwareDateTimeField, NetworkBlockSerializer, PostInputSerializer
+from posts.serializers import AwareDateTimeField
 
 DAY_NAMES = [day.name.lower() for day in Weekday]
 
@@ -92,35 +92,6 @@ class NextSlotSerializer(serializers.Serializer):
     timezone = serializers.CharField()
     content_type = serializers.CharField()
     next_slot = LocalDateTimeField(help_text="Aware, in the account's timezone.")
-
-
-class ApproveSerializer(serializers.Serializer):
-    text = serializers.CharField(
-        required=False, allow_blank=False, trim_whitespace=False, max_length=100000
-    )
-    networks = serializers.DictField(child=NetworkBlockSerializer(), required=False)
-    scheduled_at = AwareDateTimeField(required=False)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-
-    def validate_networks(self, networks: dict) -> dict:
-        return PostInputSerializer.validate_networks(self, networks)
-
-    def validate_scheduled_at(self, when: datetime) -> datetime:
-        if when < timezone.now() - settings.CRIER_PAST_TOLERANCE:
-            raise serializers.ValidationError(f"{when.isoformat()} is in the past.")
-        return when
-
-
-class RejectSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=5000)
-
-
-class ApprovalDecisionSerializer(serializers.Serializer):
-    post_id = serializers.CharField()
-    verdict = serializers.CharField()
-    comment = serializers.CharField()
-    decided_by = serializers.CharField(source="decided_by_name")
-    created_at = TimestampField()
 
 
 class NotificationSerializer(TimestampModelSerializer):

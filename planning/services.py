@@ -1,7 +1,6 @@
 """Writes of the planning app: posting schedules, and the steps it adds to the posts
-pipeline (quota and approval when a job is accepted, queue slots, recurrence and approval
-requests when it is expanded, approval of edits, the end of a deleted post's series).
-`posts.services` calls the steps through `posts.extensions`."""
+pipeline (queue slots, recurrence and evergreen flags when a job is expanded, the end of a
+deleted post's series). `posts.services` calls the steps through `posts.extensions`."""
 
 from __future__ import annotations
 
@@ -10,17 +9,13 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from accounts.auth import ApiContext
 from accounts.models import SocialAccount
 from core.errors import Conflict
-from planning import approvals, evergreen, quotas, recurring
+from planning import evergreen, recurring
 from planning.models import PostingSchedule, Weekday
 from planning.queue import QueuePlanner, content_type_of, lock_accounts
 from posts import extensions
 from posts.models import Delivery, Job, Post
-from posts.states import DeliveryStatus
-
-S = DeliveryStatus
 
 # -- posting schedules ----------------------------------------------------------------------
 
@@ -71,28 +66,10 @@ def account_timezone_set(*, account: SocialAccount, name: str) -> SocialAccount:
 class PostsPlanning(extensions.Planning):
     """planning's steps in the posts pipeline; `PlanningConfig.ready()` registers it."""
 
-    def job_needs_approval(self, *, context: ApiContext, kind: str) -> bool:
-        return kind != Job.Kind.DRAFT and approvals.approval_needed_for(context)
-
-    def job_reserve_quota(self, *, context: ApiContext, bulk: dict) -> None:
-        quotas.posts_reserve(workspace=context.workspace, count=len(bulk.get("posts", ())))
-
-    def job_expanded(self, *, job: Job, failed: bool = False) -> None:
-        """Give back the quota of posts the job did not store (every target refused them)."""
-        stored = 0 if failed else Post.objects.filter(job=job).count()
-        quotas.posts_refund(
-            workspace_id=job.workspace_id,
-            month=quotas.month_of(job.created_at),
-            count=len(job.request.get("posts", ())) - stored,
-        )
-
     def expansion(
         self, *, job: Job, account_ids: Iterable[str], now: datetime
     ) -> extensions.Expansion:
         return Expansion(job, account_ids, now=now)
-
-    def post_edit(self, *, context: ApiContext, post: Post, changes: dict) -> Post:
-        return approvals.post_edit(context=context, post=post, changes=changes)
 
     def post_deleted(self, *, post: Post) -> None:
         """A deleted post's recurring series end with it, and it is no longer recycled."""
@@ -101,7 +78,7 @@ class PostsPlanning(extensions.Planning):
 
 
 class Expansion(extensions.Expansion):
-    """Queue slots, recurring series, evergreen flags and approval requests of a job."""
+    """Queue slots, recurring series and evergreen flags of a job."""
 
     def __init__(self, job: Job, account_ids: Iterable[str], *, now: datetime) -> None:
         super().__init__(job)
@@ -122,7 +99,7 @@ class Expansion(extensions.Expansion):
         self.stored.append((post, item, deliveries))
 
     def finish(self) -> None:
-        """Evergreen flags, recurring series, approval requests."""
+        """Evergreen flags, recurring series."""
         for post, item, deliveries in self.stored:
             if item.get("evergreen"):
                 evergreen.evergreen_mark(post_id=post.pk, workspace_id=post.workspace_id)
@@ -130,5 +107,3 @@ class Expansion(extensions.Expansion):
             if spec:
                 for delivery in deliveries:
                     recurring.series_create(post=post, delivery=delivery, spec=spec)
-            if self.status == S.PENDING_APPROVAL:
-                approvals.pending_event(post=post, reason=self.job.request.get("origin", "created"))

@@ -21,9 +21,6 @@ urlpatterns = [
         name="account-timezone",
     ),
     path("posts/validate", views.ValidateView.as_view(), name="posts-validate"),
-    path("posts/<str:post_id>/approve", views.ApproveView.as_view(), name="post-approve"),
-    path("posts/<str:post_id>/reject", views.RejectView.as_view(), name="post-reject"),
-    path("approvals", views.ApprovalListView.as_view(), name="approvals"),
     path("notifications", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/read", views.NotificationReadView.as_view(), name="notifications-read"),
     path(

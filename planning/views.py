@@ -15,9 +15,8 @@ from accounts.models import Role, Scope, Workspace
 from accounts.serializers import SocialAccountSerializer
 from core.errors import Conflict
 from core.pagination import PagePagination
-from planning import approvals, drafts, preview, selectors, services
+from planning import drafts, preview, selectors, services
 from planning.models import (
-    ApprovalDecision,
     ContentType,
     Notification,
     PlannedPost,
@@ -27,8 +26,6 @@ from planning.notifications import notifications_mark_read
 from planning.queue import QueuePlanner
 from planning.serializers import (
     AccountTimezoneSerializer,
-    ApprovalDecisionSerializer,
-    ApproveSerializer,
     DraftSerializer,
     MarkReadSerializer,
     NextSlotSerializer,
@@ -37,13 +34,10 @@ from planning.serializers import (
     PlannedPostFilterSerializer,
     PlannedPostSerializer,
     PostingScheduleSerializer,
-    RejectSerializer,
     WorkspaceSettingsSerializer,
 )
 from planning.slots import zone_for
-from posts import selectors as post_selectors
-from posts.models import Post
-from posts.serializers import PostSerializer, ScheduleRequestSerializer
+from posts.serializers import ScheduleRequestSerializer
 from posts.views import _schedule_kind
 
 # -- posting schedules --------------------------------------------------------------------
@@ -207,83 +201,6 @@ class ValidateView(APIView):
             context=request.auth, kind=kind, bulk=serializer.validated_data["bulk"]
         )
         return Response(result)
-
-
-# -- approvals ----------------------------------------------------------------------------
-
-
-def _decider(request: Request) -> str:
-    member = request.auth.member
-    return f"{member.user.get_username()} (key {request.auth.api_key.prefix})"
-
-
-class _DecisionView(APIView):
-    required_scope = Scope.APPROVE
-    write_role = Role.ADMIN
-
-    def _post(self, request: Request, post_id: str) -> Post:
-        return selectors.post_get(workspace=request.auth.workspace, post_id=post_id)
-
-    def _answer(self, request: Request, post: Post, decision: ApprovalDecision) -> Response:
-        fresh = post_selectors.post_get(workspace=request.auth.workspace, post_id=post.pk)
-        body = PostSerializer(fresh).data
-        body["decision"] = ApprovalDecisionSerializer(decision).data
-        return Response(body)
-
-
-class ApproveView(_DecisionView):
-    @extend_schema(request=ApproveSerializer, responses=PostSerializer, tags=["approvals"])
-    def post(self, request: Request, post_id: str) -> Response:
-        post = self._post(request, post_id)
-        serializer = ApproveSerializer(data=request.data or {})
-        serializer.is_valid(raise_exception=True)
-        decision = approvals.post_approve(
-            post=post,
-            member=request.auth.member,
-            by=_decider(request),
-            changes=serializer.validated_data,
-        )
-        return self._answer(request, post, decision)
-
-
-class RejectView(_DecisionView):
-    @extend_schema(request=RejectSerializer, responses=PostSerializer, tags=["approvals"])
-    def post(self, request: Request, post_id: str) -> Response:
-        post = self._post(request, post_id)
-        serializer = RejectSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        decision = approvals.post_reject(
-            post=post,
-            member=request.auth.member,
-            by=_decider(request),
-            comment=serializer.validated_data["comment"],
-        )
-        return self._answer(request, post, decision)
-
-
-class _ApprovalPagination(PagePagination):
-    def get_paginated_response(self, data: list) -> Response:
-        response = super().get_paginated_response(data)
-        response.data["counts"] = self.counts
-        return response
-
-
-class ApprovalListView(ListAPIView):
-    """What waits for approval, oldest first, with counts per account."""
-
-    required_scope = Scope.POSTS
-    serializer_class = PostSerializer
-    pagination_class = _ApprovalPagination
-
-    @extend_schema(tags=["approvals"])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        self.paginator.counts = selectors.approval_counts(workspace=request.auth.workspace)
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Post.objects.none()
-        return selectors.pending_posts(workspace=self.request.auth.workspace)
 
 
 # -- notifications ------------------------------------------------------------------------

@@ -13,17 +13,19 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from core.admin_actions import ConfirmedAction, log_table, run_confirmed
+from core.admin_actions import ConfirmedAction, each_applied, log_table, run_confirmed
 from media import storage
 from media.models import MediaAsset
-from posts import services
-from posts.models import Attempt, Delivery, Job, Post
+from posts import approvals, services
+from posts.models import ApprovalDecision, Attempt, Delivery, Job, Post, PostAwaitingApproval
 from posts.states import CANCELLABLE, DeliveryStatus
 
 S = DeliveryStatus
@@ -583,4 +585,93 @@ class LogEntryAdmin(HistoryAdmin):
     date_hierarchy = "action_time"
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+# -- approvals (through posts.approvals, as the API: one state machine, history, events) --
+
+
+class RejectForm(forms.Form):
+    comment = forms.CharField(widget=forms.Textarea, help_text="Shown to the post's author.")
+
+
+class PendingDeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = ["account", "status", "scheduled_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(PostAwaitingApproval)
+class PostAwaitingApprovalAdmin(admin.ModelAdmin):
+    list_display = ["id", "workspace", "text", "created_by", "created_at"]
+    readonly_fields = ["workspace", "networks", "media", "labels", "created_by", "created_at"]
+    fields = readonly_fields
+    inlines = [PendingDeliveryInline]
+    actions = ["approve", "reject"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        waiting = Delivery.objects.filter(status=DeliveryStatus.PENDING_APPROVAL)
+        return super().get_queryset(request).filter(pk__in=waiting.values("post_id"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="text")
+    def text(self, post: PostAwaitingApproval) -> str:
+        return post.block_for("default").get("text", "")[:80]
+
+    def _by(self, request: HttpRequest) -> str:
+        return f"{request.user.get_username()} (admin)"
+
+    @admin.action(description="Approve selected posts (schedule them)")
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = each_applied(
+            self,
+            request,
+            queryset,
+            lambda post: approvals.post_approve(post=post, member=None, by=self._by(request)),
+        )
+        self.message_user(request, f"{done} post(s) approved.")
+
+    @admin.action(description="Reject selected posts (back to draft, with a comment)")
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            comment = form.cleaned_data["comment"]
+            done = each_applied(
+                self,
+                request,
+                queryset,
+                lambda post: approvals.post_reject(
+                    post=post, member=None, by=self._by(request), comment=comment
+                ),
+            )
+            self.message_user(request, f"{done} post(s) rejected.")
+            return None
+        return TemplateResponse(
+            request,
+            "admin/posts/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reject posts",
+                "form": form,
+                "posts": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(ApprovalDecision)
+class ApprovalDecisionAdmin(admin.ModelAdmin):
+    list_display = ["post", "verdict", "decided_by_name", "comment", "created_at"]
+    list_filter = ["verdict"]
+    readonly_fields = [f.name for f in ApprovalDecision._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

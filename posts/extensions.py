@@ -3,8 +3,9 @@
 posts calls `planning`, an instance of `Planning`; `PlanningConfig.ready()` replaces it with
 planning's subclass (`planning.services.PostsPlanning`) through `planning_register`. The
 base classes state each step's contract and do what posts do alone: every post at the time
-it was given, nothing waits for approval, no plan allowance. Read `extensions.planning` at
-call time (not `from posts.extensions import planning`), so the registered one is used.
+it was given, no queue slots, no recurrence. Read `extensions.planning` at call time (not
+`from posts.extensions import planning`), so the registered one is used. Approvals and plan
+allowances are not planning's: `posts.approvals` and `accounts.quotas` hold them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from accounts.auth import ApiContext
 from accounts.models import SocialAccount
 from posts.models import Delivery, Job, Post
 from posts.states import DeliveryStatus as S
@@ -45,26 +45,9 @@ class Expansion:
 class Planning:
     """planning's steps in the posts pipeline."""
 
-    def job_needs_approval(self, *, context: ApiContext, kind: str) -> bool:
-        """Whether the posts of a job this caller creates wait in pending_approval."""
-        return False
-
-    def job_reserve_quota(self, *, context: ApiContext, bulk: dict) -> None:
-        """Take the request's posts from the plan's allowance (402 when over), inside the
-        transaction that stores the job, so a refused or failed request takes nothing."""
-
-    def job_expanded(self, *, job: Job, failed: bool = False) -> None:
-        """In the transaction that stored the job's posts (or, `failed`, marked it failed)."""
-
     def expansion(self, *, job: Job, account_ids: Iterable[str], now: datetime) -> Expansion:
         """For a job about to be expanded to these accounts, in the expansion transaction."""
         return Expansion(job)
-
-    def post_edit(self, *, context: ApiContext, post: Post, changes: dict) -> Post:
-        """Every edit of a post by an API caller (approval may route it)."""
-        from posts.services import post_update  # posts.services imports this module
-
-        return post_update(post=post, changes=changes)
 
     def post_deleted(self, *, post: Post) -> None:
         """In the transaction that cancels a deleted post's deliveries."""

@@ -76,6 +76,46 @@ class Post(models.Model):
         return self.networks.get(platform) or self.networks.get("default") or {}
 
 
+class ApprovalDecision(models.Model):
+    """Who approved or rejected a post, when, and why: the approval history."""
+
+    class Verdict(models.TextChoices):
+        APPROVED = "approved"
+        REJECTED = "rejected"
+
+    id = public_id_field("apd")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="approval_decisions")
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    comment = models.TextField(blank=True)
+    decided_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        # Created by planning, which held approvals until they moved to where their state
+        # lives (posts 0008): the table kept its name, so the move changed no row.
+        db_table = "planning_approvaldecision"
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.verdict}"
+
+    @property
+    def approves(self) -> bool:
+        """It may take its post out of pending_approval (posts.services.Approval)."""
+        return self.verdict == self.Verdict.APPROVED
+
+
+class PostAwaitingApproval(Post):
+    """The admin's approvals page: posts with deliveries in pending_approval."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "post awaiting approval"
+        verbose_name_plural = "posts awaiting approval"
+
+
 def post_state(statuses: set[str]) -> str:
     live = statuses - {S.CANCELLED} or statuses
     if not live:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Prefetch, QuerySet, TextField
+from django.db.models import Count, Prefetch, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,6 +13,7 @@ from accounts.models import Workspace
 from core.prepared import PreparedQuery
 from core.timestamps import iso_timestamp
 from posts.models import Attempt, Delivery, Job, Post
+from posts.states import DeliveryStatus
 
 _DELIVERY_FIELDS = (
     "id",
@@ -94,6 +95,11 @@ def post_get(*, workspace: Workspace, post_id: str) -> Post:
     return get_object_or_404(_with_deliveries(Post.objects.filter(workspace=workspace)), pk=post_id)
 
 
+def post_get_alone(*, workspace: Workspace, post_id: str) -> Post:
+    """The post without its deliveries, for a service that reads them under its own lock."""
+    return get_object_or_404(Post.objects.filter(workspace=workspace), pk=post_id)
+
+
 def post_list(*, workspace: Workspace, filters: dict) -> QuerySet[Post]:
     """Posts with a delivery matching every filter (state, account, scheduled window)."""
     deliveries = Delivery.objects.filter(workspace=workspace)
@@ -109,3 +115,22 @@ def post_list(*, workspace: Workspace, filters: dict) -> QuerySet[Post]:
     if any(filters.get(name) for name in ("state", "account_id", "from", "to")):
         posts = posts.filter(pk__in=deliveries.values("post_id"))
     return _with_deliveries(posts.order_by("-created_at", "-pk"))
+
+
+def pending_posts(*, workspace: Workspace) -> QuerySet[Post]:
+    """Posts with a delivery waiting for approval, oldest request first."""
+    waiting = Delivery.objects.filter(workspace=workspace, status=DeliveryStatus.PENDING_APPROVAL)
+    posts = Post.objects.filter(workspace=workspace, pk__in=waiting.values("post_id"))
+    return _with_deliveries(posts.order_by("created_at", "pk"))
+
+
+def approval_counts(*, workspace: Workspace) -> dict:
+    waiting = Delivery.objects.filter(workspace=workspace, status=DeliveryStatus.PENDING_APPROVAL)
+    by_account = dict(
+        waiting.values_list("account_id").annotate(n=Count("pk")).order_by("account_id")
+    )
+    return {
+        "posts": waiting.values("post_id").distinct().count(),
+        "deliveries": sum(by_account.values()),
+        "by_account": by_account,
+    }

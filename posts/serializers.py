@@ -424,3 +424,32 @@ class PostUpdateSerializer(serializers.Serializer):
         if problems:
             raise serializers.ValidationError({"networks": problems})
         return attrs
+
+
+class ApproveSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        required=False, allow_blank=False, trim_whitespace=False, max_length=100000
+    )
+    networks = serializers.DictField(child=NetworkBlockSerializer(), required=False)
+    scheduled_at = AwareDateTimeField(required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    def validate_networks(self, networks: dict) -> dict:
+        return PostInputSerializer.validate_networks(self, networks)
+
+    def validate_scheduled_at(self, when: datetime) -> datetime:
+        if when < timezone.now() - settings.CRIER_PAST_TOLERANCE:
+            raise serializers.ValidationError(f"{when.isoformat()} is in the past.")
+        return when
+
+
+class RejectSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=5000)
+
+
+class ApprovalDecisionSerializer(serializers.Serializer):
+    post_id = serializers.CharField()
+    verdict = serializers.CharField()
+    comment = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by_name")
+    created_at = TimestampField()

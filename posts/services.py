@@ -12,11 +12,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from accounts import quotas
 from accounts.auth import ApiContext
 from accounts.models import AccountStatus, SocialAccount
 from core.errors import Conflict
 from core.logging import log_ids
 from posts import content, extensions, wakeups
+from posts.approval_policy import approval_needed_for, pending_event
 from posts.models import Delivery, Job, Post
 from posts.outcomes import transition
 from posts.selectors import job_status
@@ -39,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 class Approval(Protocol):
     """What lets a post leave pending_approval for scheduled: an approving decision recorded
-    for that post (planning.approvals.post_approve stores one), never an edit."""
+    for that post (posts.approvals.post_approve stores one), never an edit."""
 
     post_id: str
 
@@ -60,12 +62,12 @@ def job_create(*, context: ApiContext, kind: str, bulk: dict, expand_now: bool =
         kind=kind,
         request=bulk,
         created_by=context.member,
-        needs_approval=extensions.planning.job_needs_approval(context=context, kind=kind),
+        needs_approval=kind != Job.Kind.DRAFT and approval_needed_for(context),
     )
     log_ids(job_id=job.pk)
     # The monthly post quota (402 rolls this transaction back). After the insert, so the
     # counter row is locked only for the rest of this transaction.
-    extensions.planning.job_reserve_quota(context=context, bulk=bulk)
+    quotas.posts_reserve(workspace=context.workspace, count=len(bulk.get("posts", ())))
     if expand_now:
         job_run(job_id=job.pk)
     else:
@@ -83,7 +85,7 @@ def job_run(*, job_id: str) -> None:
             failures = _expand(job)
             job.payload = {"failures": failures}
             job.save(update_fields=["payload"])
-            extensions.planning.job_expanded(job=job)
+            _refund_unstored(job)
     except Exception:
         logger.exception("job expansion failed", extra={"job_id": job.pk})
         with transaction.atomic():
@@ -93,13 +95,24 @@ def job_run(*, job_id: str) -> None:
                 completed_at=timezone.now(),
             )
             if failed:
-                extensions.planning.job_expanded(job=job, failed=True)
+                _refund_unstored(job, failed=True)
         return
     if job.kind == Job.Kind.PUBLISH_NOW:
         from posts.dispatch import dispatch_job
 
         dispatch_job(job=job)
     job_refresh(job_id=job.pk)
+
+
+def _refund_unstored(job: Job, *, failed: bool = False) -> None:
+    """Give back the quota of posts the job did not store (every target refused them), in
+    the transaction that stored the others (or, `failed`, marked the job failed)."""
+    stored = 0 if failed else Post.objects.filter(job=job).count()
+    quotas.posts_refund(
+        workspace_id=job.workspace_id,
+        month=quotas.month_of(job.created_at),
+        count=len(job.request.get("posts", ())) - stored,
+    )
 
 
 def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
@@ -110,12 +123,13 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
     media_index = content.media_index(workspace=job.workspace, bulk=job.request)
     now = timezone.now()
     targeted = {t["id"] for item in job.request["posts"] for t in item["accounts"]}
-    # Queue slots, approval state, recurrence (planning): locks queue accounts first.
+    # Queue slots, recurrence, evergreen (planning): locks queue accounts first.
     expansion = extensions.planning.expansion(
         job=job, account_ids=targeted & set(accounts), now=now
     )
     failures: dict[str, dict[str, list[str]]] = {}
     deliveries: list[Delivery] = []
+    posts: list[Post] = []
     for index, item in enumerate(job.request["posts"]):
         post = Post(
             workspace=job.workspace,
@@ -143,6 +157,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
         if not targets:
             continue
         post.save()
+        posts.append(post)
         status = expansion.status
         post_deliveries = []
         for account, when, slot in targets:
@@ -163,6 +178,9 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
     if job.kind != Job.Kind.PUBLISH_NOW:  # those are claimed at once (dispatch_job)
         wakeups.arm(delivery.due_at for delivery in deliveries)
     expansion.finish()
+    if expansion.status == DeliveryStatus.PENDING_APPROVAL:
+        for post in posts:
+            pending_event(post=post, reason=job.request.get("origin", "created"))
     return failures
 
 
@@ -205,7 +223,7 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
 
     A post waiting for approval is scheduled only with `approval`, the decision approving
     it; any other attempt is a 409, so no caller can skip the review. API callers edit
-    through `extensions.planning.post_edit`, which also sends edits back to approval.
+    through `posts.approvals.post_edit`, which also sends edits back to approval.
     """
     with transaction.atomic():
         deliveries = list(

@@ -9,7 +9,7 @@ from django.db import models
 
 class DeliveryStatus(models.TextChoices):
     DRAFT = "draft"
-    # Waits for a person with the `approve` scope (planning approvals); never dispatched.
+    # Waits for a person with the `approve` scope (posts.approvals); never dispatched.
     PENDING_APPROVAL = "pending_approval"
     SCHEDULED = "scheduled"
     QUEUED = "queued"

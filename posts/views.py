@@ -11,16 +11,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Scope, Workspace
-from posts import extensions, selectors, services
+from accounts.models import Role, Scope, Workspace
+from core.pagination import PagePagination
+from posts import approvals, selectors, services
 from posts.idempotency import idempotent
-from posts.models import Job, Post
+from posts.models import ApprovalDecision, Job, Post
 from posts.serializers import (
+    ApprovalDecisionSerializer,
+    ApproveSerializer,
     AwareDateTimeField,
     JobAcceptedSerializer,
     JobStatusSerializer,
     PostSerializer,
     PostUpdateSerializer,
+    RejectSerializer,
     ScheduleRequestSerializer,
 )
 from posts.states import DeliveryStatus
@@ -146,10 +150,8 @@ class PostDetailView(APIView):
         post = self._post(request, post_id)
         serializer = PostUpdateSerializer(data=request.data, context={"post": post})
         serializer.is_valid(raise_exception=True)
-        # An edit may need approval (planning).
-        extensions.planning.post_edit(
-            context=request.auth, post=post, changes=serializer.validated_data
-        )
+        # An edit may need approval.
+        approvals.post_edit(context=request.auth, post=post, changes=serializer.validated_data)
         return Response(PostSerializer(self._post(request, post_id)).data)
 
     # 200 with the post as it now is (spectacular would document a DELETE as a bodiless 204).
@@ -177,3 +179,80 @@ class PostRetryView(APIView):
         services.post_retry(post=selectors.post_get(workspace=workspace, post_id=post_id))
         post = selectors.post_get(workspace=workspace, post_id=post_id)
         return Response(PostSerializer(post).data, status=202)
+
+
+# -- approvals ----------------------------------------------------------------------------
+
+
+def _decider(request: Request) -> str:
+    member = request.auth.member
+    return f"{member.user.get_username()} (key {request.auth.api_key.prefix})"
+
+
+class _DecisionView(APIView):
+    required_scope = Scope.APPROVE
+    write_role = Role.ADMIN
+
+    def _post(self, request: Request, post_id: str) -> Post:
+        return selectors.post_get_alone(workspace=request.auth.workspace, post_id=post_id)
+
+    def _answer(self, request: Request, post: Post, decision: ApprovalDecision) -> Response:
+        fresh = selectors.post_get(workspace=request.auth.workspace, post_id=post.pk)
+        body = PostSerializer(fresh).data
+        body["decision"] = ApprovalDecisionSerializer(decision).data
+        return Response(body)
+
+
+class ApproveView(_DecisionView):
+    @extend_schema(request=ApproveSerializer, responses=PostSerializer, tags=["approvals"])
+    def post(self, request: Request, post_id: str) -> Response:
+        post = self._post(request, post_id)
+        serializer = ApproveSerializer(data=request.data or {})
+        serializer.is_valid(raise_exception=True)
+        decision = approvals.post_approve(
+            post=post,
+            member=request.auth.member,
+            by=_decider(request),
+            changes=serializer.validated_data,
+        )
+        return self._answer(request, post, decision)
+
+
+class RejectView(_DecisionView):
+    @extend_schema(request=RejectSerializer, responses=PostSerializer, tags=["approvals"])
+    def post(self, request: Request, post_id: str) -> Response:
+        post = self._post(request, post_id)
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = approvals.post_reject(
+            post=post,
+            member=request.auth.member,
+            by=_decider(request),
+            comment=serializer.validated_data["comment"],
+        )
+        return self._answer(request, post, decision)
+
+
+class _ApprovalPagination(PagePagination):
+    def get_paginated_response(self, data: list) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["counts"] = self.counts
+        return response
+
+
+class ApprovalListView(ListAPIView):
+    """What waits for approval, oldest first, with counts per account."""
+
+    required_scope = Scope.POSTS
+    serializer_class = PostSerializer
+    pagination_class = _ApprovalPagination
+
+    @extend_schema(tags=["approvals"])
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        self.paginator.counts = selectors.approval_counts(workspace=request.auth.workspace)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Post.objects.none()
+        return selectors.pending_posts(workspace=self.request.auth.workspace)

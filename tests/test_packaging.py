@@ -159,7 +159,7 @@ import connectors.base, core.errors
 print(json.dumps({
     "apps": {c.name: c.module.__file__ for c in apps.get_app_configs()},
     "libraries": {"connectors": connectors.base.__file__, "core": core.errors.__file__},
-    "template": get_template("admin/planning/reject.html").origin.name,
+    "template": get_template("admin/posts/reject.html").origin.name,
 }))
 """
     env = {**production_env, "DJANGO_SETTINGS_MODULE": "config.settings"}

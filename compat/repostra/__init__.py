@@ -24,7 +24,7 @@ How Repostra's concepts map onto Crier:
   (a publish-now job, its delivery published in this request) when a WordPress or
   webhook account is configured; with manual accounts only, at its scheduled time.
 - Social posts awaiting approval are planned topics (`PlannedPost` of kind `post`) and
-  posts in `pending_approval`; approving goes through `planning.approvals`.
+  posts in `pending_approval`; approving goes through `posts.approvals`.
 
 Ids are integers, as the document shows them (`ids`, `compat.models.RepostraId`): a number
 is given to an object the first time it is answered here, and paths and bodies take it.

@@ -1,5 +1,5 @@
 """Repostra's approvals: the pending queue (blog content and social posts) and approving
-social posts, through `planning.approvals` and the generator.
+social posts, through `posts.approvals` and the generator.
 
 A social post keeps one number from topic to post: its topic's (`ids.Kind.SOCIAL_POST`), or
 its post's when it has no topic. A post waiting for approval whose accounts are all manual

@@ -33,9 +33,8 @@ from compat.repostra.content import (
     document_of,
 )
 from core.errors import Conflict, Unprocessable
-from planning import approvals
 from planning.models import PlannedPost
-from posts import publishing
+from posts import approvals, publishing
 from posts.models import Job, Post
 from posts.services import job_run
 from posts.states import DeliveryStatus

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.models import MonthlyUsage
 from compat.repostra import ids
-from planning.models import MonthlyUsage, PlannedPost
+from planning.models import PlannedPost
 from tests.factories import SocialAccountFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,6 @@
 """posts' extension points: planning fills them when Django starts; without it, posts work
-alone (every post at its time, no approval, no plan allowance, no queue slots)."""
+alone (every post at its time, no queue slots). Approval and the plan's allowance are not
+planning's (posts.approvals, accounts.quotas): they hold with or without it."""
 
 from __future__ import annotations
 
@@ -21,9 +22,16 @@ def without_planning(monkeypatch):
 
 @pytest.fixture
 def strict_plan(workspace):
-    """What planning would hold an editor's post to: approval, and no post left this month."""
+    """What an editor's post is held to: approval, and no post left this month."""
     workspace.approval_required = True
     workspace.max_posts_per_month = 0
+    workspace.save()
+    return workspace
+
+
+@pytest.fixture
+def approvals_on(workspace):
+    workspace.approval_required = True
     workspace.save()
     return workspace
 
@@ -32,15 +40,20 @@ def test_planning_registers_its_steps_when_django_starts():
     assert type(extensions.planning) is PostsPlanning
 
 
-def test_with_planning_the_strict_plan_refuses_the_post(strict_plan, editor, account, send):
+@pytest.mark.parametrize("planning", ["installed", "absent"])
+def test_the_strict_plan_refuses_the_post_with_or_without_planning(
+    planning, strict_plan, editor, account, send, monkeypatch
+):
+    if planning == "absent":
+        monkeypatch.setattr(extensions, "planning", extensions.Planning())
+
     response = send(editor, SCHEDULE, bulk(post_item(account.pk, when=future())))
 
     assert response.status_code == 402, response.content
+    assert not Post.objects.exists()
 
 
-def test_without_planning_a_post_is_scheduled_at_its_time_whatever_the_plan(
-    without_planning, strict_plan, editor, account, send
-):
+def test_without_planning_a_post_is_scheduled_at_its_time(without_planning, editor, account, send):
     when = future(hours=3)
 
     response = send(editor, SCHEDULE, bulk(post_item(account.pk, when=when)))
@@ -66,9 +79,17 @@ def test_without_planning_queue_posts_fail_for_each_account(
     assert not Post.objects.exists()
 
 
-def test_without_planning_an_edit_is_applied_as_asked(
-    without_planning, strict_plan, editor, account, send
+def test_without_planning_an_editors_post_still_waits_for_approval(
+    without_planning, approvals_on, editor, account, send
 ):
+    response = send(editor, SCHEDULE, bulk(post_item(account.pk, when=future(hours=3))))
+
+    assert response.status_code == 202, response.content
+    delivery = Delivery.objects.get(post__job_id=response.json()["job_id"])
+    assert delivery.status == S.PENDING_APPROVAL
+
+
+def test_without_planning_an_edit_is_applied_as_asked(without_planning, editor, account, send):
     response = send(editor, SCHEDULE, bulk(post_item(account.pk), state="draft"))
     post = Post.objects.get(job_id=response.json()["job_id"])
 

@@ -12,11 +12,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, Scope
 from core.errors import Conflict
-from planning import approvals
-from planning.models import ApprovalDecision
-from posts import services
+from posts import approvals, services
 from posts.dispatch import claim_due
-from posts.models import Post
+from posts.models import ApprovalDecision, Post
 from posts.states import DeliveryStatus as S
 from tests.conftest import Caller, make_caller
 from tests.factories import MemberFactory

@@ -9,17 +9,20 @@ import pytest
 from django.db import connection, connections, transaction
 from rest_framework.test import APIClient
 
+from accounts import quotas
 from accounts.connection import account_store
-from accounts.models import SocialAccount
+from accounts.models import MonthlyUsage, SocialAccount
 from accounts.quotas import QuotaExceeded
 from connectors.base import AccountProfile, Credentials
-from planning import quotas
-from planning.models import MonthlyUsage, Notification
+from planning.models import Notification
 from posts.models import Job, Post
 from tests.factories import SocialAccountFactory
-from tests.posts.conftest import SCHEDULE, bulk, post_item, stored
+from tests.planning.conftest import frozen
+from tests.posts.conftest import SCHEDULE, bulk, post_item, send, stored
 from webhooks.models import WebhookMessage
 from webhooks.services import endpoint_create
+
+__all__ = ["frozen", "send"]  # fixtures: the clock, a request with its tasks run
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
-"""Approvals: posts by editors, or by API keys without the `approve` scope, wait in
-`pending_approval` when the workspace asks for it; a person with `approve` schedules them
-(optionally editing the text) or rejects them with a comment back to draft.
+"""Approvals: a person with the `approve` scope schedules a post waiting in
+`pending_approval` (optionally editing the text) or rejects it with a comment back to draft;
+every API edit comes through `post_edit`, which sends it (back) to approval when the caller
+needs that (who does: `posts.approval_policy`).
 
 State changes go through `posts.services.post_update`, so the state machine, content
 checks and past-time refusals are those of every other edit; it schedules a pending post
@@ -16,59 +17,16 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.auth import ApiContext
-from accounts.models import Member, Role, Scope, Workspace
+from accounts.models import Member
 from core.errors import Conflict
-from planning.models import ApprovalDecision
-from posts.models import Delivery, Job, Post
+from posts.approval_policy import approval_needed_for, pending_event
+from posts.models import ApprovalDecision, Delivery, Job, Post
+from posts.services import job_refresh, post_update
 from posts.states import DeliveryStatus, can_transition
 from webhooks.models import Event
 from webhooks.services import emit
 
 S = DeliveryStatus
-
-
-def approval_needed(*, workspace: Workspace, member: Member | None, scopes: list[str]) -> bool:
-    """Whether posts from this caller wait for approval in this workspace."""
-    if not workspace.approval_required:  # the caller's workspace, read in this request
-        return False
-    if member is None or not member.has_role(Role.ADMIN):
-        return True  # editors always ask, whatever their key may do
-    return Scope.APPROVE not in scopes
-
-
-def approval_needed_for(context: ApiContext) -> bool:
-    return approval_needed(
-        workspace=context.workspace, member=context.member, scopes=context.api_key.scopes
-    )
-
-
-def pending_event(*, post: Post, reason: str = "created") -> None:
-    """`post.pending_approval`, in the caller's transaction."""
-    deliveries = list(
-        Delivery.objects.filter(post=post, status=S.PENDING_APPROVAL).select_related("account")
-    )
-    if not deliveries:
-        return
-    author = post.created_by.user.get_username() if post.created_by_id else ""
-    emit(
-        workspace_id=post.workspace_id,
-        event=Event.POST_PENDING_APPROVAL,
-        data={
-            "post_id": post.pk,
-            "job_id": post.job_id,
-            "reason": reason,
-            "created_by": author,
-            "text": post.block_for("default").get("text", ""),
-            "accounts": [
-                {
-                    "account_id": d.account_id,
-                    "platform": d.account.platform,
-                    "scheduled_at": d.scheduled_at,
-                }
-                for d in deliveries
-            ],
-        },
-    )
 
 
 def route_edit(*, post: Post, changes: dict) -> dict:
@@ -135,8 +93,6 @@ def post_approve(
     """Schedule a pending post. `changes` may hold `text` (the default block's text),
     `networks`, `scheduled_at`. A publish-now post goes out now; another whose time has
     passed needs a new `scheduled_at` (400 naming it)."""
-    from posts.services import post_update
-
     changes = dict(changes or {})
     with transaction.atomic():
         _pending_or_conflict(post)
@@ -171,8 +127,6 @@ def post_reject(*, post: Post, member: Member | None, by: str, comment: str) -> 
     No content check here (unlike approving): a post for an account that needs reconnecting
     can still be turned down. A queue slot is given back.
     """
-    from posts.services import job_refresh
-
     if not comment.strip():
         raise ValidationError({"comment": ["A rejection needs a comment for the author."]})
     assert can_transition(S.PENDING_APPROVAL, S.DRAFT)
@@ -216,8 +170,6 @@ def post_edit(*, context: ApiContext, post: Post, changes: dict) -> Post:
     """Every edit of a post by an API caller, in every dialect (native PATCH, Publora and
     PostPost update-post, Postiz status): routed through approval when the caller needs it.
     """
-    from posts.services import post_update
-
     routed = route_edit(post=post, changes=changes) if approval_needed_for(context) else changes
     with transaction.atomic():
         post_update(post=post, changes=routed)

@@ -8,16 +8,18 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, Scope
-from planning.models import ApprovalDecision, Notification
+from planning.models import Notification
 from posts.dispatch import dispatch
-from posts.models import Delivery, Job, Post
+from posts.models import ApprovalDecision, Delivery, Job, Post
 from posts.states import DeliveryStatus as S
 from tests.conftest import make_caller
 from tests.factories import MemberFactory, SocialAccountFactory
-from tests.planning.conftest import local, queue_body
+from tests.planning.conftest import berlin_account, frozen, local, queue_body, slot
 from tests.posts.conftest import PUBLISH_NOW, SCHEDULE, bulk, future, post_item
 from webhooks.models import WebhookMessage
 from webhooks.services import endpoint_create
+
+__all__ = ["berlin_account", "frozen", "slot"]  # fixtures: queue slots in a named zone
 
 pytestmark = pytest.mark.django_db
 
@@ -315,7 +317,7 @@ def test_the_admin_approves_and_rejects_with_a_comment(
 ):
     approve_me = schedule(editor, send, account.pk)
     reject_me = schedule(editor, send, account.pk)
-    page = "/admin/planning/postawaitingapproval/"
+    page = "/admin/posts/postawaitingapproval/"
 
     listing = admin_client.get(page)
     approved = admin_client.post(
