@@ -14,8 +14,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from accounts.models import ApiKey, Member, Workspace
+from core.fastpaths.prepared import PreparedQuery, columns, instance
 from core.logging import log_ids
-from core.prepared import PreparedQuery, columns, instance
 
 WORKSPACE_HEADER = "Publer-Workspace-Id"
 _SCHEMES = ("bearer-api", "bearer")
@@ -69,7 +69,7 @@ def _key_with_member(prefix: str) -> QuerySet:
     )
 
 
-# Every request runs it: compiled once (core/prepared.py).
+# Every request runs it: compiled once (core/fastpaths/prepared.py).
 _KEY_WITH_MEMBER = PreparedQuery(_key_with_member, "prefix")
 
 

@@ -10,6 +10,7 @@ from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import comma_list, env_bool, env_int, env_list, env_or_file, env_str
+from core.fastpaths import NAMES as FAST_PATHS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CRIER_VAR_DIR", str(BASE_DIR / "var")))
@@ -96,6 +97,11 @@ TEMPLATES = [
     }
 ]
 
+# Shortcuts through Django's and DRF's internals, each measured (core/fastpaths lists them
+# and what they lean on): CRIER_FAST_<NAME>=0 puts the framework's own path back, e.g. after
+# an upgrade that broke one.
+CRIER_FAST_PATHS = {name: env_bool(f"CRIER_FAST_{name.upper()}", True) for name in FAST_PATHS}
+
 # SQLite file under var/ by default (make run); DATABASE_URL switches to PostgreSQL.
 DATABASES = {
     "default": dj_database_url.parse(
@@ -105,8 +111,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's, with a health check that sends no SELECT 1 while the connection is quiet.
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    if CRIER_FAST_PATHS["pg_health_check"]:
+        # Django's, with a health check that sends no SELECT 1 while the connection is quiet.
+        DATABASES["default"]["ENGINE"] = "core.fastpaths.postgresql"
     # Values bound by the server, and a statement run DATABASE_PREPARE_THRESHOLD times on a
     # connection is prepared there: PostgreSQL parses and plans each hot query (API key,
     # job status, claims) once per connection, not per call (bench/api.py: its CPU per

@@ -16,11 +16,9 @@ from functools import partial
 from typing import Any, TypeVar
 
 from django.db import Error, connection, transaction
-from django.db.models import Model, QuerySet
-from django.db.models.expressions import Expression, RawSQL
-from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core.fastpaths.case_update import update_each
 from posts import metrics, replies, wakeups
 from posts.models import Attempt, Delivery, Job, Post
 from posts.states import TERMINAL, JobStatus, sources_for
@@ -134,7 +132,7 @@ def record(moves: Sequence[Move]) -> list[bool]:
             move.applies_to(*current.get(move.delivery_id, (None, None, None))) for move in moves
         ]
         applied = [move for move, ok in zip(moves, moved, strict=True) if ok]
-        _update_each(
+        update_each(
             Delivery.objects.all(),
             {
                 move.delivery_id: {"status": move.target, "updated_at": now, **move.changes}
@@ -171,45 +169,6 @@ def _log_move(move: Move) -> None:
     if error_code := move.changes.get("error_code"):
         ids["error_code"] = error_code
     logger.info("delivery moved", extra=ids)
-
-
-def _update_each(queryset: QuerySet, rows: dict[Any, dict[str, Any]]) -> int:
-    """One UPDATE giving each row (by pk) its own values: a field with one value for every
-    row is set as it is; the others by one CASE on the pk, written here because Django's
-    (`bulk_update`'s) costs ~0.5 ms of CPU per row and field to build (docs/performance.md).
-    Values that differ between rows must be plain values, not expressions."""
-    if not rows:
-        return 0
-    names = {name for values in rows.values() for name in values}
-    assignments: dict[str, Any] = {}
-    for name in names:
-        values = [values.get(name, _KEEP) for values in rows.values()]
-        if all(value is not _KEEP and value == values[0] for value in values):
-            assignments[name] = values[0]
-        else:
-            assignments[name] = _case_on_pk(queryset.model, name, rows)
-    return queryset.filter(pk__in=list(rows)).update(**assignments)
-
-
-_KEEP = object()  # a row that leaves the field as it is
-
-
-def _case_on_pk(model: type[Model], name: str, rows: dict[Any, dict[str, Any]]) -> Expression:
-    """CASE pk WHEN %s THEN %s ... ELSE column END: the rows without `name` keep theirs."""
-    model_field = model._meta.get_field(name)
-    quote = connection.ops.quote_name
-    whens, params = [], []
-    for pk, values in rows.items():
-        if name in values:
-            whens.append("WHEN %s THEN %s")
-            params += [pk, model_field.get_db_prep_save(values[name], connection)]
-    pk_column, column = quote(model._meta.pk.column), quote(model_field.column)
-    # Every value is a parameter; the names come from the model.
-    case = RawSQL(f"CASE {pk_column} {' '.join(whens)} ELSE {column} END", params)  # noqa: S611
-    if connection.features.requires_casted_case_in_updates:
-        # As bulk_update does on PostgreSQL: a CASE of untyped literals would be text.
-        return Cast(case, output_field=model_field)
-    return case
 
 
 def _emit_events(moves: list[Move], now: datetime) -> None:
@@ -280,7 +239,7 @@ def _finish_attempts(results: list[AttemptResult]) -> None:
             attempt.error_class = type(error).__name__
             attempt.message = getattr(error, "message", str(error))[:2000]
         rows[attempt.pk] = {name: getattr(attempt, name) for name in _ATTEMPT_OUTCOME}
-    _update_each(Attempt.objects.all(), rows)
+    update_each(Attempt.objects.all(), rows)
     attempts = [result.attempt for result in results]
     # After commit, outside the publish transaction: no counter row is locked while it runs.
     transaction.on_commit(lambda: metrics.attempt_counters_add(attempts), robust=True)

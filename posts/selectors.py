@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Workspace
-from core.prepared import PreparedQuery
+from core.fastpaths.prepared import PreparedQuery
 from core.timestamps import iso_timestamp
 from posts.models import Attempt, Delivery, Job, Post
 from posts.states import DeliveryStatus

@@ -8,11 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.functional import cached_property
 from rest_framework import serializers
-from rest_framework.fields import empty
 
 from connectors.registry import CONNECTORS, connector_class
+from core.fastpaths.serializer_fields import FieldsListedOnce
 from core.timestamps import TimestampField, TimestampModelSerializer
 from posts.models import Attempt, Delivery, Job, Post
 from posts.recurrence_rules import InvalidRule, normalize_rule
@@ -27,45 +26,10 @@ def network_names() -> set[str]:
     return {"default", *CONNECTORS}
 
 
-class InputSerializer(serializers.Serializer):
-    """A request shape validated once per item of a bulk (up to CRIER_BULK_LIMIT posts).
-
-    For every item DRF filters the fields again (twice) and runs each optional field the
-    item leaves out only to skip it with an exception. Here the writable fields are listed
-    once, and an optional field without a default that a JSON object leaves out is not run:
-    DRF skips it too (absent, not required, no default: `SkipField`).
-    """
-
-    _item: dict | None = None  # the JSON object being validated, while it is
-
-    @cached_property
-    def _listed_fields(self) -> list[serializers.Field]:
-        return [field for field in self.fields.values() if not field.read_only]
-
-    @property
-    def _writable_fields(self) -> list[serializers.Field]:
-        item = self._item
-        if item is None:
-            return self._listed_fields
-        return [
-            field
-            for field in self._listed_fields
-            if field.field_name in item or field.required or field.default is not empty
-        ]
-
-    def to_internal_value(self, data: object) -> dict:
-        self._item = data if type(data) is dict else None  # a form's QueryDict: DRF's way
-        try:
-            return super().to_internal_value(data)
-        finally:
-            self._item = None
-
-    @cached_property
-    def _has_read_only_defaults(self) -> bool:
-        return any(field.read_only and field.default is not empty for field in self.fields.values())
-
-    def _read_only_defaults(self) -> dict:
-        return super()._read_only_defaults() if self._has_read_only_defaults else {}
+# Its writable fields are listed once (core/fastpaths/serializer_fields.py): validated once
+# per item of a bulk, DRF would filter them again for every item.
+class InputSerializer(FieldsListedOnce):
+    """A request shape validated once per item of a bulk (up to CRIER_BULK_LIMIT posts)."""
 
 
 class AwareDateTimeField(TimestampField):

@@ -47,12 +47,12 @@ def database_settings(**env: str) -> dict:
 
 def test_statements_are_prepared_on_a_direct_connection_by_default():
     database = database_settings()
-    assert database["engine"] == "config.postgresql"
+    assert database["engine"] == "core.fastpaths.postgresql"
     assert database["options"] == {"server_side_binding": True, "prepare_threshold": 5}
 
 
 def test_zero_turns_server_side_binding_and_prepared_statements_off():
     database = database_settings(DATABASE_PREPARE_THRESHOLD="0")
-    assert database["engine"] == "config.postgresql"
+    assert database["engine"] == "core.fastpaths.postgresql"
     assert "prepare_threshold" not in database["options"]
     assert "server_side_binding" not in database["options"]

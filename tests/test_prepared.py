@@ -15,7 +15,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from accounts.auth import resolve_api_key
 from accounts.models import ApiKey, Member, Workspace
-from core.prepared import PreparedQuery, columns, instance
+from core.fastpaths.prepared import PreparedQuery, columns, instance
 from posts.models import Delivery, Job, Post
 from posts.states import DeliveryStatus, JobStatus
 

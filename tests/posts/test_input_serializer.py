@@ -2,9 +2,10 @@
 
 For a body that is exactly a `dict` (parsed JSON) the native bulk serializers skip the
 optional fields a JSON object leaves out without running them; for any other mapping they
-take DRF's own path. Each body is validated twice: as plain dicts (the shortcut), and with
-every object turned into a `dict` subclass (DRF's path at every level); both answers must be
-the same, down to the error codes and the types of the validated values.
+take DRF's own path. Each body is validated three times: as plain dicts (the shortcut),
+with every object turned into a `dict` subclass (DRF's path at every level), and with the
+fast path switched off (`CRIER_FAST_PATHS["serializer_fields"]`, core/fastpaths); the
+answers must be the same, down to the error codes and the types of the validated values.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework import fields
@@ -65,6 +68,11 @@ def validate(body: Any, mode: str) -> tuple[bool, Any, Any]:
 def assert_same_answer(body: Any, mode: str) -> tuple[bool, Any, Any]:
     fast = validate(body, mode)
     drf = validate(not_plain(body), mode)
+    with override_settings(
+        CRIER_FAST_PATHS={**django_settings.CRIER_FAST_PATHS, "serializer_fields": False}
+    ):
+        off = validate(body, mode)
+    assert shape(off) == shape(fast), (off, fast)
     assert fast[0] == drf[0], (fast, drf)
     assert shape(fast[1]) == shape(drf[1]), (fast[1], drf[1])
     assert json.loads(json.dumps(fast[1], default=str)) == json.loads(

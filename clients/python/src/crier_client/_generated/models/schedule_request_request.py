@@ -25,18 +25,8 @@ T = TypeVar("T", bound="ScheduleRequestRequest")
 class ScheduleRequestRequest:
     """ A request shape validated once per item of a bulk (up to CRIER_BULK_LIMIT posts).
 
-    For every item DRF filters the fields again (twice) and runs each optional field the
-    item leaves out only to skip it with an exception. Here the writable fields are listed
-    once, and an optional field without a default that a JSON object leaves out is not run:
-    DRF skips it too (absent, not required, no default: `SkipField`).
-
         Attributes:
             bulk (BulkRequest): A request shape validated once per item of a bulk (up to CRIER_BULK_LIMIT posts).
-
-                For every item DRF filters the fields again (twice) and runs each optional field the
-                item leaves out only to skip it with an exception. Here the writable fields are listed
-                once, and an optional field without a default that a JSON object leaves out is not run:
-                DRF skips it too (absent, not required, no default: `SkipField`).
      """
 
     bulk: BulkRequest

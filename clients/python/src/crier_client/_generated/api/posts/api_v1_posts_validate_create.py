@@ -77,11 +77,6 @@ def sync_detailed(
         body (ScheduleRequestRequest): A request shape validated once per item of a bulk (up to
             CRIER_BULK_LIMIT posts).
 
-            For every item DRF filters the fields again (twice) and runs each optional field the
-            item leaves out only to skip it with an exception. Here the writable fields are listed
-            once, and an optional field without a default that a JSON object leaves out is not run:
-            DRF skips it too (absent, not required, no default: `SkipField`).
-
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -116,11 +111,6 @@ def sync(
         body (ScheduleRequestRequest): A request shape validated once per item of a bulk (up to
             CRIER_BULK_LIMIT posts).
 
-            For every item DRF filters the fields again (twice) and runs each optional field the
-            item leaves out only to skip it with an exception. Here the writable fields are listed
-            once, and an optional field without a default that a JSON object leaves out is not run:
-            DRF skips it too (absent, not required, no default: `SkipField`).
-
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -149,11 +139,6 @@ async def asyncio_detailed(
     Args:
         body (ScheduleRequestRequest): A request shape validated once per item of a bulk (up to
             CRIER_BULK_LIMIT posts).
-
-            For every item DRF filters the fields again (twice) and runs each optional field the
-            item leaves out only to skip it with an exception. Here the writable fields are listed
-            once, and an optional field without a default that a JSON object leaves out is not run:
-            DRF skips it too (absent, not required, no default: `SkipField`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,11 +173,6 @@ async def asyncio(
     Args:
         body (ScheduleRequestRequest): A request shape validated once per item of a bulk (up to
             CRIER_BULK_LIMIT posts).
-
-            For every item DRF filters the fields again (twice) and runs each optional field the
-            item leaves out only to skip it with an exception. Here the writable fields are listed
-            once, and an optional field without a default that a JSON object leaves out is not run:
-            DRF skips it too (absent, not required, no default: `SkipField`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -5,6 +5,9 @@ database takes to answer a lookup by key (bench/api.py: API key authentication s
 a bare endpoint's CPU there). A `PreparedQuery` builds its `.values()` queryset once per
 database with a marker in place of each parameter, keeps the SQL, where each marker landed
 among the parameters and the columns' converters, and then only binds values and runs it.
+
+Fast path `prepared_queries` (core/fastpaths): off, `rows` builds the queryset with the
+values and lets the ORM evaluate it, as any `.values()` query.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
+
+from core.fastpaths import enabled
 
 M = TypeVar("M", bound=Model)
 
@@ -38,6 +43,8 @@ class PreparedQuery:
         self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     def rows(self, using: str = "default", **values: Any) -> list[dict[str, Any]]:
+        if not enabled("prepared_queries"):
+            return list(self._build(**values).using(using))
         connection = connections[using]
         compiled = self._compiled.get((using, connection.vendor)) or self._compile(using)
         params = list(compiled.params)

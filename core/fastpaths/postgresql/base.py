@@ -7,6 +7,9 @@ need only two. A server that restarts, or ends this session (`pg_terminate_backe
 idle timeout, a pooler closing it), first sends its goodbye and closes the socket, so the
 socket has something to read. An idle connection that nobody closed has nothing. So the
 `SELECT 1` is only sent when there is something to read.
+
+Fast path `pg_health_check` (core/fastpaths): settings name this backend as ENGINE only
+while it is on; off, Django's own backend runs and this module is not even imported.
 """
 
 from __future__ import annotations
