@@ -377,25 +377,32 @@ class Connector(abc.ABC):
         """Length as the platform counts it; override for weighted counting (X, Bluesky)."""
         return len(text)
 
-    def validate(self, content: Content) -> list[Problem]:
-        """Every way `content` breaks `limits`; an empty list means it fits."""
+    def limits_for(self, credentials: Credentials) -> PlatformLimits:
+        """What one account may post: `limits`, unless its own server (a Mastodon instance,
+        a Bluesky PDS) stated other limits when it was connected, kept in `extra`."""
+        return self.limits
+
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        """Every way `content` breaks the limits, an empty list when it fits: the account's
+        own limits with its `credentials`, the platform's without."""
+        limits = self.limits if credentials is None else self.limits_for(credentials)
         problems: list[Problem] = []
         if not content.text.strip() and not content.media:
             problems.append(Problem("empty", "The post has neither text nor media.", "text"))
-        if self.limits.requires_media and not content.media:
+        if limits.requires_media and not content.media:
             problems.append(
                 Problem(
                     "media_required", f"{self.display_name} needs an image or a video.", "media"
                 )
             )
         problems += self.option_problems(content.options)
-        problems += self._text_problems(content)
-        problems += self._thread_problems(content.thread)
-        if content.reply_to and not self.limits.max_follow_ups:
+        problems += self._text_problems(content, limits)
+        problems += self._thread_problems(content.thread, limits)
+        if content.reply_to and not limits.max_follow_ups:
             problems.append(
                 Problem("replies_unsupported", f"{self.display_name} has no threads.", "reply_to")
             )
-        problems += self._media_problems(content.media)
+        problems += self._media_problems(content.media, limits)
         return problems
 
     @abc.abstractmethod
@@ -454,8 +461,7 @@ class Connector(abc.ABC):
             code="no_refresh",
         )
 
-    def _text_problems(self, content: Content) -> list[Problem]:
-        limits = self.limits
+    def _text_problems(self, content: Content, limits: PlatformLimits) -> list[Problem]:
         length = self.text_length(content.text)
         if content.media and limits.caption_max_chars is not None:
             if length > limits.caption_max_chars:
@@ -478,8 +484,7 @@ class Connector(abc.ABC):
             ]
         return []
 
-    def _thread_problems(self, thread: Sequence[str]) -> list[Problem]:
-        limits = self.limits
+    def _thread_problems(self, thread: Sequence[str], limits: PlatformLimits) -> list[Problem]:
         problems: list[Problem] = []
         allowed = limits.max_follow_ups
         if len(thread) > allowed:
@@ -511,8 +516,7 @@ class Connector(abc.ABC):
                 )
         return problems
 
-    def _media_problems(self, media: Sequence[MediaItem]) -> list[Problem]:
-        limits = self.limits
+    def _media_problems(self, media: Sequence[MediaItem], limits: PlatformLimits) -> list[Problem]:
         problems: list[Problem] = []
         images = sum(item.kind == "image" for item in media)
         videos = sum(item.kind == "video" for item in media)
@@ -541,11 +545,10 @@ class Connector(abc.ABC):
                 )
             )
         for index, item in enumerate(media):
-            problems += self._item_problems(item, f"media[{index}]")
+            problems += self._item_problems(item, f"media[{index}]", limits)
         return problems
 
-    def _item_problems(self, item: MediaItem, where: str) -> list[Problem]:
-        limits = self.limits
+    def _item_problems(self, item: MediaItem, where: str, limits: PlatformLimits) -> list[Problem]:
         name = self.display_name
         if item.kind == "image":
             allowed, max_bytes = limits.image_types, limits.max_image_bytes

@@ -196,8 +196,8 @@ class BlueskyConnector(Connector):
     def text_length(self, text: str) -> int:
         return len(regex.findall(r"\X", text))
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         for where, text in [("text", content.text)] + [
             (f"thread[{index}]", item) for index, item in enumerate(content.thread)
         ]:

@@ -239,8 +239,8 @@ class FacebookConnector(Connector):
         Option(name="link", kind=str, help="A URL shared with a text post (shown as a preview)."),
     )
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         if content.options.get("link") and content.media:
             problems.append(
                 Problem(

@@ -150,8 +150,8 @@ class InstagramConnector(Connector):
         ),
     )
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         if content.reply_to:
             # A comment: text only, whatever the media it answers.
             problems = [problem for problem in problems if problem.code != "media_required"]

@@ -153,8 +153,8 @@ class LinkedInConnector(Connector):
         ),
     )
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         for index, item in enumerate(content.media):
             if item.kind != "video":
                 continue

@@ -99,9 +99,12 @@ class MastodonConnector(Connector):
     # Mastodon defaults: 500 characters (each URL 23), 4 images or 1 video/audio, images
     # up to 16 MB (16777216), videos up to 99 MB (103809024), at most 120 fps, alt text up
     # to 1500 characters; 300 requests per 5 minutes per account. An instance may change
-    # all of these: connect() stores its own text and media-count limits in `extra` and
-    # publish() enforces them. Sources: https://docs.joinmastodon.org/entities/Instance/
-    # and https://docs.joinmastodon.org/api/rate-limits/ (checked 2026-11).
+    # all of these: connect() stores what its /api/v2/instance says (characters, URL weight,
+    # attachments, image and video sizes, MIME types, description length) in `extra`;
+    # limits_for() makes them the account's limits, and validation with the account's
+    # credentials and publish() hold posts to them. Sources:
+    # https://docs.joinmastodon.org/entities/Instance/ and
+    # https://docs.joinmastodon.org/api/rate-limits/ (checked 2026-11).
     limits = PlatformLimits(
         max_chars=DEFAULT_MAX_CHARACTERS,
         max_images=DEFAULT_MAX_MEDIA,
@@ -139,34 +142,48 @@ class MastodonConnector(Connector):
     def text_length(self, text: str) -> int:
         return _length(text, DEFAULT_URL_WEIGHT)
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
-        spoiler = content.options.get("spoiler_text")
-        if isinstance(spoiler, str) and spoiler:
-            length = self.text_length(content.text) + self.text_length(spoiler)
-            if length > self.limits.max_chars and not any(
-                problem.code == "text_too_long" and problem.field == "text" for problem in problems
-            ):
-                problems.append(_too_long(length, self.limits.max_chars, "text"))
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        # Lengths are counted here: the base counts no content warning, and an instance may
+        # weigh URLs otherwise than 23.
+        problems = [
+            problem
+            for problem in super().validate(content, credentials)
+            if problem.code != "text_too_long"
+        ]
+        extra = credentials.extra if credentials is not None else {}
+        limits = self.limits if credentials is None else self.limits_for(credentials)
+        problems += _length_problems(content, limits.max_chars, _url_weight(extra))
+        description_limit = _positive(extra.get("description_limit"), DEFAULT_DESCRIPTION_LIMIT)
         for index, item in enumerate(content.media):
-            if item.alt_text and len(item.alt_text) > DEFAULT_DESCRIPTION_LIMIT:
+            if item.alt_text and len(item.alt_text) > description_limit:
                 problems.append(
                     Problem(
                         "alt_text_too_long",
-                        f"Alt text is {len(item.alt_text)} characters; Mastodon allows "
-                        f"{DEFAULT_DESCRIPTION_LIMIT}.",
+                        f"Alt text is {len(item.alt_text)} characters; this Mastodon instance "
+                        f"allows {description_limit}.",
                         f"media[{index}]",
                     )
                 )
         return problems
 
     def limits_for(self, credentials: Credentials) -> PlatformLimits:
-        """The limits of the account's own instance, as read when it was connected."""
+        """The limits of the account's own instance, as read when it was connected
+        (`GET /api/v2/instance`); Mastodon's defaults for what it did not say."""
         extra = credentials.extra
+        limits = self.limits
+        types = extra.get("supported_mime_types")
+        if isinstance(types, list) and types:
+            limits = replace(
+                limits,
+                image_types=frozenset(t for t in types if t.startswith("image/")),
+                video_types=frozenset(t for t in types if t.startswith("video/")),
+            )
         return replace(
-            self.limits,
-            max_chars=_positive(extra.get("max_characters"), self.limits.max_chars),
-            max_images=_positive(extra.get("max_media_attachments"), self.limits.max_images),
+            limits,
+            max_chars=_positive(extra.get("max_characters"), limits.max_chars),
+            max_images=_positive(extra.get("max_media_attachments"), limits.max_images),
+            max_image_bytes=_positive(extra.get("image_size_limit"), limits.max_image_bytes),
+            max_video_bytes=_positive(extra.get("video_size_limit"), limits.max_video_bytes),
         )
 
     # --- publishing ------------------------------------------------------------------------
@@ -260,7 +277,8 @@ class MastodonConnector(Connector):
 
     def _upload(self, base: str, item: MediaItem, credentials: Credentials) -> tuple[str, bool]:
         """The attachment id, and whether a status can take it yet."""
-        limit = self.limits.max_video_bytes if item.kind == "video" else self.limits.max_image_bytes
+        limits = self.limits_for(credentials)
+        limit = limits.max_video_bytes if item.kind == "video" else limits.max_image_bytes
         with unambiguous():
             with download(self.client, item.url, max_bytes=limit) as file:
                 data = {"description": item.alt_text} if item.alt_text else {}
@@ -292,22 +310,14 @@ class MastodonConnector(Connector):
         return response.status_code != 206 and bool(json_object(response).get("url"))
 
     def _check_instance_limits(self, content: Content, credentials: Credentials) -> None:
+        """The instance's own limits, again before anything is sent: the post may have been
+        checked before they were known."""
         limits = self.limits_for(credentials)
-        weight = _positive(credentials.extra.get("characters_reserved_per_url"), DEFAULT_URL_WEIGHT)
-        spoiler = content.options.get("spoiler_text")
-        spoiler_length = _length(spoiler, weight) if isinstance(spoiler, str) else 0
-        for where, text in [("text", content.text)] + [
-            (f"thread[{index}]", item) for index, item in enumerate(content.thread)
-        ]:
-            length = _length(text, weight) + spoiler_length
-            if length > limits.max_chars:
-                problem = _too_long(length, limits.max_chars, where)
-                raise PermanentError(problem.message, code=problem.code)
-        if len(content.media) > limits.max_images:
+        problems = _length_problems(content, limits.max_chars, _url_weight(credentials.extra))
+        problems += self._media_problems(content.media, limits)
+        if problems:
             raise PermanentError(
-                f"{len(content.media)} files; this Mastodon instance allows "
-                f"{limits.max_images} per status.",
-                code="too_many_media",
+                f"{problems[0].message} Nothing was posted.", code=problems[0].code
             )
 
     # --- metrics ---------------------------------------------------------------------------
@@ -382,7 +392,7 @@ class MastodonConnector(Connector):
             ),
         )
 
-    def _instance_configuration(self, base: str, credentials: Credentials) -> dict[str, int]:
+    def _instance_configuration(self, base: str, credentials: Credentials) -> dict[str, Any]:
         """The instance's own limits; Mastodon's defaults when it does not say (older
         versions and other fediverse servers lack /api/v2/instance)."""
         response = send(self.client, "GET", f"{base}/api/v2/instance", headers=_auth(credentials))
@@ -392,11 +402,10 @@ class MastodonConnector(Connector):
             )
         _raise_for_status(response)
         instance = json_object(response)
-        configuration = instance.get("configuration")
-        statuses = configuration.get("statuses", {}) if isinstance(configuration, dict) else {}
-        if not isinstance(statuses, dict):
-            statuses = {}
-        return {
+        configuration = _section(instance, "configuration")
+        statuses = _section(configuration, "statuses")
+        media = _section(configuration, "media_attachments")
+        stored: dict[str, Any] = {
             "max_characters": _positive(
                 # Pleroma/Akkoma and glitch-soc answer max_toot_chars in v1.
                 statuses.get("max_characters", instance.get("max_toot_chars")),
@@ -409,6 +418,14 @@ class MastodonConnector(Connector):
                 statuses.get("characters_reserved_per_url"), DEFAULT_URL_WEIGHT
             ),
         }
+        # Kept only when the instance states them: limits_for() falls back on the defaults.
+        for name in ("image_size_limit", "video_size_limit", "description_limit"):
+            if _positive(media.get(name), 0):
+                stored[name] = media[name]
+        types = media.get("supported_mime_types")
+        if isinstance(types, list) and types and all(isinstance(t, str) for t in types):
+            stored["supported_mime_types"] = sorted({t.lower() for t in types})
+        return stored
 
 
 def normalize_instance_url(value: str) -> str:
@@ -442,13 +459,35 @@ def _length(text: str, url_weight: int) -> int:
     return len(regex.findall(r"\X", rest)) + url_weight * len(urls)
 
 
-def _too_long(length: int, limit: int, where: str) -> Problem:
-    return Problem(
-        "text_too_long",
-        f"Text is {length} characters (with the content warning); this Mastodon instance "
-        f"allows {limit}.",
-        where,
-    )
+def _url_weight(extra: Mapping[str, Any]) -> int:
+    return _positive(extra.get("characters_reserved_per_url"), DEFAULT_URL_WEIGHT)
+
+
+def _length_problems(content: Content, max_chars: int, url_weight: int) -> list[Problem]:
+    """Each status of the thread as the instance counts it: the content warning is sent
+    with every one of them and counts too."""
+    spoiler = content.options.get("spoiler_text")
+    spoiler_length = _length(spoiler, url_weight) if isinstance(spoiler, str) else 0
+    problems = []
+    for index, text in enumerate((content.text, *content.thread)):
+        length = _length(text, url_weight) + spoiler_length
+        if length > max_chars:
+            what = "Text" if index == 0 else f"Thread item {index}"
+            warning = " with the content warning" if spoiler_length else ""
+            problems.append(
+                Problem(
+                    "text_too_long",
+                    f"{what} is {length} characters{warning}; this Mastodon instance allows "
+                    f"{max_chars}.",
+                    "text" if index == 0 else f"thread[{index - 1}]",
+                )
+            )
+    return problems
+
+
+def _section(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = data.get(name)
+    return value if isinstance(value, dict) else {}
 
 
 def _raise_for_status(response: httpx.Response) -> None:

@@ -139,8 +139,8 @@ class PinterestConnector(Connector):
         ),
     )
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         options = content.options
         board_id = options.get("board_id")
         if isinstance(board_id, str) and not _BOARD_ID.match(board_id):

@@ -136,8 +136,8 @@ class TelegramConnector(Connector):
     def text_length(self, text: str) -> int:
         return len(text.encode("utf-16-le")) // 2
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         if len(content.media) > MAX_ALBUM_ITEMS:
             problems.append(
                 Problem(

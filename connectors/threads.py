@@ -175,8 +175,8 @@ class ThreadsConnector(Connector):
             for grapheme in regex.findall(r"\X", text)
         )
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         if len(content.media) > MAX_CAROUSEL_ITEMS:
             problems.append(
                 Problem(

@@ -174,8 +174,8 @@ class TikTokConnector(Connector):
     def text_length(self, text: str) -> int:
         return len(text.encode("utf-16-le")) // 2  # TikTok counts UTF-16 runes
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         photos = content.media and all(item.kind == "image" for item in content.media)
         if photos:
             # Photo descriptions allow 4000 units where video titles allow 2200.

@@ -122,8 +122,8 @@ class WordPressConnector(Connector):
         Option(name="tags", kind=list, help="Tag ids or names (missing names are created)."),
     )
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         options = content.options
         for name in ("categories", "tags"):
             terms = options.get(name)

@@ -164,8 +164,8 @@ class XConnector(Connector):
     def text_length(self, text: str) -> int:
         return parse_tweet(text).weightedLength
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         gifs = sum(item.mime_type.lower() == "image/gif" for item in content.media)
         if gifs and len(content.media) > 1:
             problems.append(

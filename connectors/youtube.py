@@ -171,8 +171,8 @@ class YouTubeConnector(Connector):
     def text_length(self, text: str) -> int:
         return len(text.encode("utf-8"))
 
-    def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+    def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
+        problems = super().validate(content, credentials)
         options = content.options
         title = _title(content)
         if not title:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import SocialAccount, Workspace
 from accounts.platforms import connector_for
+from accounts.tokens import credentials_for
 from connectors.base import Content
 from connectors.errors import PermanentError, TransientError
 from media import services as media_services
@@ -52,7 +53,8 @@ def problems_for(
         return [problem for problem in unusable if problem]
     connector = connector_for(account.platform)
     content = build_content(post, account, "", media_index=media_index)
-    return [problem.message for problem in connector.validate(content)]
+    # The account's own limits: a Mastodon instance or a Bluesky server may set other ones.
+    return [problem.message for problem in connector.validate(content, credentials_for(account))]
 
 
 def build_content(
@@ -70,7 +72,7 @@ def build_content(
     if sending:
         ids = [ref["id"] for ref in post.media]
         media_index = media_facts(workspace_id=post.workspace_id, ids=ids) if ids else {}
-    limits = connector_for(account.platform).limits
+    limits = connector_for(account.platform).limits_for(credentials_for(account))
     accepted = limits.image_types | limits.video_types
     items = []
     for ref in post.media:

@@ -140,6 +140,88 @@ def test_limits_for_an_account_come_from_its_instance(connector, credentials):
     assert connector.limits_for(credentials).max_chars == 500
 
 
+# What a small instance's /api/v2/instance says (configuration.media_attachments).
+SMALL_MEDIA = {
+    "supported_mime_types": ["image/jpeg", "image/png", "video/mp4"],
+    "image_size_limit": 2_000_000,
+    "video_size_limit": 10_000_000,
+    "description_limit": 500,
+}
+
+
+@pytest.fixture
+def small(credentials) -> Credentials:
+    """An account on an instance with smaller media limits and 50 characters per URL."""
+    return Credentials(
+        external_id="42",
+        access_token="t",
+        extra={**credentials.extra, **SMALL_MEDIA, "characters_reserved_per_url": 50},
+    )
+
+
+def test_limits_for_an_account_take_its_instances_media_limits(connector, small, credentials):
+    limits = connector.limits_for(small)
+
+    assert limits.max_image_bytes == 2_000_000
+    assert limits.max_video_bytes == 10_000_000
+    assert limits.image_types == {"image/jpeg", "image/png"}
+    assert limits.video_types == {"video/mp4"}
+    # An account connected before the media limits were read keeps Mastodon's defaults.
+    assert connector.limits_for(credentials) == connector.limits
+
+
+def test_validate_with_the_accounts_credentials_applies_its_instances_limits(
+    connector, small, credentials
+):
+    big_png = MediaItem(url="https://m.test/a.png", mime_type="image/png", size=3_000_000)
+    webm = MediaItem(url="https://m.test/v.webm", mime_type="video/webm")
+    long_alt = MediaItem(url="https://m.test/a.png", mime_type="image/png", alt_text="x" * 501)
+    links = " ".join(["https://example.com/a"] * 10)  # 23 each: 239; 50 each: 509
+
+    def codes(content: Content, account: Credentials | None) -> list[str]:
+        return [problem.code for problem in connector.validate(content, account)]
+
+    assert codes(text(media=(big_png,)), small) == ["media_too_large"]
+    assert codes(text(media=(big_png,)), credentials) == []
+    assert codes(text(media=(webm,)), small) == ["unsupported_media_type"]
+    assert codes(text(media=(webm,)), None) == []
+    assert codes(text(media=(long_alt,)), small) == ["alt_text_too_long"]
+    assert codes(text(media=(long_alt,)), credentials) == []
+    assert codes(text(links), credentials) == []
+    assert codes(text(links), small) == ["text_too_long"]
+
+
+def test_a_file_over_the_instances_limit_is_refused_before_any_call(connector, respx_mock, small):
+    download = respx_mock.get("https://media.crier.test/big.png").respond(200, content=PNG)
+    upload = respx_mock.post(MEDIA).respond(200, json={"id": "m1", "url": "https://f.test/m1"})
+    big = MediaItem(url="https://media.crier.test/big.png", mime_type="image/png", size=3_000_000)
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text(media=(big,)), small)
+
+    assert caught.value.code == "media_too_large"
+    assert "Nothing was posted" in caught.value.message
+    assert not download.called
+    assert not upload.called
+
+
+def test_a_download_past_the_instances_limit_stops_before_the_upload(
+    connector, respx_mock, credentials
+):
+    tiny = Credentials(
+        external_id="42", access_token="t", extra={**credentials.extra, "image_size_limit": 32}
+    )
+    respx_mock.get("https://media.crier.test/a.png").respond(200, content=PNG)
+    upload = respx_mock.post(MEDIA).respond(200, json={"id": "m1", "url": "https://f.test/m1"})
+    unsized = MediaItem(url="https://media.crier.test/a.png", mime_type="image/png")
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text(media=(unsized,)), tiny)
+
+    assert caught.value.code == "media_too_large"
+    assert not upload.called
+
+
 # --- publishing ------------------------------------------------------------------------
 
 
@@ -518,7 +600,12 @@ def test_connect_verifies_the_token_and_stores_the_instance_limits(connector, re
                     "max_characters": 1000,
                     "max_media_attachments": 6,
                     "characters_reserved_per_url": 23,
-                }
+                },
+                "media_attachments": {
+                    **SMALL_MEDIA,
+                    "supported_mime_types": ["image/PNG", "video/mp4", "image/jpeg"],
+                    "image_matrix_limit": 33177600,
+                },
             },
         },
     )
@@ -535,6 +622,7 @@ def test_connect_verifies_the_token_and_stores_the_instance_limits(connector, re
         "max_characters": 1000,
         "max_media_attachments": 6,
         "characters_reserved_per_url": 23,
+        **SMALL_MEDIA,
     }
     assert profile.username == "ada@social.test"
     assert profile.display_name == "Ada"
@@ -648,6 +736,29 @@ def test_live_connect_reads_the_instance_limit(connector, mastodon_server):
     assert credentials.extra["instance_url"] == mastodon_server
     assert credentials.extra["max_characters"] == 500
     assert profile.display_name == "Alice"
+
+
+@pytest.mark.slow
+def test_live_connect_reads_the_instances_media_limits_and_validation_uses_them(
+    connector, mastodon_server
+):
+    credentials, _ = connector.connect(
+        {"instance_url": mastodon_server, "access_token": "alice_token"}
+    )
+    # mastodon-mock states 10 MiB images, 40 MiB videos and no QuickTime; Mastodon's
+    # defaults are 16 MiB, 99 MiB and QuickTime accepted.
+    image = MediaItem(url="https://m.test/a.png", mime_type="image/png", size=12_000_000)
+    movie = MediaItem(url="https://m.test/v.mov", mime_type="video/quicktime")
+
+    limits = connector.limits_for(credentials)
+    problems = connector.validate(text(media=(image,)), credentials)
+
+    assert (limits.max_image_bytes, limits.max_video_bytes) == (10_485_760, 41_943_040)
+    assert [problem.code for problem in problems] == ["media_too_large"]
+    assert connector.validate(text(media=(image,))) == []
+    assert [p.code for p in connector.validate(text(media=(movie,)), credentials)] == [
+        "unsupported_media_type"
+    ]
 
 
 @pytest.mark.slow

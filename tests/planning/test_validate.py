@@ -64,6 +64,32 @@ def test_each_post_and_account_says_what_would_fail(editor, account, workspace):
     assert stored() == before
 
 
+def test_each_account_is_checked_against_its_own_servers_limits(editor, workspace):
+    def mastodon(external_id: str, max_characters: int):
+        extra = {"instance_url": f"https://{external_id}.test", "max_characters": max_characters}
+        return SocialAccountFactory(
+            workspace=workspace,
+            platform="mastodon",
+            external_id=external_id,
+            credentials={"access_token": "t", "extra": extra},
+        )
+
+    roomy, default = mastodon("roomy", 1000), mastodon("default", 500)
+    body = bulk(post_item(roomy.pk, default.pk, when=future(), text="x" * 700))
+
+    response = editor.client.post(VALIDATE, body, format="json")
+
+    assert response.status_code == 200
+    (post,) = response.json()["posts"]
+    assert [(a["account_id"], a["ok"]) for a in post["accounts"]] == [
+        (roomy.pk, True),
+        (default.pk, False),
+    ]
+    assert post["accounts"][1]["problems"] == [
+        "Text is 700 characters; this Mastodon instance allows 500."
+    ]
+
+
 def test_a_body_the_schedule_endpoint_refuses_is_the_same_400(editor, account):
     body = bulk(post_item(account.pk))  # scheduled without a time
 
