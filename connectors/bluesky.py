@@ -15,6 +15,10 @@ API reference (read 2026-11):
 - Blobs: https://docs.bsky.app/docs/api/com-atproto-repo-upload-blob; video ("simple
   method": uploadBlob then app.bsky.embed.video): https://docs.bsky.app/docs/tutorials/video
 - Handle resolution for mentions: https://docs.bsky.app/docs/api/com-atproto-identity-resolve-handle
+- The server's own upload limit: `blobUploadLimit` of com.atproto.server.describeServer
+  (bluesky-social/atproto lexicons/com/atproto/server/describeServer.json at d6296a1;
+  the reference PDS, packages/pds/src/config/config.ts, defaults to 5 MiB, set by
+  PDS_BLOB_UPLOAD_LIMIT, and refuses a larger uploadBlob body).
 - Lexicons (300 graphemes / 3000 bytes of text, 4 images up to 2 MB, mp4 video):
   https://github.com/bluesky-social/atproto/tree/main/lexicons/app/bsky
 - Errors (`{"error": "ExpiredToken", "message": ...}`, expired tokens answer 400) and
@@ -31,6 +35,13 @@ uploads and handle look-ups (none of these publish, so their failures are never 
 then one `createRecord` per item of the thread, each after the first in reply to the one
 before it, all in the thread of the post answered, if any. Bluesky has no idempotency key and
 the connector does no look-up of what it posted, so it is not idempotent.
+
+Video goes up with uploadBlob to the account's own PDS (the "simple method"), so the PDS's
+`blobUploadLimit` bounds it as much as the lexicon's 300 MB: connect() reads the limit from
+describeServer and keeps it in `extra`, validation and publishing hold every file to it, and
+a file over it is refused before anything is uploaded (an account connected before this is
+asked once per publish with media). Bluesky's video service (app.bsky.video.uploadVideo on
+video.bsky.app with a service-auth token) is not used.
 """
 
 from __future__ import annotations
@@ -86,6 +97,8 @@ DEFAULT_SERVICE_URL = "https://bsky.social"
 WEB_URL = "https://bsky.app"
 MAX_TEXT_BYTES = 3000  # app.bsky.feed.post: text maxLength (UTF-8 bytes) beside 300 graphemes
 POST_COLLECTION = "app.bsky.feed.post"
+# Where connect() keeps the PDS's describeServer `blobUploadLimit` (bytes) in `extra`.
+UPLOAD_LIMIT = "blob_upload_limit"
 # getRecord's answer (400) for a post that is not there: RecordNotFound in its lexicon;
 # PDS versions before that say InvalidRequest "Could not locate record".
 RECORD_NOT_FOUND = frozenset({"RecordNotFound", "InvalidRequest"})
@@ -196,6 +209,10 @@ class BlueskyConnector(Connector):
     def text_length(self, text: str) -> int:
         return len(regex.findall(r"\X", text))
 
+    def limits_for(self, credentials: Credentials) -> PlatformLimits:
+        """The lexicons' limits, lowered to the upload limit the account's PDS stated."""
+        return _within_upload_limit(self.limits, credentials.extra.get(UPLOAD_LIMIT))
+
     def validate(self, content: Content, credentials: Credentials | None = None) -> list[Problem]:
         problems = super().validate(content, credentials)
         for where, text in [("text", content.text)] + [
@@ -224,7 +241,13 @@ class BlueskyConnector(Connector):
         pds = _pds_url(self.config, credentials)
         # The post answered is read first, so one that is gone fails before any upload.
         reply = self._reply_refs(pds, content.reply_to, credentials) if content.reply_to else None
-        embed = self._embed(pds, content.media, credentials)
+        limits = self._upload_limits(pds, credentials) if content.media else self.limits
+        problems = self._media_problems(content.media, limits)
+        if problems:
+            # Before any upload: the PDS would refuse the blob after taking all of it.
+            problem = problems[0]
+            raise PermanentError(f"{problem.message} Nothing was posted.", code=problem.code)
+        embed = self._embed(pds, content.media, credentials, limits)
         first = self._create_post(
             pds, credentials, content.text, content.options, embed=embed, reply=reply
         )
@@ -333,14 +356,38 @@ class BlueskyConnector(Connector):
             raise _unreadable(response, "a record without uri and cid")
         return created
 
+    def _upload_limits(self, pds: str, credentials: Credentials) -> PlatformLimits:
+        """The account's limits; asked of its PDS when connect() could not keep them."""
+        if UPLOAD_LIMIT in credentials.extra:
+            return self.limits_for(credentials)
+        try:
+            stated = self._server_upload_limit(pds)
+        except ConnectorError:
+            stated = None  # then the PDS itself refuses an oversize blob (BlobTooLarge)
+        return _within_upload_limit(self.limits, stated)
+
+    def _server_upload_limit(self, pds: str) -> int | None:
+        """`blobUploadLimit` from describeServer (public, no token); None when not stated."""
+        with unambiguous():
+            response = send(self.client, "GET", f"{pds}/xrpc/com.atproto.server.describeServer")
+            _raise_for_status(response)
+        limit = json_object(response).get("blobUploadLimit")
+        return (
+            limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else None
+        )
+
     def _embed(
-        self, pds: str, media: Sequence[MediaItem], credentials: Credentials
+        self,
+        pds: str,
+        media: Sequence[MediaItem],
+        credentials: Credentials,
+        limits: PlatformLimits,
     ) -> dict[str, Any] | None:
         if not media:
             return None
         entries = []
         for item in media:
-            blob = self._upload_blob(pds, item, credentials)
+            blob = self._upload_blob(pds, item, credentials, limits)
             entry: dict[str, Any] = {"image" if item.kind == "image" else "video": blob}
             if item.kind == "image":
                 entry["alt"] = item.alt_text or ""  # required by the lexicon, may be empty
@@ -353,8 +400,10 @@ class BlueskyConnector(Connector):
             return {"$type": "app.bsky.embed.video", **entries[0]}
         return {"$type": "app.bsky.embed.images", "images": entries}
 
-    def _upload_blob(self, pds: str, item: MediaItem, credentials: Credentials) -> dict[str, Any]:
-        limit = self.limits.max_video_bytes if item.kind == "video" else self.limits.max_image_bytes
+    def _upload_blob(
+        self, pds: str, item: MediaItem, credentials: Credentials, limits: PlatformLimits
+    ) -> dict[str, Any]:
+        limit = limits.max_video_bytes if item.kind == "video" else limits.max_image_bytes
         with unambiguous():
             with download(self.client, item.url, max_bytes=limit) as file:
                 response = send(
@@ -467,7 +516,14 @@ class BlueskyConnector(Connector):
         # The app password stays (encrypted with the rest) so a session whose refresh token
         # has expired can be opened again without asking the user; revoking it in Bluesky's
         # settings ends that.
-        credentials = replace(credentials, extra={**credentials.extra, "app_password": password})
+        extra = {**credentials.extra, "app_password": password}
+        try:
+            upload_limit = self._server_upload_limit(_pds_url(self.config, credentials))
+        except ConnectorError:
+            upload_limit = None  # the account works; publishing asks again
+        if upload_limit is not None:
+            extra[UPLOAD_LIMIT] = upload_limit
+        credentials = replace(credentials, extra=extra)
         return credentials, self._profile(credentials)
 
     def _profile(self, credentials: Credentials) -> AccountProfile:
@@ -542,6 +598,16 @@ class BlueskyConnector(Connector):
                 code="malformed_response",
             )
         return session
+
+
+def _within_upload_limit(limits: PlatformLimits, upload_limit: object) -> PlatformLimits:
+    if not isinstance(upload_limit, int) or isinstance(upload_limit, bool) or upload_limit <= 0:
+        return limits
+    return replace(
+        limits,
+        max_image_bytes=min(limits.max_image_bytes or upload_limit, upload_limit),
+        max_video_bytes=min(limits.max_video_bytes or upload_limit, upload_limit),
+    )
 
 
 def detect_facets(text: str) -> list[tuple[dict[str, int], dict[str, Any]]]:

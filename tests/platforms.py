@@ -609,6 +609,8 @@ BLUESKY = Platform(
             "handle": "ada.bsky.social",
             "service_url": "https://bsky.social",
             "pds_url": BLUESKY_PDS,
+            # describeServer's blobUploadLimit, kept at connect.
+            "blob_upload_limit": 100_000_000,
         },
     },
     published=Published(BLUESKY_URI, "https://bsky.app/profile/ada.bsky.social/post/3k43tv4rft22g"),

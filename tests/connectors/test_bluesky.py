@@ -35,6 +35,9 @@ RESOLVE = f"{PDS}/xrpc/com.atproto.identity.resolveHandle"
 GET_RECORD = f"{PDS}/xrpc/com.atproto.repo.getRecord"
 REFRESH = f"{PDS}/xrpc/com.atproto.server.refreshSession"
 SESSION = f"{ENTRYWAY}/xrpc/com.atproto.server.createSession"
+DESCRIBE = f"{PDS}/xrpc/com.atproto.server.describeServer"
+# The reference PDS's default blobUploadLimit (packages/pds/src/config/config.ts): 5 MiB.
+REFERENCE_LIMIT = 5 * 1024 * 1024
 ROOT_URI = f"at://{DID}/app.bsky.feed.post/3k43tv4rft22g"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
@@ -82,8 +85,26 @@ def credentials() -> Credentials:
             "service_url": ENTRYWAY,
             "pds_url": PDS,
             "app_password": "abcd-efgh-ijkl-mnop",
+            "blob_upload_limit": 100_000_000,
         },
     )
+
+
+def video_blob(size: int) -> httpx.Response:
+    blob = {"$type": "blob", "ref": {"$link": "bafkreiv"}, "mimeType": "video/mp4", "size": size}
+    return httpx.Response(200, json={"blob": blob})
+
+
+def connected_before_limits(credentials: Credentials) -> Credentials:
+    """An account connected before its PDS's upload limit was kept."""
+    extra = {key: value for key, value in credentials.extra.items() if key != "blob_upload_limit"}
+    return Credentials(external_id=DID, access_token="a", extra=extra)
+
+
+def described(limit: int | None) -> httpx.Response:
+    """describeServer's answer, as the reference PDS gives it."""
+    body = {"did": "did:web:pds.test", "availableUserDomains": [".pds.test"]}
+    return httpx.Response(200, json=body if limit is None else {**body, "blobUploadLimit": limit})
 
 
 def text(body: str = "Hello Bluesky", **kwargs) -> Content:
@@ -309,6 +330,89 @@ def test_video_is_uploaded_as_a_blob_and_embedded_as_video(connector, respx_mock
         "video": blob,
         "alt": "Waves",
     }
+
+
+def test_connect_keeps_the_account_when_describe_server_fails(connector, respx_mock):
+    respx_mock.post(SESSION).respond(200, json=SESSION_ANSWER)
+    respx_mock.get(f"{PDS}/xrpc/app.bsky.actor.getProfile").respond(200, json={"did": DID})
+    respx_mock.get(DESCRIBE).respond(502)
+
+    credentials, _ = connector.connect({"handle": "ada.bsky.social", "app_password": "pw"})
+
+    assert credentials.external_id == DID
+    assert "blob_upload_limit" not in credentials.extra
+
+
+def test_limits_for_an_account_are_lowered_to_its_servers_upload_limit(connector, credentials):
+    small = Credentials(
+        external_id=DID,
+        access_token="a",
+        extra={**credentials.extra, "blob_upload_limit": REFERENCE_LIMIT},
+    )
+    video = MediaItem(url="https://m.test/v.mp4", mime_type="video/mp4", size=20_000_000)
+
+    assert connector.limits_for(small).max_video_bytes == REFERENCE_LIMIT
+    # The lexicons' own 2 MB stays the bound for images when the server allows more.
+    assert connector.limits_for(small).max_image_bytes == 2_000_000
+    assert connector.limits_for(credentials).max_video_bytes == 100_000_000
+    assert [p.code for p in connector.validate(text(media=(video,)), small)] == ["media_too_large"]
+    assert connector.validate(text(media=(video,)), credentials) == []
+
+
+def test_a_video_over_the_servers_limit_is_refused_before_any_upload(
+    connector, respx_mock, credentials
+):
+    small = Credentials(
+        external_id=DID,
+        access_token="a",
+        extra={**credentials.extra, "blob_upload_limit": REFERENCE_LIMIT},
+    )
+    download = respx_mock.get("https://media.crier.test/v.mp4").respond(200, content=b"v")
+    upload = respx_mock.post(UPLOAD).mock(video_blob(1))
+    create = respx_mock.post(CREATE).mock(created())
+    video = MediaItem(url="https://media.crier.test/v.mp4", mime_type="video/mp4", size=6_000_000)
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text(media=(video,)), small)
+
+    assert caught.value.code == "media_too_large"
+    assert "5.2 MB" in caught.value.message
+    assert "Nothing was posted" in caught.value.message
+    assert not (download.called or upload.called or create.called)
+
+
+def test_an_account_connected_without_the_limit_asks_its_server_when_publishing_media(
+    connector, respx_mock, credentials
+):
+    older = connected_before_limits(credentials)
+    describe = respx_mock.get(DESCRIBE).mock(described(32))
+    respx_mock.get("https://media.crier.test/v.mp4").respond(200, content=b"\0" * 33)
+    upload = respx_mock.post(UPLOAD).mock(video_blob(33))
+    create = respx_mock.post(CREATE).mock(created())
+    unsized = MediaItem(url="https://media.crier.test/v.mp4", mime_type="video/mp4")
+
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(text(media=(unsized,)), older)
+    connector.publish(text("no media"), older)
+
+    assert caught.value.code == "media_too_large"  # the download stops at the server's limit
+    assert describe.call_count == 1  # a text post does not ask
+    assert not upload.called
+    assert create.call_count == 1
+
+
+def test_media_goes_up_when_the_server_cannot_say_its_limit(connector, respx_mock, credentials):
+    older = connected_before_limits(credentials)
+    respx_mock.get(DESCRIBE).respond(500)
+    respx_mock.get("https://media.crier.test/v.mp4").respond(200, content=b"v")
+    upload = respx_mock.post(UPLOAD).mock(video_blob(1))
+    respx_mock.post(CREATE).mock(created())
+    video = MediaItem(url="https://media.crier.test/v.mp4", mime_type="video/mp4")
+
+    published = connector.publish(text(media=(video,)), older)
+
+    assert published.state == "published"
+    assert upload.called
 
 
 def test_thread_items_reply_with_root_and_parent_strong_refs(connector, respx_mock, credentials):
@@ -562,6 +666,7 @@ def test_a_create_answer_without_uri_is_ambiguous(connector, respx_mock, credent
 
 def test_connect_creates_a_session_and_keeps_what_publish_needs(connector, respx_mock):
     session = respx_mock.post(SESSION).respond(200, json=SESSION_ANSWER)
+    describe = respx_mock.get(DESCRIBE).mock(described(REFERENCE_LIMIT))
     respx_mock.get(f"{PDS}/xrpc/app.bsky.actor.getProfile", params={"actor": DID}).respond(
         200, json={"did": DID, "displayName": "Ada", "avatar": "https://cdn.test/ada.jpg"}
     )
@@ -583,7 +688,10 @@ def test_connect_creates_a_session_and_keeps_what_publish_needs(connector, respx
         "handle": "ada.bsky.social",
         "pds_url": PDS,
         "app_password": "abcd-efgh-ijkl-mnop",
+        "blob_upload_limit": REFERENCE_LIMIT,
     }
+    # Asked of the account's own PDS, which takes the uploads, not of the entryway.
+    assert "Authorization" not in describe.calls.last.request.headers
     assert profile.username == "ada.bsky.social"
     assert profile.display_name == "Ada"
     assert "abcd-efgh" not in repr(credentials)
@@ -594,6 +702,9 @@ def test_connect_uses_the_given_pds(connector, respx_mock):
         "https://pds.example.org/xrpc/com.atproto.server.createSession"
     ).respond(200, json={**SESSION_ANSWER, "didDoc": None})
     respx_mock.get("https://pds.example.org/xrpc/app.bsky.actor.getProfile").respond(500)
+    respx_mock.get("https://pds.example.org/xrpc/com.atproto.server.describeServer").mock(
+        described(None)
+    )
 
     credentials, profile = connector.connect(
         {"handle": "ada.example.org", "app_password": "pw-123456", "service_url": "pds.example.org"}
@@ -602,6 +713,7 @@ def test_connect_uses_the_given_pds(connector, respx_mock):
     assert route.called
     assert credentials.extra["service_url"] == "https://pds.example.org"
     assert "pds_url" not in credentials.extra
+    assert "blob_upload_limit" not in credentials.extra  # the server states none
     assert profile.display_name == ""  # the profile look-up is best effort
 
 
@@ -724,6 +836,7 @@ def test_the_default_entryway_comes_from_the_configuration(respx_mock):
     respx_mock.get("https://entryway.example/xrpc/app.bsky.actor.getProfile").respond(
         200, json={"displayName": "Ada"}
     )
+    respx_mock.get("https://entryway.example/xrpc/com.atproto.server.describeServer").respond(503)
 
     with BlueskyConnector(config=entryway) as connector:
         credentials, _ = connector.connect(

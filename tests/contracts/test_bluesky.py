@@ -17,6 +17,7 @@ from connectors.base import Content, Credentials, MediaItem
 from connectors.bluesky import BlueskyConnector
 from tests.connectors.test_bluesky import (
     CREATE,
+    DESCRIBE,
     DID,
     ENTRYWAY,
     GET_RECORD,
@@ -28,6 +29,7 @@ from tests.connectors.test_bluesky import (
     SESSION_ANSWER,
     UPLOAD,
     created,
+    described,
 )
 from tests.contracts.lexicon import bluesky_lexicons
 from tests.contracts.openapi import call_problems
@@ -69,6 +71,7 @@ def post(text: str = "Launch day", **kwargs) -> Content:
 def connect(connector, respx_mock, credentials):
     respx_mock.post(SESSION).respond(200, json=SESSION_ANSWER)
     respx_mock.get(PROFILE).respond(200, json={"did": DID, "handle": "ada.bsky.social"})
+    respx_mock.get(DESCRIBE).mock(described(5 * 1024 * 1024))
     connector.connect({"handle": "ada.bsky.social", "app_password": "abcd-efgh-ijkl-mnop"})
 
 
@@ -166,6 +169,15 @@ def test_limits_agree_with_the_lexicons():
     assert image["accept"] == ["image/*"]
     assert limits.image_types == {t for t in limits.image_types if t.startswith("image/")}
     assert limits.video_types <= set(video["accept"])
+
+
+def test_the_upload_limit_kept_at_connect_is_the_one_describe_server_states():
+    output = CONTRACT.definition("com.atproto.server.describeServer")["output"]["schema"]
+    upload = CONTRACT.definition("com.atproto.repo.uploadBlob")
+
+    assert output["properties"]["blobUploadLimit"]["type"] == "integer"
+    assert "uploadBlob" in output["properties"]["blobUploadLimit"]["description"]
+    assert upload["type"] == "procedure"
 
 
 def created_record(record: dict) -> httpx.Request:
