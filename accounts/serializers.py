@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.models import Member, SocialAccount
+from accounts.platforms import connector_for
+from accounts.tokens import credentials_for
 from core.timestamps import TimestampField, TimestampModelSerializer
 
 
@@ -40,6 +42,11 @@ class SocialAccountSerializer(TimestampModelSerializer):
     provider = serializers.CharField(source="platform")
     name = serializers.CharField(source="display_name")
     picture = serializers.CharField(source="avatar_url")
+    missing_analytics = serializers.SerializerMethodField(
+        help_text="Analytics the platform will not give for this account, because a scope "
+        "they need was not granted (LinkedIn's need its review of the app); each names "
+        "the scope."
+    )
 
     class Meta:
         model = SocialAccount
@@ -54,5 +61,10 @@ class SocialAccountSerializer(TimestampModelSerializer):
             "timezone",
             "external_id",
             "token_expires_at",
+            "missing_analytics",
             "created_at",
         ]
+
+    def get_missing_analytics(self, account: SocialAccount) -> list[str]:
+        connector = connector_for(account.platform)
+        return list(connector.missing_analytics(credentials_for(account)))

@@ -434,6 +434,11 @@ class Connector(abc.ABC):
         """Current follower count of the account; one attempt. None: not offered."""
         return None
 
+    def missing_analytics(self, credentials: Credentials) -> tuple[str, ...]:
+        """Analytics this account will not get because a scope they need was not granted,
+        each naming that scope; empty when none is missing (this default)."""
+        return ()
+
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         """Where to send the user to grant access (OAuth platforms; PKCE S256 where offered)."""
         raise NotImplementedError(f"{self.platform} connects with tokens, not OAuth")

@@ -88,6 +88,21 @@ OAUTH_URL = "https://www.linkedin.com/oauth/v2"
 DEFAULT_VERSION = "202605"
 # Organization posting needs w_organization_social (Community Management API product).
 DEFAULT_SCOPES = "openid profile w_member_social"
+# What metrics each kind of author gets only with a scope LinkedIn grants after reviewing
+# the app, so the defaults leave it out: (the analytics, the scope). From the permissions
+# tables of the Network Update Social Actions, Share Statistics, Member Follower Statistics
+# and Organization Lookup pages cited above (checked 2026-12).
+ANALYTICS_SCOPES: dict[str, tuple[tuple[str, str], ...]] = {
+    "person": (
+        ("likes and comments of posts", "r_member_social"),
+        ("follower count", "r_member_profileAnalytics"),
+    ),
+    "organization": (
+        ("likes and comments of posts", "r_organization_social"),
+        ("impressions, clicks and reshares of posts", "rw_organization_admin"),
+        ("follower count", "rw_organization_admin"),
+    ),
+}
 # Comments take fewer characters than posts. The Comments API states no figure; 1,250 is
 # the limit of LinkedIn's comment box as commonly reported (checked 2026-11).
 MAX_COMMENT_CHARS = 1250
@@ -435,6 +450,19 @@ class LinkedInConnector(Connector):
             )
         )
 
+    def missing_analytics(self, credentials: Credentials) -> tuple[str, ...]:
+        """What LinkedIn will not count for this account: the scopes granted at connect, or
+        (connected before they were kept) the scopes asked for, lack what it needs."""
+        granted = credentials.extra.get("scopes")
+        if not isinstance(granted, list):
+            granted = oauth_scopes(self.config).split()
+        kind = author_urn(credentials).removeprefix("urn:li:").partition(":")[0]
+        return tuple(
+            f"{what} (needs the {scope} scope, which LinkedIn grants after reviewing the app)"
+            for what, scope in ANALYTICS_SCOPES.get(kind, ())
+            if scope not in granted
+        )
+
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         # LinkedIn's web flow has no PKCE (only approved native apps get it): the
         # challenge is not sent, and the client secret authenticates the exchange.
@@ -487,11 +515,13 @@ class LinkedInConnector(Connector):
         member_id = str(profile.get("sub") or "")
         if not member_id:
             raise _unreadable(me, "a userinfo answer without sub")
-        credentials = replace(
-            tokens,
-            external_id=member_id,
-            extra={"author_urn": f"urn:li:person:{member_id}"},
-        )
+        # The token answer lists the scopes the member granted ("openid,profile,..."), which
+        # say what analytics the account will have.
+        granted = json_object(response).get("scope")
+        extra: dict[str, Any] = {"author_urn": f"urn:li:person:{member_id}"}
+        if isinstance(granted, str):
+            extra["scopes"] = sorted(filter(None, re.split(r"[,\s]+", granted)))
+        credentials = replace(tokens, external_id=member_id, extra=extra)
         name = str(profile.get("name") or "")
         return credentials, AccountProfile(
             external_id=member_id,

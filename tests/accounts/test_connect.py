@@ -155,3 +155,42 @@ def test_reconnecting_keeps_a_refresh_token_the_platform_did_not_replace(workspa
     assert account.credentials["access_token"] == "a2"
     assert account.credentials["refresh_token"] == "keep-me"
     assert SocialAccount.objects.count() == 1
+
+
+def test_a_linkedin_connection_says_which_analytics_it_will_lack(owner, settings, respx_mock):
+    settings.CRIER_PUBLIC_URL = "http://testserver"
+    settings.CRIER_OAUTH_APPS = {"linkedin": {"client_id": "li-app", "client_secret": "li-s"}}
+    respx_mock.post("https://www.linkedin.com/oauth/v2/accessToken").respond(
+        200,
+        json={
+            "access_token": "AQX",
+            "expires_in": 5184000,
+            "scope": "openid,profile,w_member_social",
+        },
+    )
+    respx_mock.get("https://api.linkedin.com/v2/userinfo").respond(
+        200, json={"sub": "782bbtaQ", "name": "Ada Lovelace"}
+    )
+    started = owner.client.post("/api/v1/accounts/connect/linkedin").json()["authorization_url"]
+    state = parse_qs(urlsplit(started).query)["state"][0]
+
+    connected = APIClient().get(
+        "/api/v1/accounts/callback/linkedin", {"code": "auth-code", "state": state}
+    )
+    read = owner.client.get(f"/api/v1/accounts/{connected.json()['id']}")
+
+    assert connected.status_code == 200, connected.content
+    missing = connected.json()["missing_analytics"]
+    assert [entry.split(" (")[0] for entry in missing] == [
+        "likes and comments of posts",
+        "follower count",
+    ]
+    assert "r_member_social" in missing[0] and "r_member_profileAnalytics" in missing[1]
+    assert read.json()["missing_analytics"] == missing
+
+
+def test_an_account_that_lacks_no_analytics_says_so(owner, account):
+    response = owner.client.get(f"/api/v1/accounts/{account.pk}")
+
+    assert response.status_code == 200
+    assert response.json()["missing_analytics"] == []

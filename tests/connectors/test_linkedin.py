@@ -713,12 +713,61 @@ def test_code_exchange_posts_the_form_and_reads_the_member_profile(connector, re
     assert credentials.external_id == "782bbtaQ"
     assert credentials.access_token == "AQX-new-token"
     assert credentials.refresh_token == "AQW-refresh"
-    assert credentials.extra == {"author_urn": "urn:li:person:782bbtaQ"}
+    assert credentials.extra == {
+        "author_urn": "urn:li:person:782bbtaQ",
+        "scopes": ["openid", "profile", "w_member_social"],
+    }
     expected_expiry = datetime.now(UTC) + timedelta(seconds=5184000)
     assert abs((credentials.expires_at - expected_expiry).total_seconds()) < 5
     assert profile.external_id == "782bbtaQ"
     assert profile.display_name == "Ada Lovelace"
     assert profile.avatar_url == "https://media.licdn.com/ada.jpg"
+
+
+def member(**extra) -> Credentials:
+    return Credentials(
+        external_id="782bbtaQ",
+        access_token="t",
+        extra={"author_urn": "urn:li:person:782bbtaQ", **extra},
+    )
+
+
+def test_missing_analytics_names_the_review_scopes_the_member_did_not_grant(connector):
+    lean = connector.missing_analytics(member(scopes=["openid", "profile", "w_member_social"]))
+    reviewed = member(scopes=["r_member_profileAnalytics", "r_member_social", "w_member_social"])
+
+    assert lean == (
+        "likes and comments of posts (needs the r_member_social scope, which LinkedIn grants "
+        "after reviewing the app)",
+        "follower count (needs the r_member_profileAnalytics scope, which LinkedIn grants "
+        "after reviewing the app)",
+    )
+    assert connector.missing_analytics(reviewed) == ()
+
+
+def test_missing_analytics_of_an_organization_names_its_own_scopes(connector):
+    organization = Credentials(
+        external_id="782bbtaQ",
+        access_token="t",
+        extra={"author_urn": "urn:li:organization:2414183", "scopes": ["r_organization_social"]},
+    )
+
+    missing = connector.missing_analytics(organization)
+
+    assert [entry.split(" (")[0] for entry in missing] == [
+        "impressions, clicks and reshares of posts",
+        "follower count",
+    ]
+    assert all("rw_organization_admin" in entry for entry in missing)
+
+
+def test_missing_analytics_of_an_account_connected_before_falls_back_on_the_scopes_asked():
+    asked = ConnectorConfig(scopes="openid profile w_member_social r_member_social")
+
+    with LinkedInConnector(config=asked) as connector:
+        missing = connector.missing_analytics(member())
+
+    assert [entry.split(" (")[0] for entry in missing] == ["follower count"]
 
 
 def test_a_refused_code_is_permanent_with_linkedins_reason(connector, respx_mock, app):

@@ -31,6 +31,8 @@ class SocialAccount:
             created_at (datetime.datetime):
             external_id (str):
             id (str):
+            missing_analytics (list[str]): Analytics the platform will not give for this account, because a scope they need
+                was not granted (LinkedIn's need its review of the app); each names the scope.
             name (str):
             picture (str):
             provider (str):
@@ -46,6 +48,7 @@ class SocialAccount:
     created_at: datetime.datetime
     external_id: str
     id: str
+    missing_analytics: list[str]
     name: str
     picture: str
     provider: str
@@ -66,6 +69,10 @@ class SocialAccount:
         external_id = self.external_id
 
         id = self.id
+
+        missing_analytics = self.missing_analytics
+
+
 
         name = self.name
 
@@ -99,6 +106,7 @@ class SocialAccount:
             "created_at": created_at,
             "external_id": external_id,
             "id": id,
+            "missing_analytics": missing_analytics,
             "name": name,
             "picture": picture,
             "provider": provider,
@@ -129,6 +137,9 @@ class SocialAccount:
         external_id = d.pop("external_id")
 
         id = d.pop("id")
+
+        missing_analytics = cast(list[str], d.pop("missing_analytics"))
+
 
         name = d.pop("name")
 
@@ -176,6 +187,7 @@ class SocialAccount:
             created_at=created_at,
             external_id=external_id,
             id=id,
+            missing_analytics=missing_analytics,
             name=name,
             picture=picture,
             provider=provider,
