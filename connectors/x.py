@@ -22,9 +22,12 @@ API reference (read 2026-11):
   10,000 per 24 hours per app): https://docs.x.com/x-api/fundamentals/rate-limits
 - Errors (RFC 7807 problems: title, detail, type; v1.1-style `errors[].code`):
   https://docs.x.com/x-api/fundamentals/response-codes-and-errors
-- Metrics: `GET /2/tweets/:id?tweet.fields=public_metrics` (impression, like, reply,
-  retweet, quote and bookmark counts): https://docs.x.com/x-api/posts/get-post-by-post-id
-  and https://docs.x.com/x-api/fundamentals/metrics; followers from
+- Metrics: `GET /2/tweets/:id?post.fields=public_metrics` (impression, like, reply,
+  repost, quote and bookmark counts): https://docs.x.com/x-api/posts/get-post-by-post-id
+  and https://docs.x.com/x-api/fundamentals/metrics. The production OpenAPI 2.167 names
+  the parameter `post.fields` on GET /2/tweets/{id} (PostFieldsParameter; `tweet.fields`
+  is left only on the streams), as X's own SDK generated from it sends; X's fields page
+  still shows the older `tweet.fields`. Followers from
   `GET /2/users/me?user.fields=public_metrics`: https://docs.x.com/x-api/users/get-my-user
 
 A publish is: for each file, a download from Crier, initialize, append in chunks, finalize
@@ -378,7 +381,7 @@ class XConnector(Connector):
             self.client,
             "GET",
             f"{api_url(self.config)}/2/tweets/{handle}",
-            params={"tweet.fields": "public_metrics"},
+            params={"post.fields": "public_metrics"},
             headers=_auth(credentials),
         )
         counts = _public_metrics(response, "post")

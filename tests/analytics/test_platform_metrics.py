@@ -56,7 +56,8 @@ def test_x_reads_public_metrics_of_the_post(x, respx_mock):
     metrics = x.post_metrics("1263145271946551300", X_CREDENTIALS)
 
     request = only_call(route)
-    assert request.url.params["tweet.fields"] == "public_metrics"
+    # The production OpenAPI 2.167 names the parameter post.fields (tests/contracts/test_x.py).
+    assert dict(request.url.params) == {"post.fields": "public_metrics"}
     assert request.headers["Authorization"] == "Bearer x-access-token"
     assert metrics == PostMetrics(
         impressions=46523,

@@ -125,17 +125,7 @@ def account_metrics(connector, respx_mock, credentials):
 
 # What the connector knowingly sends otherwise than the description says, and why. The test
 # fails when a divergence appears and when one listed here goes away.
-DIVERGENCES = {
-    # Description 2.167 renamed the shared `tweet.fields` parameter `post.fields` (the
-    # streams keep `tweet.fields`; 2.159 had `tweet.fields` everywhere), while X's fields
-    # page (https://docs.x.com/x-api/fundamentals/fields) still shows `tweet.fields`. X
-    # answers 400 to a query parameter it does not know, so the name is switched only once
-    # a live call has shown which one X takes.
-    "post_metrics": [
-        f"GET https://api.x.com/2/tweets/{X_POST_ID}: query parameter 'tweet.fields' is not "
-        "in the description"
-    ],
-}
+DIVERGENCES: dict[str, list[str]] = {}
 
 OPERATIONS = {
     "connect": connect,
@@ -216,9 +206,15 @@ ALL_SCOPES = CONTRACT.scopes
         ),
         (sent("GET", "https://api.x.com/2/media/upload"), ALL_SCOPES, "'media_id' missing"),
         (
-            sent("GET", "https://api.x.com/2/tweets/abc", params={"tweet.fields": "nope"}),
+            sent("GET", "https://api.x.com/2/tweets/abc", params={"post.fields": "nope"}),
             ALL_SCOPES,
             "does not match",
+        ),
+        (
+            # The name X's fields page shows: 2.167 keeps it for the streams only.
+            sent("GET", "https://api.x.com/2/tweets/1", params={"tweet.fields": "public_metrics"}),
+            ALL_SCOPES,
+            "query parameter 'tweet.fields' is not in the description",
         ),
         (sent("GET", "https://api.x.com/2/users/me", params={"x": "1"}), ALL_SCOPES, "'x'"),
         (
