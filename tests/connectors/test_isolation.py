@@ -164,32 +164,88 @@ def test_the_static_check_sees_an_environment_read(tmp_path):
     assert len(environment_reads(source)) == 2
 
 
-def connector_variables() -> set[str]:
-    """The variables config/settings.py reads into CRIER_CONNECTORS."""
-    tree = ast.parse((ROOT / "config" / "settings.py").read_text())
-    (built,) = [
-        node
-        for node in tree.body
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "CRIER_CONNECTORS"
-    ]
+def settings_handed_to_connectors() -> set[str]:
+    """The Django settings connectors are built from: the configuration, OAuth apps and
+    timeout accounts/platforms.py reads, the redirect base accounts/connection.py gives
+    them, and the egress policy config/apps.py sets on core.netguard for their clients."""
+    sources = [ROOT / "accounts" / "platforms.py", ROOT / "accounts" / "connection.py"]
+    sources.append(ROOT / "config" / "apps.py")
     return {
-        call.args[0].value
-        for call in ast.walk(built)
-        if isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Name)
-        and call.func.id.startswith("env_")
+        node.attr
+        for source in sources
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "settings"
+        and node.attr.startswith("CRIER_")
     }
+
+
+def _assignments(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """Each setting's value expressions in config/settings.py, `X["key"] = ...` included."""
+    found: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Subscript):
+                    target = target.value
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, []).append(node.value)
+    return found
+
+
+def environment_variables_behind(settings_names: set[str]) -> set[str]:
+    """The variables config/settings.py reads (env_str, env_int, ...) to build these
+    settings, following the settings each is built from (CRIER_MEDIA_ORIGINS from
+    CRIER_PUBLIC_URL ...)."""
+    assignments = _assignments(ast.parse((ROOT / "config" / "settings.py").read_text()))
+    variables: set[str] = set()
+    seen: set[str] = set()
+    waiting = list(settings_names)
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for value in assignments.get(name, []):
+            for node in ast.walk(value):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id.startswith("env_")
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                ):
+                    variables.add(node.args[0].value)
+                elif isinstance(node, ast.Name) and node.id in assignments:
+                    waiting.append(node.id)
+    return variables
 
 
 def test_every_connector_variable_is_in_the_readme_configuration_table():
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"`(CRIER_[A-Z0-9_]+)`", table))
+    handed = settings_handed_to_connectors()
 
-    variables = connector_variables()
+    variables = environment_variables_behind(handed)
 
-    assert len(variables) >= 18
+    assert {"CRIER_CONNECTORS", "CRIER_OAUTH_APPS", "CRIER_HTTP_TIMEOUT"} <= handed
+    assert {"CRIER_ALLOW_PRIVATE_URLS", "CRIER_MEDIA_ORIGINS", "CRIER_PUBLIC_URL"} <= handed
+    # Read directly, through CRIER_CONNECTORS, and through a setting built from others.
+    assert {"CRIER_HTTP_TIMEOUT", "CRIER_TELEGRAM_API_URL", "CRIER_S3_ENDPOINT_URL"} <= variables
+    assert len(variables) >= 24
     assert variables - documented == set()
     assert {"CRIER_OAUTH_<PLATFORM>_CLIENT_ID", "_CLIENT_SECRET"} <= set(
         re.findall(r"`([A-Z_<>]+)`", table)
     )
+
+
+def test_the_collector_follows_settings_built_from_settings():
+    assert environment_variables_behind({"CRIER_MEDIA_ORIGINS"}) >= {
+        "CRIER_PUBLIC_URL",
+        "CRIER_PUBLIC_MEDIA_URL",
+        "CRIER_S3_ENDPOINT_URL",
+    }
+    assert environment_variables_behind({"CRIER_NOT_A_SETTING"}) == set()
