@@ -90,8 +90,10 @@ DEFAULT_VERSION = "202605"
 DEFAULT_SCOPES = "openid profile w_member_social"
 # What metrics each kind of author gets only with a scope LinkedIn grants after reviewing
 # the app, so the defaults leave it out: (the analytics, the scope). From the permissions
-# tables of the Network Update Social Actions, Share Statistics, Member Follower Statistics
-# and Organization Lookup pages cited above (checked 2026-12).
+# tables of the Network Update Social Actions and Member Follower Statistics pages, and of
+# the organization statistics pages for rw_organization_admin (networkSizes states no
+# scope of its own; the organization follower statistics need rw_organization_admin).
+# Checked 2026-12.
 ANALYTICS_SCOPES: dict[str, tuple[tuple[str, str], ...]] = {
     "person": (
         ("likes and comments of posts", "r_member_social"),
