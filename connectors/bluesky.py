@@ -41,7 +41,9 @@ Video goes up with uploadBlob to the account's own PDS (the "simple method"), so
 describeServer and keeps it in `extra`, validation and publishing hold every file to it, and
 a file over it is refused before anything is uploaded (an account connected before this is
 asked once per publish with media). Bluesky's video service (app.bsky.video.uploadVideo on
-video.bsky.app with a service-auth token) is not used.
+video.bsky.app with a service-auth token) is not used: it stores its result on the same PDS
+(its job can fail with `pds_upload_unsupported_blob_size`), so that limit holds there too,
+and its lexicon declares none of the `did` and `name` parameters the service reads.
 """
 
 from __future__ import annotations

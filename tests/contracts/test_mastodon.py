@@ -152,6 +152,32 @@ def test_limits_agree_with_the_documented_defaults():
     assert set(visibility.choices) == set(documented["visibility"]["enum"])
 
 
+def test_connect_keeps_the_documented_configuration_as_the_accounts_limits(connector, respx_mock):
+    # An instance answering the documentation's example configuration: every limit the
+    # connector keeps is one the documentation names, and they add up to its defaults.
+    respx_mock.get(f"{MASTODON_BASE}/api/v1/accounts/verify_credentials").respond(
+        200, json={"id": "42", "acct": "ada"}
+    )
+    respx_mock.get(f"{MASTODON_BASE}/api/v2/instance").respond(
+        200, json={"domain": "social.test", "configuration": CONTRACT.configuration}
+    )
+    documented = CONTRACT.configuration["media_attachments"]
+
+    credentials, _ = connector.connect(
+        {"instance_url": MASTODON_BASE, "access_token": "masto-token-123"}
+    )
+    limits = connector.limits_for(credentials)
+
+    kept = set(credentials.extra) - {"instance_url"}
+    assert kept <= set(CONTRACT.configuration["statuses"]) | set(documented)
+    assert {"image_size_limit", "video_size_limit", "supported_mime_types"} <= kept
+    assert limits.max_image_bytes == MastodonConnector.limits.max_image_bytes
+    assert limits.max_video_bytes == MastodonConnector.limits.max_video_bytes
+    assert limits.image_types | limits.video_types == {
+        t for t in documented["supported_mime_types"] if t.startswith(("image/", "video/"))
+    }
+
+
 def status(**body) -> httpx.Request:
     return httpx.Request(
         "POST",
