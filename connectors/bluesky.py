@@ -39,11 +39,12 @@ the connector does no look-up of what it posted, so it is not idempotent.
 Video goes up with uploadBlob to the account's own PDS (the "simple method"), so the PDS's
 `blobUploadLimit` bounds it as much as the lexicon's 300 MB: connect() reads the limit from
 describeServer and keeps it in `extra`, validation and publishing hold every file to it, and
-a file over it is refused before anything is uploaded (an account connected before this is
-asked once per publish with media). Bluesky's video service (app.bsky.video.uploadVideo on
-video.bsky.app with a service-auth token) is not used: it stores its result on the same PDS
-(its job can fail with `pds_upload_unsupported_blob_size`), so that limit holds there too,
-and its lexicon declares none of the `did` and `name` parameters the service reads.
+a file over it is refused before anything is uploaded (an account connected before this
+gets it at its next refresh, and is asked once per publish with media until then).
+Bluesky's video service (app.bsky.video.uploadVideo on video.bsky.app with a service-auth
+token) is not used: it stores its result on the same PDS (its job can fail with
+`pds_upload_unsupported_blob_size`), so that limit holds there too, and its lexicon
+declares none of the `did` and `name` parameters the service reads.
 """
 
 from __future__ import annotations
@@ -518,14 +519,8 @@ class BlueskyConnector(Connector):
         # The app password stays (encrypted with the rest) so a session whose refresh token
         # has expired can be opened again without asking the user; revoking it in Bluesky's
         # settings ends that.
-        extra = {**credentials.extra, "app_password": password}
-        try:
-            upload_limit = self._server_upload_limit(_pds_url(self.config, credentials))
-        except ConnectorError:
-            upload_limit = None  # the account works; publishing asks again
-        if upload_limit is not None:
-            extra[UPLOAD_LIMIT] = upload_limit
-        credentials = replace(credentials, extra=extra)
+        credentials = replace(credentials, extra={**credentials.extra, "app_password": password})
+        credentials = self._with_upload_limit(credentials)
         return credentials, self._profile(credentials)
 
     def _profile(self, credentials: Credentials) -> AccountProfile:
@@ -561,7 +556,9 @@ class BlueskyConnector(Connector):
             )
             if not _refused(response):
                 _raise_for_status(response)
-                return _session_credentials(json_object(response), credentials)
+                return self._with_upload_limit(
+                    _session_credentials(json_object(response), credentials)
+                )
             refusal = _refresh_refused(response)
         else:
             refusal = NothingToRefresh(
@@ -582,7 +579,21 @@ class BlueskyConnector(Connector):
                 platform_response=exc.platform_response,
                 status=exc.status,
             ) from exc
-        return _session_credentials(session, credentials)
+        return self._with_upload_limit(_session_credentials(session, credentials))
+
+    def _with_upload_limit(self, credentials: Credentials) -> Credentials:
+        """`credentials` with the PDS's upload limit, asked for when not kept yet: the
+        refreshed credentials are stored, so an account connected before the limit was
+        read keeps it from its next refresh on."""
+        if UPLOAD_LIMIT in credentials.extra:
+            return credentials
+        try:
+            upload_limit = self._server_upload_limit(_pds_url(self.config, credentials))
+        except ConnectorError:
+            return credentials  # the session is what matters; publishing asks again
+        if upload_limit is None:
+            return credentials
+        return replace(credentials, extra={**credentials.extra, UPLOAD_LIMIT: upload_limit})
 
     def _create_session(self, service: str, handle: str, password: str) -> dict[str, Any]:
         response = send(

@@ -757,6 +757,42 @@ def test_refresh_sends_the_refresh_jwt_and_takes_the_rotated_tokens(
     assert refreshed.extra["app_password"] == "abcd-efgh-ijkl-mnop"
 
 
+def test_refresh_of_an_account_connected_before_keeps_its_servers_upload_limit(
+    connector, respx_mock, credentials
+):
+    older = Credentials(
+        external_id=DID,
+        access_token="a",
+        refresh_token="refresh-jwt-1",
+        extra=connected_before_limits(credentials).extra,
+    )
+    respx_mock.post(REFRESH).respond(200, json=SESSION_ANSWER)
+    describe = respx_mock.get(DESCRIBE).mock(described(REFERENCE_LIMIT))
+
+    refreshed = connector.refresh(older)
+    again = connector.refresh(refreshed)
+
+    assert refreshed.extra["blob_upload_limit"] == REFERENCE_LIMIT
+    assert again.extra["blob_upload_limit"] == REFERENCE_LIMIT
+    assert describe.call_count == 1  # kept, so not asked again
+
+
+def test_refresh_stands_when_describe_server_fails(connector, respx_mock, credentials):
+    older = Credentials(
+        external_id=DID,
+        access_token="a",
+        refresh_token="refresh-jwt-1",
+        extra=connected_before_limits(credentials).extra,
+    )
+    respx_mock.post(REFRESH).respond(200, json=SESSION_ANSWER)
+    respx_mock.get(DESCRIBE).respond(503)
+
+    refreshed = connector.refresh(older)
+
+    assert refreshed.access_token == SESSION_ANSWER["accessJwt"]
+    assert "blob_upload_limit" not in refreshed.extra
+
+
 def test_refresh_keeps_a_refresh_token_the_pds_did_not_replace(connector, respx_mock, credentials):
     answer = {key: value for key, value in SESSION_ANSWER.items() if key != "refreshJwt"}
     respx_mock.post(REFRESH).respond(200, json=answer)
