@@ -196,3 +196,29 @@ def test_connector_without_publish_cannot_be_built():
 
     with pytest.raises(TypeError):
         Incomplete()
+
+
+class ServerLimitedConnector(StrictConnector):
+    """A platform whose servers state their own limits, kept in `extra` at connect."""
+
+    def limits_for(self, credentials: Credentials) -> PlatformLimits:
+        return replace(self.limits, max_chars=credentials.extra.get("max_chars", 10))
+
+
+def test_validate_with_credentials_applies_the_accounts_own_limits():
+    roomy = Credentials(external_id="1", access_token="t", extra={"max_chars": 50})
+    twenty = content("x" * 20)
+
+    with ServerLimitedConnector() as connector:
+        assert [p.code for p in connector.validate(twenty)] == ["text_too_long"]
+        assert connector.validate(twenty, roomy) == []
+        assert [p.code for p in connector.validate(content(thread=("y" * 60,)), roomy)] == [
+            "text_too_long"
+        ]
+
+
+def test_by_default_an_accounts_limits_are_the_platforms(strict):
+    credentials = Credentials(external_id="1", access_token="t", extra={"max_chars": 50})
+
+    assert strict.limits_for(credentials) is strict.limits
+    assert strict.missing_analytics(credentials) == ()
