@@ -90,10 +90,9 @@ DEFAULT_VERSION = "202605"
 DEFAULT_SCOPES = "openid profile w_member_social"
 # What metrics each kind of author gets only with a scope LinkedIn grants after reviewing
 # the app, so the defaults leave it out: (the analytics, the scope). From the permissions
-# tables of the Network Update Social Actions and Member Follower Statistics pages, and of
-# the organization statistics pages for rw_organization_admin (networkSizes states no
-# scope of its own; the organization follower statistics need rw_organization_admin).
-# Checked 2026-12.
+# of the Network Update Social Actions, Share Statistics, Organization Lookup and Member
+# Follower Statistics pages, as tests/contracts/tables/linkedin.py records them (checked
+# 2026-12; tests/contracts/test_linkedin.py holds this table to that one).
 ANALYTICS_SCOPES: dict[str, tuple[tuple[str, str], ...]] = {
     "person": (
         ("likes and comments of posts", "r_member_social"),

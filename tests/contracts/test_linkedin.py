@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
@@ -265,3 +266,37 @@ def test_the_check_reports_what_the_documentation_does_not_allow(request_, compl
     problems = CONTRACT.problems(request_, {"w_member_social", "r_member_profileAnalytics"})
 
     assert any(complaint in problem for problem in problems), problems
+
+
+def documented_needs(operations: tuple[str, ...]) -> list[set[str]]:
+    """For each metrics read the default scopes cannot make, the scopes the documentation
+    accepts for it (any one of them), from DIVERGENCES."""
+    return [
+        set(re.findall(r"\w+", re.search(r"needs (.+?), which", entry).group(1))) - {"or"}
+        for operation in operations
+        for entry in DIVERGENCES[operation]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("organization", "operations"),
+    [
+        (False, ("post_metrics", "account_metrics")),
+        (True, ("post_metrics_of_an_organization", "account_metrics_of_an_organization")),
+    ],
+    ids=["member", "organization"],
+)
+def test_missing_analytics_names_a_documented_scope_for_every_read_the_defaults_lack(
+    connector, credentials, organization, operations
+):
+    account = as_organization(credentials) if organization else credentials
+    needs = documented_needs(operations)
+
+    named = {
+        scope
+        for entry in connector.missing_analytics(account)
+        for scope in re.findall(r"the (\w+) scope", entry)
+    }
+
+    assert needs and all(need & named for need in needs)
+    assert named <= set().union(*needs)
