@@ -25,7 +25,7 @@ _LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 @dataclass(frozen=True)
 class ApiContext:
-    """Who is calling and for which workspace; views read it as `request.auth`."""
+    """Who is calling and for which workspace; views read it with `api_context(request)`."""
 
     api_key: ApiKey
     member: Member
@@ -36,6 +36,15 @@ class ApiContext:
 
     def has_scope(self, scope: str) -> bool:
         return self.api_key.has_scope(scope)
+
+
+def api_context(request: Request) -> ApiContext:
+    """The caller's context in a view that HasWorkspaceScope (or a dialect's permission) let
+    through; a request without one is unauthenticated, never a crash."""
+    context = request.auth
+    if not isinstance(context, ApiContext):
+        raise exceptions.NotAuthenticated()
+    return context
 
 
 def presented_key(request: Request) -> str | None:

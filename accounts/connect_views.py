@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import connection, platforms
+from accounts.auth import api_context
 from accounts.models import Role, Scope
 from accounts.serializers import SocialAccountSerializer
 from connectors.base import Connector
@@ -89,7 +90,7 @@ class TokenConnectView(APIView):
         data = serializer.validated_data
         account = _platform_call(
             lambda: connection.token_connect(
-                context=request.auth, connector=data["connector"], fields=data["fields"]
+                context=api_context(request), connector=data["connector"], fields=data["fields"]
             )
         )
         return Response(SocialAccountSerializer(account).data, status=201)
@@ -110,7 +111,7 @@ class OAuthStartView(APIView):
     )
     def post(self, request: Request, platform: str) -> Response:
         connector = _connector(platform, "oauth")
-        url = connection.oauth_start(context=request.auth, connector=connector)
+        url = connection.oauth_start(context=api_context(request), connector=connector)
         return Response({"authorization_url": url})
 
 

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.auth import api_context
 from accounts.connect_views import TokenConnectView
 from accounts.models import Role, Scope
 from accounts.serializers import (
@@ -20,7 +21,7 @@ class MeView(APIView):
 
     @extend_schema(responses=UserSerializer, tags=["users"])
     def get(self, request: Request) -> Response:
-        member = request.auth.member
+        member = api_context(request).member
         return Response(UserSerializer(member.user, context={"member": member}).data)
 
 
@@ -29,7 +30,7 @@ class WorkspaceListView(APIView):
 
     @extend_schema(responses=MemberWorkspaceSerializer(many=True), tags=["workspaces"])
     def get(self, request: Request) -> Response:
-        memberships = selectors.workspaces_of_member(member=request.auth.member)
+        memberships = selectors.workspaces_of_member(member=api_context(request).member)
         return Response(MemberWorkspaceSerializer(memberships, many=True).data)
 
 
@@ -38,7 +39,7 @@ class SocialAccountListView(TokenConnectView):
 
     @extend_schema(responses=SocialAccountSerializer(many=True), tags=["accounts"])
     def get(self, request: Request) -> Response:
-        accounts = selectors.social_account_list(workspace=request.auth.workspace)
+        accounts = selectors.social_account_list(workspace=api_context(request).workspace)
         return Response(SocialAccountSerializer(accounts, many=True).data)
 
 
@@ -49,14 +50,14 @@ class SocialAccountDetailView(APIView):
     @extend_schema(responses=SocialAccountSerializer, tags=["accounts"])
     def get(self, request: Request, account_id: str) -> Response:
         account = selectors.social_account_get(
-            workspace=request.auth.workspace, account_id=account_id
+            workspace=api_context(request).workspace, account_id=account_id
         )
         return Response(SocialAccountSerializer(account).data)
 
     @extend_schema(responses={204: None}, tags=["accounts"])
     def delete(self, request: Request, account_id: str) -> Response:
         account = selectors.social_account_get(
-            workspace=request.auth.workspace, account_id=account_id
+            workspace=api_context(request).workspace, account_id=account_id
         )
         services.social_account_disconnect(account=account)
         return Response(status=204)

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.auth import api_context
 from accounts.models import Scope, SocialAccount
 from analytics import services
 from analytics.serializers import (
@@ -27,7 +28,9 @@ class PostAnalyticsView(APIView):
     @extend_schema(responses=PostSeriesSerializer, tags=["analytics"])
     def get(self, request: Request, post_id: str) -> Response:
         # Another workspace's post id looks unknown: 404, never 403.
-        post = get_object_or_404(Post.objects.filter(workspace=request.auth.workspace), pk=post_id)
+        post = get_object_or_404(
+            Post.objects.filter(workspace=api_context(request).workspace), pk=post_id
+        )
         return Response(
             PostSeriesSerializer({"post_id": post.pk, "series": services.post_series(post)}).data
         )
@@ -45,7 +48,7 @@ class AccountAnalyticsView(APIView):
     )
     def get(self, request: Request, account_id: str) -> Response:
         account = get_object_or_404(
-            SocialAccount.objects.filter(workspace=request.auth.workspace), pk=account_id
+            SocialAccount.objects.filter(workspace=api_context(request).workspace), pk=account_id
         )
         filters = AccountSeriesFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -54,7 +54,7 @@ from rest_framework.response import Response
 from accounts import connection, platforms
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from accounts.auth import ApiContext
+from accounts.auth import ApiContext, api_context
 from accounts.models import AccountStatus, Role, Scope, SocialAccount
 from accounts.throttling import ApiKeyRateThrottle
 from compat.dialect import (
@@ -164,7 +164,7 @@ def integration_get(request: Request, integration_id: str) -> SocialAccount:
     """The caller's connected channel; another workspace's id is simply not found."""
     account = (
         SocialAccount.objects.connected()
-        .filter(workspace=request.auth.workspace, pk=integration_id)
+        .filter(workspace=api_context(request).workspace, pk=integration_id)
         .first()
     )
     if account is None:
@@ -206,7 +206,7 @@ class IntegrationListView(PostizView):
         description="A JSON array, as Postiz's CLI expects.",
     )
     def get(self, request: Request) -> Response:
-        accounts = account_selectors.social_account_list(workspace=request.auth.workspace)
+        accounts = account_selectors.social_account_list(workspace=api_context(request).workspace)
         return Response([integration_shape(account) for account in accounts])
 
 
@@ -325,9 +325,10 @@ class SocialConnectView(PostizView):
     )
     def get(self, request: Request, integration: str) -> Response:
         # A GET by name, but it starts a connection: the native rule (admins) applies.
-        if not request.auth.member.has_role(Role.ADMIN):
+        context = api_context(request)
+        if not context.member.has_role(Role.ADMIN):
             raise exceptions.PermissionDenied(
-                f"Your role '{request.auth.member.role}' cannot connect channels; it needs 'admin'."
+                f"Your role '{context.member.role}' cannot connect channels; it needs 'admin'."
             )
         if integration not in CONNECTORS:
             known = ", ".join(sorted(CONNECTORS))
@@ -339,7 +340,7 @@ class SocialConnectView(PostizView):
                     f"{connector.display_name} is connected with credentials, not OAuth: "
                     "use POST /api/v1/accounts"
                 )
-            url = connection.oauth_start(context=request.auth, connector=connector)
+            url = connection.oauth_start(context=context, connector=connector)
         finally:
             connector.close()
         return Response({"url": url})
@@ -534,7 +535,9 @@ class NotificationListView(PostizView):
         query = PostizNotificationPageSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         page = query.validated_data["page"]
-        notifications = planning_selectors.notification_list(workspace=request.auth.workspace)
+        notifications = planning_selectors.notification_list(
+            workspace=api_context(request).workspace
+        )
         total = notifications.count()
         start = page * NOTIFICATIONS_PER_PAGE
         rows = notifications[start : start + NOTIFICATIONS_PER_PAGE]
@@ -615,7 +618,7 @@ class UploadView(PostizView):
         upload = form.validated_data["file"]
         file_name = sdk_file_name(upload.name or "")
         asset = media_services.media_upload(
-            workspace=request.auth.workspace,
+            workspace=api_context(request).workspace,
             upload=upload,
             # The name, when the SDK gave only an extension, says more than its label.
             content_type=None if file_name != upload.name else upload.content_type,
@@ -647,7 +650,7 @@ class UploadFromUrlView(PostizView):
         body = FromUrlRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         asset = media_services.media_from_url_fetch_now(
-            workspace=request.auth.workspace,
+            workspace=api_context(request).workspace,
             url=body.validated_data["url"],
             within=settings.POSTIZ_IMAGE_URLS_TIMEOUT,
         )

@@ -58,6 +58,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.auth import api_context
 from accounts.models import Scope, SocialAccount
 from compat import postiz_settings
 from compat.postiz import ERRORS, TAGS, PostizView, not_found
@@ -364,7 +365,7 @@ def post_shapes(deliveries: list[Delivery]) -> list[dict]:
 
 
 def post_get(request: Request, post_id: str) -> Post:
-    post = Post.objects.filter(workspace=request.auth.workspace, pk=post_id).first()
+    post = Post.objects.filter(workspace=api_context(request).workspace, pk=post_id).first()
     if post is None:
         raise not_found("Post not found")
     return post
@@ -378,7 +379,7 @@ def _channels(request: Request, entries: list[dict]) -> dict[str, SocialAccount]
     accounts = {
         account.pk: account
         for account in SocialAccount.objects.connected().filter(
-            workspace=request.auth.workspace, pk__in=ids
+            workspace=api_context(request).workspace, pk__in=ids
         )
     }
     unknown = sorted(ids - accounts.keys())
@@ -484,7 +485,7 @@ class PostsView(PostizView):
     def post(self, request: Request) -> Response:
         # Crier's Idempotency-Key, when the client sends one: a retry posts once.
         return idempotent(
-            request, request.auth.workspace, lambda: create_posts(request, request.data)
+            request, api_context(request).workspace, lambda: create_posts(request, request.data)
         )
 
     @extend_schema(
@@ -507,7 +508,7 @@ def create_posts(request: Request, body: object) -> Response:
     dialect.is_valid(raise_exception=True)
     data = dialect.validated_data
     accounts = _channels(request, data["posts"])
-    _media_by_path(request.auth.workspace.pk, data["posts"])
+    _media_by_path(api_context(request).workspace.pk, data["posts"])
     kind = KINDS[data["type"]]
     when = data["date"].isoformat() if "date" in data and kind != Job.Kind.PUBLISH_NOW else None
     labels = [tag.get("label") or tag["value"] for tag in data.get("tags", [])]
@@ -527,7 +528,7 @@ def create_posts(request: Request, body: object) -> Response:
         raise exceptions.ValidationError(_native_messages(native.errors))
     with transaction.atomic():
         job = services.job_create(
-            context=request.auth,
+            context=api_context(request),
             kind=kind,
             bulk=native.validated_data["bulk"],
             expand_now=True,
@@ -564,7 +565,7 @@ def list_posts(request: Request) -> Response:
     window = query.validated_data
     deliveries = (
         Delivery.objects.filter(
-            workspace=request.auth.workspace,
+            workspace=api_context(request).workspace,
             scheduled_at__gte=window["startDate"],
             scheduled_at__lte=window["endDate"],
             thread_index__isnull=True,  # a delayed follow-up shows in its post's `thread`
@@ -627,7 +628,7 @@ class GroupDeleteView(PostizView):
         description="A group is the set of posts one POST /posts created (a Crier job).",
     )
     def delete(self, request: Request, group: str) -> Response:
-        posts = list(Post.objects.filter(workspace=request.auth.workspace, job_id=group))
+        posts = list(Post.objects.filter(workspace=api_context(request).workspace, job_id=group))
         if not posts:
             raise not_found("Group not found")
         cancelled = sum(services.post_delete(post=post) for post in posts)
@@ -684,7 +685,7 @@ class StatusView(PostizView):
         target = S.DRAFT if body.validated_data["status"] == "draft" else S.SCHEDULED
         native = PostUpdateSerializer(data={"state": target}, context={"post": post})
         native.is_valid(raise_exception=True)
-        post_edit(context=request.auth, post=post, changes=native.validated_data)
+        post_edit(context=api_context(request), post=post, changes=native.validated_data)
         post = Post.objects.get(pk=post.pk)
         return Response({"id": post.pk, "state": STATES.get(post.state, "QUEUE")})
 
@@ -698,7 +699,7 @@ def _released_delivery(request: Request, post_id: str) -> Delivery:
     if post_id.startswith("dlv_"):
         delivery = get_object_or_404(
             Delivery.objects.select_related("post"),
-            workspace=request.auth.workspace,
+            workspace=api_context(request).workspace,
             pk=post_id,
         )
         candidates = [delivery] if delivery.status in (S.PUBLISHED, S.UNKNOWN) else []
@@ -737,7 +738,7 @@ class ReleaseIdView(PostizView):
         changes = {"external_id": body.validated_data["releaseId"]}
         if "releaseURL" in body.validated_data:
             changes["external_url"] = body.validated_data["releaseURL"]
-        member = request.auth.member
+        member = api_context(request).member
         with transaction.atomic():
             if delivery.status == S.UNKNOWN:
                 services.delivery_resolve(
@@ -814,7 +815,9 @@ def create_posts_with_urls(request: Request) -> Response:
     takes the rows along but not the stored objects."""
     fetched: list[MediaAsset] = []
     try:
-        response = idempotent(request, request.auth.workspace, lambda: _with_urls(request, fetched))
+        response = idempotent(
+            request, api_context(request).workspace, lambda: _with_urls(request, fetched)
+        )
     except Exception:
         media_services.media_discard(assets=fetched)
         raise
@@ -858,7 +861,7 @@ def _fetched(
                 "upload large files first with POST /upload-from-url."
             )
         asset = media_services.media_from_url_fetch_now(
-            workspace=request.auth.workspace, url=url, within=deadline - time.monotonic()
+            workspace=api_context(request).workspace, url=url, within=deadline - time.monotonic()
         )
         fetched.append(asset)
         if asset.status not in (MediaAsset.Status.READY, MediaAsset.Status.PROCESSING):

@@ -55,7 +55,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.auth import ApiContext
+from accounts.auth import ApiContext, api_context
 from accounts.models import Member, Scope, SocialAccount
 from accounts.services import ActingNotAllowed, NotAMember, member_acting_as
 from compat.dialect import (
@@ -225,7 +225,9 @@ class PlatformConnectionsView(PubloraView):
         },
     )
     def get(self, request: Request) -> Response:
-        accounts = SocialAccount.objects.connected().filter(workspace=request.auth.workspace)
+        accounts = SocialAccount.objects.connected().filter(
+            workspace=api_context(request).workspace
+        )
         connections = [
             {
                 "platformId": platform_id(account),
@@ -290,13 +292,13 @@ class CreatePostView(PubloraView):
     )
     def post(self, request: Request) -> Response:
         # Crier's Idempotency-Key, when the client sends one: a retry posts once.
-        return idempotent(request, request.auth.workspace, lambda: self._create(request))
+        return idempotent(request, api_context(request).workspace, lambda: self._create(request))
 
     def _create(self, request: Request) -> Response:
         dialect = CreatePostSerializer(data=request.data)
         dialect.is_valid(raise_exception=True)
         data = dialect.validated_data
-        ids = account_ids(request.auth.workspace.pk, data["platforms"])
+        ids = account_ids(api_context(request).workspace.pk, data["platforms"])
         when = data.get("scheduledTime")
         native = ScheduleRequestSerializer(
             data=_native_bulk(data["content"], ids, when),
@@ -306,7 +308,7 @@ class CreatePostView(PubloraView):
             native.is_valid(raise_exception=True)
         with transaction.atomic():
             job = services.job_create(
-                context=request.auth,
+                context=api_context(request),
                 kind=Job.Kind.SCHEDULE if when else Job.Kind.DRAFT,
                 bulk=native.validated_data["bulk"],
                 expand_now=True,
@@ -343,7 +345,7 @@ class UpdatePostView(PubloraView):
         responses={200: ok("PubloraUpdated", {"postGroupId": serializers.CharField()}), **ERRORS},
     )
     def put(self, request: Request, post_group_id: str) -> Response:
-        post = get_object_or_404(Post, workspace=request.auth.workspace, pk=post_group_id)
+        post = get_object_or_404(Post, workspace=api_context(request).workspace, pk=post_group_id)
         dialect = UpdatePostSerializer(data=request.data)
         dialect.is_valid(raise_exception=True)
         data = dialect.validated_data
@@ -364,7 +366,7 @@ class UpdatePostView(PubloraView):
         native = PostUpdateSerializer(data=changes, context={"post": post})
         with dialect_field_names():
             native.is_valid(raise_exception=True)
-            post_edit(context=request.auth, post=post, changes=native.validated_data)
+            post_edit(context=api_context(request), post=post, changes=native.validated_data)
         return Response({"success": True, "postGroupId": post.pk})
 
 
@@ -425,7 +427,7 @@ class PubloraMediaView(PubloraView):
 
 def _post_group(request: Request, post_group_id: str, *, locked: bool = False) -> Post:
     posts = Post.objects.select_for_update() if locked else Post.objects
-    return get_object_or_404(posts, workspace=request.auth.workspace, pk=post_group_id)
+    return get_object_or_404(posts, workspace=api_context(request).workspace, pk=post_group_id)
 
 
 def _refuse_if_gone_out(post: Post, doing: str) -> None:
@@ -531,7 +533,7 @@ class GetUploadUrlView(PubloraMediaView):
             # Checks the type (allowed, agrees with `type`); the room is counted after.
             try:
                 asset, upload_url = media_services.media_upload_url_create(
-                    workspace=request.auth.workspace,
+                    workspace=api_context(request).workspace,
                     file_name=data["fileName"],
                     content_type=data["contentType"],
                     kind=data.get("type"),
@@ -543,7 +545,7 @@ class GetUploadUrlView(PubloraMediaView):
                 ) from exc
             _check_room(request, post, asset.kind)
             services.post_media_attach(post=post, media_id=asset.pk)
-            post_media_changed(context=request.auth, post=post)
+            post_media_changed(context=api_context(request), post=post)
         return Response(
             {
                 "success": True,
@@ -631,7 +633,7 @@ class ProcessVideoView(PubloraMediaView):
                 )
             _check_room(request, post, "video")
             asset = media_services.media_upload(
-                workspace=request.auth.workspace,
+                workspace=api_context(request).workspace,
                 upload=video,
                 content_type=video.content_type,
                 file_name=video.name or "",
@@ -641,7 +643,7 @@ class ProcessVideoView(PubloraMediaView):
                 post = _post_group(request, post.pk, locked=True)
                 _check_room(request, post, "video", besides=asset.pk)
                 services.post_media_attach(post=post, media_id=asset.pk)
-                post_media_changed(context=request.auth, post=post)
+                post_media_changed(context=api_context(request), post=post)
         except exceptions.APIException:
             media_services.media_delete(asset=asset)  # another upload took the room meanwhile
             raise
@@ -659,17 +661,19 @@ class ProcessVideoView(PubloraMediaView):
 class DeletePostMediaView(PubloraMediaView):
     @extend_schema(tags=TAGS, responses={200: ok("PubloraMediaDeleted", {}), **MEDIA_ERRORS})
     def delete(self, request: Request, media_id: str) -> Response:
-        asset = MediaAsset.objects.filter(workspace=request.auth.workspace, pk=media_id).first()
+        asset = MediaAsset.objects.filter(
+            workspace=api_context(request).workspace, pk=media_id
+        ).first()
         if asset is None:
             raise exceptions.NotFound("Media file not found")
         posts = Post.objects.filter(
-            workspace=request.auth.workspace, media__icontains=f'"{asset.pk}"'
+            workspace=api_context(request).workspace, media__icontains=f'"{asset.pk}"'
         )
         with transaction.atomic():
             for post in posts:
                 _refuse_if_gone_out(post, "delete media from")
                 services.post_media_detach(post=post, media_ids={asset.pk})
-                post_media_changed(context=request.auth, post=post)
+                post_media_changed(context=api_context(request), post=post)
             # Its objects are deleted after commit; should storage fail, the sweep retries.
             media_services.media_delete(asset=asset)
         return Response({"success": True})

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.auth import api_context
 from accounts.models import Scope
 from core.errors import PayloadTooLarge, error_response
 from media import probing, selectors, services, storage
@@ -85,7 +86,8 @@ class MediaListView(ListAPIView):
         filters = MediaFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return selectors.media_list(
-            workspace=self.request.auth.workspace, status=filters.validated_data.get("status")
+            workspace=api_context(self.request).workspace,
+            status=filters.validated_data.get("status"),
         )
 
     @extend_schema(request=UploadFormSerializer, responses={201: MediaSerializer}, tags=["media"])
@@ -94,7 +96,7 @@ class MediaListView(ListAPIView):
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         asset = services.media_upload(
-            workspace=request.auth.workspace,
+            workspace=api_context(request).workspace,
             upload=upload,
             content_type=upload.content_type,
             file_name=upload.name or "",
@@ -106,7 +108,7 @@ class MediaDetailView(APIView):
     required_scope = Scope.MEDIA
 
     def _asset(self, request: Request, media_id: str) -> MediaAsset:
-        return selectors.media_get(workspace=request.auth.workspace, media_id=media_id)
+        return selectors.media_get(workspace=api_context(request).workspace, media_id=media_id)
 
     @extend_schema(responses=MediaSerializer, tags=["media"])
     def get(self, request: Request, media_id: str) -> Response:
@@ -125,7 +127,7 @@ class MediaCompleteView(APIView):
 
     @extend_schema(request=None, responses=MediaSerializer, tags=["media"])
     def post(self, request: Request, media_id: str) -> Response:
-        asset = selectors.media_get(workspace=request.auth.workspace, media_id=media_id)
+        asset = selectors.media_get(workspace=api_context(request).workspace, media_id=media_id)
         return Response(MediaSerializer(services.media_complete(asset=asset)).data)
 
 
@@ -141,7 +143,7 @@ class UploadUrlView(APIView):
         body = UploadUrlRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         asset, upload_url = services.media_upload_url_create(
-            workspace=request.auth.workspace,
+            workspace=api_context(request).workspace,
             file_name=body.validated_data["fileName"],
             content_type=body.validated_data["contentType"],
             kind=body.validated_data.get("type"),
@@ -167,7 +169,7 @@ class FromUrlView(APIView):
         body = FromUrlRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         asset = services.media_from_url_create(
-            workspace=request.auth.workspace, url=body.validated_data["url"]
+            workspace=api_context(request).workspace, url=body.validated_data["url"]
         )
         answer = {"job_id": asset.pk, "media_id": asset.pk}
         return Response(FromUrlResponseSerializer(answer).data, status=202)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.auth import api_context
 from accounts.models import Role, Scope, Workspace
 from accounts.serializers import SocialAccountSerializer
 from core.errors import Conflict
@@ -59,7 +60,7 @@ class PostingScheduleListView(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return PostingSchedule.objects.none()
         return selectors.schedule_list(
-            workspace=self.request.auth.workspace,
+            workspace=api_context(self.request).workspace,
             account_id=self.request.query_params.get("account_id"),
         )
 
@@ -73,7 +74,7 @@ class PostingScheduleListView(ListAPIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         account = selectors.account_get(
-            workspace=request.auth.workspace, account_id=fields.pop("account_id")
+            workspace=api_context(request).workspace, account_id=fields.pop("account_id")
         )
         schedule = services.schedule_create(account=account, fields=fields)
         return Response(PostingScheduleSerializer(schedule).data, status=201)
@@ -83,7 +84,9 @@ class PostingScheduleDetailView(APIView):
     required_scope = Scope.POSTS
 
     def _schedule(self, request: Request, schedule_id: str) -> PostingSchedule:
-        return selectors.schedule_get(workspace=request.auth.workspace, schedule_id=schedule_id)
+        return selectors.schedule_get(
+            workspace=api_context(request).workspace, schedule_id=schedule_id
+        )
 
     @extend_schema(responses=PostingScheduleSerializer, tags=["planning"])
     def get(self, request: Request, schedule_id: str) -> Response:
@@ -131,7 +134,9 @@ class NextSlotView(APIView):
         tags=["planning"],
     )
     def get(self, request: Request, account_id: str) -> Response:
-        account = selectors.account_get(workspace=request.auth.workspace, account_id=account_id)
+        account = selectors.account_get(
+            workspace=api_context(request).workspace, account_id=account_id
+        )
         kind = request.query_params.get("content_type") or ContentType.TEXT
         if kind not in ContentType.values:
             known = ", ".join(ContentType.values)
@@ -163,7 +168,9 @@ class AccountTimezoneView(APIView):
         request=AccountTimezoneSerializer, responses=SocialAccountSerializer, tags=["accounts"]
     )
     def put(self, request: Request, account_id: str) -> Response:
-        account = selectors.account_get(workspace=request.auth.workspace, account_id=account_id)
+        account = selectors.account_get(
+            workspace=api_context(request).workspace, account_id=account_id
+        )
         serializer = AccountTimezoneSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.account_timezone_set(account=account, name=serializer.validated_data["timezone"])
@@ -198,7 +205,7 @@ class ValidateView(APIView):
         serializer = ScheduleRequestSerializer(data=request.data, context={"mode": kind})
         serializer.is_valid(raise_exception=True)
         result = preview.bulk_preview(
-            context=request.auth, kind=kind, bulk=serializer.validated_data["bulk"]
+            context=api_context(request), kind=kind, bulk=serializer.validated_data["bulk"]
         )
         return Response(result)
 
@@ -222,7 +229,7 @@ class NotificationListView(ListAPIView):
 
     @extend_schema(parameters=[NotificationFilterSerializer], tags=["notifications"])
     def get(self, request: Request, *args, **kwargs) -> Response:
-        self.paginator.unread = selectors.unread_count(workspace=request.auth.workspace)
+        self.paginator.unread = selectors.unread_count(workspace=api_context(request).workspace)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -231,7 +238,7 @@ class NotificationListView(ListAPIView):
         filters = NotificationFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return selectors.notification_list(
-            workspace=self.request.auth.workspace, **filters.validated_data
+            workspace=api_context(self.request).workspace, **filters.validated_data
         )
 
 
@@ -253,7 +260,7 @@ class NotificationReadView(APIView):
     def post(self, request: Request) -> Response:
         serializer = MarkReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        notifications = selectors.notification_list(workspace=request.auth.workspace)
+        notifications = selectors.notification_list(workspace=api_context(request).workspace)
         if not serializer.validated_data["all"]:
             notifications = notifications.filter(pk__in=serializer.validated_data["ids"])
         return Response({"marked": notifications_mark_read(notifications=notifications)})
@@ -270,7 +277,7 @@ class NotificationDetailReadView(APIView):
         operation_id="notification_mark_read",
     )
     def post(self, request: Request, notification_id: str) -> Response:
-        notifications = selectors.notification_list(workspace=request.auth.workspace)
+        notifications = selectors.notification_list(workspace=api_context(request).workspace)
         notification = notifications.filter(pk=notification_id).first()
         if notification is None:
             raise NotFound("Notification not found.")
@@ -290,7 +297,7 @@ class WorkspaceSettingsView(APIView):
 
     @extend_schema(responses=WorkspaceSettingsSerializer, tags=["workspaces"])
     def get(self, request: Request) -> Response:
-        data = selectors.workspace_settings(workspace=request.auth.workspace)
+        data = selectors.workspace_settings(workspace=api_context(request).workspace)
         return Response(WorkspaceSettingsSerializer(data).data)
 
     @extend_schema(
@@ -302,10 +309,10 @@ class WorkspaceSettingsView(APIView):
         serializer = WorkspaceSettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            Workspace.objects.filter(pk=request.auth.workspace.pk).update(
+            Workspace.objects.filter(pk=api_context(request).workspace.pk).update(
                 **serializer.validated_data
             )
-        data = selectors.workspace_settings(workspace=request.auth.workspace)
+        data = selectors.workspace_settings(workspace=api_context(request).workspace)
         return Response(WorkspaceSettingsSerializer(data).data)
 
 
@@ -328,7 +335,8 @@ class PlannedPostListView(ListAPIView):
         filters = PlannedPostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return selectors.planned_list(
-            workspace=self.request.auth.workspace, status=filters.validated_data.get("status")
+            workspace=api_context(self.request).workspace,
+            status=filters.validated_data.get("status"),
         )
 
     @extend_schema(
@@ -337,7 +345,7 @@ class PlannedPostListView(ListAPIView):
     def post(self, request: Request) -> Response:
         serializer = PlannedPostSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan = drafts.planned_create(context=request.auth, fields=serializer.validated_data)
+        plan = drafts.planned_create(context=api_context(request), fields=serializer.validated_data)
         return Response(PlannedPostSerializer(plan).data, status=201)
 
 
@@ -346,12 +354,12 @@ class PlannedPostDetailView(APIView):
 
     @extend_schema(responses=PlannedPostSerializer, tags=["planning"])
     def get(self, request: Request, plan_id: str) -> Response:
-        plan = selectors.planned_get(workspace=request.auth.workspace, plan_id=plan_id)
+        plan = selectors.planned_get(workspace=api_context(request).workspace, plan_id=plan_id)
         return Response(PlannedPostSerializer(plan).data)
 
     @extend_schema(responses={204: None}, tags=["planning"])
     def delete(self, request: Request, plan_id: str) -> Response:
-        plan = selectors.planned_get(workspace=request.auth.workspace, plan_id=plan_id)
+        plan = selectors.planned_get(workspace=api_context(request).workspace, plan_id=plan_id)
         drafts.planned_delete(plan=plan)
         return Response(status=204)
 
@@ -363,11 +371,11 @@ class PlannedPostDraftView(APIView):
 
     @extend_schema(request=DraftSerializer, responses=PlannedPostSerializer, tags=["planning"])
     def post(self, request: Request, plan_id: str) -> Response:
-        plan = selectors.planned_get(workspace=request.auth.workspace, plan_id=plan_id)
+        plan = selectors.planned_get(workspace=api_context(request).workspace, plan_id=plan_id)
         serializer = DraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         drafts.draft_by_person(
-            context=request.auth, plan=plan, text=serializer.validated_data["text"]
+            context=api_context(request), plan=plan, text=serializer.validated_data["text"]
         )
         plan.refresh_from_db()
         return Response(PlannedPostSerializer(plan).data)
@@ -380,6 +388,6 @@ class PlannedPostGenerateView(APIView):
 
     @extend_schema(request=None, responses=PlannedPostSerializer, tags=["planning"])
     def post(self, request: Request, plan_id: str) -> Response:
-        plan = selectors.planned_get(workspace=request.auth.workspace, plan_id=plan_id)
+        plan = selectors.planned_get(workspace=api_context(request).workspace, plan_id=plan_id)
         plan = drafts.planned_regenerate(plan=plan)
         return Response(PlannedPostSerializer(plan).data, status=202)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.auth import api_context
 from accounts.models import Role, Scope, Workspace
 from core.pagination import PagePagination
 from posts import approvals, selectors, services
@@ -51,7 +52,7 @@ class ScheduleMixin:
         tags=["posts"],
     )
     def post(self, request: Request) -> Response:
-        context = request.auth
+        context = api_context(request)
         return idempotent(request, context.workspace, lambda: self._accept(request))
 
     def _accept(self, request: Request) -> Response:
@@ -60,7 +61,7 @@ class ScheduleMixin:
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             job = services.job_create(
-                context=request.auth, kind=kind, bulk=serializer.validated_data["bulk"]
+                context=api_context(request), kind=kind, bulk=serializer.validated_data["bulk"]
             )
         return Response({"job_id": job.pk}, status=202)
 
@@ -88,7 +89,9 @@ class JobStatusView(APIView):
     def get(self, request: Request, job_id: str) -> Response:
         # The selector's dict is already the documented shape (JobStatusSerializer): rendered
         # as it is, without a serializer pass on the most polled endpoint.
-        return Response(selectors.job_status(workspace_id=request.auth.workspace.pk, job_id=job_id))
+        return Response(
+            selectors.job_status(workspace_id=api_context(request).workspace.pk, job_id=job_id)
+        )
 
 
 class DayOrTimeField(AwareDateTimeField):
@@ -131,7 +134,7 @@ class PostListView(ScheduleMixin, ListAPIView):
         filters = PostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return selectors.post_list(
-            workspace=self.request.auth.workspace, filters=filters.validated_data
+            workspace=api_context(self.request).workspace, filters=filters.validated_data
         )
 
 
@@ -139,7 +142,7 @@ class PostDetailView(APIView):
     required_scope = Scope.POSTS
 
     def _post(self, request: Request, post_id: str):
-        return selectors.post_get(workspace=request.auth.workspace, post_id=post_id)
+        return selectors.post_get(workspace=api_context(request).workspace, post_id=post_id)
 
     @extend_schema(responses=PostSerializer, tags=["posts"])
     def get(self, request: Request, post_id: str) -> Response:
@@ -151,7 +154,9 @@ class PostDetailView(APIView):
         serializer = PostUpdateSerializer(data=request.data, context={"post": post})
         serializer.is_valid(raise_exception=True)
         # An edit may need approval.
-        approvals.post_edit(context=request.auth, post=post, changes=serializer.validated_data)
+        approvals.post_edit(
+            context=api_context(request), post=post, changes=serializer.validated_data
+        )
         return Response(PostSerializer(self._post(request, post_id)).data)
 
     # 200 with the post as it now is (spectacular would document a DELETE as a bodiless 204).
@@ -172,7 +177,7 @@ class PostRetryView(APIView):
         tags=["posts"],
     )
     def post(self, request: Request, post_id: str) -> Response:
-        workspace = request.auth.workspace
+        workspace = api_context(request).workspace
         return idempotent(request, workspace, lambda: self._retry(workspace, post_id))
 
     def _retry(self, workspace: Workspace, post_id: str) -> Response:

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.auth import api_context
 from accounts.models import Role, Scope
 from core.netguard import BlockedURL
 from webhooks import services
@@ -26,9 +27,9 @@ class _WebhookView:
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no caller
             return WebhookEndpoint.objects.none()
-        return WebhookEndpoint.objects.filter(workspace=self.request.auth.workspace).order_by(
-            "created_at"
-        )
+        return WebhookEndpoint.objects.filter(
+            workspace=api_context(self.request).workspace
+        ).order_by("created_at")
 
 
 def _guarded(action):
@@ -47,7 +48,7 @@ class WebhookListView(_WebhookView, generics.ListCreateAPIView):
         data = serializer.validated_data
         endpoint = _guarded(
             lambda: services.endpoint_create(
-                workspace=request.auth.workspace,
+                workspace=api_context(request).workspace,
                 url=data["url"],
                 events=data.get("events", []),
                 description=data.get("description", ""),
@@ -80,7 +81,9 @@ class WebhookDeliveryListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return WebhookDelivery.objects.none()
         endpoint = get_object_or_404(
-            WebhookEndpoint, workspace=self.request.auth.workspace, pk=self.kwargs["webhook_id"]
+            WebhookEndpoint,
+            workspace=api_context(self.request).workspace,
+            pk=self.kwargs["webhook_id"],
         )
         return (
             WebhookDelivery.objects.filter(endpoint=endpoint)

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from accounts import connection, platforms
 from accounts import services as account_services
-from accounts.auth import ApiContext
+from accounts.auth import ApiContext, api_context
 from accounts.connect_views import _platform_call
 from accounts.models import AccountStatus, Role, Scope, SocialAccount
 from compat.repostra import ids
@@ -341,7 +341,7 @@ class SocialAccountListView(RepostraView):
         operation_id="repostra_social_accounts_list",
     )
     def get(self, request: Request) -> Response:
-        accounts = repostra_accounts().filter(workspace=request.auth.workspace)
+        accounts = repostra_accounts().filter(workspace=api_context(request).workspace)
         return paginated(request, accounts.order_by("created_at", "pk"), account_data)
 
     @extend_schema(
@@ -357,7 +357,7 @@ class SocialAccountListView(RepostraView):
     def post(self, request: Request) -> Response:
         serializer = AccountInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        account, made = account_create(context=request.auth, data=serializer.validated_data)
+        account, made = account_create(context=api_context(request), data=serializer.validated_data)
         body: dict[str, Any] = {"data": account_data(account)}
         if made:
             body["signing_secret"] = made

@@ -18,7 +18,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.auth import ApiContext
+from accounts.auth import ApiContext, api_context
 from accounts.models import SocialAccount
 from compat.repostra import ids
 from compat.repostra.accounts import MANUAL, platform_of
@@ -146,7 +146,7 @@ class ApprovalListView(RepostraView):
 
     @extend_schema(tags=TAGS)
     def get(self, request: Request) -> Response:
-        return Response(approvals_pending(workspace=request.auth.workspace))
+        return Response(approvals_pending(workspace=api_context(request).workspace))
 
 
 class TopicSerializer(serializers.Serializer):
@@ -183,7 +183,7 @@ class SocialTopicApproveView(ApproveView):
         serializer = TopicSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         plan = social_topic_approve(plan=plan, topic=serializer.validated_data["topic"])
-        own = SocialAccount.objects.filter(workspace=request.auth.workspace)
+        own = SocialAccount.objects.filter(workspace=api_context(request).workspace)
         accounts = {a.pk: a for a in own.filter(pk__in=plan.account_ids)}
         return Response({"data": _topic_item(plan, accounts)})
 
@@ -218,7 +218,7 @@ class SocialContentApproveView(ApproveView):
         "one in manual_posting (manual accounts only) is marked published.",
     )
     def post(self, request: Request, post_id: str) -> Response:
-        workspace = request.auth.workspace
+        workspace = api_context(request).workspace
         object_id = ids.crier_id(ids.Kind.SOCIAL_POST, post_id, workspace=workspace)
         plan = PlannedPost.objects.filter(workspace=workspace, kind="post", pk=object_id).first()
         post = (
@@ -232,10 +232,10 @@ class SocialContentApproveView(ApproveView):
         serializer.is_valid(raise_exception=True)
         if post is None:
             post = _written_post(
-                context=request.auth, plan=plan, text=serializer.validated_data["content"]
+                context=api_context(request), plan=plan, text=serializer.validated_data["content"]
             )
         social_content_approve(
-            context=request.auth, post=post, text=serializer.validated_data["content"]
+            context=api_context(request), post=post, text=serializer.validated_data["content"]
         )
         post.refresh_from_db()
         linked = plan or PlannedPost.objects.filter(workspace=workspace, post=post).first()

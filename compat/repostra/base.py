@@ -16,7 +16,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.auth import ApiContext
+from accounts.auth import ApiContext, api_context
 from accounts.models import Role, Scope
 from accounts.throttling import ApiKeyRateThrottle
 from compat.dialect import DialectView, KeyHeaderAuthentication, document_key_header
@@ -103,8 +103,8 @@ def workspace_object_or_404(
 ) -> Any:
     """The object of `queryset` that `value` (its number, or its Crier id) names in the
     key's workspace; another workspace's is a 404."""
-    pk = ids.crier_id(kind, value, workspace=request.auth.workspace)
-    found = queryset.filter(workspace=request.auth.workspace, pk=pk).first() if pk else None
+    pk = ids.crier_id(kind, value, workspace=api_context(request).workspace)
+    found = queryset.filter(workspace=api_context(request).workspace, pk=pk).first() if pk else None
     if found is None:
         raise exceptions.NotFound(f"{name} not found.")
     return found

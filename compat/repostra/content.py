@@ -17,7 +17,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.auth import ApiContext
+from accounts.auth import ApiContext, api_context
 from compat import editorjs
 from compat.repostra import ids
 from compat.repostra.accounts import website_accounts
@@ -251,7 +251,7 @@ class ContentListView(RepostraView):
         operation_id="repostra_content_list",
     )
     def get(self, request: Request) -> Response:
-        plans = blog_plans(request.auth.workspace).order_by("-created_at", "-pk")
+        plans = blog_plans(api_context(request).workspace).order_by("-created_at", "-pk")
         wanted = request.query_params.get("status")
         if wanted:
             if wanted not in CONTENT_STATUSES:
@@ -271,7 +271,7 @@ class ContentListView(RepostraView):
     def post(self, request: Request) -> Response:
         serializer = ContentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan = content_create(context=request.auth, data=serializer.validated_data)
+        plan = content_create(context=api_context(request), data=serializer.validated_data)
         return Response({"data": content_data(plan, full=True)}, status=201)
 
 

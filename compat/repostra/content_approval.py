@@ -18,7 +18,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.auth import ApiContext
+from accounts.auth import ApiContext, api_context
 from accounts.models import SocialAccount
 from compat import editorjs
 from compat.repostra import ids
@@ -187,7 +187,9 @@ class ContentApproveView(ApproveView):
         operation_id="repostra_content_approve",
     )
     def post(self, request: Request, content_id: str) -> Response:
-        plan = content_approve(context=request.auth, plan=content_or_404(request, content_id))
+        plan = content_approve(
+            context=api_context(request), plan=content_or_404(request, content_id)
+        )
         return Response({"data": content_data(plan, full=True)})
 
 
@@ -207,6 +209,6 @@ class BlogApproveView(ApproveView):
         serializer = BlogApproveSerializer(data=request.data or {})
         serializer.is_valid(raise_exception=True)
         plan = content_approve(
-            context=request.auth, plan=plan, title=serializer.validated_data.get("title")
+            context=api_context(request), plan=plan, title=serializer.validated_data.get("title")
         )
         return Response({"data": content_data(plan, full=True)})

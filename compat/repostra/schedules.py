@@ -11,6 +11,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.auth import api_context
 from compat.repostra import ids
 from compat.repostra.accounts import PLATFORMS, platform_of, repostra_accounts
 from compat.repostra.base import (
@@ -132,7 +133,7 @@ class ScheduleListView(RepostraView):
 
     @extend_schema(tags=TAGS, parameters=PAGE_PARAMETERS)
     def get(self, request: Request) -> Response:
-        schedules = _shown_schedules().filter(workspace=request.auth.workspace)
+        schedules = _shown_schedules().filter(workspace=api_context(request).workspace)
         schedules = schedules.order_by("created_at", "pk")
         return paginated(request, schedules, schedule_data)
 
@@ -140,7 +141,9 @@ class ScheduleListView(RepostraView):
     def post(self, request: Request) -> Response:
         serializer = ScheduleInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        schedule = schedule_create(workspace=request.auth.workspace, data=serializer.validated_data)
+        schedule = schedule_create(
+            workspace=api_context(request).workspace, data=serializer.validated_data
+        )
         return Response({"data": schedule_data(schedule)}, status=201)
 
 
