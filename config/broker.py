@@ -22,7 +22,8 @@ class Channel(redis.Channel):
     def _connparams(self, asynchronous: bool = False) -> dict:
         if getattr(self.connection, "client", None) is None:
             raise RedisConnectionError("The connection to the broker was closed.")
-        return super()._connparams(asynchronous)
+        # A private method of kombu's that celery-types' stubs leave out.
+        return super()._connparams(asynchronous)  # type: ignore[misc]
 
 
 class Transport(redis.Transport):

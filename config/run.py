@@ -11,6 +11,7 @@ import os
 import shlex
 import subprocess
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from config.embedded import ensure_local_secrets, free_port, redis_command
@@ -24,7 +25,7 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True)  # noqa: S603
 
 
-def procfile_with_redis(env: dict[str, str]) -> Path:
+def procfile_with_redis(env: MutableMapping[str, str]) -> Path:
     """The processes to run, plus an embedded Redis process when no broker is configured."""
     lines = (BASE_DIR / env.get("CRIER_PROCFILE", "Procfile.embedded")).read_text().splitlines()
     if not (env.get("REDIS_URL") or env.get("CELERY_BROKER_URL")):

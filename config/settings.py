@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
@@ -147,7 +148,7 @@ FORMAT_MODULE_PATH = ["config.formats"]  # the admin's times with seconds and zo
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_str("STATIC_ROOT", str(VAR_DIR / "static"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -343,7 +344,8 @@ CRIER_OAUTH_APPS = {
 # What each connector is configured with (connectors.base.ConnectorConfig): read here, once,
 # and handed in by accounts.platforms, since a connector reads no environment. Empty means
 # the connector's own default; the OAuth client ids and secrets come from CRIER_OAUTH_APPS.
-CRIER_CONNECTORS: dict[str, dict[str, object]] = {
+# Any: each connector's frozen configuration class checks the values it takes.
+CRIER_CONNECTORS: dict[str, dict[str, Any]] = {
     "sandbox": {"api_url": env_str("CRIER_SIMULATOR_URL")},
     "x": {
         "api_url": env_str("CRIER_X_API_URL"),
@@ -393,6 +395,8 @@ if CRIER_STORAGE == "local":
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/media/", "allow_overwrite": True},
     }
 elif CRIER_STORAGE == "s3":
+    if not env_str("CRIER_S3_BUCKET"):
+        raise ImproperlyConfigured("CRIER_STORAGE=s3 needs CRIER_S3_BUCKET.")
     STORAGES["media"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -404,8 +408,6 @@ elif CRIER_STORAGE == "s3":
             # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY come from the usual boto3 sources.
         },
     }
-    if not STORAGES["media"]["OPTIONS"]["bucket_name"]:
-        raise ImproperlyConfigured("CRIER_STORAGE=s3 needs CRIER_S3_BUCKET.")
     CRIER_PUBLIC_MEDIA_URL = env_str("CRIER_S3_PUBLIC_URL") or env_str("CRIER_PUBLIC_MEDIA_URL")
 else:
     raise ImproperlyConfigured("CRIER_STORAGE must be local or s3.")

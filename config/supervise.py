@@ -82,11 +82,13 @@ class Supervisor:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, requested)
         self.start()
+        gone = None
         while not stop_signal and (gone := self.exited()) is None:
             self.wake.wait(timeout=5)
             self.wake.clear()
-        code = 0 if stop_signal else self.running[gone].returncode or 1
-        if not stop_signal:
+        code = 0
+        if gone is not None and not stop_signal:
+            code = self.running[gone].returncode or 1
             self.say(gone, f"exited with code {self.running[gone].returncode}; stopping the rest")
         self.stop()
         return code

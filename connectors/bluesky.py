@@ -55,7 +55,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 import httpx
@@ -731,7 +731,7 @@ def _strong_ref(record: Mapping[str, Any]) -> dict[str, str]:
     return {"uri": record["uri"], "cid": record["cid"]}
 
 
-def _is_strong_ref(value: object) -> bool:
+def _is_strong_ref(value: object) -> TypeGuard[Mapping[str, Any]]:
     return isinstance(value, dict) and all(
         isinstance(value.get(key), str) and value[key] for key in ("uri", "cid")
     )

@@ -84,7 +84,8 @@ class ConnectorError(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception's default pickling replays `args` only and would lose the keyword-only
         # attributes; Celery and multiprocessing pickle errors across processes.
-        return (copyreg.__newobj__, (type(self), self.message), self.__dict__)
+        # copyreg.__newobj__ is there at run time; typeshed leaves it out.
+        return (copyreg.__newobj__, (type(self), self.message), self.__dict__)  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         details = "".join(

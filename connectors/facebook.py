@@ -73,6 +73,7 @@ from connectors.errors import (
 )
 from connectors.http import (
     json_object,
+    object_or_empty,
     platform_error,
     raise_for_platform_status,
     send,
@@ -324,7 +325,7 @@ class FacebookConnector(Connector):
         )
         raise_for_graph_status(response)
         video = json_object(response)
-        status = video.get("status") if isinstance(video.get("status"), dict) else {}
+        status = object_or_empty(video.get("status"))
         video_status = status.get("video_status")
         if video_status == "ready":
             return Published(

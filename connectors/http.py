@@ -267,7 +267,7 @@ def platform_error(response: httpx.Response) -> tuple[str | None, str]:
         data = None
     code = message = None
     if isinstance(data, dict):
-        nested = data.get("error") if isinstance(data.get("error"), dict) else {}
+        nested = object_or_empty(data.get("error"))
         first = data.get("errors")
         listed = (
             first[0] if isinstance(first, list) and first and isinstance(first[0], dict) else {}
@@ -462,7 +462,13 @@ def json_object(response: httpx.Response) -> dict[str, Any]:
         data = response.json()
     except ValueError:
         return {}
-    return data if isinstance(data, dict) else {}
+    return object_or_empty(data)
+
+
+def object_or_empty(value: object) -> dict[str, Any]:
+    """`value` when it is a JSON object, else {}: platforms answer other shapes where an
+    object belongs (null, a string, a list)."""
+    return value if isinstance(value, dict) else {}
 
 
 def unreadable(

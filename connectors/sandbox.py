@@ -180,7 +180,7 @@ def _published(response: httpx.Response) -> Published:
         # did, and a retry with the same idempotency key will tell.
         raise _unreadable(response, "a post without a readable id and state")
     return Published(
-        state=state,
+        state="processing" if state == "processing" else "published",
         external_id=post_id,
         url=data.get("url"),
         handle=post_id if state == "processing" else None,

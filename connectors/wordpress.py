@@ -54,6 +54,7 @@ from connectors.http import (
     base_url,
     download,
     json_object,
+    object_or_empty,
     platform_error,
     raise_for_platform_status,
     same_origin,
@@ -270,7 +271,7 @@ class WordPressConnector(Connector):
                 "or administrator account.",
                 code="cannot_publish",
             )
-        avatars = user.get("avatar_urls") if isinstance(user.get("avatar_urls"), dict) else {}
+        avatars = object_or_empty(user.get("avatar_urls"))
         avatar = (avatars.get("96") or next(iter(avatars.values()), "")) if avatars else ""
         extra = {**probe.extra, "user_id": user["id"]}
         # One account per user of the site: two people publishing to the same blog are two
@@ -355,7 +356,7 @@ class WordPressConnector(Connector):
             json={"name": name},
         )
         answer = json_object(created)
-        data = answer.get("data") if isinstance(answer.get("data"), dict) else {}
+        data = object_or_empty(answer.get("data"))
         if answer.get("code") == "term_exists" and isinstance(data.get("term_id"), int):
             return data["term_id"]  # made meanwhile, e.g. by an earlier try of this post
         _raise_for_status(created)

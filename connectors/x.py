@@ -585,7 +585,9 @@ def _public_metrics(response: httpx.Response, what: str) -> dict[str, Any]:
     body = json_object(response)
     data = body.get("data")
     if not isinstance(data, dict):
-        errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+        errors = body.get("errors")
+        if not isinstance(errors, list):
+            errors = []
         details = [
             str(error["detail"])
             for error in errors

@@ -10,6 +10,7 @@ import contextlib
 import json
 import time
 from functools import cache
+from typing import cast
 
 import redis
 from celery import bootsteps
@@ -27,6 +28,11 @@ def _client(url: str) -> redis.Redis:
 
 def client() -> redis.Redis:
     return _client(settings.REDIS_URL)
+
+
+def _value(key: str | bytes) -> bytes | None:
+    # redis-py types every reply as maybe awaitable; this client is the synchronous one.
+    return cast("bytes | None", client().get(key))
 
 
 def record_worker(hostname: str, queues: list[str]) -> None:
@@ -48,7 +54,7 @@ def record_dispatcher() -> None:
 def workers_consuming(queue: str) -> list[str]:
     found = []
     for key in client().scan_iter(match=WORKER_PREFIX + "*", count=100):
-        raw = client().get(key)
+        raw = _value(key)
         if raw and queue in json.loads(raw)["queues"]:
             found.append(key.decode().removeprefix(WORKER_PREFIX))
     return found
@@ -56,14 +62,14 @@ def workers_consuming(queue: str) -> list[str]:
 
 def dispatcher_age() -> float | None:
     """Seconds since the dispatcher last ran; None if it never did."""
-    raw = client().get(DISPATCHER_KEY)
+    raw = _value(DISPATCHER_KEY)
     return None if raw is None else max(0.0, time.time() - float(raw))
 
 
 class WorkerHeartbeat(bootsteps.StartStopStep):
     """Celery worker step: refresh this worker's heartbeat on the worker's own timer."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, worker, **kwargs) -> None:
         super().__init__(worker, **kwargs)

@@ -11,16 +11,19 @@ from rest_framework import serializers
 
 
 def iso_timestamp(value: datetime | None) -> str | None:
-    if value is None:
-        return None
+    return None if value is None else _to_seconds(value)
+
+
+def _to_seconds(value: datetime) -> str:
     return value.astimezone(timezone.get_default_timezone()).isoformat(timespec="seconds")
 
 
 class TimestampField(serializers.DateTimeField):
     """DRF's field writes microseconds and `Z`, neither of which the document shows."""
 
-    def to_representation(self, value: datetime | None) -> str | None:
-        return iso_timestamp(value) if value else None
+    def to_representation(self, value: datetime) -> str:
+        # Never None: a serializer writes null itself and calls this only for a value.
+        return _to_seconds(value)
 
 
 class TimestampModelSerializer(serializers.ModelSerializer):

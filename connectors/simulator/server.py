@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from connectors.simulator.faults import FaultError
@@ -110,7 +110,8 @@ class _Handler(BaseHTTPRequestHandler):
         return token.strip() or None
 
     def _base_url(self) -> str:
-        host, port = self.server.server_address[:2]
+        # An internet server's address: the host is text (bytes are for other families).
+        host, port = cast("tuple[str, int]", self.server.server_address[:2])
         return f"http://{self.headers.get('Host') or f'{host}:{port}'}"
 
     # -- routes ----------------------------------------------------------------------------
@@ -216,7 +217,7 @@ class SimulatorServer:
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
+        host, port = cast("tuple[str, int]", self._httpd.server_address[:2])
         if host in ("0.0.0.0", "::", ""):  # noqa: S104 (display only: reach it locally)
             host = "127.0.0.1"
         return f"http://{host}:{port}"
