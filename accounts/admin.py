@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.models import ApiKey, Member, MonthlyUsage, Scope, SocialAccount, Workspace
+from accounts.models import (
+    ApiKey,
+    ApiKeyQuerySet,
+    Member,
+    MonthlyUsage,
+    Scope,
+    SocialAccount,
+    Workspace,
+)
 
 
 class MemberInline(admin.TabularInline):
@@ -58,11 +67,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
     fields = ["name", "member", *readonly_fields]
     actions = ["revoke"]
 
-    def get_form(self, request: HttpRequest, obj: ApiKey | None = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: ApiKey | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = ApiKeyCreationForm
             kwargs["fields"] = ["name", "member", "scopes"]
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: ApiKey | None = None):
         return ["name", "member", "scopes"] if obj is None else self.fields
@@ -84,7 +95,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         messages.warning(request, f"Copy this key now, it will not be shown again: {issued.secret}")
 
     @admin.action(description="Revoke selected keys")
-    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+    def revoke(self, request: HttpRequest, queryset: ApiKeyQuerySet) -> None:
         for api_key in queryset.active():
             api_key.revoke()
         self.message_user(request, "Selected keys are revoked.")
@@ -98,7 +109,7 @@ class SocialAccountAdmin(admin.ModelAdmin):
     list_display = ["__str__", "platform", "workspace", "status", "token_expires_at", "id"]
     list_filter = ["status", "platform", "workspace"]
     search_fields = ["username", "display_name", "external_id", "id"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "platform",
         "workspace",
         "external_id",
@@ -111,7 +122,7 @@ class SocialAccountAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "disconnected_at",
-    ]
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # an account without credentials could never publish

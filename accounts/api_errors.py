@@ -16,7 +16,7 @@ from accounts.throttling import FailedAuthenticationThrottle
 from core.errors import PayloadTooLarge, flatten_errors
 
 
-def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
@@ -28,10 +28,12 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     elif isinstance(exc, exceptions.PermissionDenied):
         exc = _throttle_refused(exc, context)
     response = exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        message = f"Rate limit exceeded: retry in {int(exc.wait)} seconds."
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return None  # DRF answers only its own exceptions
+    # djangorestframework-stubs leave out the `wait` that Throttled sets.
+    wait: float | None = getattr(exc, "wait", None)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        message = f"Rate limit exceeded: retry in {int(wait)} seconds."
         response.data = {"errors": [message]}
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         response.data = {"errors": [f"{exc.detail} Send JSON with Content-Type: application/json."]}
@@ -40,7 +42,9 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     return response
 
 
-def _throttle_anonymous(exc: exceptions.APIException, context: Mapping[str, Any]) -> Exception:
+def _throttle_anonymous(
+    exc: exceptions.APIException, context: Mapping[str, Any]
+) -> exceptions.APIException:
     """Failed logins count against the caller's address, so key guessing meets a 429 too."""
     throttle = FailedAuthenticationThrottle()
     if throttle.allow_request(context["request"], context["view"]):
@@ -48,7 +52,9 @@ def _throttle_anonymous(exc: exceptions.APIException, context: Mapping[str, Any]
     return exceptions.Throttled(wait=throttle.wait())
 
 
-def _throttle_refused(exc: exceptions.APIException, context: Mapping[str, Any]) -> Exception:
+def _throttle_refused(
+    exc: exceptions.APIException, context: Mapping[str, Any]
+) -> exceptions.APIException:
     """DRF checks permissions before throttles, so a refused key was not counted and its 403
     had no `X-RateLimit-*` headers: count it now (a refusal still costs a request)."""
     request, view = context["request"], context.get("view")

@@ -67,13 +67,13 @@ def _key_with_member(prefix: str) -> QuerySet:
     )
     return (
         ApiKey.objects.filter(prefix=prefix)
-        .annotate(user_workspaces=Subquery(workspaces))
+        .annotate(workspace_count=Subquery(workspaces))
         .values(
             *columns(ApiKey),
             *columns(Member, "member"),
             *columns(get_user_model(), "member__user"),
             *columns(Workspace, "member__workspace"),
-            "user_workspaces",
+            "workspace_count",
         )[:1]
     )
 
@@ -115,7 +115,7 @@ def _api_key_from(row: dict) -> ApiKey:
     member.workspace = instance(Workspace, row, "member__workspace")
     api_key = instance(ApiKey, row)
     api_key.member = member
-    api_key.user_workspaces = row["user_workspaces"]
+    api_key.user_workspaces = row["workspace_count"]
     return api_key
 
 

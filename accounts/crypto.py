@@ -75,6 +75,11 @@ def rotated_token(token: str) -> str | None:
 class EncryptedJSONField(models.TextField):
     """A JSON value stored as a Fernet token; the clear value never reaches the database."""
 
+    # django-stubs reads these as the model attribute's types: the JSON object, where the
+    # text column it is stored in would say str.
+    _pyi_private_set_type: dict[str, Any]  # type: ignore[assignment]
+    _pyi_private_get_type: dict[str, Any]  # type: ignore[assignment]
+
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
             return {}

@@ -41,7 +41,7 @@ class Role(models.TextChoices):
 
     @classmethod
     def rank(cls, role: str) -> int:
-        return [cls.VIEWER, cls.EDITOR, cls.ADMIN, cls.OWNER].index(role)
+        return (cls.VIEWER, cls.EDITOR, cls.ADMIN, cls.OWNER).index(role)
 
 
 class Member(models.Model):
@@ -106,6 +106,9 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ApiKeyQuerySet.as_manager()
+    # Not a column: accounts.auth sets how many workspaces the key's user belongs to, read
+    # in the same query as the key.
+    user_workspaces: int
 
     class Meta:
         verbose_name = "API key"

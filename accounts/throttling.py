@@ -61,8 +61,9 @@ class ApiKeyRateThrottle(BaseThrottle):
         allowed = limiter.hit(item, self.namespace, identity)
         stats = limiter.get_window_stats(item, self.namespace, identity)
         self._wait = max(1.0, stats.reset_time - time.time())
-        # Stored on the Django request so the middleware can stamp every response.
-        request._request.rate_limit = (item.amount, stats.remaining)
+        # Stored on the Django request so the middleware can stamp every response (an
+        # attribute of our own, which django-stubs cannot know).
+        request._request.rate_limit = (item.amount, stats.remaining)  # type: ignore[attr-defined]
         return allowed
 
     def wait(self) -> float:

@@ -41,14 +41,14 @@ class WebhookAttemptInline(admin.TabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "number",
         "started_at",
         "duration_ms",
         "status_code",
         "error",
         "response_excerpt",
-    ]
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -87,7 +87,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "message__event", "endpoint"]
     search_fields = ["message__id", "endpoint__url", "last_error"]
     list_select_related = ["message", "endpoint"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "message",
         "event",
         "endpoint",
@@ -100,7 +100,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "operator_actions",
-    ]
+    )
     inlines = [WebhookAttemptInline]
     actions = ["resend"]
     change_form_template = "admin/crier/change_form_with_actions.html"

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from accounts.auth import api_context
 from accounts.models import Role, Scope
@@ -19,12 +21,12 @@ from webhooks.serializers import (
 )
 
 
-class _WebhookView:
+class _WebhookView(generics.GenericAPIView):
     required_scope = Scope.WEBHOOKS
     write_role = Role.ADMIN
     serializer_class = WebhookEndpointSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[WebhookEndpoint]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no caller
             return WebhookEndpoint.objects.none()
         return WebhookEndpoint.objects.filter(
@@ -62,11 +64,11 @@ class WebhookListView(_WebhookView, generics.ListCreateAPIView):
 class WebhookDetailView(_WebhookView, generics.RetrieveUpdateDestroyAPIView):
     lookup_url_kwarg = "webhook_id"
 
-    def perform_update(self, serializer: WebhookEndpointSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[WebhookEndpoint]) -> None:
+        endpoint = serializer.instance
+        assert endpoint is not None  # UpdateModelMixin hands in the object it looked up
         _guarded(
-            lambda: services.endpoint_update(
-                endpoint=serializer.instance, changes=serializer.validated_data
-            )
+            lambda: services.endpoint_update(endpoint=endpoint, changes=serializer.validated_data)
         )
 
 
