@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -27,6 +28,9 @@ from media.models import MediaAsset
 from posts import approvals, services
 from posts.models import ApprovalDecision, Attempt, Delivery, Job, Post, PostAwaitingApproval
 from posts.states import CANCELLABLE, DeliveryStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 S = DeliveryStatus
 TEXT_PREVIEW = 80
@@ -92,7 +96,7 @@ class AttemptInline(admin.TabularInline):
     model = Attempt
     extra = 0
     can_delete = False
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "number",
         "started_at",
         "finished_at",
@@ -101,7 +105,7 @@ class AttemptInline(admin.TabularInline):
         "message",
         "duration_ms",
         "worker",
-    ]
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -112,7 +116,7 @@ class DeliveryInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "account",
         "status",
         "scheduled_at",
@@ -120,7 +124,7 @@ class DeliveryInline(admin.TabularInline):
         "attempts",
         "link",
         "error_message",
-    ]
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -189,8 +193,9 @@ class ResolveForm(forms.Form):
         help_text="The time the platform shows; empty means now.",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("outcome") == S.FAILED and (
             data.get("external_url") or data.get("published_at")
         ):
@@ -269,6 +274,15 @@ def _delivery_action(name: str, description: str):
     return admin.action(description=description, permissions=["change"])(action)
 
 
+# The actions of the list, also offered as buttons on each delivery's page.
+_ROW_ACTIONS = (
+    ("cancel", "Cancel (not yet published)…"),
+    ("retry", "Retry (failed or unknown)…"),
+    ("publish_now", "Publish now (scheduled or draft)…"),
+    ("resolve", "Resolve unknown (after checking the platform)…"),
+)
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(HistoryAdmin):
     list_display = [
@@ -299,7 +313,7 @@ class DeliveryAdmin(HistoryAdmin):
     ]
     list_select_related = ["account", "post", "workspace"]
     list_per_page = 50
-    readonly_fields = [
+    readonly_fields = (
         "post_link",
         "full_text",
         "workspace",
@@ -322,22 +336,15 @@ class DeliveryAdmin(HistoryAdmin):
         "created_at",
         "updated_at",
         "operator_actions",
-    ]
+    )
     fields = readonly_fields
     inlines = [AttemptInline]
-    actions = [
-        _delivery_action("cancel", "Cancel (not yet published)…"),
-        _delivery_action("retry", "Retry (failed or unknown)…"),
-        _delivery_action("publish_now", "Publish now (scheduled or draft)…"),
-        _delivery_action("resolve", "Resolve unknown (after checking the platform)…"),
-    ]
+    actions = [_delivery_action(name, description) for name, description in _ROW_ACTIONS]
     change_form_template = "admin/crier/change_form_with_actions.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {
-            "row_actions": [
-                (action.__name__, action.short_description.rstrip("…")) for action in self.actions
-            ],
+            "row_actions": [(name, description.rstrip("…")) for name, description in _ROW_ACTIONS],
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra)
@@ -403,7 +410,7 @@ class PostAdmin(HistoryAdmin):
     search_fields = ["id", "job__id", "deliveries__id", "networks__default__text"]
     list_select_related = ["workspace"]
     list_per_page = 50
-    readonly_fields = [
+    readonly_fields = (
         "text_by_network",
         "media_preview",
         "workspace",
@@ -413,7 +420,7 @@ class PostAdmin(HistoryAdmin):
         "created_at",
         "updated_at",
         "operator_actions",
-    ]
+    )
     fields = readonly_fields
     inlines = [DeliveryInline]
     actions = ["cancel"]
@@ -493,12 +500,19 @@ def _thumbnail(ref: dict, asset: MediaAsset | None) -> str:
 # -- jobs -------------------------------------------------------------------------------
 
 
+class _JobCounts(TypedDict):
+    """What JobAdmin.get_queryset adds to each job."""
+
+    delivery_count: int
+    failed_count: int
+
+
 @admin.register(Job)
 class JobAdmin(HistoryAdmin):
     list_display = ["id", "workspace", "kind", "status", "outcome", "created_at", "age"]
     list_filter = ["status", "kind", "workspace"]
     search_fields = ["id"]
-    readonly_fields = [
+    readonly_fields = (
         "workspace",
         "kind",
         "status",
@@ -509,7 +523,7 @@ class JobAdmin(HistoryAdmin):
         "created_by",
         "created_at",
         "completed_at",
-    ]
+    )
     fields = readonly_fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
@@ -524,7 +538,7 @@ class JobAdmin(HistoryAdmin):
         )
 
     @admin.display(description="outcome")
-    def outcome(self, job: Job) -> str:
+    def outcome(self, job: WithAnnotations[Job, _JobCounts]) -> str:
         """What "completed" hides: how many of its deliveries failed or are unknown."""
         refused = sum(len(accounts) for accounts in job.payload.get("failures", {}).values())
         parts = [f"{job.delivery_count} deliveries"]

@@ -69,7 +69,7 @@ def build_content(
     media is read now and must be there."""
     block = post.block_for(account.platform)
     sending = media_index is None
-    if sending:
+    if media_index is None:
         ids = [ref["id"] for ref in post.media]
         media_index = media_facts(workspace_id=post.workspace_id, ids=ids) if ids else {}
     limits = connector_for(account.platform).limits_for(credentials_for(account))
@@ -175,6 +175,7 @@ def _reply_content(delivery: Delivery) -> Content:
             code="reply_parent_unpublished",
         )
     thread = delivery.post.block_for(platform).get("thread", ())
+    assert delivery.thread_index is not None  # set on every reply, with reply_to
     if delivery.thread_index >= len(thread):
         raise PermanentError(
             f"The post has no thread item {delivery.thread_index + 1} any more.",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 import redis
 from django.conf import settings
@@ -150,7 +151,8 @@ class PipelineCollector(Collector):
         try:
             client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
             for queue in QUEUES:
-                depth.add_metric([queue], client.llen(queue))
+                # redis-py types replies as maybe awaitable; this client is synchronous.
+                depth.add_metric([queue], cast(int, client.llen(queue)))
         except redis.RedisError:
             return
         yield depth

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 _WAITING = {S.SCHEDULED, S.RETRYING}  # the states the dispatcher claims at `due_at`
-_EVENTS = {
+_EVENTS: dict[str, Event] = {
     S.PUBLISHED: Event.POST_PUBLISHED,
     S.FAILED: Event.POST_FAILED,
     S.UNKNOWN: Event.POST_UNKNOWN,
@@ -159,7 +159,7 @@ def _log_move(move: Move) -> None:
     """One line per delivery that changed state: with the task's or request's ids, the
     delivery's whole story is one grep of its id."""
     delivery, attempt = move.delivery, move.attempt
-    ids = {"delivery_id": move.delivery_id, "state": move.target}
+    ids: dict[str, Any] = {"delivery_id": move.delivery_id, "state": move.target}
     if delivery is not None:
         ids.update(post_id=delivery.post_id, account_id=delivery.account_id)
         if Delivery.post.is_cached(delivery):
@@ -173,9 +173,9 @@ def _log_move(move: Move) -> None:
 
 def _emit_events(moves: list[Move], now: datetime) -> None:
     """The events of these moves, per workspace; rows the caller did not load are read."""
-    rows = {move.delivery_id: _as_moved(move, now) for move in moves}
-    missing = [pk for pk, row in rows.items() if row is None]
-    if missing:
+    moved = {move.delivery_id: _as_moved(move, now) for move in moves}
+    rows = {pk: row for pk, row in moved.items() if row is not None}
+    if missing := [pk for pk, row in moved.items() if row is None]:
         rows.update(Delivery.objects.select_related("post", "account").in_bulk(missing))
     by_workspace: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for move in moves:
@@ -287,7 +287,7 @@ def _refresh_jobs(moves: list[Move]) -> None:
         job_ids.update(
             Delivery.objects.filter(pk__in=unloaded).values_list("post__job_id", flat=True)
         )
-    for job_id in job_ids - {None}:
+    for job_id in filter(None, job_ids):
         job_refresh(job_id=job_id)
 
 
@@ -300,4 +300,4 @@ def _job_settled(delivery: Delivery) -> bool:
     if not Post.job.is_cached(post):
         return False
     job = post.job
-    return job.kind != Job.Kind.PUBLISH_NOW and job.status != JobStatus.WORKING
+    return job is None or (job.kind != Job.Kind.PUBLISH_NOW and job.status != JobStatus.WORKING)

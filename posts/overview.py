@@ -134,7 +134,7 @@ def pipeline_overview(*, now: datetime | None = None) -> Overview:
         .first()
     )
     waiting = None
-    if oldest:
+    if oldest and oldest[1] is not None:  # never None: the filter compares it
         waiting = Waiting(
             oldest[0],
             oldest[1],

@@ -66,8 +66,12 @@ class _Call:
     delivery: Delivery
     connector: Connector
     credentials: Credentials
-    send: Callable[[Credentials], Any] | None = None
+    send: Callable[[Credentials], Any] | None = None  # a publish call's, once its content is built
     attempt: Attempt | None = None  # stored before a publish call goes out
+
+    def sender(self) -> Callable[[Credentials], Any]:
+        assert self.send is not None, "a call is made only once it has its content"
+        return self.send
 
 
 def claim_for_publishing(delivery_ids: Sequence[str]) -> list[Delivery]:
@@ -121,7 +125,10 @@ def publish_claimed(deliveries: list[Delivery]) -> None:
     unsent: list[Move] = []
     for delivery in deliveries:
         step = _prepare(delivery)
-        (calls if isinstance(step, _Call) else unsent).append(step)
+        if isinstance(step, _Call):
+            calls.append(step)
+        else:
+            unsent.append(step)
     record(unsent)  # before the calls, as if they had come alone
     if not calls:
         return
@@ -260,7 +267,7 @@ def _publish(calls: list[_Call]) -> list[Published | Exception]:
     """Each call's answer, or the error it raised (building the content is part of it)."""
     results: dict[int, Published | Exception] = {}
     for i, call in enumerate(calls):
-        built = _caught(lambda call=call: content.content_for(call.delivery))
+        built = _caught(partial(content.content_for, call.delivery))
         if isinstance(built, Exception):
             results[i] = built
         else:
@@ -282,7 +289,9 @@ class _Claim:
 
     def __init__(self, deliveries: list[Delivery]):
         self.deliveries = deliveries
-        self.lease = deliveries[0].lease_expires_at
+        lease = deliveries[0].lease_expires_at
+        assert lease is not None  # the claim gave every delivery of it this lease
+        self.lease = lease
         self.renew_every = settings.CRIER_PUBLISH_LEASE.total_seconds() / 4
         self.keep_alive()  # the preparation may have used a quarter of the lease already
 
@@ -362,7 +371,7 @@ def _publish_refreshing_once(calls: list[_Call], claim: _Claim) -> list[Publishe
     this thread, whose connection the worker looks after: the call threads only make
     HTTP calls."""
     results = _side_by_side(
-        [(call.delivery.pk, partial(call.send, call.credentials)) for call in calls], claim
+        [(call.delivery.pk, partial(call.sender(), call.credentials)) for call in calls], claim
     )
     again: dict[int, Callable[[], Published]] = {}
     for i, (call, result) in enumerate(zip(calls, results, strict=True)):
@@ -371,7 +380,7 @@ def _publish_refreshing_once(calls: list[_Call], claim: _Claim) -> list[Publishe
             if isinstance(fresh, Exception):
                 results[i] = fresh
             else:
-                again[i] = partial(call.send, fresh)
+                again[i] = partial(call.sender(), fresh)
     if again:
         retried = _side_by_side([(calls[i].delivery.pk, f) for i, f in again.items()], claim)
         for i, result in zip(again, retried, strict=True):
@@ -514,10 +523,9 @@ def _may_have_posted(delivery: Delivery, result: AttemptResult | None) -> int | 
     return ambiguous_attempt(delivery)
 
 
-def _unknown_after(failure: Move, posted: int) -> Move:
+def _unknown_after(delivery: Delivery, failure: Move, posted: int) -> Move:
     """A failure that cannot be the last word: an operator must look at the account (a
     platform refusing a duplicate, for one, says the post is already there)."""
-    delivery = failure.delivery
     return _move(
         delivery,
         S.UNKNOWN,
@@ -535,6 +543,7 @@ def _unknown_after(failure: Move, posted: int) -> Move:
 def _outcome(call: _Call, result: Published | Exception, now: datetime) -> Move:
     """The transition a call's answer (or error) leads to."""
     delivery, attempt = call.delivery, call.attempt
+    assert attempt is not None  # _start_attempts stored one for every call before it went out
     if isinstance(result, Published):
         return _success(delivery, attempt, result, now)
     if isinstance(result, RefreshRefused):
@@ -690,7 +699,7 @@ def _fail(
         error_response=(exc.platform_response if exc else "") or "",
     )
     if (posted := _may_have_posted(delivery, attempt)) is not None:
-        return _unknown_after(failure, posted)
+        return _unknown_after(delivery, failure, posted)
     return failure
 
 
@@ -760,11 +769,11 @@ def _polled(poll: _Call) -> Published:
     """The platform's answer, asked once more with a refreshed token if it refused the
     stored one."""
     try:
-        return poll.send(poll.credentials)
+        return poll.sender()(poll.credentials)
     except AuthExpired as refused:
         if isinstance(refused, RefreshRefused):
             raise
-        return poll.send(_refreshed(poll, refused))
+        return poll.sender()(_refreshed(poll, refused))
 
 
 def _fail_processing(

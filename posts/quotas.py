@@ -29,11 +29,11 @@ def wait_for_capacity(*, platform: str, account_id: str, limits: PlatformLimits)
     is taken then, so the delivery is simply re-queued for later instead of blocking.
     """
     limiter = _limiter(settings.REDIS_URL)
-    buckets = [
+    windows = [
         (limits.per_account_rate, ("publish", platform, account_id)),
         (limits.per_platform_rate, ("publish", platform)),
     ]
-    buckets = [(_item(rate), key) for rate, key in buckets if rate is not None]
+    buckets = [(_item(rate), key) for rate, key in windows if rate is not None]
     if len(buckets) == 1:
         # One window: its hit is the test, atomically (one Redis call instead of two).
         item, key = buckets[0]

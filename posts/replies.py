@@ -66,10 +66,9 @@ def schedule_next_reply(
 ) -> None:
     """Store the follow-up due after `delivery_id` was published (in its transaction).
     The publish path passes the row it loaded, so deciding costs no query there."""
-    loaded = delivery is not None and all(
+    if delivery is None or not all(
         relation.is_cached(delivery) for relation in (Delivery.post, Delivery.account)
-    )
-    if not loaded:
+    ):
         delivery = Delivery.objects.select_related("post", "account").get(pk=delivery_id)
     reply = next_reply(delivery, published_at=published_at)
     if reply is not None:

@@ -35,7 +35,7 @@ class InputSerializer(FieldsListedOnce):
 class AwareDateTimeField(TimestampField):
     """ISO 8601 with an offset; a naive time is refused instead of being guessed."""
 
-    def to_internal_value(self, value: object) -> datetime:
+    def to_internal_value(self, value: Any) -> datetime:
         # DRF's own parsing would silently read a naive time in the default zone (UTC), so
         # look at the text before it does.
         parsed = value if isinstance(value, datetime) else _parse_iso(value)
@@ -161,21 +161,7 @@ class PostInputSerializer(InputSerializer):
     )
 
     def validate_networks(self, networks: dict) -> dict:
-        unknown = sorted(set(networks) - network_names())
-        if unknown:
-            known = ", ".join(sorted(network_names()))
-            raise serializers.ValidationError(
-                f"unknown network(s) {', '.join(unknown)}; known: {known}."
-            )
-        problems = [
-            f"{name}: {problem.message}"
-            for name, block in networks.items()
-            if name != "default"
-            for problem in connector_class(name).option_problems(block.get("options", {}))
-        ]
-        if problems:
-            raise serializers.ValidationError(problems)
-        return networks
+        return known_networks(networks)
 
     def validate_accounts(self, accounts: list[dict]) -> list[dict]:
         ids = [target["id"] for target in accounts]
@@ -186,7 +172,7 @@ class PostInputSerializer(InputSerializer):
 
     def validate(self, attrs: dict) -> dict:
         """Rules across fields; every broken one is reported, not just the first."""
-        errors: dict[str, object] = {}
+        errors: dict[str, Any] = {}
         content = content_problems(attrs["networks"], attrs.get("media") or [])
         if content:
             errors["networks"] = content
@@ -222,6 +208,25 @@ class PostInputSerializer(InputSerializer):
         return attrs
 
 
+def known_networks(networks: dict) -> dict:
+    """Networks Crier knows, each with options its connector accepts."""
+    unknown = sorted(set(networks) - network_names())
+    if unknown:
+        known = ", ".join(sorted(network_names()))
+        raise serializers.ValidationError(
+            f"unknown network(s) {', '.join(unknown)}; known: {known}."
+        )
+    problems = [
+        f"{name}: {problem.message}"
+        for name, block in networks.items()
+        if name != "default"
+        for problem in connector_class(name).option_problems(block.get("options", {}))
+    ]
+    if problems:
+        raise serializers.ValidationError(problems)
+    return networks
+
+
 def _recurrence_problems(mode: str, recurrence: dict, targets: list[dict]) -> list[str]:
     if mode not in (Job.Kind.SCHEDULE, Job.Kind.DRAFT):
         return [f"is not available with {mode}: send state scheduled (or draft)."]
@@ -237,7 +242,7 @@ def _recurrence_problems(mode: str, recurrence: dict, targets: list[dict]) -> li
 class BulkPostsField(serializers.ListField):
     """The bulk's posts; an over-long list is refused before any item is validated."""
 
-    def to_internal_value(self, data: object) -> list:
+    def to_internal_value(self, data: Any) -> list:
         limit = settings.CRIER_BULK_LIMIT
         if isinstance(data, list) and len(data) > limit:
             raise serializers.ValidationError(
@@ -360,7 +365,7 @@ class PostUpdateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["scheduled", "draft"], required=False)
 
     def validate_networks(self, networks: dict) -> dict:
-        return PostInputSerializer.validate_networks(self, networks)
+        return known_networks(networks)
 
     def validate_scheduled_at(self, when: datetime) -> datetime:
         if when < timezone.now() - settings.CRIER_PAST_TOLERANCE:

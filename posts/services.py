@@ -147,7 +147,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
                 post=post, account=account, account_id=target["id"], media_index=media_index
             )
             slot = None
-            if not problems and job.kind == Job.Kind.QUEUE:
+            if not problems and account is not None and job.kind == Job.Kind.QUEUE:
                 slot, why_none = expansion.slot_for(post, account)
                 problems = [why_none] if slot is None else []
             if problems:

@@ -15,27 +15,27 @@ from posts.models import IdempotencyRecord
 
 # acks_late + reject_on_worker_lost: a message is only gone once its work is recorded; the
 # delivery's own state machine makes a redelivered message a no-op.
-_RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+_reliable_task = shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 
 
-@shared_task(**_RELIABLE)
+@_reliable_task
 def run_job(job_id: str) -> None:
     services.job_run(job_id=job_id)
 
 
-@shared_task(**_RELIABLE)
+@_reliable_task
 def publish_deliveries(delivery_ids: list[str]) -> None:
     publishing.deliveries_publish(delivery_ids=delivery_ids)
 
 
-@shared_task(**_RELIABLE)
+@_reliable_task
 def publish_delivery(delivery_id: str) -> None:
     """One delivery per message, as the dispatcher sent them before batches (messages still
     queued from then)."""
     publishing.delivery_publish(delivery_id=delivery_id)
 
 
-@shared_task(**_RELIABLE)
+@_reliable_task
 def poll_delivery(delivery_id: str) -> None:
     publishing.delivery_poll(delivery_id=delivery_id)
 
