@@ -17,14 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO
+from typing import TYPE_CHECKING
 
 import av
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -39,6 +39,9 @@ from media.models import MediaAsset, StorageDeletion
 from media.probing import MediaRejected
 from media.selectors import MediaFacts, media_facts
 from media.usage import posts_using
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 logger = logging.getLogger(__name__)
 Status = MediaAsset.Status
@@ -82,7 +85,7 @@ def sanitize_filename(name: str) -> str:
 
 
 def media_upload(
-    *, workspace: Workspace, upload: UploadedFile, content_type: str | None, file_name: str
+    *, workspace: Workspace, upload: TemporaryUploadedFile, content_type: str | None, file_name: str
 ) -> MediaAsset:
     """Accept a file the request spooled to disk (media.uploads): checked before it is
     stored, so a refused file leaves nothing behind."""
@@ -92,7 +95,7 @@ def media_upload(
 
 
 def _upload(
-    workspace: Workspace, upload: UploadedFile, content_type: str | None, file_name: str
+    workspace: Workspace, upload: TemporaryUploadedFile, content_type: str | None, file_name: str
 ) -> MediaAsset:
     declared = probing.declared_type(content_type, file_name)
     path = Path(upload.temporary_file_path())
@@ -162,7 +165,9 @@ def media_upload_url_create(
     return asset, url
 
 
-def media_receive_upload(*, token: str, body: IO[bytes], length: int | None) -> MediaAsset:
+def media_receive_upload(
+    *, token: str, body: SupportsRead[bytes], length: int | None
+) -> MediaAsset:
     """The PUT to a local signed upload URL: store the body as the asset's object.
 
     The bytes are checked by `complete`, as they are after a PUT to S3.

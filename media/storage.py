@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Protocol, cast
 from urllib.parse import quote
 
 from botocore.exceptions import ClientError
@@ -36,8 +36,18 @@ def media_storage() -> Storage:
     return storages["media"]
 
 
-def is_local() -> bool:
-    return isinstance(media_storage(), FileSystemStorage)
+class _S3Storage(Protocol):
+    """What Crier uses of django-storages' S3Storage, which ships no types."""
+
+    bucket_name: str
+
+    @property
+    def connection(self) -> Any: ...  # boto3's S3 resource
+
+
+def _s3(storage: Storage) -> _S3Storage:
+    # Settings allow local files or S3 (config/settings.py): a storage not local is S3's.
+    return cast(_S3Storage, storage)
 
 
 def new_key(workspace_id: str, extension: str) -> str:
@@ -75,9 +85,10 @@ def upload_url(*, key: str, media_id: str, content_type: str, ttl: timedelta) ->
     # S3 signs the Content-Type too: the PUT must send the type that was declared. A PUT
     # URL cannot bound the size without knowing it exactly (which the Publora-style request
     # does not say): the size is checked at `complete`, before the bytes are copied.
-    return storage.connection.meta.client.generate_presigned_url(
+    s3 = _s3(storage)
+    return s3.connection.meta.client.generate_presigned_url(
         "put_object",
-        Params={"Bucket": storage.bucket_name, "Key": upload_key(key), "ContentType": content_type},
+        Params={"Bucket": s3.bucket_name, "Key": upload_key(key), "ContentType": content_type},
         ExpiresIn=int(ttl.total_seconds()),
     )
 
@@ -108,8 +119,9 @@ def read_head(key: str) -> bytes:
     if isinstance(storage, FileSystemStorage):
         with storage.open(key, "rb") as stored:
             return stored.read(HEAD_BYTES)
-    answer = storage.connection.meta.client.get_object(
-        Bucket=storage.bucket_name, Key=key, Range=f"bytes=0-{HEAD_BYTES - 1}"
+    s3 = _s3(storage)
+    answer = s3.connection.meta.client.get_object(
+        Bucket=s3.bucket_name, Key=key, Range=f"bytes=0-{HEAD_BYTES - 1}"
     )
     return answer["Body"].read()
 
@@ -123,7 +135,8 @@ def local_path(key: str) -> Iterator[Path]:
         yield Path(storage.path(key))
         return
     with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
-        storage.connection.meta.client.download_fileobj(storage.bucket_name, key, spool)
+        s3 = _s3(storage)
+        s3.connection.meta.client.download_fileobj(s3.bucket_name, key, spool)
         spool.flush()
         yield Path(spool.name)
 
@@ -144,8 +157,9 @@ def copy(source: str, target: str) -> None:
             save(target, original)
         return
     # The managed copy: CopyObject, or a multipart copy past CopyObject's 5 GB.
-    storage.connection.meta.client.copy(
-        {"Bucket": storage.bucket_name, "Key": source}, storage.bucket_name, target
+    s3 = _s3(storage)
+    s3.connection.meta.client.copy(
+        {"Bucket": s3.bucket_name, "Key": source}, s3.bucket_name, target
     )
 
 

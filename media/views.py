@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.files.storage import FileSystemStorage
 from django.http import (
     FileResponse,
     Http404,
@@ -63,9 +64,12 @@ def multipart_data(request: Request, *, limit: int, field: str = "file") -> Mapp
     # Set before anything reads the body (DRF parses lazily, on first access).
     request._request.upload_handlers = [HashingUploadHandler(request._request, max_bytes=limit)]
     try:
-        return request.data
+        data = request.data
     except UnreadablePostError as exc:  # the client went away mid-upload
         raise exceptions.ParseError("The upload was interrupted; send it again.") from exc
+    if not isinstance(data, Mapping):  # a multipart body always parses to a form
+        raise NotMultipart(f"Send the file as multipart/form-data in a field named '{field}'.")
+    return data
 
 
 class MediaListView(ListAPIView):
@@ -197,9 +201,10 @@ def signed_upload(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-def local_file(request: HttpRequest, key: str) -> FileResponse:
+def local_file(request: HttpRequest, key: str) -> HttpResponse | FileResponse:
     """Serves stored media when storage is the local filesystem (the embedded default), so
     `fileUrl` works; with S3 the bucket or CRIER_PUBLIC_MEDIA_URL serves them."""
-    if not storage.is_local():
+    media = storage.media_storage()
+    if not isinstance(media, FileSystemStorage):
         raise Http404("Media is not served by Crier with this storage.")
-    return serve(request, key, document_root=storage.media_storage().location)
+    return serve(request, key, document_root=str(media.location))
