@@ -141,7 +141,7 @@ def _brief(plan: PlannedPost) -> generator.Brief:
 def _retry_or_fail(plan: PlannedPost, exc: TransientError, *, now: datetime) -> str:
     if plan.attempts >= settings.CRIER_GENERATOR_MAX_ATTEMPTS:
         return _fail(plan, f"{exc.message} (gave up after {plan.attempts} attempts)")
-    delay = get_exponential_backoff_interval(
+    delay: float = get_exponential_backoff_interval(
         factor=settings.CRIER_GENERATOR_RETRY_BASE,
         retries=plan.attempts - 1,
         maximum=settings.CRIER_GENERATOR_RETRY_MAX,

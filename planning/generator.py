@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -68,6 +69,7 @@ def generate(brief: Brief) -> str:
     if settings.CRIER_GENERATOR_KEY:
         headers["Authorization"] = f"Bearer {settings.CRIER_GENERATOR_KEY}"
     client = _client(float(settings.CRIER_GENERATOR_TIMEOUT))
+    body: dict[str, Any]
     if settings.CRIER_GENERATOR_KIND == "webhook":
         body = {
             "topic": brief.topic,

@@ -29,7 +29,8 @@ def _delivery(verb: str) -> Callable[[dict], str]:
 
 def _quota(data: dict) -> str:
     names = {"posts_per_month": "posts this month", "accounts": "connected accounts"}
-    name = names.get(data.get("quota"), data.get("quota"))
+    quota = data.get("quota")
+    name = names.get(quota, quota) if isinstance(quota, str) else quota
     return f"Plan limit near: {data.get('used')} of {data.get('limit')} {name} used."
 
 

@@ -54,7 +54,7 @@ def bulk_preview(*, context: ApiContext, kind: str, bulk: dict) -> dict:
             when: datetime | None = target.get("scheduled_at")
             if kind == Job.Kind.PUBLISH_NOW:
                 when = now
-            if queue is not None and not problems:
+            if queue is not None and account is not None and not problems:
                 kind_of_post = content_type_of(post.block_for(account.platform))
                 when = queue.take(account.pk, kind_of_post)
                 if when is None:

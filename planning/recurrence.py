@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 
 def local_wall_time(instant: datetime, zone: ZoneInfo) -> datetime:
@@ -36,6 +36,7 @@ def occurrences_after(
     """Occurrences (aware UTC) of a series that started at `start`, strictly after `after`."""
     local_start = local_wall_time(start, zone)
     rules = rrulestr(f"RRULE:{rule}", dtstart=local_start)
+    assert isinstance(rules, rrule)  # one RRULE line makes one rule, not a set
     if until is not None:
         rules = rules.replace(until=local_wall_time(until, zone))
     # Walk in wall-clock time from the later of `start` and `after`; skip the DST-shifted

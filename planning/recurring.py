@@ -106,6 +106,7 @@ def _advance(series: RecurrenceSeries, *, now: datetime) -> str:
         _claim(series, ended_at=now, next_at=None)
         return "ended"
     occurrence = series.next_at
+    assert occurrence is not None  # materialize_due picks series by their next_at
     missed = occurrence < now - settings.CRIER_RECURRENCE_GRACE
     if last in _WAITING and not missed:
         return "waiting"  # the series resumes once its post is approved or scheduled

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -23,11 +24,12 @@ class DayOfWeekField(serializers.ChoiceField):
     def __init__(self, **kwargs) -> None:
         super().__init__(choices=DAY_NAMES, **kwargs)
 
-    def to_internal_value(self, data: object) -> int:
+    # The stubs make a ChoiceField's values its choices; here they are the day's index.
+    def to_internal_value(self, data: Any) -> int:  # type: ignore[override]
         name = data.strip().lower() if isinstance(data, str) else data
         return DAY_NAMES.index(super().to_internal_value(name))
 
-    def to_representation(self, value: int) -> str:
+    def to_representation(self, value: int) -> str:  # type: ignore[override]
         return DAY_NAMES[value]
 
 

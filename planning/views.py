@@ -214,6 +214,8 @@ class ValidateView(APIView):
 
 
 class _NotificationPagination(PagePagination):
+    unread: int  # set by the view before the page is answered
+
     def get_paginated_response(self, data: list) -> Response:
         response = super().get_paginated_response(data)
         response.data["unread"] = self.unread
@@ -229,7 +231,9 @@ class NotificationListView(ListAPIView):
 
     @extend_schema(parameters=[NotificationFilterSerializer], tags=["notifications"])
     def get(self, request: Request, *args, **kwargs) -> Response:
-        self.paginator.unread = selectors.unread_count(workspace=api_context(request).workspace)
+        paginator = self.paginator
+        assert isinstance(paginator, _NotificationPagination)  # pagination_class
+        paginator.unread = selectors.unread_count(workspace=api_context(request).workspace)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

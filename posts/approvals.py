@@ -103,7 +103,7 @@ def post_approve(
             update["networks"] = changes["networks"]
         if changes.get("scheduled_at"):
             update["scheduled_at"] = changes["scheduled_at"]
-        elif post.job_id and post.job.kind == Job.Kind.PUBLISH_NOW:
+        elif post.job and post.job.kind == Job.Kind.PUBLISH_NOW:
             update["scheduled_at"] = timezone.now()
         decision = _decide(
             post=post,
