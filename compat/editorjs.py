@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from html import escape
 from html.parser import HTMLParser
+from typing import TypeGuard
 
 INLINE_TAGS = frozenset({"b", "strong", "i", "em", "u", "s", "mark", "code", "br"})
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -74,8 +75,8 @@ def _block(block: dict) -> str:
         cite = f"<cite>{caption}</cite>" if caption else ""
         return f"<blockquote><p>{inline(data.get('text'))}</p>{cite}</blockquote>"
     if kind == "image":
-        file = data.get("file") if isinstance(data.get("file"), dict) else {}
-        url = file.get("url") or data.get("url")
+        file = data.get("file")
+        url = (file.get("url") if isinstance(file, dict) else None) or data.get("url")
         if not _safe_url(url, schemes=("http://", "https://")):
             return ""
         caption = inline(data.get("caption"))
@@ -105,7 +106,7 @@ def _list(items: object, style: object, depth: int) -> str:
     return f"<{tag}>{''.join(rendered)}</{tag}>"
 
 
-def _safe_url(url: object, *, schemes: tuple[str, ...] = SAFE_SCHEMES) -> bool:
+def _safe_url(url: object, *, schemes: tuple[str, ...] = SAFE_SCHEMES) -> TypeGuard[str]:
     return isinstance(url, str) and url.strip().lower().startswith(schemes)
 
 

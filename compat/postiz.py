@@ -417,7 +417,9 @@ class IntegrationSettingsView(PostizView):
 
 class PostizTriggerSerializer(serializers.Serializer):
     methodName = serializers.CharField(max_length=200)
-    data = serializers.DictField(required=False)
+    # DRF's metaclass takes declared fields off the class: `data` is the wire name, not
+    # the Serializer.data property the stubs see.
+    data = serializers.DictField(required=False)  # type: ignore[assignment]
 
 
 class IntegrationTriggerView(PostizView):

@@ -39,8 +39,10 @@ class PostizPointSerializer(serializers.Serializer):
 
 
 class PostizChartSerializer(serializers.Serializer):
-    label = serializers.CharField()
-    data = PostizPointSerializer(many=True)
+    # Wire names, not Field.label and Serializer.data: DRF's metaclass takes declared
+    # fields off the class.
+    label = serializers.CharField()  # type: ignore[assignment]
+    data = PostizPointSerializer(many=True)  # type: ignore[assignment]
     percentageChange = serializers.FloatField()
 
 

@@ -45,6 +45,7 @@ import html
 import json
 import re
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -80,7 +81,7 @@ from posts.views import IDEMPOTENCY_PARAMETER
 
 S = DeliveryStatus
 # Postiz's four states for Crier's delivery states.
-STATES = {
+STATES: dict[str, str] = {
     S.DRAFT: "DRAFT",
     S.PENDING_APPROVAL: "DRAFT",
     S.SCHEDULED: "QUEUE",
@@ -201,7 +202,9 @@ class PostizPostEntrySerializer(serializers.Serializer):
             if delay_seconds(value.get("delay")) > MAX_THREAD_DELAY
         }
         if problems or too_long:
-            raise serializers.ValidationError({**too_long, **problems})
+            # Keyed by index, as DRF's own list errors are (the stubs allow only str keys).
+            errors: dict[Any, Any] = {**too_long, **problems}
+            raise serializers.ValidationError(errors)
         return values
 
 
@@ -218,7 +221,8 @@ def delay_seconds(delay: int | None) -> int:
 
 class PostizTagSerializer(serializers.Serializer):
     value = serializers.CharField(max_length=100, allow_blank=True)
-    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    # A wire name, not Field.label: DRF's metaclass takes declared fields off the class.
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)  # type: ignore[assignment]
 
 
 class PostizCreatePostSerializer(serializers.Serializer):
@@ -361,7 +365,7 @@ def post_shapes(deliveries: list[Delivery]) -> list[dict]:
                 },
             }
         )
-    return PostizPostSerializer(shapes, many=True).data
+    return list(PostizPostSerializer(shapes, many=True).data)
 
 
 def post_get(request: Request, post_id: str) -> Post:
@@ -515,11 +519,11 @@ def create_posts(request: Request, body: object) -> Response:
     labels = [label for label in labels if label]
     items, ignored = [], []
     for entry in data["posts"]:
-        item, left_out = _native_item(
+        item, unused = _native_item(
             entry, accounts[entry["integration"]["id"]], when=when, labels=labels
         )
         items.append(item)
-        ignored.append(left_out)
+        ignored.append(unused)
     state = "draft" if kind == Job.Kind.DRAFT else "scheduled"
     native = ScheduleRequestSerializer(
         data={"bulk": {"state": state, "posts": items}}, context={"mode": kind}
@@ -833,6 +837,7 @@ def _with_urls(request: Request, fetched: list[MediaAsset]) -> Response:
     # One deadline for all the URLs: each fetch has its own limits, and a request naming
     # many must not hold a web process for the sum of them.
     deadline = time.monotonic() + settings.POSTIZ_IMAGE_URLS_TIMEOUT
+    assert isinstance(request.data, Mapping)  # is_valid refused anything but an object
     body = {**request.data, "posts": [dict(entry) for entry in request.data["posts"]]}
     for entry, checked in zip(body["posts"], dialect.validated_data["posts"], strict=True):
         entry["value"] = [

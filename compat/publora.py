@@ -324,11 +324,11 @@ class CreatePostView(PubloraView):
                 for message in messages
             ]
             post = Post.objects.filter(job=job).first()
-            if post is None and not refusals:
-                refusals.append(job.error or "The post could not be stored.")
-            if refusals:
+            if post is None or refusals:
                 transaction.set_rollback(True)
-                raise exceptions.ValidationError(refusals)
+                raise exceptions.ValidationError(
+                    refusals or [job.error or "The post could not be stored."]
+                )
         return Response({"success": True, "postGroupId": post.pk})
 
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
-ViewFunction = Callable[..., HttpResponse]
+ViewFunction = Callable[..., HttpResponseBase]
 SHARED_PATHS: dict[str, str] = {}  # OpenAPI path → what the Repostra variant does
 
 
 def by_auth_header(*, repostra: ViewFunction, native: ViewFunction) -> ViewFunction:
     @csrf_exempt
-    def view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         chosen = native if request.META.get("HTTP_AUTHORIZATION") else repostra
         return chosen(request, *args, **kwargs)
 

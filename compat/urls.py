@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views import View
 
 from compat import publora, repostra
 from compat.routing import SHARED_PATHS, by_auth_header
@@ -55,7 +56,7 @@ postpost_root_urlpatterns = [
 ]
 
 
-def _shared(path_name: str, repostra_view: type, native_view: type, note: str):
+def _shared(path_name: str, repostra_view: type[View], native_view: type[View], note: str):
     SHARED_PATHS["/api/v1/" + path_name.replace("<str:", "{").replace(">", "}")] = note
     return by_auth_header(repostra=repostra_view.as_view(), native=native_view.as_view())
 

@@ -230,10 +230,11 @@ class SocialContentApproveView(ApproveView):
             raise exceptions.NotFound("Social post not found.")
         serializer = ContentTextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if post is None:
+        if post is None and plan is not None:
             post = _written_post(
                 context=api_context(request), plan=plan, text=serializer.validated_data["content"]
             )
+        assert post is not None  # a plan without one got one; neither was a 404
         social_content_approve(
             context=api_context(request), post=post, text=serializer.validated_data["content"]
         )

@@ -45,7 +45,7 @@ P = PlannedPost.Status
 
 def _website_targets(plan: PlannedPost) -> list[SocialAccount]:
     """The WordPress, webhook or manual accounts this content goes to."""
-    if plan.posting_schedule_id:
+    if plan.posting_schedule is not None:
         account = plan.posting_schedule.account
         ok = account.platform in WEBSITE_CONNECTORS and account.can_publish
         return [account] if ok else []
@@ -98,8 +98,7 @@ def content_approve(
         at = None if publish_now else plan.scheduled_at
         networks = _networks(plan, html)
         post = plan.post
-        pending = post is not None and post.deliveries.filter(status=S.PENDING_APPROVAL).exists()
-        if pending:
+        if post is not None and post.deliveries.filter(status=S.PENDING_APPROVAL).exists():
             pending_approve(
                 context=context, post=post, changes={"networks": networks}, now=publish_now
             )
@@ -135,7 +134,7 @@ def pending_approve(*, context: ApiContext, post: Post, changes: dict, now: bool
     approvals.post_approve(
         post=post, member=context.member, by=approved_by(context), changes=changes
     )
-    if now and post.job_id:
+    if now and post.job is not None:
         dispatch_job(job=post.job)
 
 
