@@ -36,11 +36,13 @@ run: install
 	$(PY) -m config.run
 
 # lint-imports: the one-way layers of pyproject.toml's [tool.importlinter] (an upward
-# import, deferred or not, fails the build).
+# import, deferred or not, fails the build). mypy: every package of the project against
+# the Django and DRF stubs ([tool.mypy]); a type error fails the build.
 test: install $(CODEGEN)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Regenerate the client's generated code from the API schema (no server needed); the test
@@ -52,6 +54,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 format: install
 	$(PY) -m ruff format .
@@ -80,4 +83,4 @@ lock:
 		--output-file clients/python/codegen.lock
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache
