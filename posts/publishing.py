@@ -162,15 +162,18 @@ def _settle_late_answers(moves: list[Move]) -> None:
     call's start mark: after an operator's retry another call may have left, and a call
     this claim never made says nothing of it. Any other answer (the delivery retrying with
     the same key, or claimed again) stays in the attempt log."""
-    made = [move for move in moves if move.delivery.call_started_at is not None]
+    made = [
+        (move, started)
+        for move in moves
+        if move.delivery is not None and (started := move.delivery.call_started_at) is not None
+    ]
     settled = record(
         [
             replace(move, expected=S.UNKNOWN, lease=None, attempt=None, call=started)
-            for move in made
-            if (started := move.delivery.call_started_at) is not None
+            for move, started in made
         ]
     )
-    for move, ok in zip(made, settled, strict=True):
+    for (move, _), ok in zip(made, settled, strict=True):
         if not ok:
             logger.warning(
                 "late answer recorded only in the attempt log",
