@@ -611,8 +611,7 @@ class RejectForm(forms.Form):
 
 class PendingDeliveryInline(admin.TabularInline):
     model = Delivery
-    fields = ["account", "status", "scheduled_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("account", "status", "scheduled_at")
     extra = 0
     can_delete = False
 
@@ -623,8 +622,14 @@ class PendingDeliveryInline(admin.TabularInline):
 @admin.register(PostAwaitingApproval)
 class PostAwaitingApprovalAdmin(admin.ModelAdmin):
     list_display = ["id", "workspace", "text", "created_by", "created_at"]
-    readonly_fields = ["workspace", "networks", "media", "labels", "created_by", "created_at"]
-    fields = readonly_fields
+    fields = readonly_fields = (
+        "workspace",
+        "networks",
+        "media",
+        "labels",
+        "created_by",
+        "created_at",
+    )
     inlines = [PendingDeliveryInline]
     actions = ["approve", "reject"]
 

@@ -37,7 +37,7 @@ def pending_event(*, post: Post, reason: str = "created") -> None:
     )
     if not deliveries:
         return
-    author = post.created_by.user.get_username() if post.created_by_id else ""
+    author = post.created_by.user.get_username() if post.created_by else ""
     emit(
         workspace_id=post.workspace_id,
         event=Event.POST_PENDING_APPROVAL,

@@ -404,7 +404,7 @@ class ApproveSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
     def validate_networks(self, networks: dict) -> dict:
-        return PostInputSerializer.validate_networks(self, networks)
+        return known_networks(networks)
 
     def validate_scheduled_at(self, when: datetime) -> datetime:
         if when < timezone.now() - settings.CRIER_PAST_TOLERANCE:

@@ -190,8 +190,8 @@ class PostRetryView(APIView):
 
 
 def _decider(request: Request) -> str:
-    member = request.auth.member
-    return f"{member.user.get_username()} (key {request.auth.api_key.prefix})"
+    context = api_context(request)
+    return f"{context.member.user.get_username()} (key {context.api_key.prefix})"
 
 
 class _DecisionView(APIView):
@@ -199,10 +199,10 @@ class _DecisionView(APIView):
     write_role = Role.ADMIN
 
     def _post(self, request: Request, post_id: str) -> Post:
-        return selectors.post_get_alone(workspace=request.auth.workspace, post_id=post_id)
+        return selectors.post_get_alone(workspace=api_context(request).workspace, post_id=post_id)
 
     def _answer(self, request: Request, post: Post, decision: ApprovalDecision) -> Response:
-        fresh = selectors.post_get(workspace=request.auth.workspace, post_id=post.pk)
+        fresh = selectors.post_get(workspace=api_context(request).workspace, post_id=post.pk)
         body = PostSerializer(fresh).data
         body["decision"] = ApprovalDecisionSerializer(decision).data
         return Response(body)
@@ -216,7 +216,7 @@ class ApproveView(_DecisionView):
         serializer.is_valid(raise_exception=True)
         decision = approvals.post_approve(
             post=post,
-            member=request.auth.member,
+            member=api_context(request).member,
             by=_decider(request),
             changes=serializer.validated_data,
         )
@@ -231,7 +231,7 @@ class RejectView(_DecisionView):
         serializer.is_valid(raise_exception=True)
         decision = approvals.post_reject(
             post=post,
-            member=request.auth.member,
+            member=api_context(request).member,
             by=_decider(request),
             comment=serializer.validated_data["comment"],
         )
@@ -239,6 +239,8 @@ class RejectView(_DecisionView):
 
 
 class _ApprovalPagination(PagePagination):
+    counts: dict  # set by the view before the page is answered
+
     def get_paginated_response(self, data: list) -> Response:
         response = super().get_paginated_response(data)
         response.data["counts"] = self.counts
@@ -254,10 +256,12 @@ class ApprovalListView(ListAPIView):
 
     @extend_schema(tags=["approvals"])
     def get(self, request: Request, *args, **kwargs) -> Response:
-        self.paginator.counts = selectors.approval_counts(workspace=request.auth.workspace)
+        paginator = self.paginator
+        assert isinstance(paginator, _ApprovalPagination)  # pagination_class
+        paginator.counts = selectors.approval_counts(workspace=api_context(request).workspace)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Post.objects.none()
-        return selectors.pending_posts(workspace=self.request.auth.workspace)
+        return selectors.pending_posts(workspace=api_context(self.request).workspace)

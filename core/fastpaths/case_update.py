@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connections
-from django.db.models import Case, F, Model, QuerySet, Value, When
+from django.db.models import Case, F, Field, Model, QuerySet, Value, When
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast
 
@@ -59,6 +59,7 @@ def _case_on_pk(queryset: QuerySet, name: str, rows: dict[Any, dict[str, Any]]) 
 def _django_case(queryset: QuerySet, name: str, rows: dict[Any, dict[str, Any]]) -> Expression:
     model: type[Model] = queryset.model
     model_field = model._meta.get_field(name)
+    assert isinstance(model_field, Field)  # one of the model's columns, which rows set by name
     case = Case(
         *(
             When(pk=pk, then=Value(values[name], output_field=model_field))

@@ -11,8 +11,6 @@ Fast path `serializer_fields` (core/fastpaths): off, every method here is DRF's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -28,7 +26,7 @@ class FieldsListedOnce(serializers.Serializer):
         return [field for field in self.fields.values() if not field.read_only]
 
     @property
-    def _writable_fields(self) -> Iterable[serializers.Field]:
+    def _writable_fields(self) -> list[serializers.Field]:
         if not enabled("serializer_fields"):
             return super()._writable_fields
         item = self._item
