@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -517,7 +517,10 @@ def reset_seconds(headers: Mapping[str, str], *, now: datetime | None = None) ->
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def _positive(value: object, default: int) -> int:
+_Default = TypeVar("_Default", int, int | None)  # a limit, or no limit
+
+
+def _positive(value: object, default: _Default) -> int | _Default:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     return default
