@@ -576,6 +576,7 @@ def list_posts(request: Request) -> Response:
         )
         .exclude(status=S.CANCELLED)
         .select_related("post", "account")
+        .prefetch_related("post__media_links")
         .order_by("scheduled_at", "pk")
     )
     return Response({"posts": post_shapes(list(deliveries))})

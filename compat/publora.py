@@ -667,8 +667,8 @@ class DeletePostMediaView(PubloraMediaView):
         if asset is None:
             raise exceptions.NotFound("Media file not found")
         posts = Post.objects.filter(
-            workspace=api_context(request).workspace, media__icontains=f'"{asset.pk}"'
-        )
+            workspace=api_context(request).workspace, media_links__asset=asset
+        ).distinct()
         with transaction.atomic():
             for post in posts:
                 _refuse_if_gone_out(post, "delete media from")

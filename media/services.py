@@ -38,7 +38,7 @@ from media import fetching, probing, renditions, storage
 from media.models import MediaAsset, StorageDeletion
 from media.probing import MediaRejected
 from media.selectors import MediaFacts, media_facts
-from media.usage import posts_using
+from media.usage import links_release, posts_using
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRead
@@ -273,6 +273,17 @@ def _release_completion(media_id: str) -> None:
     MediaAsset.objects.filter(pk=media_id).update(completing_until=None)
 
 
+def media_lock(*, workspace_id: str, ids: Iterable[str]) -> None:
+    """Lock the listed assets of one workspace (in id order) until the transaction ends:
+    a post checks them, then links them, and none can be deleted in between
+    (`media_delete` takes the same lock before it looks for posts using one)."""
+    if ids := set(ids):
+        locked = MediaAsset.objects.select_for_update().filter(
+            workspace_id=workspace_id, pk__in=ids
+        )
+        list(locked.order_by("pk").values_list("pk", flat=True))
+
+
 def media_resolve(*, workspace_id: str, ids: Iterable[str]) -> dict[str, MediaFacts]:
     """Facts of the assets a post names. Signed uploads that were PUT but never completed
     are completed here: scheduling a post that uses one checks its bytes the same way."""
@@ -505,6 +516,7 @@ def media_delete(*, asset: MediaAsset) -> None:
                 f"Media {locked.pk} is used by posts: {described}. "
                 "Delete those posts, or remove the media from them, first."
             )
+        links_release(locked)  # posts deleted (cancelled) before: they lose the link
         locked.delete()  # its objects are owed by `asset_deleted`
 
 

@@ -1,6 +1,7 @@
-"""Which posts still need an asset. The posts app owns the link (DESIGN: media knows
-nothing of posts), so this reads its rows through the app registry, by name, in this one
-place, instead of importing it."""
+"""Which posts still need an asset. The posts app owns the link (`posts.PostMedia`, DESIGN:
+media knows nothing of posts), so this reads its rows through the app registry, by name,
+in this one place, instead of importing it. Each question is a join on the link's asset
+index."""
 
 from __future__ import annotations
 
@@ -10,18 +11,13 @@ from media.models import MediaAsset
 
 
 def posts_using(asset: MediaAsset) -> dict[str, list[str]]:
-    """Post id → delivery states, for posts of the asset's workspace that name it and still
-    have a delivery that is not cancelled (drafts and published posts included)."""
+    """Post id → delivery states, for posts that link the asset and still have a delivery
+    that is not cancelled (drafts and published posts included)."""
     if not apps.is_installed("posts"):
         return {}
     delivery = apps.get_model("posts", "Delivery")
     rows = (
-        delivery.objects.filter(
-            post__workspace_id=asset.workspace_id,
-            # Post.media is [{"id", "alt"}]; ids have a fixed length, so the quoted id
-            # cannot match inside another one. Works on SQLite and PostgreSQL alike.
-            post__media__icontains=f'"{asset.pk}"',
-        )
+        delivery.objects.filter(post__media_links__asset=asset)
         .exclude(status="cancelled")
         .values_list("post_id", "status")
         .distinct()
@@ -30,3 +26,13 @@ def posts_using(asset: MediaAsset) -> dict[str, list[str]]:
     for post_id, status in rows:
         using.setdefault(post_id, []).append(status)
     return {post_id: sorted(states) for post_id, states in using.items()}
+
+
+def links_release(asset: MediaAsset) -> int:
+    """Take the asset off the posts that no longer need it (every delivery cancelled, or
+    none), so it can be deleted; returns how many links went. Call it once `posts_using`
+    found nothing, with the asset locked."""
+    if not apps.is_installed("posts"):
+        return 0
+    deleted, _ = apps.get_model("posts", "PostMedia").objects.filter(asset=asset).delete()
+    return deleted

@@ -44,12 +44,16 @@ def bulk_preview(*, context: ApiContext, kind: str, bulk: dict) -> dict:
         errors.append(quota)
     posts = []
     for index, item in enumerate(bulk["posts"]):
-        post = Post(workspace=workspace, networks=item["networks"], media=item.get("media", []))
+        post = Post(workspace=workspace, networks=item["networks"])
         results = []
         for target in item["accounts"]:
             account = accounts.get(target["id"])
             problems = content.problems_for(
-                post=post, account=account, account_id=target["id"], media_index=media_index
+                post=post,
+                media=item.get("media", []),
+                account=account,
+                account_id=target["id"],
+                media_index=media_index,
             )
             when: datetime | None = target.get("scheduled_at")
             if kind == Job.Kind.PUBLISH_NOW:

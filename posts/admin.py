@@ -26,7 +26,15 @@ from core.admin_actions import ConfirmedAction, each_applied, log_table, run_con
 from media import storage
 from media.models import MediaAsset
 from posts import approvals, services
-from posts.models import ApprovalDecision, Attempt, Delivery, Job, Post, PostAwaitingApproval
+from posts.models import (
+    ApprovalDecision,
+    Attempt,
+    Delivery,
+    Job,
+    Post,
+    PostAwaitingApproval,
+    PostMedia,
+)
 from posts.states import CANCELLABLE, DeliveryStatus
 
 if TYPE_CHECKING:
@@ -464,24 +472,18 @@ class PostAdmin(HistoryAdmin):
 
     @admin.display(description="media")
     def media_preview(self, post: Post) -> str:
-        if not post.media:
+        links = list(post.media_links.select_related("asset"))
+        if not links:
             return "None."
-        assets = MediaAsset.objects.filter(
-            workspace=post.workspace_id, pk__in=[ref["id"] for ref in post.media]
-        ).in_bulk()
-        return format_html_join(
-            "", "{}", ((_thumbnail(ref, assets.get(ref["id"])),) for ref in post.media)
-        )
+        return format_html_join("", "{}", ((_thumbnail(link),) for link in links))
 
     @admin.display(description="operator actions")
     def operator_actions(self, post: Post) -> str:
         return log_table([post, *post.deliveries.all()])
 
 
-def _thumbnail(ref: dict, asset: MediaAsset | None) -> str:
-    alt = ref.get("alt", "")
-    if asset is None:
-        return format_html("<p>{} (not found; alt: {})</p>", ref["id"], alt or "none")
+def _thumbnail(link: PostMedia) -> str:
+    asset, alt = link.asset, link.alt
     caption = f"{asset.id}: {asset.kind or asset.mime_type} {asset.status}" + (
         f", alt: {alt}" if alt else ""
     )

@@ -15,9 +15,9 @@ from connectors.base import Content
 from connectors.errors import PermanentError, TransientError
 from media import services as media_services
 from media.models import MediaAsset
-from media.selectors import MediaFacts, media_facts
+from media.selectors import MediaFacts, facts_of
 from posts import replies
-from posts.models import Delivery, Post
+from posts.models import Delivery, Post, PostMedia
 from posts.states import DeliveryStatus
 
 # Seconds between two looks at media that is still being uploaded.
@@ -32,27 +32,33 @@ def media_index(*, workspace: Workspace, bulk: dict) -> dict[str, MediaFacts]:
 
 
 def problems_for(
-    *, post: Post, account: SocialAccount | None, account_id: str, media_index: dict
+    *,
+    post: Post,
+    media: list[dict],
+    account: SocialAccount | None,
+    account_id: str,
+    media_index: dict,
 ) -> list[str]:
-    """Why this post cannot go to this account (empty when it can)."""
+    """Why this post, with `media` (the `[{id, alt}]` it has or is about to have), cannot
+    go to this account (empty when it can)."""
     if account is None:
         return [f"Account {account_id} is not connected to this workspace."]
     if not account.can_publish:
         reason = f" ({account.status_reason})" if account.status_reason else ""
         return [f"Account {account_id} is {account.status}{reason}: reconnect it first."]
-    unlisted = {ref["id"] for ref in post.media} - media_index.keys()
+    unlisted = {ref["id"] for ref in media} - media_index.keys()
     if unlisted:  # an edit that left the media alone: the index was built from the changes
         media_index.update(
             media_services.media_resolve(workspace_id=post.workspace_id, ids=unlisted)
         )
-    missing = [ref["id"] for ref in post.media if ref["id"] not in media_index]
+    missing = [ref["id"] for ref in media if ref["id"] not in media_index]
     if missing:
         return [f"Media not found: {', '.join(missing)}."]
-    unusable = [media_index[ref["id"]].problem for ref in post.media]
+    unusable = [media_index[ref["id"]].problem for ref in media]
     if any(unusable):
         return [problem for problem in unusable if problem]
     connector = connector_for(account.platform)
-    content = build_content(post, account, "", media_index=media_index)
+    content = build_content(post, account, "", media_index=media_index, media=media)
     # The account's own limits: a Mastodon instance or a Bluesky server may set other ones.
     return [problem.message for problem in connector.validate(content, credentials_for(account))]
 
@@ -63,19 +69,30 @@ def build_content(
     idempotency_key: str,
     *,
     media_index: dict[str, MediaFacts] | None = None,
+    media: list[dict] | None = None,
+    links: list[PostMedia] | None = None,
 ) -> Content:
     """What the connector receives. With `media_index` the content is being checked (a
-    rendition still being made stands in by its type); without, it is being sent, so the
-    media is read now and must be there."""
+    rendition still being made stands in by its type), for `media` when given (an edit's
+    or a new post's), else the post's own; without, it is being sent: the post's `links`
+    with their assets, read now when not given."""
     block = post.block_for(account.platform)
     sending = media_index is None
     if media_index is None:
-        ids = [ref["id"] for ref in post.media]
-        media_index = media_facts(workspace_id=post.workspace_id, ids=ids) if ids else {}
+        links = linked_media(post) if links is None else links
+        refs = [{"id": link.asset_id, "alt": link.alt} for link in links]
+        # A link to another workspace's asset is never written; were one there, it is gone.
+        media_index = {
+            link.asset_id: facts_of(link.asset)
+            for link in links
+            if link.asset.workspace_id == post.workspace_id
+        }
+    else:
+        refs = post.media if media is None else media
     limits = connector_for(account.platform).limits_for(credentials_for(account))
     accepted = limits.image_types | limits.video_types
     items = []
-    for ref in post.media:
+    for ref in refs:
         facts = media_index.get(ref["id"])
         if facts is None or facts.original is None:
             if sending:
@@ -104,6 +121,22 @@ def build_content(
     )
 
 
+def delivery_media(delivery: Delivery) -> list[PostMedia]:
+    """`linked_media` of the delivery's post; none, without a query, when the publish
+    claim found that the post has none (`post_has_media`)."""
+    if getattr(delivery, "post_has_media", True):
+        return linked_media(delivery.post)
+    return []
+
+
+def linked_media(post: Post) -> list[PostMedia]:
+    """The post's media links in order, each with its asset: the prefetched ones
+    (`media_prefetch`), else one query."""
+    if "media_links" in getattr(post, "_prefetched_objects_cache", {}):
+        return list(post.media_links.all())
+    return list(post.media_links.select_related("asset"))
+
+
 def options_for(post: Post, platform: str) -> dict:
     """A network's own block is taken as written (the API checked it); options in the
     `default` block reach only the networks that know them."""
@@ -122,17 +155,22 @@ def media_wait(delivery: Delivery, *, now: datetime | None = None) -> None:
     still missing, raises TransientError (look again later) until CRIER_MEDIA_WAIT past
     the scheduled time, then PermanentError: the post never goes out without its media.
     """
-    ids = [ref["id"] for ref in delivery.post.media]
-    if not ids:
-        return
-    index = media_services.media_resolve(workspace_id=delivery.post.workspace_id, ids=ids)
+    links = delivery_media(delivery)
+    pending = [link for link in links if link.asset.status == MediaAsset.Status.PENDING_UPLOAD]
+    if not pending:
+        return  # no lookup on the fast path: ready, processing or failed (build_content says)
+    index = media_services.media_resolve(
+        workspace_id=delivery.post.workspace_id, ids={link.asset_id for link in pending}
+    )
+    for link in pending:
+        link.asset.refresh_from_db()  # an upload checked now is sent as it now stands
     waiting = sorted(
         media_id
         for media_id, facts in index.items()
         if facts.status == MediaAsset.Status.PENDING_UPLOAD
     )
     if not waiting:
-        return  # ready, or gone: build_content says why
+        return
     now = now or timezone.now()
     grace = settings.CRIER_MEDIA_WAIT
     deadline = delivery.scheduled_at + grace
@@ -157,7 +195,12 @@ def content_for(delivery: Delivery) -> Content:
     thread's items go out one by one after their delays), or one delayed follow-up."""
     if delivery.thread_index is not None:
         return _reply_content(delivery)
-    built = build_content(delivery.post, delivery.account, delivery.idempotency_key)
+    built = build_content(
+        delivery.post,
+        delivery.account,
+        delivery.idempotency_key,
+        links=delivery_media(delivery),
+    )
     platform = delivery.account.platform
     if replies.follow_up_delays(delivery.post.block_for(platform), platform):
         return replace(built, thread=())  # each follow-up is a delivery of its own

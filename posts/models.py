@@ -4,12 +4,13 @@ from collections.abc import Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 
 from accounts.ids import public_id_field
 from accounts.models import Member, SocialAccount, Workspace
+from media.models import MediaAsset
 from posts.states import PENDING, UNSETTLED, DeliveryStatus, JobStatus
 from posts.states import DeliveryStatus as S
 
@@ -54,7 +55,6 @@ class Post(models.Model):
     job = models.ForeignKey(Job, null=True, on_delete=models.SET_NULL, related_name="posts")
     input_index = models.PositiveIntegerField(default=0, help_text="Position in the bulk request.")
     networks = models.JSONField(default=dict, help_text="Per-network blocks, with `default`.")
-    media = models.JSONField(default=list, help_text="[{id, alt}] in order.")
     labels = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -74,6 +74,46 @@ class Post(models.Model):
     def block_for(self, platform: str) -> dict:
         """The network block that applies to `platform`: its own, else `default`."""
         return self.networks.get(platform) or self.networks.get("default") or {}
+
+    @property
+    def media(self) -> list[dict[str, str]]:
+        """The API's `[{id, alt}]`, in order, read from the links (prefetch `media_links`
+        when reading many posts; posts/selectors.py:WITH_MEDIA)."""
+        return [{"id": link.asset_id, "alt": link.alt} for link in self.media_links.all()]
+
+
+class PostMedia(models.Model):
+    """One asset at one place in a post's media (the order the platforms receive).
+
+    The asset is protected: deleting one a post links to fails (the media API answers
+    409 before trying, and unlinks it from posts that were deleted, i.e. cancelled).
+    """
+
+    # The unique (post, position) index serves lookups by post: no index of its own.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="media_links", db_index=False
+    )
+    # Indexed (a ForeignKey's own index): "which posts use this asset" is a join on it.
+    asset = models.ForeignKey(MediaAsset, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    alt = models.CharField(max_length=1500, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = "post media"
+        verbose_name_plural = "post media"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "position"], name="post_media_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} at {self.position} of {self.post_id}"
+
+
+def media_prefetch(to_post: str = "") -> Prefetch:
+    """Prefetch posts' media links with their assets, one query for all of them;
+    `to_post` is the path to the post ("post__" from deliveries)."""
+    return Prefetch(f"{to_post}media_links", queryset=PostMedia.objects.select_related("asset"))
 
 
 class ApprovalDecision(models.Model):

@@ -27,7 +27,7 @@ import redis
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import Error, connection, transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, prefetch_related_objects
 from django.utils import timezone
 
 from accounts import platforms, tokens
@@ -42,7 +42,7 @@ from connectors.errors import (
     TransientError,
 )
 from posts import content, quotas
-from posts.models import Attempt, Delivery
+from posts.models import Attempt, Delivery, PostMedia, media_prefetch
 from posts.outcomes import (
     AttemptResult,
     Move,
@@ -85,6 +85,8 @@ def claim_for_publishing(delivery_ids: Sequence[str]) -> list[Delivery]:
             Delivery.objects.in_states(delivery_ids, [S.QUEUED])
             .select_related("post__job", "account")
             .defer("post__job__request", "post__job__payload")
+            # Whether the post has media, so a batch without any reads no links at all.
+            .annotate(post_has_media=Exists(PostMedia.objects.filter(post=OuterRef("post"))))
             .select_for_update(of=("self",))
             .order_by("pk")  # one locking order: redelivered batches wait, never deadlock
         )
@@ -96,6 +98,9 @@ def claim_for_publishing(delivery_ids: Sequence[str]) -> list[Delivery]:
                 call_started_at=None,
                 updated_at=now,
             )
+    # What media_wait and the content read: every link of the batch, in one query.
+    with_media = [delivery.post for delivery in deliveries if delivery.post_has_media]
+    prefetch_related_objects(with_media, media_prefetch())
     for delivery in deliveries:
         delivery.status, delivery.attempts = S.PUBLISHING, delivery.attempts + 1
         delivery.lease_expires_at, delivery.updated_at = lease, now

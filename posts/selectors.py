@@ -82,12 +82,13 @@ def job_status(*, workspace_id: str, job_id: str) -> dict:
 
 def _with_deliveries(queryset: QuerySet[Post]) -> QuerySet[Post]:
     return queryset.prefetch_related(
+        "media_links",
         Prefetch(
             "deliveries",
             queryset=Delivery.objects.order_by("created_at").prefetch_related(
                 Prefetch("attempt_log", queryset=Attempt.objects.order_by("number"))
             ),
-        )
+        ),
     )
 
 

@@ -333,6 +333,10 @@ class DeliverySerializer(TimestampModelSerializer):
 
 class PostSerializer(TimestampModelSerializer):
     state = serializers.SerializerMethodField()
+    # Post.media, read from the post's links (prefetch `media_links` for lists). Declared
+    # as the JSON column it replaced was, so the schema and the clients stay as they were;
+    # this serializer only answers (edits go through PostUpdateSerializer).
+    media = serializers.JSONField(required=False, help_text="[{id, alt}] in order.")
     deliveries = DeliverySerializer(many=True, read_only=True)
 
     class Meta:

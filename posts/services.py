@@ -17,9 +17,10 @@ from accounts.auth import ApiContext
 from accounts.models import AccountStatus, SocialAccount
 from core.errors import Conflict
 from core.logging import log_ids
+from media import services as media_services
 from posts import content, extensions, wakeups
 from posts.approval_policy import approval_needed_for, pending_event
-from posts.models import Delivery, Job, Post
+from posts.models import Delivery, Job, Post, PostMedia
 from posts.outcomes import transition
 from posts.selectors import job_status
 from posts.states import (
@@ -120,6 +121,8 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
         account.pk: account
         for account in SocialAccount.objects.filter(workspace=job.workspace).connected()
     }
+    named = {ref["id"] for item in job.request["posts"] for ref in item.get("media") or ()}
+    media_services.media_lock(workspace_id=job.workspace_id, ids=named)
     media_index = content.media_index(workspace=job.workspace, bulk=job.request)
     now = timezone.now()
     targeted = {t["id"] for item in job.request["posts"] for t in item["accounts"]}
@@ -130,21 +133,26 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
     failures: dict[str, dict[str, list[str]]] = {}
     deliveries: list[Delivery] = []
     posts: list[Post] = []
+    links: list[PostMedia] = []
     for index, item in enumerate(job.request["posts"]):
         post = Post(
             workspace=job.workspace,
             job=job,
             input_index=index,
             networks=item["networks"],
-            media=item.get("media", []),
             labels=item.get("labels", []),
             created_by=job.created_by,
         )
+        media = item.get("media", [])
         targets = []
         for target in item["accounts"]:
             account = accounts.get(target["id"])
             problems = content.problems_for(
-                post=post, account=account, account_id=target["id"], media_index=media_index
+                post=post,
+                media=media,
+                account=account,
+                account_id=target["id"],
+                media_index=media_index,
             )
             slot = None
             if not problems and account is not None and job.kind == Job.Kind.QUEUE:
@@ -158,6 +166,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
             continue
         post.save()
         posts.append(post)
+        links.extend(_links(post, media))
         status = expansion.status
         post_deliveries = []
         for account, when, slot in targets:
@@ -174,6 +183,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
             post_deliveries.append(delivery)
         deliveries.extend(post_deliveries)
         expansion.post_stored(post, item, post_deliveries)
+    PostMedia.objects.bulk_create(links, batch_size=500)
     Delivery.objects.bulk_create(deliveries, batch_size=500)
     if job.kind != Job.Kind.PUBLISH_NOW:  # those are claimed at once (dispatch_job)
         wakeups.arm(delivery.due_at for delivery in deliveries)
@@ -238,15 +248,22 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
             # An edit here would answer success and change nothing that can ever go out.
             raise Conflict("This post was deleted: every delivery is cancelled.")
         schedules = [(delivery, *_new_schedule(delivery, changes, approval)) for delivery in live]
-        for field in ("networks", "media", "labels"):
+        for field in ("networks", "labels"):
             if field in changes:
                 setattr(post, field, changes[field])
+        if "media" in changes:
+            media = changes["media"]
+            named = {ref["id"] for ref in media}
+            media_services.media_lock(workspace_id=post.workspace_id, ids=named)
+        else:
+            media = post.media
         media_index = content.media_index(workspace=post.workspace, bulk={"posts": [changes]})
         problems = [
             f"{delivery.account_id}: {message}"
             for delivery in live
             for message in content.problems_for(
                 post=post,
+                media=media,
                 account=delivery.account,
                 account_id=delivery.account_id,
                 media_index=media_index,
@@ -255,6 +272,9 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
         if problems:
             raise ValidationError(problems)
         post.save()
+        if "media" in changes:
+            post.media_links.all().delete()
+            PostMedia.objects.bulk_create(_links(post, media))
         for delivery, status, when in schedules:
             if when != delivery.scheduled_at or status == DeliveryStatus.DRAFT:
                 delivery.slot_at = None  # a queue slot is given back when the post leaves it
@@ -278,27 +298,41 @@ def post_media_attach(*, post: Post, media_id: str, alt: str = "") -> Post:
     which waits for them (content.media_wait)."""
     with transaction.atomic():
         _lock_editable(post)
-        post.media = [*post.media, {"id": media_id, "alt": alt}]
-        post.save(update_fields=["media", "updated_at"])
+        media_services.media_lock(workspace_id=post.workspace_id, ids={media_id})
+        last = post.media_links.order_by("-position").values_list("position", flat=True).first()
+        PostMedia.objects.create(
+            post=post, asset_id=media_id, position=0 if last is None else last + 1, alt=alt
+        )
+        post.save(update_fields=["updated_at"])
     return post
 
 
 def post_media_detach(*, post: Post, media_ids: set[str]) -> Post:
-    """Take media off a post that has not gone out (the asset itself stays)."""
+    """Take media off a post that has not gone out (the asset itself stays); the others
+    keep their order."""
     with transaction.atomic():
         _lock_editable(post)
-        post.media = [ref for ref in post.media if ref["id"] not in media_ids]
-        post.save(update_fields=["media", "updated_at"])
+        post.media_links.filter(asset_id__in=media_ids).delete()
+        post.save(update_fields=["updated_at"])
     return post
 
 
 def _lock_editable(post: Post) -> None:
-    """Lock the post and its deliveries, re-read its media; 409 once any has gone out."""
-    post.media = Post.objects.select_for_update().values_list("media", flat=True).get(pk=post.pk)
+    """Lock the post and its deliveries; 409 once any has gone out."""
+    Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").get()
     deliveries = Delivery.objects.select_for_update().filter(post=post)
     busy = sorted(set(deliveries.values_list("status", flat=True)) - EDITABLE)
     if busy:
         raise Conflict(f"This post can no longer be edited: deliveries are {', '.join(busy)}.")
+
+
+def _links(post: Post, media: list[dict]) -> list[PostMedia]:
+    """The rows for a post's `[{id, alt}]`, numbered in order; the caller checked that each
+    asset is the workspace's and locked it (media_lock)."""
+    return [
+        PostMedia(post=post, asset_id=ref["id"], position=position, alt=ref.get("alt") or "")
+        for position, ref in enumerate(media)
+    ]
 
 
 def _new_schedule(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import pytest
@@ -13,7 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from accounts.models import MonthlyUsage, OAuthState, SocialAccount
 from connectors.registry import CONNECTORS
-from posts.models import ApprovalDecision
+from posts.models import ApprovalDecision, PostMedia
+from tests.factories import WorkspaceFactory
 
 
 @pytest.mark.django_db
@@ -37,6 +39,8 @@ BEFORE_THE_MOVE = [
     ("posts", "0007_delivery_requested_at"),
     ("planning", "0004_repostra_fields"),
 ]
+BEFORE_LINKS = [("posts", "0009_postmedia"), ("media", "0002_completing_until")]
+LATEST = [("posts", "0011_remove_post_media"), ("media", "0002_completing_until")]
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Apps:
@@ -69,3 +73,49 @@ def test_approvals_and_usage_change_app_with_their_rows_and_permissions():
     assert ContentType.objects.get_for_model(ApprovalDecision).pk == moved["approvaldecision"].pk
     assert ContentType.objects.get_for_model(MonthlyUsage).pk == moved["monthlyusage"].pk
     assert not ContentType.objects.filter(app_label="planning", model__in=moved).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_post_media_lists_become_ordered_rows_and_back(caplog):
+    old = _migrate(BEFORE_LINKS)
+    workspace, other = WorkspaceFactory(), WorkspaceFactory()
+    Asset = old.get_model("media", "MediaAsset")
+    mine = [
+        Asset.objects.create(workspace_id=workspace.pk, status="ready", storage_key=f"k/{n}")
+        for n in range(2)
+    ]
+    theirs = Asset.objects.create(workspace_id=other.pk, status="ready", storage_key="k/other")
+    OldPost = old.get_model("posts", "Post")
+    listed = [
+        {"id": mine[1].pk, "alt": "second first"},
+        {"id": "med_gone", "alt": "deleted long ago"},
+        {"id": theirs.pk, "alt": ""},
+        {"id": mine[0].pk},
+    ]
+    post = OldPost.objects.create(workspace_id=workspace.pk, media=listed)
+    plain = OldPost.objects.create(workspace_id=workspace.pk, media=[])
+
+    with caplog.at_level(logging.WARNING, logger="posts.migrations"):
+        new = _migrate(LATEST)
+
+    rows = new.get_model("posts", "PostMedia").objects.order_by("position")
+    assert list(rows.values_list("post_id", "position", "asset_id", "alt")) == [
+        (post.pk, 0, mine[1].pk, "second first"),
+        (post.pk, 1, mine[0].pk, ""),
+    ]
+    left_out = [r.getMessage() for r in caplog.records if r.name == "posts.migrations"]
+    assert len(left_out) == 2
+    assert "'med_gone'" in left_out[0] and post.pk in left_out[0]
+    assert repr(theirs.pk) in left_out[1]
+
+    back = _migrate(BEFORE_LINKS)
+
+    restored = back.get_model("posts", "Post").objects.in_bulk([post.pk, plain.pk])
+    assert restored[post.pk].media == [
+        {"id": mine[1].pk, "alt": "second first"},
+        {"id": mine[0].pk, "alt": ""},
+    ]
+    assert restored[plain.pk].media == []
+    assert not back.get_model("posts", "PostMedia").objects.exists()
+    _migrate(LATEST)  # and forward again: each list moves once
+    assert PostMedia.objects.filter(post_id=post.pk).count() == 2

@@ -19,7 +19,7 @@ from media.models import MediaAsset, StorageDeletion
 from media.selectors import facts_of
 from media.services import media_sweep
 from posts import content
-from posts.models import Post
+from posts.models import Post, PostMedia
 from tests.factories import SocialAccountFactory
 from tests.media.conftest import MEDIA, ask, put, stored_files
 
@@ -139,11 +139,8 @@ def test_tiktok_refuses_the_probed_15_fps_and_takes_30_fps(editor, samples, uplo
 def test_a_platform_refusing_webp_is_given_the_jpeg_copy(editor, samples, upload):
     media_id = upload(editor, samples["webp"]).json()["id"]
     linkedin = SocialAccountFactory(workspace=editor.workspace, platform="linkedin")
-    post = Post.objects.create(
-        workspace=editor.workspace,
-        networks={"default": {"text": "Art"}},
-        media=[{"id": media_id, "alt": "Red"}],
-    )
+    post = Post.objects.create(workspace=editor.workspace, networks={"default": {"text": "Art"}})
+    PostMedia.objects.create(post=post, asset_id=media_id, position=0, alt="Red")
 
     for_linkedin = content.build_content(post, linkedin, "k").media
     for_sandbox = content.build_content(post, SocialAccountFactory(), "k").media

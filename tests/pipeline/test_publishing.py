@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from accounts import platforms
 from connectors.base import PlatformLimits, RateLimit
+from media.models import MediaAsset
 from posts import dispatch, outcomes, publishing, quotas, services
-from posts.models import Attempt, Delivery
+from posts.models import Attempt, Delivery, Post, PostMedia
 from posts.outcomes import delivery_event_data
 from tests.pipeline.harness import wait_until
 from tests.pipeline.test_chaos import stored_posts
@@ -261,6 +262,16 @@ def test_a_cancelled_delivery_is_not_published_by_a_late_message(queued, owner, 
     assert simulator.simulator.stats()["requests"] == 0
 
 
+DATA_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE")
+
+
+def publish_statements(ids: list[str]) -> list[str]:
+    """The first word of each SQL statement one publish batch of `ids` sends."""
+    with CaptureQueriesContext(connection) as captured:
+        publishing.deliveries_publish(delivery_ids=ids)
+    return [query["sql"].split(" ", 1)[0].upper() for query in captured.captured_queries]
+
+
 def test_a_batch_takes_nine_statements_and_one_transaction_for_its_outcomes_then_one_count(
     owner, simulator, broker
 ):
@@ -273,11 +284,9 @@ def test_a_batch_takes_nine_statements_and_one_transaction_for_its_outcomes_then
     ids = stored_posts(owner, accounts, 5)
     assert sorted(dispatch.claim_due(now=timezone.now(), batch_size=10)) == sorted(ids)
 
-    with CaptureQueriesContext(connection) as captured:
-        publishing.deliveries_publish(delivery_ids=ids)
+    statements = publish_statements(ids)
 
-    statements = [query["sql"].split(" ", 1)[0].upper() for query in captured.captured_queries]
-    data = [verb for verb in statements if verb in ("SELECT", "INSERT", "UPDATE", "DELETE")]
+    data = [verb for verb in statements if verb in DATA_VERBS]
     assert data == [
         *("SELECT", "UPDATE", "SELECT", "INSERT", "UPDATE"),
         *("UPDATE", "SELECT", "UPDATE", "SELECT", "INSERT"),
@@ -291,6 +300,38 @@ def test_a_batch_takes_nine_statements_and_one_transaction_for_its_outcomes_then
     assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {
         "published"
     }
+
+
+def test_a_batch_with_media_reads_every_posts_media_in_one_statement(owner, simulator, broker):
+    # Each post links two assets, listed in the reverse of their creation order; the claim
+    # loads the links and their assets for the whole batch, so the batch costs one SELECT
+    # more than one without media (above), whatever the number of deliveries.
+    accounts = [sandbox_account(owner.workspace, simulator, f"media-{n}") for n in range(2)]
+    ids = stored_posts(owner, accounts, 5)
+    first, second = (
+        MediaAsset.objects.create(
+            workspace=owner.workspace,
+            status=MediaAsset.Status.READY,
+            kind=MediaAsset.Kind.IMAGE,
+            mime_type="image/png",
+            storage_key=f"{owner.workspace.pk}/{name}.png",
+        )
+        for name in ("first", "second")
+    )
+    for post in Post.objects.filter(deliveries__in=ids).distinct():
+        PostMedia.objects.create(post=post, asset=second, position=0, alt="2")
+        PostMedia.objects.create(post=post, asset=first, position=1, alt="1")
+    assert sorted(dispatch.claim_due(now=timezone.now(), batch_size=10)) == sorted(ids)
+
+    data = [verb for verb in publish_statements(ids) if verb in DATA_VERBS]
+
+    assert data == [
+        *("SELECT", "UPDATE", "SELECT", "SELECT", "INSERT", "UPDATE"),
+        *("UPDATE", "SELECT", "UPDATE", "SELECT", "INSERT"),
+    ]
+    feed = simulator.simulator.feed(None)
+    assert len(feed) == 10
+    assert {tuple(item["alt_text"] for item in entry["media"]) for entry in feed} == {("2", "1")}
 
 
 def test_the_published_event_carries_the_row_as_stored(queued, simulator):

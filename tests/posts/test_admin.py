@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import AccountStatus
 from media.models import MediaAsset
 from posts import dispatch
-from posts.models import Delivery, Job, Post
+from posts.models import Delivery, Job, Post, PostMedia
 from posts.states import DeliveryStatus as S
 from tests.factories import SocialAccountFactory
 from webhooks.models import WebhookDelivery, WebhookMessage
@@ -372,12 +372,21 @@ def test_a_post_page_shows_its_text_and_media_for_humans(admin_client, delivery,
         mime_type="image/png",
         storage_key="media/croissant.png",
     )
-    Post.objects.filter(pk=delivery.post_id).update(
-        networks={"default": {"text": "Spring sale starts today"}, "x": {"text": "Sale!"}},
-        media=[{"id": image.pk, "alt": "A croissant"}, {"id": "med_gone", "alt": ""}],
+    video = MediaAsset.objects.create(
+        workspace=workspace,
+        status=MediaAsset.Status.PROCESSING,
+        kind=MediaAsset.Kind.VIDEO,
+        mime_type="video/mp4",
+        storage_key="media/oven.mp4",
     )
+    Post.objects.filter(pk=delivery.post_id).update(
+        networks={"default": {"text": "Spring sale starts today"}, "x": {"text": "Sale!"}}
+    )
+    PostMedia.objects.create(post_id=delivery.post_id, asset=video, position=1)
+    PostMedia.objects.create(post_id=delivery.post_id, asset=image, position=0, alt="A croissant")
     shown = page(admin_client, f"/admin/posts/post/{delivery.post_id}/change/")
     assert "Spring sale starts today" in shown and "Sale!" in shown
     assert 'alt="A croissant"' in shown and "croissant.png" in shown
-    assert "med_gone (not found" in shown
+    assert f"{video.pk}: video processing" in shown
+    assert shown.index("croissant.png") < shown.index(video.pk)  # in the post's order
     assert "&quot;text&quot;" not in shown  # no JSON
