@@ -130,10 +130,11 @@ def delivery_media(delivery: Delivery) -> list[PostMedia]:
 
 
 def linked_media(post: Post) -> list[PostMedia]:
-    """The post's media links in order, each with its asset: the prefetched ones
-    (`media_prefetch`), else one query."""
-    if "media_links" in getattr(post, "_prefetched_objects_cache", {}):
-        return list(post.media_links.all())
+    """The post's media links in order, each with its asset: those `media_prefetch`
+    loaded, else one query."""
+    loaded = getattr(post, "media_loaded", None)
+    if loaded is not None:
+        return loaded
     return list(post.media_links.select_related("asset"))
 
 

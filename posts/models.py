@@ -111,9 +111,14 @@ class PostMedia(models.Model):
 
 
 def media_prefetch(to_post: str = "") -> Prefetch:
-    """Prefetch posts' media links with their assets, one query for all of them;
-    `to_post` is the path to the post ("post__" from deliveries)."""
-    return Prefetch(f"{to_post}media_links", queryset=PostMedia.objects.select_related("asset"))
+    """Prefetch posts' media links with their assets, one query for all of them, into each
+    post's `media_loaded` list (posts.content.linked_media reads it); `to_post` is the path
+    to the post ("post__" from deliveries)."""
+    return Prefetch(
+        f"{to_post}media_links",
+        queryset=PostMedia.objects.select_related("asset"),
+        to_attr="media_loaded",
+    )
 
 
 class ApprovalDecision(models.Model):
