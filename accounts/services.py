@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,11 @@ from accounts.models import (
     SocialAccount,
     Workspace,
 )
+from accounts.platforms import connector_config
+from accounts.tokens import credentials_for, mark_needs_reauth, refresh_credentials
+from connectors.base import Connector, RecentPost
+from connectors.errors import AuthExpired, RefreshRefused
+from connectors.registry import connector_class, get_connector
 from core.errors import Conflict
 
 
@@ -103,3 +109,28 @@ def social_account_disconnect(*, account: SocialAccount) -> None:
     account.save(
         update_fields=["credentials", "status", "status_reason", "disconnected_at", "updated_at"]
     )
+
+
+def social_account_recent_posts(*, account: SocialAccount, limit: int) -> list[RecentPost] | None:
+    """The account's latest posts, read from its platform now, newest first; None when the
+    platform offers no such list. Made while a request waits, so each exchange is bounded
+    by CRIER_REQUEST_HTTP_TIMEOUT (connectors.http caps its size and time); an expired
+    token is refreshed once, and a refused refresh flags the account as publishing does.
+    Raises `connectors.errors` types."""
+    if connector_class(account.platform).recent_posts is Connector.recent_posts:
+        return None
+    with get_connector(
+        account.platform,
+        timeout=settings.CRIER_REQUEST_HTTP_TIMEOUT,
+        config=connector_config(account.platform),
+    ) as connector:
+        credentials = credentials_for(account)
+        try:
+            return connector.recent_posts(credentials, limit=limit)
+        except AuthExpired:
+            try:
+                fresh = refresh_credentials(account, connector, stale=credentials)
+            except RefreshRefused as exc:
+                mark_needs_reauth(account, exc)
+                raise
+            return connector.recent_posts(fresh, limit=limit)

@@ -31,12 +31,14 @@ Where Crier differs, it says so rather than pretend:
   naming the channel and why; nothing is stored and no quota is taken.
 - Post ids are Crier post ids; `GET /posts` lists one entry per channel (delivery).
   `DELETE /posts/:id` cancels that post only (the group route cancels a group).
-- `GET /posts/:id/missing` answers `[]`: Postiz lists the channel's recent content there
-  (for a post whose release id is `missing`), and no Crier connector can list it yet.
+- `GET /posts/:id/missing` lists the channel's recent posts, read from the platform now,
+  for a post whose outcome is unknown (Postiz's `missing`), else `[]`; platforms whose
+  connector lists no posts answer `[]`, as Postiz does for providers without `missing`.
   Per-channel validation is the native preview (`POST /api/v1/posts/validate`).
 - `PUT /posts/:id/release-id` records what a platform published: it resolves a delivery
   whose outcome is unknown as published (the operator decision of DESIGN.md), or corrects
-  the id of a published one. A post sent to several channels takes its delivery id.
+  the id of a published one; an id picked from `missing` gets its page as `releaseURL`.
+  A post sent to several channels takes its delivery id.
 """
 
 from __future__ import annotations
@@ -59,10 +61,14 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import services as account_services
 from accounts.auth import api_context
-from accounts.models import Scope, SocialAccount
+from accounts.models import AccountStatus, Scope, SocialAccount
 from compat import postiz_settings
-from compat.postiz import ERRORS, TAGS, PostizView, not_found
+from compat.postiz import ERRORS, TAGS, PostizErrorSerializer, PostizView, not_found
+from connectors.base import RecentPost
+from connectors.errors import ConnectorError, TransientError
+from connectors.registry import connector_class
 from core.errors import flatten_errors
 from media import services as media_services
 from media import storage
@@ -649,22 +655,102 @@ class GroupDeleteView(PostizView):
 
 class PostizMissingContentSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="The platform's id of a recent post.")
-    url = serializers.CharField()
+    url = serializers.CharField(
+        help_text="A picture of it where the platform gives one (a video's cover, as Postiz "
+        "shows it to pick from), else its public page."
+    )
+    releaseURL = serializers.CharField(
+        allow_blank=True,
+        help_text="Crier's own: its public page, recorded with the id by PUT release-id.",
+    )
+
+
+# Postiz lists a channel's last 20 (TikTok's video/list at most).
+MISSING_LIMIT = 20
+
+
+class PlatformUnavailable(exceptions.APIException):
+    """The platform could not be reached now (an answer, not a crash: try again)."""
+
+    status_code = 503
+    default_code = "platform_unavailable"
+
+
+def _delivery_in(request: Request, post_id: str, statuses: tuple[str, ...]) -> Delivery | None:
+    """The delivery of `post_id` (a post id, or a delivery id for one channel of it) in one
+    of `statuses`; None when it has none. A post sent to several channels names them."""
+    if post_id.startswith("dlv_"):
+        delivery = get_object_or_404(
+            Delivery.objects.select_related("post", "account"),
+            workspace=api_context(request).workspace,
+            pk=post_id,
+        )
+        candidates = [delivery] if delivery.status in statuses else []
+    else:
+        post = post_get(request, post_id)
+        candidates = list(
+            Delivery.objects.filter(
+                post=post, status__in=statuses, thread_index__isnull=True
+            ).select_related("post", "account")
+        )
+    if len(candidates) > 1:
+        ids = ", ".join(delivery.pk for delivery in candidates)
+        raise exceptions.ValidationError(
+            f"This post went to several channels: send one delivery id instead ({ids})."
+        )
+    return candidates[0] if candidates else None
+
+
+def recent_content(delivery: Delivery) -> list[RecentPost] | None:
+    """The recent posts of the delivery's channel, read from its platform now."""
+    account = delivery.account
+    if account.disconnected_at is not None or account.status != AccountStatus.ACTIVE:
+        raise exceptions.ValidationError(
+            "The channel must be connected and active to list its posts: reconnect it."
+        )
+    name = connector_class(account.platform).display_name
+    try:
+        return account_services.social_account_recent_posts(account=account, limit=MISSING_LIMIT)
+    except TransientError as exc:
+        raise PlatformUnavailable(f"{name} could not be reached: {exc.message}") from exc
+    except ConnectorError as exc:
+        raise exceptions.ValidationError(
+            f"{name} refused to list the channel's posts: {exc.message}"
+        ) from exc
 
 
 class MissingView(PostizView):
     @extend_schema(
         tags=TAGS,
-        responses={200: PostizMissingContentSerializer(many=True), **ERRORS},
-        description="Postiz's getMissingContent: the channel's recent content, to pick the "
-        "release id of a post whose outcome is unknown. No Crier connector lists a channel's "
-        "content, so the list is empty, as Postiz answers for a provider without that "
-        "capability; record the id with PUT /posts/{id}/release-id. To check a post per "
-        "channel, use the native preview, POST /api/v1/posts/validate.",
+        responses={
+            200: PostizMissingContentSerializer(many=True),
+            **ERRORS,
+            503: PostizErrorSerializer,
+        },
+        description="Postiz's getMissingContent: for a post whose outcome is unknown (it "
+        "may have gone out while the platform's answer was lost; Postiz's `missing`), the "
+        f"channel's latest {MISSING_LIMIT} posts, read from the platform now, to pick its "
+        "id and record it with PUT /posts/{id}/release-id. `[]` for any other post, and for "
+        "platforms that list no posts (as Postiz). `:id` is a post id, or a delivery id "
+        "(dlv_…) for a post sent to several channels. 400 when the platform refuses, 503 "
+        "when it cannot be reached.",
     )
     def get(self, request: Request, post_id: str) -> Response:
-        post_get(request, post_id)
-        return Response([])
+        delivery = _delivery_in(request, post_id, (S.UNKNOWN,))
+        recent = recent_content(delivery) if delivery is not None else None
+        return Response(
+            PostizMissingContentSerializer(
+                [
+                    {
+                        "id": post.external_id,
+                        "url": post.preview_url or post.url,
+                        "releaseURL": post.url,
+                    }
+                    for post in recent or []
+                ],
+                many=True,
+            ).data
+        )
 
 
 class PostizStatusSerializer(serializers.Serializer):
@@ -701,31 +787,24 @@ class PostizReleaseIdSerializer(serializers.Serializer):
 
 
 def _released_delivery(request: Request, post_id: str) -> Delivery:
-    if post_id.startswith("dlv_"):
-        delivery = get_object_or_404(
-            Delivery.objects.select_related("post"),
-            workspace=api_context(request).workspace,
-            pk=post_id,
-        )
-        candidates = [delivery] if delivery.status in (S.PUBLISHED, S.UNKNOWN) else []
-    else:
-        post = post_get(request, post_id)
-        candidates = list(
-            Delivery.objects.filter(
-                post=post, status__in=[S.PUBLISHED, S.UNKNOWN], thread_index__isnull=True
-            ).select_related("post")
-        )
-    if not candidates:
+    delivery = _delivery_in(request, post_id, (S.PUBLISHED, S.UNKNOWN))
+    if delivery is None:
         raise exceptions.ValidationError(
             "A release id is recorded for a published post, or one whose outcome is unknown; "
             "this one is neither."
         )
-    if len(candidates) > 1:
-        ids = ", ".join(delivery.pk for delivery in candidates)
-        raise exceptions.ValidationError(
-            f"This post went to several channels: send one delivery id instead ({ids})."
-        )
-    return candidates[0]
+    return delivery
+
+
+def _listed_url(delivery: Delivery, release_id: str) -> str | None:
+    """The public page of `release_id` when it is one of the channel's recent posts (an
+    id picked from GET /posts/{id}/missing); None when it is not, or cannot be read now:
+    the id is what the client records, the page only completes it."""
+    try:
+        recent = recent_content(delivery)
+    except (exceptions.ValidationError, PlatformUnavailable):
+        return None
+    return next((post.url for post in recent or [] if post.external_id == release_id), None)
 
 
 class ReleaseIdView(PostizView):
@@ -740,9 +819,12 @@ class ReleaseIdView(PostizView):
         body = PostizReleaseIdSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         delivery = _released_delivery(request, post_id)
-        changes = {"external_id": body.validated_data["releaseId"]}
+        release_id = body.validated_data["releaseId"]
+        changes = {"external_id": release_id}
         if "releaseURL" in body.validated_data:
             changes["external_url"] = body.validated_data["releaseURL"]
+        elif url := _listed_url(delivery, release_id):
+            changes["external_url"] = url
         member = api_context(request).member
         with transaction.atomic():
             if delivery.status == S.UNKNOWN:

@@ -283,6 +283,8 @@ if 0 < CRIER_WAKEUP_HORIZON < CRIER_DISPATCH_INTERVAL:
 CRIER_PUBLISH_BATCH = env_int("CRIER_PUBLISH_BATCH", 20)  # deliveries per publish message
 CRIER_MAX_ATTEMPTS = env_int("CRIER_MAX_ATTEMPTS", 5)
 CRIER_HTTP_TIMEOUT = env_int("CRIER_HTTP_TIMEOUT", 30)  # seconds, one platform call
+# A platform call made while an API request waits (an account's recent posts): shorter.
+CRIER_REQUEST_HTTP_TIMEOUT = env_int("CRIER_REQUEST_HTTP_TIMEOUT", 10)
 CRIER_RETRY_BASE = env_int("CRIER_RETRY_BASE", 15)  # first backoff, doubled each attempt
 CRIER_RETRY_MAX = env_int("CRIER_RETRY_MAX", 3600)
 # A queued delivery whose message has not started by then is sent again (lost message).

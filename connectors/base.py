@@ -167,6 +167,16 @@ class Published:
             raise ValueError("a processing post needs a handle to poll")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecentPost:
+    """One of an account's own recent posts, as the platform lists it: to pick the id of a
+    post whose outcome is unknown (it may have gone out while the answer was lost)."""
+
+    external_id: str
+    url: str  # its public page
+    preview_url: str | None = None  # a picture of it (a video's cover), when there is one
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Why content does not fit a platform; `field` points into the content."""
@@ -438,6 +448,14 @@ class Connector(abc.ABC):
         """Analytics this account will not get because a scope they need was not granted,
         each naming that scope; empty when none is missing (this default)."""
         return ()
+
+    def recent_posts(self, credentials: Credentials, *, limit: int) -> list[RecentPost] | None:
+        """The account's own latest posts, newest first, at most `limit`; one attempt.
+
+        None means the platform offers no such list (this default); connectors that can
+        read it override it. Raises the usual `connectors.errors` types.
+        """
+        return None
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         """Where to send the user to grant access (OAuth platforms; PKCE S256 where offered)."""

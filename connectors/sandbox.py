@@ -22,6 +22,7 @@ from connectors.base import (
     PlatformLimits,
     Published,
     RateLimit,
+    RecentPost,
 )
 from connectors.errors import NothingToRefresh, PermanentError, RefreshRefused
 from connectors.http import json_object, platform_error, raise_for_platform_status, send, unreadable
@@ -79,6 +80,22 @@ class SandboxConnector(Connector):
         )
         raise_for_platform_status(response)
         return _published(response)
+
+    def recent_posts(self, credentials: Credentials, *, limit: int) -> list[RecentPost]:
+        response = send(
+            self.client,
+            "GET",
+            _posts_url(self.config, credentials),
+            headers=_auth_header(credentials),
+            params={"limit": limit},
+        )
+        raise_for_platform_status(response)
+        posts = json_object(response).get("data")
+        return [
+            RecentPost(external_id=post["id"], url=str(post.get("url") or ""))
+            for post in (posts if isinstance(posts, list) else [])[:limit]
+            if isinstance(post, dict) and isinstance(post.get("id"), str) and post["id"]
+        ]
 
     def refresh(self, credentials: Credentials) -> Credentials:
         if not credentials.refresh_token:

@@ -16,6 +16,8 @@ API reference (read 2026-11):
   https://developers.tiktok.com/doc/oauth-user-access-token-management
 - OAuth errors: https://developers.tiktok.com/doc/oauth-error-handling
 - User info (the "me" call): https://developers.tiktok.com/doc/tiktok-api-v2-get-user-info
+- Video list (the account's recent videos, scope video.list):
+  https://developers.tiktok.com/doc/tiktok-api-v2-video-list
 
 A publish first asks creator_info (TikTok requires it before every post; it also tells
 which privacy levels, interactions and video length the creator may use), then:
@@ -58,6 +60,7 @@ from connectors.base import (
     Problem,
     Published,
     RateLimit,
+    RecentPost,
 )
 from connectors.errors import (
     AuthExpired,
@@ -82,7 +85,8 @@ from connectors.oauth import app_credentials, token_refused
 API_URL = "https://open.tiktokapis.com"
 AUTHORIZE_URL = "https://www.tiktok.com/v2/auth/authorize/"
 TOKEN_URL = f"{API_URL}/v2/oauth/token/"
-DEFAULT_SCOPES = "user.info.basic,user.info.profile,video.publish"
+# video.list: the account's recent videos, to pick a post whose outcome is unknown.
+DEFAULT_SCOPES = "user.info.basic,user.info.profile,video.publish,video.list"
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 # Media transfer guide: chunks of 5-64 MB (the last may reach 128 MB), at most 1000; a
 # video under 64 MB may go whole. total_chunk_count = floor(video_size / chunk_size), the
@@ -96,6 +100,7 @@ RATE_WINDOW_SECONDS = 60.0  # "a one minute sliding window"; TikTok sends no res
 # reported with its publish id (moderation "usually finishes within one minute", at times
 # takes hours).
 DEFAULT_MODERATION_WAIT = 15 * 60
+MAX_VIDEO_LIST = 20  # video/list: `max_count` "the maximum value is 20"
 
 # error.code → class; unlisted codes follow the status (401 AuthExpired, 429 RateLimited,
 # other 4xx PermanentError with TikTok's message, 5xx transient).
@@ -342,6 +347,38 @@ class TikTokConnector(Connector):
         # Non-public posts never get a post id, and moderation has had its time: TikTok
         # reports the post complete, and the publish id is its name for it.
         return Published(state="published", external_id=parsed.publish_id)
+
+    def recent_posts(self, credentials: Credentials, *, limit: int) -> list[RecentPost]:
+        with unambiguous():
+            response = send(
+                self.client,
+                "POST",
+                f"{API_URL}/v2/video/list/",
+                headers=_headers(credentials),
+                params={"fields": "id,share_url,cover_image_url"},
+                json={"max_count": max(1, min(limit, MAX_VIDEO_LIST))},
+            )
+            _raise_for_status(response)
+        videos = _data(response).get("videos")
+        username = credentials.extra.get("username") or ""
+        recent = []
+        for video in videos if isinstance(videos, list) else []:
+            video_id = str(video.get("id") or "") if isinstance(video, dict) else ""
+            if not video_id:
+                continue
+            share_url = video.get("share_url")
+            url = share_url if isinstance(share_url, str) and share_url else None
+            if url is None and username:
+                url = f"https://www.tiktok.com/@{username}/video/{video_id}"
+            cover = video.get("cover_image_url")
+            recent.append(
+                RecentPost(
+                    external_id=video_id,
+                    url=url or "",
+                    preview_url=cover if isinstance(cover, str) and cover else None,
+                )
+            )
+        return recent[:limit]
 
     def authorization_url(self, app: OAuthApp, *, state: str, code_challenge: str) -> str:
         # Login Kit for Web documents no PKCE (only the desktop kit has it, with a hex

@@ -2,6 +2,7 @@
 
 Platform API (what connectors call):
     POST /accounts/{account}/posts        Bearer token, Idempotency-Key; 201, 202 or 200
+    GET  /accounts/{account}/posts[?limit=]  the account's posts, newest first (20)
     GET  /accounts/{account}/posts/{id}   the post and its state
     GET  /oauth/authorize                 consent, already given: 302 back with a code
     POST /oauth/token                     authorization_code (PKCE S256) or refresh_token
@@ -125,6 +126,11 @@ class _Handler(BaseHTTPRequestHandler):
             base_url=self._base_url(),
         )
 
+    def list_posts(self, body: Any, query: Mapping[str, list[str]], args: tuple[str, ...]) -> Reply:
+        return self.server.simulator.list_posts(
+            account=args[0], token=self._bearer(), limit=query.get("limit", [""])[0]
+        )
+
     def get_post(self, body: Any, query: Mapping[str, list[str]], args: tuple[str, ...]) -> Reply:
         return self.server.simulator.get_post(
             account=args[0], token=self._bearer(), post_id=args[1]
@@ -172,6 +178,7 @@ _ROUTES: tuple[tuple[str, re.Pattern[str], _Route], ...] = tuple(
     (method, re.compile(f"^{pattern}$"), route)
     for method, pattern, route in (
         ("POST", r"/accounts/([^/]+)/posts", _Handler.publish),
+        ("GET", r"/accounts/([^/]+)/posts", _Handler.list_posts),
         ("GET", r"/accounts/([^/]+)/posts/([^/]+)", _Handler.get_post),
         ("GET", r"/oauth/authorize", _Handler.authorize),
         ("POST", r"/oauth/token", _Handler.token),

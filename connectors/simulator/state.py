@@ -25,6 +25,7 @@ from connectors.simulator.faults import DEFAULT_CHAOS, DEFAULT_HANG_SECONDS, cle
 ALL = "*"
 REQUEST_LOG_LIMIT = 10_000  # newest requests kept for /_admin/requests; counters stay exact
 TOKEN_LIFETIME = 3600
+LIST_LIMIT, MAX_LIST_LIMIT = 20, 100  # posts one GET of an account's posts answers
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,18 @@ class Simulator:
             latency = self._setting(account, "latency_ms", 0.0) / 1000
             reply = self._auth_failure(account, token) or self._poll(account, post_id)
             return replace(reply, delay=latency)
+
+    def list_posts(self, *, account: str, token: str | None, limit: str) -> Reply:
+        """The account's posts, newest first: `{"data": [post, ...]}`."""
+        if limit and not (limit.isdigit() and 1 <= int(limit) <= MAX_LIST_LIMIT):
+            return _error(400, "invalid_request", f"limit must be 1 to {MAX_LIST_LIMIT}.")
+        with self._lock:
+            latency = self._setting(account, "latency_ms", 0.0) / 1000
+            failure = self._auth_failure(account, token)
+            if failure is not None:
+                return replace(failure, delay=latency)
+            own = [post.public() for post in reversed(self._posts) if post.account == account]
+            return Reply(200, {"data": own[: int(limit or LIST_LIMIT)]}, delay=latency)
 
     def authorize(self, query: Mapping[str, str]) -> Reply:
         """The consent screen, already clicked: redirect back with a code (or a refusal).

@@ -274,9 +274,16 @@ ROUTES: list[Route] = [
         "GET",
         "/posts/:id/missing",
         200,
-        [{"id": "string", "url": "string"}],
-        f"{_POSTS}: getMissingContent",
-        empty={"$": "no Crier connector lists a channel's recent content yet"},
+        [
+            {
+                "id": "string",
+                "url": "string",
+                "releaseURL": Crier(
+                    "string", "the post's public page (`url` is its picture where there is one)"
+                ),
+            }
+        ],
+        f"{_POSTS}: getMissingContent (and tiktok.provider.ts: missing)",
     ),
     Route(
         "PUT",

@@ -820,21 +820,152 @@ def test_a_date_that_is_not_iso_8601_is_a_400_with_msg(postiz):
     assert listed.json()["msg"].startswith("startDate: Datetime has wrong format.")
 
 
-def test_missing_answers_postiz_recent_content_list_not_validation(postiz, account):
+@pytest.fixture
+def plain_account(workspace, simulator: SimulatorServer) -> SocialAccount:
+    """A simulator channel playing a platform without idempotency: a lost answer is an
+    unknown outcome there (Postiz's `missing`)."""
+    return SocialAccountFactory(
+        workspace=workspace,
+        platform="sandbox_plain",
+        external_id="plain",
+        credentials={"access_token": "plain-token", "extra": {"base_url": simulator.url}},
+    )
+
+
+def test_missing_lists_the_channel_recent_posts_to_pick_a_lost_post_id(
+    send, postiz, plain_account, simulator
+):
     # Postiz's getMissingContent: [{id, url}] of the channel's recent content when the
-    # post's release id is `missing`, else []. No Crier connector lists content: [].
-    post_id = postiz.post(f"{BASE}/posts", create_body(account.pk), format="json").json()[0][
+    # post's release id is `missing` (Crier: its outcome is unknown), else [].
+    sim = simulator.simulator
+    sim.configure("plain", {"fail": [{"status": 500, "act": True}]})  # it posts, then fails
+    post_id = send(create_body(plain_account.pk, kind="now")).json()[0]["postId"]
+    delivery = Delivery.objects.get(post_id=post_id)
+    assert (delivery.status, delivery.external_id) == ("unknown", "")
+    sim.publish(
+        account="plain",
+        token="plain-token",
+        idempotency_key=None,
+        body={"text": "later"},
+        base_url=simulator.url,
+    )
+    lost, later = sim.feed("plain")
+
+    listed = postiz.get(f"{BASE}/posts/{post_id}/missing")
+
+    assert listed.status_code == 200, listed.content
+    assert listed.json() == [
+        {"id": later["id"], "url": later["url"], "releaseURL": later["url"]},
+        {"id": lost["id"], "url": lost["url"], "releaseURL": lost["url"]},
+    ]
+    picked = postiz.put(
+        f"{BASE}/posts/{post_id}/release-id", {"releaseId": lost["id"]}, format="json"
+    )
+    assert picked.status_code == 200, picked.content
+    row = picked.json()
+    assert (row["releaseId"], row["releaseURL"], row["state"]) == (
+        lost["id"],
+        lost["url"],
+        "PUBLISHED",
+    )
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.external_id, delivery.external_url) == (
+        "published",
+        lost["id"],
+        lost["url"],
+    )
+    # Published now: nothing is missing any more.
+    assert postiz.get(f"{BASE}/posts/{post_id}/missing").json() == []
+
+
+def test_missing_is_empty_for_a_post_whose_outcome_is_known(postiz, plain_account, simulator):
+    post_id = postiz.post(f"{BASE}/posts", create_body(plain_account.pk), format="json").json()[0][
         "postId"
     ]
-    account.status = AccountStatus.NEEDS_REAUTH
-    account.save()
+
+    assert postiz.get(f"{BASE}/posts/{post_id}/missing").json() == []
+    assert simulator.simulator.requests() == []  # the platform was not asked
+    assert postiz.get(f"{BASE}/posts/post_nothere/missing").json() == {"msg": "Post not found"}
+
+
+def test_missing_is_empty_where_the_platform_lists_no_posts(postiz, workspace):
+    # Postiz answers [] for a provider without `missing`; so does Crier's connector.
+    channel = SocialAccountFactory(workspace=workspace, platform="telegram")
+    post_id = postiz.post(f"{BASE}/posts", create_body(channel.pk), format="json").json()[0][
+        "postId"
+    ]
     Delivery.objects.filter(post_id=post_id).update(status="unknown")
 
     response = postiz.get(f"{BASE}/posts/{post_id}/missing")
 
-    assert response.status_code == 200
-    assert response.json() == []
-    assert postiz.get(f"{BASE}/posts/post_nothere/missing").json() == {"msg": "Post not found"}
+    assert (response.status_code, response.json()) == (200, [])
+
+
+def test_missing_when_the_platform_refuses_is_a_400_with_msg(postiz, plain_account, simulator):
+    post_id = postiz.post(f"{BASE}/posts", create_body(plain_account.pk), format="json").json()[0][
+        "postId"
+    ]
+    Delivery.objects.filter(post_id=post_id).update(status="unknown")
+    simulator.simulator.configure("plain", {"expire_token": True, "refuse_refresh": True})
+
+    response = postiz.get(f"{BASE}/posts/{post_id}/missing")
+
+    assert response.status_code == 400
+    assert response.json()["msg"].startswith("Sandbox (no idempotency) refused to list the")
+    plain_account.refresh_from_db()
+    assert plain_account.status == AccountStatus.NEEDS_REAUTH  # the refresh was refused
+    again = postiz.get(f"{BASE}/posts/{post_id}/missing")
+    assert again.status_code == 400
+    assert "reconnect it" in again.json()["msg"]
+
+
+def test_missing_when_the_platform_cannot_be_reached_is_a_503_with_msg(
+    postiz, plain_account, simulator
+):
+    post_id = postiz.post(f"{BASE}/posts", create_body(plain_account.pk), format="json").json()[0][
+        "postId"
+    ]
+    Delivery.objects.filter(post_id=post_id).update(status="unknown")
+    simulator.stop()
+
+    response = postiz.get(f"{BASE}/posts/{post_id}/missing")
+
+    assert response.status_code == 503
+    assert response.json()["msg"].startswith("Sandbox (no idempotency) could not be reached:")
+
+
+def test_missing_takes_a_delivery_id_too_and_only_the_caller_own(
+    postiz, plain_account, simulator, outsider_account
+):
+    post_id = postiz.post(f"{BASE}/posts", create_body(plain_account.pk), format="json").json()[0][
+        "postId"
+    ]
+    delivery = Delivery.objects.get(post_id=post_id)
+    Delivery.objects.filter(pk=delivery.pk).update(status="unknown")
+    sim = simulator.simulator
+    sim.publish(
+        account="plain",
+        token="plain-token",
+        idempotency_key=None,
+        body={"text": "posted"},
+        base_url=simulator.url,
+    )
+    [posted] = sim.feed("plain")
+    theirs = Delivery.objects.create(
+        workspace=outsider_account.workspace,
+        post=Post.objects.create(workspace=outsider_account.workspace),
+        account=outsider_account,
+        status="unknown",
+        scheduled_at=timezone.now(),
+    )
+
+    by_delivery = postiz.get(f"{BASE}/posts/{delivery.pk}/missing")
+    not_ours = postiz.get(f"{BASE}/posts/{theirs.pk}/missing")
+
+    assert by_delivery.status_code == 200
+    assert [item["id"] for item in by_delivery.json()] == [posted["id"]]
+    assert not_ours.status_code == 404
+    assert set(not_ours.json()) == {"msg"}
 
 
 def test_delete_a_post_and_a_group(postiz, account):

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 from accounts.models import SocialAccount
 from analytics.models import AccountMetricsSnapshot, PostMetricsSnapshot
 from compat import postiz_urls
+from connectors.simulator import SimulatorServer
 from planning.models import Notification
 from posts.models import Delivery, Post
 from tests.compat.postiz_shapes import (
@@ -127,7 +128,7 @@ SCENARIOS: dict[tuple[str, str], Callable[[World], Response]] = {
     ("GET", "/integration-settings/:id"): lambda w: w.client.get(
         f"{BASE}/integration-settings/{w.account.pk}"
     ),
-    ("GET", "/posts/:id/missing"): lambda w: w.client.get(f"{BASE}/posts/{w.post.pk}/missing"),
+    ("GET", "/posts/:id/missing"): lambda w: _missing(w),
     ("PUT", "/posts/:id/settings"): lambda w: w.client.put(
         f"{BASE}/posts/{w.post.pk}/settings", {"settings": {}}, format="json"
     ),
@@ -157,6 +158,22 @@ SCENARIOS: dict[tuple[str, str], Callable[[World], Response]] = {
         format="json",
     ),
 }
+
+
+def _missing(world: World) -> Response:
+    """The post's outcome is unknown, and its channel (on the simulator) has a post."""
+    with SimulatorServer() as server:
+        world.account.credentials = {"access_token": "t", "extra": {"base_url": server.url}}
+        world.account.save()
+        server.simulator.publish(
+            account=world.account.external_id,
+            token="t",
+            idempotency_key=None,
+            body={"text": "posted"},
+            base_url=server.url,
+        )
+        world.post.deliveries.update(status="unknown")
+        return world.client.get(f"{BASE}/posts/{world.post.pk}/missing")
 
 
 def _with_image_url(world: World) -> dict:

@@ -195,3 +195,27 @@ def test_processing_post_is_published_after_the_configured_polls(server, connect
 
     assert published.state == "processing"
     assert states == ["processing", "processing", "published"]
+
+
+def test_recent_posts_lists_the_account_own_posts_newest_first(server, connector, credentials):
+    first = connector.publish(post("delivery-1", "first"), credentials)
+    second = connector.publish(post("delivery-2", "second"), credentials)
+    other = replace(credentials, external_id="someone-else")
+    connector.publish(post("delivery-3", "not theirs"), other)
+
+    recent = connector.recent_posts(credentials, limit=20)
+    latest = connector.recent_posts(credentials, limit=1)
+
+    assert [(item.external_id, item.url) for item in recent] == [
+        (second.external_id, second.url),
+        (first.external_id, first.url),
+    ]
+    assert [item.external_id for item in latest] == [second.external_id]
+    assert recent[0].preview_url is None
+
+
+def test_recent_posts_with_an_expired_token_raises_auth_expired(server, connector, credentials):
+    server.simulator.configure(credentials.external_id, {"expire_token": True})
+
+    with pytest.raises(AuthExpired):
+        connector.recent_posts(credentials, limit=20)

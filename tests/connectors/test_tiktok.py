@@ -584,7 +584,7 @@ def test_authorization_url_names_the_app_scopes_redirect_and_state(connector):
     assert parse_qs(parts.query) == {
         "client_key": ["aw1234client"],
         "response_type": ["code"],
-        "scope": ["user.info.basic,user.info.profile,video.publish"],
+        "scope": ["user.info.basic,user.info.profile,video.publish,video.list"],
         "redirect_uri": [APP.redirect_uri],
         "state": ["st-1"],
     }
@@ -597,7 +597,7 @@ def token_answer(**overrides) -> dict:
         "open_id": "open-id-1",
         "refresh_expires_in": 31536000,
         "refresh_token": "rft.new",
-        "scope": "user.info.basic,user.info.profile,video.publish",
+        "scope": "user.info.basic,user.info.profile,video.publish,video.list",
         "token_type": "Bearer",
         **overrides,
     }
@@ -735,3 +735,80 @@ def test_refresh_that_could_not_ask_is_transient(connector, credentials, respx_m
         connector.refresh(credentials)
 
     assert not isinstance(caught.value, RefreshRefused)
+
+
+# --- recent videos (video/list), to pick the id of a post whose outcome is unknown
+
+VIDEO_LIST = f"{API}/v2/video/list/"
+
+
+def test_recent_posts_asks_video_list_for_ids_share_urls_and_covers(
+    connector, credentials, respx_mock
+):
+    route = respx_mock.post(VIDEO_LIST).respond(
+        json={
+            "data": {
+                "videos": [
+                    {
+                        "id": "7301234567890123456",
+                        "share_url": "https://www.tiktok.com/@old_name/video/7301234567890123456",
+                        "cover_image_url": "https://p16-sign.tiktokcdn-us.com/cover1.jpeg",
+                    },
+                    {"id": "7301234567890000001"},  # no share_url: built from the username
+                ],
+                "cursor": 1700000000000,
+                "has_more": False,
+            },
+            "error": OK,
+        }
+    )
+
+    recent = connector.recent_posts(credentials, limit=20)
+
+    request = route.calls.last.request
+    assert request.url.params["fields"] == "id,share_url,cover_image_url"
+    assert request.headers["authorization"] == "Bearer act.example"
+    assert json.loads(request.content) == {"max_count": 20}
+    assert [(item.external_id, item.url, item.preview_url) for item in recent] == [
+        (
+            "7301234567890123456",
+            "https://www.tiktok.com/@old_name/video/7301234567890123456",
+            "https://p16-sign.tiktokcdn-us.com/cover1.jpeg",
+        ),
+        (
+            "7301234567890000001",
+            "https://www.tiktok.com/@old_name/video/7301234567890000001",
+            None,
+        ),
+    ]
+
+
+def test_recent_posts_asks_for_at_most_twenty_videos(connector, credentials, respx_mock):
+    route = respx_mock.post(VIDEO_LIST).respond(json={"data": {"videos": []}, "error": OK})
+
+    assert connector.recent_posts(credentials, limit=50) == []
+    assert json.loads(route.calls.last.request.content) == {"max_count": 20}
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "raised"),
+    [
+        (401, "access_token_invalid", AuthExpired),
+        (401, "scope_not_authorized", PermanentError),
+        (429, "rate_limit_exceeded", RateLimited),
+    ],
+)
+def test_recent_posts_maps_tiktok_errors(connector, credentials, respx_mock, status, code, raised):
+    respx_mock.post(VIDEO_LIST).respond(status, json=tiktok_error(code, "No."))
+
+    with pytest.raises(raised):
+        connector.recent_posts(credentials, limit=20)
+
+
+def test_a_video_list_that_broke_off_is_not_ambiguous(connector, credentials, respx_mock):
+    respx_mock.post(VIDEO_LIST).mock(side_effect=httpx.ReadTimeout("slow"))
+
+    with pytest.raises(TransientError) as caught:
+        connector.recent_posts(credentials, limit=20)
+
+    assert caught.value.ambiguous is False
