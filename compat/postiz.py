@@ -12,8 +12,9 @@ workspace's objects too), 429. Posts are in compat/postiz_posts.py.
 
 Where Crier has no such concept, the closest faithful behaviour, never a fake success:
 
-- `GET /groups`: Postiz groups channels into "customers"; Crier has none, so the list is
-  always empty and integrations carry no `customer`.
+- `GET /groups`: Postiz groups channels into "customers" (`[{id, name}]`); Crier has none,
+  so the list is always empty, integrations carry no `customer` (as Postiz leaves it out
+  for a channel without one) and `GET /integrations?group=<id>` lists no channel.
 - `GET /social/:integration` answers the OAuth URL; the platform sends the user back to
   Crier's own `/api/v1/accounts/callback/<platform>`, which stores the channel (402 there
   when the workspace's account limit is reached). `refresh` is not needed: connecting the
@@ -202,12 +203,30 @@ class IntegrationListView(PostizView):
 
     @extend_schema(
         tags=TAGS,
+        parameters=[
+            OpenApiParameter(
+                "group",
+                str,
+                required=False,
+                description="A customer id (GET /groups): only its channels. Crier has no "
+                "customers, so none belongs to one.",
+            )
+        ],
         responses={200: PostizIntegrationSerializer(many=True), **ERRORS},
         description="A JSON array, as Postiz's CLI expects.",
     )
     def get(self, request: Request) -> Response:
+        if request.query_params.get("group"):
+            return Response([])  # Postiz keeps the channels of that customer: Crier has none
         accounts = account_selectors.social_account_list(workspace=api_context(request).workspace)
         return Response([integration_shape(account) for account in accounts])
+
+
+class PostizGroupSerializer(serializers.Serializer):
+    """A Postiz customer as `GET /groups` lists it (listGroups: `{id, name}`)."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
 
 
 class GroupListView(PostizView):
@@ -215,14 +234,12 @@ class GroupListView(PostizView):
 
     @extend_schema(
         tags=TAGS,
-        responses={
-            200: inline_serializer("PostizGroup", {"id": serializers.CharField()}, many=True),
-            **ERRORS,
-        },
-        description="Always empty: Crier has no channel groups (Postiz customers).",
+        responses={200: PostizGroupSerializer(many=True), **ERRORS},
+        description="Postiz's customers (groups of channels). Always empty: Crier has no "
+        "customers; a workspace is the closest thing, and a key acts in one.",
     )
     def get(self, request: Request) -> Response:
-        return Response([])
+        return Response(PostizGroupSerializer([], many=True).data)
 
 
 class PostizIntegrationRowSerializer(serializers.Serializer):

@@ -153,6 +153,15 @@ def test_every_response_carries_the_rate_limit_headers(postiz, account):
     assert second.json() == []
 
 
+def test_integrations_of_a_customer_group_are_none_since_crier_has_no_customers(postiz, account):
+    # Postiz's listIntegration keeps the channels whose customer is `group`, all without it.
+    of_a_group = postiz.get(f"{BASE}/integrations", {"group": "cust_1"})
+    without = postiz.get(f"{BASE}/integrations", {"group": ""})
+
+    assert (of_a_group.status_code, of_a_group.json()) == (200, [])
+    assert [channel["id"] for channel in without.json()] == [account.pk]
+
+
 def test_the_61st_request_in_a_minute_is_a_429_with_retry_after(postiz, owner, account):
     statuses = [postiz.get(f"{BASE}/integrations").status_code for _ in range(61)]
 
