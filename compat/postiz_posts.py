@@ -187,6 +187,12 @@ class PostizPostEntrySerializer(serializers.Serializer):
     integration = PostizIntegrationRefSerializer()
     value = serializers.ListField(child=PostizValueSerializer(), allow_empty=False, max_length=26)
     group = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    type = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="`draft`: Postiz does not check this entry's settings.",
+    )
     settings = serializers.DictField(required=False)
 
     def validate_settings(self, settings: dict) -> dict:
@@ -523,6 +529,17 @@ def create_posts(request: Request, body: object) -> Response:
     when = data["date"].isoformat() if "date" in data and kind != Job.Kind.PUBLISH_NOW else None
     labels = [tag.get("label") or tag["value"] for tag in data.get("tags", [])]
     labels = [label for label in labels if label]
+    refused = [
+        f"posts.{index}.settings.{problem}"
+        for index, entry in enumerate(data["posts"])
+        # Postiz checks settings unless the entry is a draft (Post.settings: ValidateIf).
+        if entry.get("type") != "draft"
+        for problem in postiz_settings.settings_problems(
+            accounts[entry["integration"]["id"]].platform, entry.get("settings") or {}
+        )
+    ]
+    if refused:
+        raise exceptions.ValidationError(refused)
     items, ignored = [], []
     for entry in data["posts"]:
         item, unused = _native_item(

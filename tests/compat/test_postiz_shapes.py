@@ -24,14 +24,13 @@ from compat import postiz_urls
 from connectors.simulator import SimulatorServer
 from planning.models import Notification
 from posts.models import Delivery, Post
-from tests.compat.postiz_shapes import (
-    COMMIT,
+from tests.compat.postiz_requests import (
     CREATE_POST_FIELDS,
-    CRIER_ROUTES,
+    DTO_FILES,
     PROVIDER_SETTINGS,
-    ROUTES,
-    Route,
+    SETTINGS_REFUSALS,
 )
+from tests.compat.postiz_shapes import COMMIT, CRIER_ROUTES, ROUTES, Route
 from tests.compat.shapes import problems
 from tests.compat.test_postiz import BASE, create_body, postiz_client
 from tests.factories import SocialAccountFactory
@@ -239,6 +238,7 @@ def _every_create_post_field(world: World) -> dict:
             {
                 "integration": {"id": world.account.pk},
                 "group": "a-client-group",
+                "type": "post",
                 "settings": {"__type": "sandbox"},
                 "value": [
                     {
@@ -349,3 +349,37 @@ def test_the_schema_of_a_list_crier_may_answer_empty_names_postiz_fields(path, c
     [route] = [r for r in ROUTES if f"/public/v1{r.path}" == re.sub(r"\{\w+\}", ":id", path)]
 
     assert set(properties) == {key.rstrip("?") for key in route.body[0]}
+
+
+def test_every_crier_platform_with_a_postiz_settings_dto_has_its_fields_tabled():
+    assert DTO_FILES.keys() <= PROVIDER_SETTINGS.keys()
+    assert {platform for platform, _, _ in SETTINGS_REFUSALS} == DTO_FILES.keys()
+
+
+@pytest.mark.parametrize(
+    ("platform", "sent", "message"),
+    SETTINGS_REFUSALS,
+    ids=[f"{platform}-{message.split()[0]}" for platform, _, message in SETTINGS_REFUSALS],
+)
+def test_settings_postiz_refuses_are_refused_with_postiz_message(world, platform, sent, message):
+    account = SocialAccountFactory(workspace=world.account.workspace, platform=platform)
+    body = create_body(account.pk)
+    body["posts"][0]["settings"] = {"__type": platform, **sent}
+
+    response = world.client.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"msg": message}
+    assert not Post.objects.filter(deliveries__account=account).exists()
+
+
+def test_a_draft_entry_settings_are_not_checked_as_postiz_does(world):
+    account = SocialAccountFactory(workspace=world.account.workspace, platform="x")
+    body = create_body(account.pk, kind="draft")
+    body["posts"][0]["type"] = "draft"
+    body["posts"][0]["settings"] = {"__type": "x", "made_with_ai": "yes"}
+
+    response = world.client.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 201, response.content
+    assert json.loads(response["X-Crier-Ignored-Settings"]) == {account.pk: ["made_with_ai"]}
