@@ -837,7 +837,11 @@ def plain_account(workspace, simulator: SimulatorServer) -> SocialAccount:
         workspace=workspace,
         platform="sandbox_plain",
         external_id="plain",
-        credentials={"access_token": "plain-token", "extra": {"base_url": simulator.url}},
+        credentials={
+            "access_token": "plain-token",
+            "refresh_token": "plain-refresh",
+            "extra": {"base_url": simulator.url},
+        },
     )
 
 
@@ -908,6 +912,30 @@ def test_missing_is_empty_where_the_platform_lists_no_posts(postiz, workspace):
     response = postiz.get(f"{BASE}/posts/{post_id}/missing")
 
     assert (response.status_code, response.json()) == (200, [])
+
+
+def test_missing_refreshes_an_expired_token_once_and_lists(postiz, plain_account, simulator):
+    post_id = postiz.post(f"{BASE}/posts", create_body(plain_account.pk), format="json").json()[0][
+        "postId"
+    ]
+    Delivery.objects.filter(post_id=post_id).update(status="unknown")
+    sim = simulator.simulator
+    sim.publish(
+        account="plain",
+        token="plain-token",
+        idempotency_key=None,
+        body={"text": "posted"},
+        base_url=simulator.url,
+    )
+    sim.configure("*", {"expire_token": True})  # until the account refreshes
+
+    response = postiz.get(f"{BASE}/posts/{post_id}/missing")
+
+    assert response.status_code == 200, response.content
+    assert [item["id"] for item in response.json()] == [sim.feed("plain")[0]["id"]]
+    assert sim.stats()["refreshes"] == 1
+    plain_account.refresh_from_db()
+    assert plain_account.credentials["access_token"] != "plain-token"  # stored
 
 
 def test_missing_when_the_platform_refuses_is_a_400_with_msg(postiz, plain_account, simulator):
