@@ -363,6 +363,20 @@ def test_follow_ups_with_a_delay_are_posted_that_long_after_the_one_before(
     ]
 
 
+@pytest.fixture
+def local_media(settings, tmp_path) -> Path:
+    """Uploads stored under tmp_path and served at http://testserver/media/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
+        },
+    }
+    settings.CRIER_PUBLIC_MEDIA_URL = "http://testserver/media/"
+    return tmp_path
+
+
 def test_a_follow_up_delay_past_seven_days_is_refused(postiz, account):
     body = create_body(account.pk)
     body["posts"][0]["value"].append({"content": "much later", "image": [], "delay": 10**12})
@@ -409,15 +423,7 @@ def test_a_draft_is_stored_as_a_draft_and_can_be_scheduled(postiz, account):
     assert back.json() == {"id": post_id, "state": "DRAFT"}
 
 
-def test_images_come_from_the_upload_route(postiz, account, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
-        },
-    }
-    settings.CRIER_PUBLIC_MEDIA_URL = "http://testserver/media/"
+def test_images_come_from_the_upload_route(postiz, account, local_media):
     png = SimpleUploadedFile("logo.png", files.image_bytes("PNG"), content_type="image/png")
 
     uploaded = postiz.post(f"{BASE}/upload", {"file": png}, format="multipart")
@@ -585,18 +591,10 @@ def test_an_unusable_image_url_discards_those_fetched_before_it(
 
 
 def test_the_cli_posts_an_upload_by_its_path_with_a_made_up_id(
-    postiz, outsider, account, settings, tmp_path
+    postiz, outsider, account, local_media
 ):
     # `postiz upload ./logo.png`, then `postiz posts:create -c ... -m <path> -s ... -i <id>`:
     # the CLI (apps/cli/src/commands/posts.ts) sends a random image id and the upload's path.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": "/media/"},
-        },
-    }
-    settings.CRIER_PUBLIC_MEDIA_URL = "http://testserver/media/"
 
     def upload(client: APIClient) -> dict:
         png = SimpleUploadedFile("logo.png", files.image_bytes("PNG"), content_type="image/png")
