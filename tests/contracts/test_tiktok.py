@@ -1,6 +1,7 @@
 """TikTok connector against the table written from TikTok's documentation
 (tests/contracts/tables/tiktok.py, checked by doc_table.py). TikTok's Content Posting API
-reads no metrics: connect, refresh, publish and poll are the operations."""
+reads no metrics: connect, refresh, publish, poll and the recent videos (video/list) are
+the operations."""
 
 from __future__ import annotations
 
@@ -117,6 +118,16 @@ def poll(connector, respx_mock, credentials):
     assert connector.poll(handle, credentials).state == "published"
 
 
+def recent_posts(connector, respx_mock, credentials):
+    respx_mock.post(f"{tiktok.API_URL}/v2/video/list/").respond(
+        200,
+        json={"data": {"videos": [{"id": TIKTOK_POST_ID}], "has_more": False}, "error": TIKTOK_OK},
+    )
+    assert [post.external_id for post in connector.recent_posts(credentials, limit=20)] == [
+        TIKTOK_POST_ID
+    ]
+
+
 OPERATIONS = {
     "connect": connect,
     "refresh": refresh,
@@ -124,6 +135,7 @@ OPERATIONS = {
     "publish_video_from_url": publish("v.mp4", pull=True),
     "publish_photos": publish("a.jpg", "b.jpg"),
     "poll": poll,
+    "recent_posts": recent_posts,
 }
 
 

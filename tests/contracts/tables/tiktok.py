@@ -144,6 +144,45 @@ ENDPOINTS = [
     ),
     Endpoint(
         "POST",
+        f"{API}/v2/video/list/",
+        doc=f"{DOCS}/tiktok-api-v2-video-list",
+        read=READ,
+        scopes=scopes("video.list"),
+        query={
+            "fields": {
+                "type": "array",
+                "items": {
+                    "enum": [
+                        "id",
+                        "create_time",
+                        "cover_image_url",
+                        "share_url",
+                        "video_description",
+                        "duration",
+                        "height",
+                        "width",
+                        "title",
+                        "embed_html",
+                        "embed_link",
+                        "like_count",
+                        "comment_count",
+                        "share_count",
+                        "view_count",
+                    ]
+                },
+            }
+        },
+        required_query=("fields",),
+        # The newest first: `cursor` (a UTC time in milliseconds) pages back; 1 to 20 a page.
+        body=obj(
+            (),
+            cursor={"type": "integer", "minimum": 0},
+            max_count={"type": "integer", "minimum": 1, "maximum": 20},
+        ),
+        headers=JSON_HEADERS,
+    ),
+    Endpoint(
+        "POST",
         f"{API}/v2/oauth/token/",
         doc=f"{DOCS}/oauth-user-access-token-management",
         read=READ,
