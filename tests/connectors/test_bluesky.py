@@ -491,6 +491,27 @@ def test_a_reply_to_a_top_level_post_has_it_as_root_and_parent(connector, respx_
     assert published.external_id == ref("r1")["uri"]
 
 
+def test_a_reply_with_an_image_embeds_it_in_the_thread_of_the_post(
+    connector, respx_mock, credentials
+):
+    # A thread item with media (Postiz follow-ups with images) is one such call.
+    respx_mock.get(GET_RECORD).mock(return_value=record("p1"))
+    respx_mock.get("https://media.crier.test/a.png").respond(200, content=PNG)
+    blob = {"$type": "blob", "ref": {"$link": "bafkrei1"}, "mimeType": "image/png", "size": 40}
+    respx_mock.post(UPLOAD).respond(200, json={"blob": blob})
+    route = respx_mock.post(CREATE).mock(return_value=created("r1"))
+    image = MediaItem(url="https://media.crier.test/a.png", mime_type="image/png", alt_text="A")
+
+    connector.publish(text("later", media=(image,), reply_to=ref("p1")["uri"]), credentials)
+
+    posted = record_of(route.calls.last)
+    assert posted["reply"] == {"root": ref("p1"), "parent": ref("p1")}
+    assert posted["embed"] == {
+        "$type": "app.bsky.embed.images",
+        "images": [{"image": blob, "alt": "A"}],
+    }
+
+
 def test_a_reply_to_a_reply_keeps_the_root_of_its_thread(connector, respx_mock, credentials):
     respx_mock.get(GET_RECORD).mock(
         return_value=record(

@@ -409,6 +409,22 @@ def test_a_delayed_thread_item_replies_to_the_status_it_answers(connector, respx
     assert published.external_id == "110001"
 
 
+def test_a_thread_item_with_an_image_replies_with_it_attached(connector, respx_mock, credentials):
+    # A thread item with media (Postiz follow-ups with images) is one such call.
+    respx_mock.get("https://media.crier.test/a.png").respond(200, content=PNG)
+    respx_mock.post(MEDIA).respond(200, json={"id": "m1", "url": "https://files.test/m1.png"})
+    route = respx_mock.post(STATUSES).respond(200, json=STATUS)
+    image = MediaItem(url="https://media.crier.test/a.png", mime_type="image/png")
+
+    connector.publish(text("later", media=(image,), reply_to="109998"), credentials)
+
+    assert sent_json(route.calls.last) == {
+        "status": "later",
+        "media_ids": ["m1"],
+        "in_reply_to_id": "109998",
+    }
+
+
 def test_the_instance_limit_read_at_connect_time_is_enforced_before_any_call(
     connector, respx_mock, credentials
 ):
