@@ -1,0 +1,111 @@
+"""The job request as stored in `Job.request`, versioned so stored jobs still expand.
+
+Version 2 (`"v": 2`) is the `JobRequest` written out field by field. Jobs stored before it
+carry no version: the validated native body (`{"state", "origin"?, "posts": [{"networks",
+"accounts": [{"id", "scheduled_at"?}], "media"?, "labels"?, "recurrence"?, "evergreen"?}]}`).
+Both keep the posts under "posts", so their count reads the same in either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from posts.commands import JobRequest, MediaRef, PostSpec, Recurrence, Target
+
+VERSION = 2
+
+
+def job_request_dump(request: JobRequest) -> dict[str, Any]:
+    """What `Job.request` stores; the kind is the Job's own column."""
+    return {
+        "v": VERSION,
+        "origin": request.origin,
+        "posts": [
+            {
+                "networks": {name: dict(block) for name, block in spec.networks.items()},
+                "targets": [
+                    {"account_id": t.account_id, "scheduled_at": _time_dump(t.scheduled_at)}
+                    for t in spec.targets
+                ],
+                "media": [{"id": ref.id, "alt": ref.alt} for ref in spec.media],
+                "labels": list(spec.labels),
+                "recurrence": _recurrence_dump(spec.recurrence),
+                "evergreen": spec.evergreen,
+            }
+            for spec in request.posts
+        ],
+    }
+
+
+def job_request_load(stored: Mapping[str, Any], *, kind: str) -> JobRequest:
+    """The command behind a stored job, of either version; ValueError for any other."""
+    version = stored.get("v", 1)
+    if version == VERSION:
+        posts = tuple(_post_load(item) for item in stored["posts"])
+    elif version == 1:
+        posts = tuple(_post_load_v1(item) for item in stored["posts"])
+    else:
+        raise ValueError(f"Unknown job request format {version!r}.")
+    return JobRequest(kind=kind, posts=posts, origin=stored.get("origin", "created"))
+
+
+def _post_load(item: Mapping[str, Any]) -> PostSpec:
+    recurrence = item["recurrence"]
+    return PostSpec(
+        networks=item["networks"],
+        targets=tuple(
+            Target(account_id=t["account_id"], scheduled_at=_time_load(t["scheduled_at"]))
+            for t in item["targets"]
+        ),
+        media=tuple(MediaRef(id=ref["id"], alt=ref["alt"]) for ref in item["media"]),
+        labels=tuple(item["labels"]),
+        recurrence=_recurrence_load(recurrence) if recurrence else None,
+        evergreen=item["evergreen"],
+    )
+
+
+def _post_load_v1(item: Mapping[str, Any]) -> PostSpec:
+    recurrence = item.get("recurrence")
+    return PostSpec(
+        networks=item["networks"],
+        targets=tuple(
+            Target(account_id=t["id"], scheduled_at=_time_load(t.get("scheduled_at")))
+            for t in item["accounts"]
+        ),
+        media=tuple(
+            MediaRef(id=ref["id"], alt=ref.get("alt", "")) for ref in item.get("media") or ()
+        ),
+        labels=tuple(item.get("labels") or ()),
+        recurrence=_recurrence_load(recurrence) if recurrence else None,
+        evergreen=bool(item.get("evergreen")),
+    )
+
+
+def _recurrence_dump(recurrence: Recurrence | None) -> dict[str, Any] | None:
+    if recurrence is None:
+        return None
+    return {
+        "rrule": recurrence.rrule,
+        "count": recurrence.count,
+        "until": _time_dump(recurrence.until),
+    }
+
+
+def _recurrence_load(spec: Mapping[str, Any]) -> Recurrence:
+    return Recurrence(
+        rrule=spec["rrule"], count=spec.get("count"), until=_time_load(spec.get("until"))
+    )
+
+
+# ISO 8601 with the offset and every microsecond (Django's JSON encoder would cut them to
+# milliseconds); a job expanded in the request reads the same text a worker reads.
+def _time_dump(when: datetime | None) -> str | None:
+    return when.isoformat() if when is not None else None
+
+
+def _time_load(when: str | datetime | None) -> datetime | None:
+    if when is None or isinstance(when, datetime):
+        return when  # a version 1 request expanded before it was stored held datetimes
+    return datetime.fromisoformat(when)
