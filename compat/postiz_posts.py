@@ -555,10 +555,7 @@ def create_posts(request: Request, body: object) -> Response:
         raise exceptions.ValidationError(_native_messages(native.errors))
     with transaction.atomic():
         job = services.job_create(
-            context=api_context(request),
-            kind=kind,
-            bulk=native.validated_data["bulk"],
-            expand_now=True,
+            context=api_context(request), request=native.command(), expand_now=True
         )
         job.refresh_from_db()
         refusals = [

@@ -308,10 +308,7 @@ class CreatePostView(PubloraView):
             native.is_valid(raise_exception=True)
         with transaction.atomic():
             job = services.job_create(
-                context=api_context(request),
-                kind=Job.Kind.SCHEDULE if when else Job.Kind.DRAFT,
-                bulk=native.validated_data["bulk"],
-                expand_now=True,
+                context=api_context(request), request=native.command(), expand_now=True
             )
             job.refresh_from_db()
             # Any platform refusing the content fails the request: never a post group

@@ -17,45 +17,49 @@ from accounts.models import SocialAccount
 from planning.queue import QueuePlanner, content_type_of
 from posts import content
 from posts.approval_policy import approval_needed_for
+from posts.commands import JobRequest
 from posts.models import Job, Post
 from posts.states import DeliveryStatus
 
 S = DeliveryStatus
 
 
-def bulk_preview(*, context: ApiContext, kind: str, bulk: dict) -> dict:
+def bulk_preview(*, context: ApiContext, request: JobRequest) -> dict:
     workspace = context.workspace
+    kind = request.kind
     accounts = {
         account.pk: account
         for account in SocialAccount.objects.filter(workspace=workspace).connected()
     }
-    media_index = content.media_index(workspace=workspace, bulk=bulk)
+    media_ids = {ref.id for spec in request.posts for ref in spec.media}
+    media_index = content.media_index(workspace=workspace, ids=media_ids)
     now = timezone.now()
     needs_approval = kind != Job.Kind.DRAFT and approval_needed_for(context)
     state = (
         S.DRAFT if kind == Job.Kind.DRAFT else S.PENDING_APPROVAL if needs_approval else S.SCHEDULED
     )
-    targeted = {t["id"] for item in bulk["posts"] for t in item["accounts"]} & set(accounts)
+    targeted = {t.account_id for spec in request.posts for t in spec.targets} & set(accounts)
     # Slots are only looked at: the planner holds them in memory for this preview.
     queue = QueuePlanner(targeted, now=now) if kind == Job.Kind.QUEUE else None
     errors = []
-    quota = quotas.posts_would_exceed(workspace=workspace, count=len(bulk["posts"]))
+    quota = quotas.posts_would_exceed(workspace=workspace, count=len(request.posts))
     if quota:
         errors.append(quota)
     posts = []
-    for index, item in enumerate(bulk["posts"]):
-        post = Post(workspace=workspace, networks=item["networks"])
+    for index, spec in enumerate(request.posts):
+        post = Post(workspace=workspace, networks=dict(spec.networks))
+        media = [{"id": ref.id, "alt": ref.alt} for ref in spec.media]
         results = []
-        for target in item["accounts"]:
-            account = accounts.get(target["id"])
+        for target in spec.targets:
+            account = accounts.get(target.account_id)
             problems = content.problems_for(
                 post=post,
-                media=item.get("media", []),
+                media=media,
                 account=account,
-                account_id=target["id"],
+                account_id=target.account_id,
                 media_index=media_index,
             )
-            when: datetime | None = target.get("scheduled_at")
+            when: datetime | None = target.scheduled_at
             if kind == Job.Kind.PUBLISH_NOW:
                 when = now
             if queue is not None and account is not None and not problems:
@@ -65,7 +69,7 @@ def bulk_preview(*, context: ApiContext, kind: str, bulk: dict) -> dict:
                     problems = [queue.why_none(account.pk, kind_of_post)]
             results.append(
                 {
-                    "account_id": target["id"],
+                    "account_id": target.account_id,
                     "ok": not problems,
                     "problems": problems,
                     "state": None if problems else state,

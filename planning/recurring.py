@@ -17,6 +17,7 @@ from django.utils import timezone
 from planning.models import RecurrenceSeries
 from planning.recurrence import next_occurrence
 from planning.slots import zone_for
+from posts.commands import Recurrence
 from posts.models import Delivery, Post
 from posts.states import DeliveryStatus
 
@@ -27,22 +28,19 @@ logger = logging.getLogger(__name__)
 _WAITING = (S.DRAFT, S.PENDING_APPROVAL)
 
 
-def series_create(*, post: Post, delivery: Delivery, spec: dict) -> RecurrenceSeries:
+def series_create(*, post: Post, delivery: Delivery, rule: Recurrence) -> RecurrenceSeries:
     """The series behind `delivery`, its first occurrence (in the same transaction)."""
     account = delivery.account
     zone = zone_for(account.timezone)
-    until = spec.get("until")
-    if isinstance(until, str):
-        until = datetime.fromisoformat(until)
     series = RecurrenceSeries(
         workspace_id=post.workspace_id,
         post=post,
         account=account,
-        rule=spec["rrule"],
+        rule=rule.rrule,
         timezone=str(zone.key),
         local_start=delivery.scheduled_at,
-        count=spec.get("count"),
-        until=until,
+        count=rule.count,
+        until=rule.until,
         last_delivery=delivery,
     )
     series.next_at = _following(series, after=delivery.scheduled_at)

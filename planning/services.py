@@ -15,6 +15,7 @@ from planning import evergreen, recurring
 from planning.models import PostingSchedule, Weekday
 from planning.queue import QueuePlanner, content_type_of, lock_accounts
 from posts import extensions
+from posts.commands import PostSpec
 from posts.models import Delivery, Job, Post
 
 # -- posting schedules ----------------------------------------------------------------------
@@ -83,7 +84,7 @@ class Expansion(extensions.Expansion):
     def __init__(self, job: Job, account_ids: Iterable[str], *, now: datetime) -> None:
         super().__init__(job)
         self.queue: QueuePlanner | None = None
-        self.stored: list[tuple[Post, dict, list[Delivery]]] = []
+        self.stored: list[tuple[Post, PostSpec, list[Delivery]]] = []
         if job.kind == Job.Kind.QUEUE:
             ids = list(account_ids)
             lock_accounts(ids)  # before reading the taken slots: see planning.queue
@@ -95,15 +96,14 @@ class Expansion(extensions.Expansion):
         slot = self.queue.take(account.pk, kind)
         return (slot, "") if slot else (None, self.queue.why_none(account.pk, kind))
 
-    def post_stored(self, post: Post, item: dict, deliveries: list[Delivery]) -> None:
-        self.stored.append((post, item, deliveries))
+    def post_stored(self, post: Post, spec: PostSpec, deliveries: list[Delivery]) -> None:
+        self.stored.append((post, spec, deliveries))
 
     def finish(self) -> None:
         """Evergreen flags, recurring series."""
-        for post, item, deliveries in self.stored:
-            if item.get("evergreen"):
+        for post, spec, deliveries in self.stored:
+            if spec.evergreen:
                 evergreen.evergreen_mark(post_id=post.pk, workspace_id=post.workspace_id)
-            spec = item.get("recurrence")
-            if spec:
+            if spec.recurrence is not None:
                 for delivery in deliveries:
-                    recurring.series_create(post=post, delivery=delivery, spec=spec)
+                    recurring.series_create(post=post, delivery=delivery, rule=spec.recurrence)

@@ -204,9 +204,7 @@ class ValidateView(APIView):
         kind = _schedule_kind(request.data)
         serializer = ScheduleRequestSerializer(data=request.data, context={"mode": kind})
         serializer.is_valid(raise_exception=True)
-        result = preview.bulk_preview(
-            context=api_context(request), kind=kind, bulk=serializer.validated_data["bulk"]
-        )
+        result = preview.bulk_preview(context=api_context(request), request=serializer.command())
         return Response(result)
 
 

@@ -26,6 +26,7 @@ from core.admin_actions import ConfirmedAction, each_applied, log_table, run_con
 from media import storage
 from media.models import MediaAsset
 from posts import approvals, services
+from posts.job_format import job_request_load
 from posts.models import (
     ApprovalDecision,
     Attempt,
@@ -552,8 +553,11 @@ class JobAdmin(HistoryAdmin):
 
     @admin.display(description="request")
     def request_summary(self, job: Job) -> str:
-        posts = job.request.get("posts", [])
-        accounts = {target.get("id") for item in posts for target in item.get("accounts", [])}
+        try:
+            posts = job_request_load(job.request, kind=job.kind).posts
+        except (KeyError, TypeError, ValueError, AttributeError):
+            posts = ()  # a request no expansion could read: its JSON below says what it holds
+        accounts = {target.account_id for spec in posts for target in spec.targets}
         raw = json.dumps(job.request, indent=1, default=str)
         shown = raw[:REQUEST_PREVIEW_CHARS]
         more = f"\n… {len(raw) - len(shown)} more characters" if len(raw) > len(shown) else ""
@@ -563,7 +567,7 @@ class JobAdmin(HistoryAdmin):
             '<pre style="max-height:300px;overflow:auto">{}{}</pre></details>',
             len(posts),
             len(accounts),
-            _short(post_text(posts[0].get("networks", {}))) if posts else "",
+            _short(post_text(dict(posts[0].networks))) if posts else "",
             len(raw),
             shown,
             more,

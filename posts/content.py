@@ -24,10 +24,9 @@ from posts.states import DeliveryStatus
 MEDIA_RECHECK = 30.0
 
 
-def media_index(*, workspace: Workspace, bulk: dict) -> dict[str, MediaFacts]:
-    """Media assets referenced by the request, by id, within the workspace: another
-    workspace's ids are simply absent. Uploads PUT but never completed are checked now."""
-    ids = {ref["id"] for item in bulk.get("posts", ()) for ref in item.get("media") or ()}
+def media_index(*, workspace: Workspace, ids: set[str]) -> dict[str, MediaFacts]:
+    """Media assets of these ids, by id, within the workspace: another workspace's ids are
+    simply absent. Uploads PUT but never completed are checked now."""
     return media_services.media_resolve(workspace_id=workspace.pk, ids=ids) if ids else {}
 
 

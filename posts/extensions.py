@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from accounts.models import SocialAccount
+from posts.commands import PostSpec
 from posts.models import Delivery, Job, Post
 from posts.states import DeliveryStatus as S
 
@@ -35,8 +36,8 @@ class Expansion:
         """For a queue job: (the slot now held for this post, "") or (None, why there is none)."""
         return None, "Queue posts need posting schedules (planning), which are not installed."
 
-    def post_stored(self, post: Post, item: dict, deliveries: list[Delivery]) -> None:
-        """`post` (saved) and its deliveries (saved by `finish` time) came from `item`."""
+    def post_stored(self, post: Post, spec: PostSpec, deliveries: list[Delivery]) -> None:
+        """`post` (saved) and its deliveries (saved by `finish` time) came from `spec`."""
 
     def finish(self) -> None:
         """After the job's deliveries are saved."""

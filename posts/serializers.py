@@ -13,6 +13,7 @@ from rest_framework import serializers
 from connectors.registry import CONNECTORS, connector_class
 from core.fastpaths.serializer_fields import FieldsListedOnce
 from core.timestamps import TimestampField, TimestampModelSerializer
+from posts.commands import JobRequest, MediaRef, PostSpec, Recurrence, Target
 from posts.models import Attempt, Delivery, Job, Post
 from posts.recurrence_rules import InvalidRule, normalize_rule
 
@@ -258,6 +259,27 @@ class BulkSerializer(InputSerializer):
 
 class ScheduleRequestSerializer(InputSerializer):
     bulk = BulkSerializer()
+
+    def command(self) -> JobRequest:
+        """The validated request as the command `services.job_create` takes; the job's
+        kind is the `mode` it was validated for."""
+        posts = self.validated_data["bulk"]["posts"]
+        return JobRequest(kind=self.context["mode"], posts=tuple(_post_spec(p) for p in posts))
+
+
+def _post_spec(item: dict) -> PostSpec:
+    recurrence = item.get("recurrence")
+    return PostSpec(
+        networks=item["networks"],
+        targets=tuple(
+            Target(account_id=target["id"], scheduled_at=target.get("scheduled_at"))
+            for target in item["accounts"]
+        ),
+        media=tuple(MediaRef(id=ref["id"], alt=ref["alt"]) for ref in item.get("media", ())),
+        labels=tuple(item.get("labels", ())),
+        recurrence=Recurrence(**recurrence) if recurrence else None,
+        evergreen=item.get("evergreen", False),
+    )
 
 
 class JobAcceptedSerializer(serializers.Serializer):

@@ -14,12 +14,14 @@ from rest_framework.exceptions import ValidationError
 
 from accounts import quotas
 from accounts.auth import ApiContext
-from accounts.models import AccountStatus, SocialAccount
+from accounts.models import AccountStatus, Member, SocialAccount
 from core.errors import Conflict
 from core.logging import log_ids
 from media import services as media_services
 from posts import content, extensions, wakeups
 from posts.approval_policy import approval_needed_for, pending_event
+from posts.commands import JobRequest, Target
+from posts.job_format import job_request_dump, job_request_load
 from posts.models import Delivery, Job, Post, PostMedia
 from posts.outcomes import transition
 from posts.selectors import job_status
@@ -50,7 +52,7 @@ class Approval(Protocol):
     def approves(self) -> bool: ...
 
 
-def job_create(*, context: ApiContext, kind: str, bulk: dict, expand_now: bool = False) -> Job:
+def job_create(*, context: ApiContext, request: JobRequest, expand_now: bool = False) -> Job:
     """Store the job; its expansion runs on a worker once this transaction commits.
 
     `expand_now` expands it in this request instead, for dialects that answer with the
@@ -58,22 +60,35 @@ def job_create(*, context: ApiContext, kind: str, bulk: dict, expand_now: bool =
     """
     from posts.tasks import run_job
 
-    job = Job.objects.create(
-        workspace=context.workspace,
-        kind=kind,
-        request=bulk,
+    job = job_store(
+        workspace_id=context.workspace.pk,
+        request=request,
         created_by=context.member,
-        needs_approval=kind != Job.Kind.DRAFT and approval_needed_for(context),
+        needs_approval=request.kind != Job.Kind.DRAFT and approval_needed_for(context),
     )
     log_ids(job_id=job.pk)
     # The monthly post quota (402 rolls this transaction back). After the insert, so the
     # counter row is locked only for the rest of this transaction.
-    quotas.posts_reserve(workspace=context.workspace, count=len(bulk.get("posts", ())))
+    quotas.posts_reserve(workspace=context.workspace, count=len(request.posts))
     if expand_now:
         job_run(job_id=job.pk)
     else:
         transaction.on_commit(lambda: run_job.delay(job.pk))
     return job
+
+
+def job_store(
+    *, workspace_id: str, request: JobRequest, created_by: Member | None, needs_approval: bool
+) -> Job:
+    """The Job row for `request`, in the current format (`posts.job_format`), not expanded:
+    callers that took the quota already (planning's drafts, Repostra) run `job_run` next."""
+    return Job.objects.create(
+        workspace_id=workspace_id,
+        kind=request.kind,
+        request=job_request_dump(request),
+        created_by=created_by,
+        needs_approval=needs_approval,
+    )
 
 
 def job_run(*, job_id: str) -> None:
@@ -117,15 +132,16 @@ def _refund_unstored(job: Job, *, failed: bool = False) -> None:
 
 
 def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
+    request = job_request_load(job.request, kind=job.kind)
     accounts = {
         account.pk: account
         for account in SocialAccount.objects.filter(workspace=job.workspace).connected()
     }
-    named = {ref["id"] for item in job.request["posts"] for ref in item.get("media") or ()}
-    media_services.media_lock(workspace_id=job.workspace_id, ids=named)
-    media_index = content.media_index(workspace=job.workspace, bulk=job.request)
+    media_ids = {ref.id for spec in request.posts for ref in spec.media}
+    media_services.media_lock(workspace_id=job.workspace_id, ids=media_ids)
+    media_index = content.media_index(workspace=job.workspace, ids=media_ids)
     now = timezone.now()
-    targeted = {t["id"] for item in job.request["posts"] for t in item["accounts"]}
+    targeted = {target.account_id for spec in request.posts for target in spec.targets}
     # Queue slots, recurrence, evergreen (planning): locks queue accounts first.
     expansion = extensions.planning.expansion(
         job=job, account_ids=targeted & set(accounts), now=now
@@ -134,24 +150,24 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
     deliveries: list[Delivery] = []
     posts: list[Post] = []
     links: list[PostMedia] = []
-    for index, item in enumerate(job.request["posts"]):
+    for index, spec in enumerate(request.posts):
         post = Post(
             workspace=job.workspace,
             job=job,
             input_index=index,
-            networks=item["networks"],
-            labels=item.get("labels", []),
+            networks=dict(spec.networks),
+            labels=list(spec.labels),
             created_by=job.created_by,
         )
-        media = item.get("media", [])
+        media = [{"id": ref.id, "alt": ref.alt} for ref in spec.media]
         targets = []
-        for target in item["accounts"]:
-            account = accounts.get(target["id"])
+        for target in spec.targets:
+            account = accounts.get(target.account_id)
             problems = content.problems_for(
                 post=post,
                 media=media,
                 account=account,
-                account_id=target["id"],
+                account_id=target.account_id,
                 media_index=media_index,
             )
             slot = None
@@ -159,7 +175,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
                 slot, why_none = expansion.slot_for(post, account)
                 problems = [why_none] if slot is None else []
             if problems:
-                failures.setdefault(str(index), {})[target["id"]] = problems
+                failures.setdefault(str(index), {})[target.account_id] = problems
                 continue
             targets.append((account, slot or _scheduled_time(job, target, now), slot))
         if not targets:
@@ -182,7 +198,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
             delivery.idempotency_key = f"crier-{delivery.pk}"
             post_deliveries.append(delivery)
         deliveries.extend(post_deliveries)
-        expansion.post_stored(post, item, post_deliveries)
+        expansion.post_stored(post, spec, post_deliveries)
     PostMedia.objects.bulk_create(links, batch_size=500)
     Delivery.objects.bulk_create(deliveries, batch_size=500)
     if job.kind != Job.Kind.PUBLISH_NOW:  # those are claimed at once (dispatch_job)
@@ -190,15 +206,14 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
     expansion.finish()
     if expansion.status == DeliveryStatus.PENDING_APPROVAL:
         for post in posts:
-            pending_event(post=post, reason=job.request.get("origin", "created"))
+            pending_event(post=post, reason=request.origin)
     return failures
 
 
-def _scheduled_time(job: Job, target: dict, now: datetime) -> datetime:
-    when = target.get("scheduled_at")
-    if job.kind == Job.Kind.PUBLISH_NOW or when is None:
+def _scheduled_time(job: Job, target: Target, now: datetime) -> datetime:
+    if job.kind == Job.Kind.PUBLISH_NOW or target.scheduled_at is None:
         return now
-    return datetime.fromisoformat(when) if isinstance(when, str) else when
+    return target.scheduled_at
 
 
 def job_refresh(*, job_id: str) -> bool:
@@ -251,13 +266,14 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
         for field in ("networks", "labels"):
             if field in changes:
                 setattr(post, field, changes[field])
+        named: set[str] = set()
         if "media" in changes:
             media = changes["media"]
             named = {ref["id"] for ref in media}
             media_services.media_lock(workspace_id=post.workspace_id, ids=named)
         else:
             media = post.media
-        media_index = content.media_index(workspace=post.workspace, bulk={"posts": [changes]})
+        media_index = content.media_index(workspace=post.workspace, ids=named)
         problems = [
             f"{delivery.account_id}: {message}"
             for delivery in live

@@ -60,9 +60,7 @@ class ScheduleMixin:
         serializer = ScheduleRequestSerializer(data=request.data, context={"mode": kind})
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            job = services.job_create(
-                context=api_context(request), kind=kind, bulk=serializer.validated_data["bulk"]
-            )
+            job = services.job_create(context=api_context(request), request=serializer.command())
         return Response({"job_id": job.pk}, status=202)
 
 
