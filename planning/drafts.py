@@ -30,7 +30,9 @@ from core.errors import Conflict
 from planning import generator
 from planning.models import PlannedPost
 from posts.approval_policy import approval_needed_for
+from posts.commands import JobRequest, post_spec
 from posts.models import Job, Post
+from posts.services import job_run, job_store
 from webhooks.models import Event
 from webhooks.services import emit
 
@@ -175,15 +177,17 @@ def draft_store(*, plan: PlannedPost, text: str, by: str, needs_approval: bool) 
     """The drafted text becomes a post for the plan's accounts, through the same job
     expansion as any request (account checks, queue slots, approval state)."""
     scheduled = plan.scheduled_at is not None
-    targets = [
-        {"id": account_id, **({"scheduled_at": plan.scheduled_at} if scheduled else {})}
-        for account_id in plan.account_ids
-    ]
-    bulk = {
-        "state": "scheduled" if scheduled else "queue",
-        "origin": "generator" if by == "generator" else "draft",
-        "posts": [{"networks": {"default": {"type": "status", "text": text}}, "accounts": targets}],
-    }
+    request = JobRequest(
+        kind=Job.Kind.SCHEDULE if scheduled else Job.Kind.QUEUE,
+        posts=(
+            post_spec(
+                networks={"default": {"type": "status", "text": text}},
+                account_ids=plan.account_ids,
+                scheduled_at=plan.scheduled_at,
+            ),
+        ),
+        origin="generator" if by == "generator" else "draft",
+    )
     with transaction.atomic():
         moved = PlannedPost.objects.filter(
             pk=plan.pk, status__in=[P.PLANNED, P.GENERATING, P.FAILED]
@@ -197,15 +201,12 @@ def draft_store(*, plan: PlannedPost, text: str, by: str, needs_approval: bool) 
         )
         if not moved:
             raise Conflict(f"Planned post {plan.pk} is drafted already.")
-        job = Job.objects.create(
+        job = job_store(
             workspace_id=plan.workspace_id,
-            kind=Job.Kind.SCHEDULE if scheduled else Job.Kind.QUEUE,
-            request=bulk,
+            request=request,
             created_by=plan.created_by,
             needs_approval=needs_approval,
         )
-    from posts.services import job_run
-
     job_run(job_id=job.pk)  # its own transaction, as on a worker
     post = Post.objects.filter(job=job).first()
     if post is not None:

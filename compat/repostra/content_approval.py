@@ -35,8 +35,9 @@ from compat.repostra.content import (
 from core.errors import Conflict, Unprocessable
 from planning.models import PlannedPost
 from posts import approvals, publishing
+from posts.commands import JobRequest, post_spec
 from posts.models import Job, Post
-from posts.services import job_run
+from posts.services import job_run, job_store
 from posts.states import DeliveryStatus
 
 S = DeliveryStatus
@@ -156,16 +157,14 @@ def _new_post(
 ) -> Post:
     """A publish-now job for the content (a scheduled one for `at`), as planning's drafts
     store theirs (the topic took its share of the monthly quota already)."""
-    when = {"scheduled_at": at.isoformat()} if at else {}
-    bulk = {
-        "state": "scheduled",
-        "origin": "repostra",
-        "posts": [{"networks": networks, "accounts": [{"id": pk, **when} for pk in targets]}],
-    }
-    job = Job.objects.create(
-        workspace=context.workspace,
+    request = JobRequest(
         kind=Job.Kind.SCHEDULE if at else Job.Kind.PUBLISH_NOW,
-        request=bulk,
+        posts=(post_spec(networks=networks, account_ids=targets, scheduled_at=at),),
+        origin="repostra",
+    )
+    job = job_store(
+        workspace_id=context.workspace.pk,
+        request=request,
         created_by=context.member,
         needs_approval=False,
     )
