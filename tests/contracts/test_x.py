@@ -7,138 +7,36 @@ needing only scopes the connector's authorization URL asks for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from urllib.parse import parse_qs, urlsplit
+from collections.abc import Callable
 
 import httpx
 import pytest
 import respx
 
 from connectors import x
-from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp
 from connectors.x import XConnector
+from tests.contracts.doc_table import asked_scopes
 from tests.contracts.openapi import Contract, api_requests, call_problems, shared_description
-from tests.platforms import X_MEDIA_ID, X_POST_ID, X, x_created, x_media_status, x_upload_routes
-
-CONTRACT = Contract(shared_description("x/openapi.json"), scheme="OAuth2UserToken")
-MEDIA = "https://media.crier.test"
-APP = OAuthApp(
-    client_id="x-client-id",
-    client_secret="x-client-secret",
-    redirect_uri="https://crier.test/api/v1/accounts/callback/x",
+from tests.contracts.x_operations import (
+    APP,
+    MEDIA,
+    OPERATIONS,
+    open_connector,
+    stored_credentials,
 )
 
-
-@pytest.fixture
-def connector() -> Iterator[XConnector]:
-    # Crier's app, as settings hand it in (CRIER_OAUTH_X_CLIENT_ID / _SECRET).
-    config = ConnectorConfig(client_id=APP.client_id, client_secret=APP.client_secret)
-    with XConnector(timeout=5, config=config) as connector:
-        yield connector
-
-
-@pytest.fixture
-def credentials() -> Credentials:
-    return Credentials(external_id=X.external_id, **X.credentials)
+CONTRACT = Contract(shared_description("x/openapi.json"), scheme="OAuth2UserToken")
+connector = pytest.fixture(open_connector, name="connector")
+credentials = pytest.fixture(stored_credentials, name="credentials")
 
 
 def granted(connector: XConnector) -> set[str]:
-    """The scopes the connector's authorization URL asks for."""
-    url = connector.authorization_url(APP, state="s", code_challenge="c")
-    return set(parse_qs(urlsplit(url).query)["scope"][0].split(" "))
-
-
-def media(name: str, mime: str, alt: str = "") -> MediaItem:
-    return MediaItem(url=f"{MEDIA}/{name}", mime_type=mime, alt_text=alt)
-
-
-def content(text: str = "Hello X", **kwargs) -> Content:
-    return Content(text=text, idempotency_key="delivery-1", **kwargs)
-
-
-# --- the operations ------------------------------------------------------------------------
-
-
-def connect(connector, respx_mock, credentials):
-    respx_mock.post(CONTRACT.token_url).respond(
-        200, json={"access_token": "a", "refresh_token": "r", "expires_in": 7200}
-    )
-    respx_mock.get("https://api.x.com/2/users/me").respond(
-        200, json={"data": {"id": X.external_id, "username": "ada", "name": "Ada"}}
-    )
-    connector.exchange_code(APP, code="code", code_verifier="v" * 43)
-
-
-def publish_text(connector, respx_mock, credentials):
-    respx_mock.post("https://api.x.com/2/tweets").mock(x_created())
-    connector.publish(content(options={"reply_settings": "following"}), credentials)
-
-
-def publish_media(name: str, mime: str, finalize: dict | None = None) -> Callable:
-    def publish(connector, respx_mock, credentials):
-        respx_mock.get(f"{MEDIA}/{name}").respond(200, content=b"\0" * 64)
-        x_upload_routes(respx_mock, finalize=finalize)
-        respx_mock.get("https://api.x.com/2/media/upload").mock(x_media_status("succeeded"))
-        respx_mock.post("https://api.x.com/2/media/metadata").respond(
-            200, json={"data": {"id": X_MEDIA_ID}}
-        )
-        respx_mock.post("https://api.x.com/2/tweets").mock(x_created())
-        published = connector.publish(content(media=(media(name, mime, "Alt"),)), credentials)
-        assert published.state == "published"
-
-    return publish
-
-
-def publish_thread(connector, respx_mock, credentials):
-    respx_mock.post("https://api.x.com/2/tweets").mock(
-        side_effect=[x_created("1"), x_created("2"), x_created("3")]
-    )
-    connector.publish(content(thread=("Second", "Third")), credentials)
-
-
-def poll(connector, respx_mock, credentials):
-    respx_mock.get("https://api.x.com/2/media/upload").mock(x_media_status("succeeded"))
-    respx_mock.post("https://api.x.com/2/tweets").mock(x_created())
-    assert connector.poll(X_MEDIA_ID, credentials, content=content()).state == "published"
-
-
-def refresh(connector, respx_mock, credentials):
-    respx_mock.post(CONTRACT.token_url).respond(
-        200, json={"access_token": "fresh", "expires_in": 7200}
-    )
-    connector.refresh(credentials)
-
-
-def post_metrics(connector, respx_mock, credentials):
-    respx_mock.get(f"https://api.x.com/2/tweets/{X_POST_ID}").respond(
-        200, json={"data": {"id": X_POST_ID, "public_metrics": {"like_count": 1}}}
-    )
-    connector.post_metrics(X_POST_ID, credentials)
-
-
-def account_metrics(connector, respx_mock, credentials):
-    respx_mock.get("https://api.x.com/2/users/me").respond(
-        200, json={"data": {"id": X.external_id, "public_metrics": {"followers_count": 3}}}
-    )
-    connector.account_metrics(credentials)
+    return asked_scopes(connector, APP)
 
 
 # What the connector knowingly sends otherwise than the description says, and why. The test
 # fails when a divergence appears and when one listed here goes away.
 DIVERGENCES: dict[str, list[str]] = {}
-
-OPERATIONS = {
-    "connect": connect,
-    "publish_text": publish_text,
-    "publish_image": publish_media("a.png", "image/png"),
-    "publish_gif": publish_media("a.gif", "image/gif", {"processing_info": {"state": "pending"}}),
-    "publish_video": publish_media("v.mp4", "video/mp4", {"processing_info": {"state": "pending"}}),
-    "publish_thread": publish_thread,
-    "poll": poll,
-    "refresh": refresh,
-    "post_metrics": post_metrics,
-    "account_metrics": account_metrics,
-}
 
 
 def request_id(operation: Callable) -> str:
