@@ -8,114 +8,25 @@ request must need only those.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from connectors import mastodon
-from connectors.base import Content, Credentials, MediaItem
 from connectors.mastodon import MastodonConnector
+from tests.contracts.mastodon_operations import (
+    OPERATIONS,
+    TOKEN_SCOPES,
+    open_connector,
+    status,
+    stored_credentials,
+)
 from tests.contracts.methods_table import MethodsTable
 from tests.contracts.openapi import call_problems, shared_description
-from tests.platforms import MASTODON, MASTODON_BASE, MASTODON_STATUS
+from tests.platforms import MASTODON_BASE
 
 CONTRACT = MethodsTable(shared_description("mastodon/methods.json"), base=MASTODON_BASE)
-TOKEN_SCOPES = {"read:accounts", "read:statuses", "write:media", "write:statuses"}
-MEDIA = "https://media.crier.test"
-EVERY_OPTION = {"visibility": "private", "spoiler_text": "CW", "sensitive": True, "language": "en"}
-
-
-@pytest.fixture
-def connector() -> Iterator[MastodonConnector]:
-    with MastodonConnector(timeout=5) as connector:
-        yield connector
-
-
-@pytest.fixture
-def credentials() -> Credentials:
-    return Credentials(external_id=MASTODON.external_id, **MASTODON.credentials)
-
-
-def content(text: str = "Launch day", **kwargs) -> Content:
-    return Content(text=text, idempotency_key="crier-d-1", **kwargs)
-
-
-def statuses(respx_mock) -> None:
-    respx_mock.post(f"{MASTODON_BASE}/api/v1/statuses").respond(200, json=MASTODON_STATUS)
-
-
-# --- the operations ------------------------------------------------------------------------
-
-
-def connect(connector, respx_mock, credentials):
-    respx_mock.get(f"{MASTODON_BASE}/api/v1/accounts/verify_credentials").respond(
-        200, json={"id": "42", "acct": "ada"}
-    )
-    respx_mock.get(f"{MASTODON_BASE}/api/v2/instance").respond(404)
-    respx_mock.get(f"{MASTODON_BASE}/api/v1/instance").respond(200, json={"uri": "social.test"})
-    connector.connect({"instance_url": MASTODON_BASE, "access_token": "masto-token-123"})
-
-
-def publish_text(connector, respx_mock, credentials):
-    statuses(respx_mock)
-    connector.publish(content(options=EVERY_OPTION), credentials)
-
-
-def publish_media(name: str, mime: str, processing: bool):
-    def publish(connector, respx_mock, credentials):
-        respx_mock.get(f"{MEDIA}/{name}").respond(200, content=b"\0" * 64)
-        answer = {"id": "m9", "url": None if processing else "https://files.social.test/m9"}
-        respx_mock.post(f"{MASTODON_BASE}/api/v2/media").respond(
-            202 if processing else 200, json=answer
-        )
-        respx_mock.get(f"{MASTODON_BASE}/api/v1/media/m9").respond(
-            200, json={"id": "m9", "url": "https://files.social.test/m9"}
-        )
-        statuses(respx_mock)
-        item = MediaItem(url=f"{MEDIA}/{name}", mime_type=mime, alt_text="A rocket")
-        assert connector.publish(content(media=(item,)), credentials).state == "published"
-
-    return publish
-
-
-def publish_thread(connector, respx_mock, credentials):
-    statuses(respx_mock)
-    connector.publish(content(thread=("Second", "Third"), reply_to="109999"), credentials)
-
-
-def poll(connector, respx_mock, credentials):
-    respx_mock.get(f"{MASTODON_BASE}/api/v1/media/m9").respond(
-        200, json={"id": "m9", "url": "https://files.social.test/m9"}
-    )
-    statuses(respx_mock)
-    connector.poll("m9", credentials, content=content())
-
-
-def post_metrics(connector, respx_mock, credentials):
-    respx_mock.get(f"{MASTODON_BASE}/api/v1/statuses/110001").respond(
-        200, json={**MASTODON_STATUS, "favourites_count": 2}
-    )
-    connector.post_metrics("110001", credentials)
-
-
-def account_metrics(connector, respx_mock, credentials):
-    respx_mock.get(f"{MASTODON_BASE}/api/v1/accounts/verify_credentials").respond(
-        200, json={"id": "42", "followers_count": 7}
-    )
-    connector.account_metrics(credentials)
-
-
-OPERATIONS = {
-    "connect": connect,
-    "publish_text": publish_text,
-    "publish_image": publish_media("a.png", "image/png", processing=False),
-    "publish_video": publish_media("v.mp4", "video/mp4", processing=True),
-    "publish_thread": publish_thread,
-    "poll": poll,
-    "post_metrics": post_metrics,
-    "account_metrics": account_metrics,
-}
+connector = pytest.fixture(open_connector, name="connector")
+credentials = pytest.fixture(stored_credentials, name="credentials")
 
 
 @pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
@@ -176,15 +87,6 @@ def test_connect_keeps_the_documented_configuration_as_the_accounts_limits(conne
     assert limits.image_types | limits.video_types == {
         t for t in documented["supported_mime_types"] if t.startswith(("image/", "video/"))
     }
-
-
-def status(**body) -> httpx.Request:
-    return httpx.Request(
-        "POST",
-        f"{MASTODON_BASE}/api/v1/statuses",
-        headers={"Authorization": "Bearer t"},
-        json=body,
-    )
 
 
 @pytest.mark.parametrize(
