@@ -1,11 +1,13 @@
 """Check captured requests against a table written from a platform's documentation pages.
 
 For platforms that publish no machine-readable description (LinkedIn, Facebook, Instagram,
-Threads, TikTok), `tests/contracts/tables/<platform>.py` holds one `Endpoint` per documented
-call the connector may make, in our own words and structure: method and URL template, the
-page it was read from and when, the permissions it needs, and its query, body and header
-parameters as JSON Schema (types, enums, lengths, required). The facts come from the pages;
-no text of theirs is kept.
+Threads, TikTok), and for those whose description may not be committed, so that CI checks
+them too (X, Pinterest, Mastodon), `tests/contracts/tables/<platform>.py` holds one
+`Endpoint` per documented call the connector may make, in our own words and structure:
+method and URL template, the page it was read from and when (and the description some
+facts come from, where one was read), the permissions it needs, and its query, body and
+header parameters as JSON Schema (types, enums, lengths, required). The facts come from
+the pages; no text of theirs is kept.
 
 A request must match an endpoint's method and URL; its query parameters must be ones the
 table lists (no others), valid and with the required ones present; its body must be of the
@@ -36,6 +38,9 @@ class Endpoint:
     url: str  # a template: `{name}` stands for one path segment
     doc: str  # the documentation page the row was read from
     read: str  # when (YYYY-MM-DD)
+    # The platform's machine-readable description some of the row's facts come from, where
+    # one was read too (ids' patterns, enums, scopes): "" when the page is the only source.
+    spec: str = ""
     # Each entry is one set of permissions that suffices; empty: none needed (a token call).
     scopes: tuple[frozenset[str], ...] = ()
     query: dict[str, Any] = field(default_factory=dict)  # name -> JSON Schema

@@ -3,9 +3,33 @@ run, and fails CI (CRIER_TEST_REAL_SERVERS=1) when CI installs it from a registr
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from tests.contracts.doc_table import Endpoint
 from tests.contracts.openapi import description_missing, npm_export
+from tests.contracts.tables import (
+    facebook,
+    instagram,
+    linkedin,
+    mastodon,
+    pinterest,
+    threads,
+    tiktok,
+    x,
+)
+
+TABLES = {
+    "linkedin": [*linkedin.ENDPOINTS, linkedin.AUTHORIZE],
+    "facebook": [*facebook.ENDPOINTS, facebook.AUTHORIZE],
+    "instagram": [*instagram.ENDPOINTS, instagram.AUTHORIZE],
+    "threads": [*threads.ENDPOINTS, threads.AUTHORIZE],
+    "tiktok": [*tiktok.ENDPOINTS, tiktok.AUTHORIZE],
+    "x": [*x.ENDPOINTS, x.AUTHORIZE],
+    "pinterest": [*pinterest.ENDPOINTS, pinterest.AUTHORIZE],
+    "mastodon": mastodon.endpoints("https://social.test"),
+}
 
 
 def test_a_missing_description_ci_installs_fails_in_ci(monkeypatch):
@@ -31,3 +55,11 @@ def test_a_description_only_the_shared_folder_holds_skips_in_ci_too(monkeypatch)
 
 def test_a_package_that_is_not_installed_exports_nothing():
     assert npm_export("@crier/not-a-package", "schemas") is None
+
+
+@pytest.mark.parametrize("rows", TABLES.values(), ids=TABLES.keys())
+def test_every_table_row_cites_its_page_and_the_date_read(rows: list[Endpoint]):
+    assert rows
+    for row in rows:
+        assert row.doc.startswith("https://"), row
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.read), row

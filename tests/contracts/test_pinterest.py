@@ -9,149 +9,39 @@ upload to S3 goes to the address Pinterest answered with, outside the descriptio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from urllib.parse import parse_qs, urlsplit
-
 import httpx
 import pytest
 
 from connectors import pinterest
-from connectors.base import ConnectorConfig, Content, Credentials, MediaItem, OAuthApp
 from connectors.pinterest import PinterestConnector
+from tests.contracts.doc_table import asked_scopes
 from tests.contracts.openapi import Contract, call_problems, shared_description
-from tests.platforms import (
-    PINTEREST,
-    PINTEREST_BOARD,
-    PINTEREST_PIN,
-    PINTEREST_PINS,
-    PINTEREST_VIDEO_ID,
-    pinterest_media_status,
-    pinterest_video_routes,
+from tests.contracts.pinterest_operations import (
+    API,
+    APP,
+    OPERATIONS,
+    REFUSED_OPTIONS,
+    content,
+    image,
+    open_connector,
+    post_metrics,
+    stored_credentials,
 )
+from tests.platforms import PINTEREST_BOARD
 
 CONTRACT = Contract(shared_description("pinterest/openapi.json"), scheme="pinterest_oauth2")
-API = "https://api.pinterest.com/v5"
-MEDIA = "https://media.crier.test"
-APP = OAuthApp(
-    client_id="pin-app",
-    client_secret="pin-secret-value",
-    redirect_uri="https://crier.test/api/v1/accounts/callback/pinterest",
-)
-OPTIONS = {
-    "board_id": PINTEREST_BOARD,
-    "board_section_id": "5",
-    "title": "Launch",
-    "link": "https://crier.test/launch",
-}
-
-
-@pytest.fixture
-def connector() -> Iterator[PinterestConnector]:
-    # Crier's app, as settings hand it in (CRIER_OAUTH_PINTEREST_CLIENT_ID / _SECRET).
-    config = ConnectorConfig(client_id=APP.client_id, client_secret=APP.client_secret)
-    with PinterestConnector(timeout=5, config=config) as connector:
-        yield connector
-
-
-@pytest.fixture
-def credentials() -> Credentials:
-    return Credentials(external_id=PINTEREST.external_id, **PINTEREST.credentials)
+connector = pytest.fixture(open_connector, name="connector")
+credentials = pytest.fixture(stored_credentials, name="credentials")
 
 
 def granted(connector: PinterestConnector) -> set[str]:
-    url = connector.authorization_url(APP, state="s", code_challenge="c")
-    return set(parse_qs(urlsplit(url).query)["scope"][0].split(","))
-
-
-def content(*media: MediaItem, **options) -> Content:
-    return Content(
-        text="Launch day", idempotency_key="d-1", media=media, options={**OPTIONS, **options}
-    )
-
-
-def image(name: str) -> MediaItem:
-    return MediaItem(url=f"{MEDIA}/{name}", mime_type="image/jpeg", alt_text="A rocket")
-
-
-def pinned(respx_mock) -> None:
-    respx_mock.post(PINTEREST_PINS).respond(201, json={"id": PINTEREST_PIN})
-
-
-# --- the operations ------------------------------------------------------------------------
-
-
-def connect(connector, respx_mock, credentials):
-    respx_mock.post(f"{API}/oauth/token").respond(
-        200, json={"access_token": "a", "refresh_token": "r", "expires_in": 2592000}
-    )
-    respx_mock.get(f"{API}/user_account").respond(200, json={"username": "ada", "id": "27"})
-    connector.exchange_code(APP, code="code", code_verifier="unused")
-
-
-def publish_image(connector, respx_mock, credentials):
-    pinned(respx_mock)
-    connector.publish(content(image("a.jpg")), credentials)
-
-
-def publish_images(connector, respx_mock, credentials):
-    pinned(respx_mock)
-    connector.publish(content(*(image(f"{n}.jpg") for n in range(5))), credentials)
-
-
-def publish_video(cover: str | None) -> Callable:
-    def publish(connector, respx_mock, credentials):
-        respx_mock.get(f"{MEDIA}/v.mp4").respond(200, content=b"\0" * 64)
-        pinterest_video_routes(respx_mock, "succeeded")
-        pinned(respx_mock)
-        video = MediaItem(url=f"{MEDIA}/v.mp4", mime_type="video/mp4", duration=10)
-        options = {"cover_image_url": cover} if cover else {}
-        assert connector.publish(content(video, **options), credentials).state == "published"
-
-    return publish
-
-
-def poll(connector, respx_mock, credentials):
-    respx_mock.get(f"{API}/media/{PINTEREST_VIDEO_ID}").mock(pinterest_media_status("succeeded"))
-    pinned(respx_mock)
-    video = MediaItem(url=f"{MEDIA}/v.mp4", mime_type="video/mp4", duration=10)
-    connector.poll(PINTEREST_VIDEO_ID, credentials, content=content(video))
-
-
-def refresh(connector, respx_mock, credentials):
-    respx_mock.post(f"{API}/oauth/token").respond(
-        200, json={"access_token": "fresh", "expires_in": 2592000}
-    )
-    connector.refresh(credentials)
-
-
-def post_metrics(connector, respx_mock, credentials):
-    respx_mock.get(f"{API}/pins/{PINTEREST_PIN}/analytics").respond(
-        200, json={"all": {"summary_metrics": {"IMPRESSION": 5}}}
-    )
-    connector.post_metrics(PINTEREST_PIN, credentials)
-
-
-def account_metrics(connector, respx_mock, credentials):
-    respx_mock.get(f"{API}/user_account").respond(200, json={"follower_count": 3})
-    connector.account_metrics(credentials)
+    return asked_scopes(connector, APP)
 
 
 # The description's error, not the connector's: `metric_types` items are a oneOf of two
 # enums that share IMPRESSION, SAVE, PIN_CLICK, OUTBOUND_CLICK... so a shared name matches
 # both branches, which oneOf forbids (anyOf was meant). Other values are still checked.
 METRIC_TYPES_ERRATUM = "is valid under each of"
-
-OPERATIONS = {
-    "connect": connect,
-    "publish_image": publish_image,
-    "publish_images": publish_images,
-    "publish_video": publish_video(None),
-    "publish_video_with_cover": publish_video("https://crier.test/cover.jpg"),
-    "poll": poll,
-    "refresh": refresh,
-    "post_metrics": post_metrics,
-    "account_metrics": account_metrics,
-}
 
 
 @pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
@@ -243,16 +133,7 @@ def test_the_check_reports_what_the_description_does_not_allow(request_, complai
     assert any(complaint in problem for problem in problems), problems
 
 
-@pytest.mark.parametrize(
-    "options",
-    [
-        {"board_id": "12a"},
-        {"board_section_id": "section-1"},
-        {"title": "t" * 101},
-        {"link": "https://crier.test/" + "a" * 2048},
-    ],
-    ids=["board_id", "board_section_id", "title", "link"],
-)
+@pytest.mark.parametrize("options", REFUSED_OPTIONS.values(), ids=REFUSED_OPTIONS.keys())
 def test_validate_refuses_the_options_the_description_refuses(options, connector):
     """Caught before publishing, not by Pinterest after the post was scheduled."""
     pin = {"board_id": PINTEREST_BOARD, "media_source": {"source_type": "image_url", "url": "u"}}

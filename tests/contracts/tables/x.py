@@ -4,7 +4,7 @@ Written for Crier from the pages on docs.x.com (found with the search tool, read
 2026-12-06) and from the production OpenAPI description, `info.version` 2.167
 (xdevplatform/xdk `specs/openapi.json`, read with the fetch tool, not kept): facts only,
 in our own structure. Where a fact is the description's alone (patterns of ids, enums,
-the 0..999 segment index, scopes per operation) the row says `OPENAPI`. The description
+the 0..999 segment index, scopes per operation) the row names it in `spec`. The description
 names the field-selection parameter of GET /2/tweets/{id} `post.fields`; X's fields page
 still shows `tweet.fields`, which 2.167 keeps on the streams only (README, Findings, X).
 """
@@ -24,7 +24,7 @@ URL = {"type": "string", "format": "uri"}
 MAX_MEDIA_IDS = 4  # media ids on one post
 MAX_ALT_TEXT = 1000
 MAX_SEGMENT_INDEX = 999  # append: segments 0..999
-MAX_TOTAL_BYTES = 17179869184  # initialize: total_bytes (OPENAPI)
+MAX_TOTAL_BYTES = 17179869184  # initialize: total_bytes (the OpenAPI)
 REPLY_SETTINGS = ["following", "mentionedUsers", "subscribers", "verified"]
 MEDIA_CATEGORIES = [
     "amplify_video",
@@ -53,7 +53,7 @@ MEDIA_TYPES = [
     "model/gltf-binary",
     "model/vnd.usdz+zip",
 ]
-# The OAuth 2.0 scopes the OpenAPI's `OAuth2UserToken` asks of each operation (OPENAPI).
+# The OAuth 2.0 scopes the OpenAPI's `OAuth2UserToken` asks of each operation.
 READ_POSTS = scopes("tweet.read users.read")
 WRITE_POSTS = scopes("tweet.write tweet.read users.read")
 WRITE_MEDIA = scopes("media.write")
@@ -190,6 +190,7 @@ ENDPOINTS = [
         f"{API}/tweets",
         doc=f"{DOCS}/x-api/posts/create-post",
         read=READ,
+        spec=OPENAPI,
         scopes=WRITE_POSTS,
         body=CREATE_POST,
         headers=AUTH,
@@ -199,6 +200,7 @@ ENDPOINTS = [
         f"{API}/tweets/{{id}}",
         doc=f"{DOCS}/x-api/posts/get-post-by-post-id",
         read=READ,
+        spec=OPENAPI,
         scopes=READ_POSTS,
         # `post.fields`: the production OpenAPI's name (module docstring).
         query={"post.fields": POST_FIELDS, "user.fields": USER_FIELDS},
@@ -209,6 +211,7 @@ ENDPOINTS = [
         f"{API}/users/me",
         doc=f"{DOCS}/x-api/users/get-my-user",
         read=READ,
+        spec=OPENAPI,
         scopes=READ_POSTS,
         query={"user.fields": USER_FIELDS, "post.fields": POST_FIELDS},
         headers=AUTH,
@@ -218,6 +221,7 @@ ENDPOINTS = [
         f"{API}/media/upload/initialize",
         doc=f"{DOCS}/x-api/media/media-upload",
         read=READ,
+        spec=OPENAPI,
         scopes=WRITE_MEDIA,
         body=INITIALIZE,
         headers=AUTH,
@@ -227,6 +231,7 @@ ENDPOINTS = [
         f"{API}/media/upload/{{id}}/append",
         doc=f"{DOCS}/x-api/media/quickstart/media-upload-chunked",
         read=READ,
+        spec=OPENAPI,
         scopes=WRITE_MEDIA,
         body=APPEND,
         body_type="multipart/form-data",
@@ -237,6 +242,7 @@ ENDPOINTS = [
         f"{API}/media/upload/{{id}}/finalize",
         doc=f"{DOCS}/x-api/media/media-upload",
         read=READ,
+        spec=OPENAPI,
         scopes=WRITE_MEDIA,
         headers=AUTH,
     ),
@@ -245,6 +251,7 @@ ENDPOINTS = [
         f"{API}/media/upload",
         doc=f"{DOCS}/x-api/media/media-upload-status",
         read=READ,
+        spec=OPENAPI,
         scopes=WRITE_MEDIA,
         query={"media_id": ID, "command": {"enum": ["STATUS"]}},
         required_query=("media_id",),
@@ -255,6 +262,7 @@ ENDPOINTS = [
         f"{API}/media/metadata",
         doc=f"{DOCS}/x-api/media/create-media-metadata",
         read=READ,
+        spec=OPENAPI,
         scopes=WRITE_MEDIA,
         body=METADATA,
         headers=AUTH,
@@ -265,6 +273,7 @@ ENDPOINTS = [
         f"{API}/oauth2/token",
         doc=f"{DOCS}/fundamentals/authentication/oauth-2-0/user-access-token",
         read=READ,
+        spec=OPENAPI,
         body=TOKEN_FORM,
         body_type="application/x-www-form-urlencoded",
         headers={"Authorization": BASIC},
@@ -294,7 +303,7 @@ AUTHORIZE = Endpoint(
         "code_challenge_method",
     ),
 )
-# The scopes `OAuth2UserToken` declares (OPENAPI).
+# The scopes `OAuth2UserToken` declares (the OpenAPI).
 KNOWN_SCOPES = frozenset(
     {
         "block.read",
