@@ -30,6 +30,7 @@ import httpx
 from jsonschema import Draft7Validator, FormatChecker
 
 from connectors.base import Connector, OAuthApp
+from tests.contracts.openapi import Contract
 
 
 @dataclass(frozen=True)
@@ -209,3 +210,32 @@ def _schema_problems(what: str, value: Any, schema: dict[str, Any]) -> list[str]
         f"{what} at {'/'.join(map(str, error.absolute_path)) or '.'}: {error.message}"
         for error in validator.iter_errors(value)
     ]
+
+
+def disagreements(rows: list[Endpoint], contract: Contract) -> list[str]:
+    """Where a table's rows differ from the OpenAPI description they were written beside:
+    a call the description lacks, other scopes, a query parameter it does not declare.
+    The token endpoint (the scheme's `tokenUrl`, no operation in some descriptions) and
+    rows of other hosts are left out."""
+    found = []
+    for row in rows:
+        if not contract.serves(row.url) or row.url == contract.token_url:
+            continue
+        where = f"{row.method} {urlsplit(row.url).path}"
+        operation = contract.match(row.method, row.url)
+        if operation is None:
+            found.append(f"{where}: no such operation in the description")
+            continue
+        security = operation.spec.get("security", contract.document.get("security")) or []
+        described = {frozenset(o[contract.scheme]) for o in security if contract.scheme in o}
+        if set(row.scopes) != described:
+            found.append(
+                f"{where}: scopes {sorted(map(sorted, row.scopes))}, described "
+                f"{sorted(map(sorted, described))}"
+            )
+        declared = {p["name"] for p, _ in contract.parameters(operation) if p["in"] == "query"}
+        found += [
+            f"{where}: query parameter {name!r} is not in the description"
+            for name in sorted(set(row.query) - declared)
+        ]
+    return found

@@ -149,7 +149,7 @@ class Contract:
         found += self._auth_problems(operation, request, granted)
         return [f"{where}: {problem}" for problem in found]
 
-    def _parameters(self, operation: Operation) -> list[tuple[dict[str, Any], str]]:
+    def parameters(self, operation: Operation) -> list[tuple[dict[str, Any], str]]:
         """(parameter, its pointer): path-level ones first, the operation's override."""
         path_pointer = operation.pointer.rsplit("/", 1)[0]
         found: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
@@ -164,7 +164,7 @@ class Contract:
         sent = {"query": dict(parse_qsl(request.url.query.decode())), "path": operation.path_params}
         problems = []
         declared = set()
-        for parameter, pointer in self._parameters(operation):
+        for parameter, pointer in self.parameters(operation):
             place, name = parameter["in"], parameter["name"]
             declared.add((place, name))
             if place not in sent:

@@ -14,7 +14,7 @@ import pytest
 
 from connectors import pinterest
 from connectors.pinterest import PinterestConnector
-from tests.contracts.doc_table import asked_scopes
+from tests.contracts.doc_table import asked_scopes, disagreements
 from tests.contracts.openapi import Contract, call_problems, shared_description
 from tests.contracts.pinterest_operations import (
     API,
@@ -27,6 +27,7 @@ from tests.contracts.pinterest_operations import (
     post_metrics,
     stored_credentials,
 )
+from tests.contracts.tables import pinterest as table
 from tests.platforms import PINTEREST_BOARD
 
 CONTRACT = Contract(shared_description("pinterest/openapi.json"), scheme="pinterest_oauth2")
@@ -143,3 +144,8 @@ def test_validate_refuses_the_options_the_description_refuses(options, connector
 
     assert CONTRACT.problems(request, CONTRACT.scopes) != []
     assert connector.validate(content(image("a.jpg"), **options)) != []
+
+
+def test_the_table_ci_checks_against_agrees_with_the_description():
+    """tables/pinterest.py stands in for this description where it is absent (CI)."""
+    assert disagreements(table.ENDPOINTS, CONTRACT) == []

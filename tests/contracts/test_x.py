@@ -8,6 +8,7 @@ needing only scopes the connector's authorization URL asks for.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -15,8 +16,9 @@ import respx
 
 from connectors import x
 from connectors.x import XConnector
-from tests.contracts.doc_table import asked_scopes
+from tests.contracts.doc_table import asked_scopes, disagreements, scopes
 from tests.contracts.openapi import Contract, api_requests, call_problems, shared_description
+from tests.contracts.tables import x as table
 from tests.contracts.x_operations import (
     APP,
     MEDIA,
@@ -154,3 +156,22 @@ def test_only_requests_to_the_api_are_checked():
     assert [str(r.url) for r in api_requests(CONTRACT, respx.calls)] == [
         "https://api.x.com/2/users/me"
     ]
+
+
+def test_the_table_ci_checks_against_agrees_with_the_description():
+    """tables/x.py stands in for this description where it is absent (CI)."""
+    assert disagreements(table.ENDPOINTS, CONTRACT) == []
+
+
+@pytest.mark.parametrize(
+    ("row", "complaint"),
+    [
+        (replace(table.ENDPOINTS[0], scopes=scopes("tweet.write")), "scopes [['tweet.write']]"),
+        (replace(table.ENDPOINTS[0], url=f"{table.API}/statuses"), "no such operation"),
+        (replace(table.ENDPOINTS[1], query={"tweet.fields": {}}), "'tweet.fields' is not in"),
+    ],
+)
+def test_a_table_row_the_description_contradicts_is_reported(row, complaint):
+    problems = disagreements([row], CONTRACT)
+
+    assert any(complaint in problem for problem in problems), problems
