@@ -11,11 +11,14 @@ Facebook, Instagram and LinkedIn, as Postiz posts them; a channel with neither r
 
 Where Crier differs, it says so rather than pretend:
 
-- Follow-up values are text (one with images is a 400). Their `delay` is read as Postiz
-  reads it (up to 120: minutes, as its editor stores them; above: milliseconds, as its
-  public API documents them); with any delay, each follow-up is posted that long after the
-  one before it is published, in reply to it (native `thread_delays`), else all at once
-  (comments always wait for the post to be live).
+- Follow-up values keep their images (native `thread_media`, stored as rows), checked
+  against the channel's limits for replies; a thread with images goes out one value at a
+  time, each in reply to the one before once it is live. Images on a follow-up that is a
+  comment (Facebook, Instagram, LinkedIn) are a 400: Crier posts comments as text. `delay`
+  is read as Postiz reads it (up to 120: minutes, as its editor stores them; above:
+  milliseconds, as its public API documents them); with any delay, each follow-up is
+  posted that long after the one before it is published, in reply to it (native
+  `thread_delays`), else all at once (comments always wait for the post to be live).
 - `settings`: the options the channel's Crier connector knows are applied (and checked);
   the others are named in the `X-Crier-Ignored-Settings` header (JSON, by integration):
   the body stays Postiz's `[{postId, integration}]`, strings only, so typed clients read it.
@@ -203,19 +206,14 @@ class PostizPostEntrySerializer(serializers.Serializer):
         return settings
 
     def validate_value(self, values: list[dict]) -> list[dict]:
-        problems = {
-            index: {"image": ["thread replies are text only in Crier."]}
-            for index, value in enumerate(values[1:], start=1)
-            if value.get("image")
-        }
         too_long = {
             index: {"delay": [f"at most {MAX_THREAD_DELAY} seconds (7 days)."]}
             for index, value in enumerate(values[1:], start=1)
             if delay_seconds(value.get("delay")) > MAX_THREAD_DELAY
         }
-        if problems or too_long:
+        if too_long:
             # Keyed by index, as DRF's own list errors are (the stubs allow only str keys).
-            errors: dict[Any, Any] = {**too_long, **problems}
+            errors: dict[Any, Any] = too_long
             raise serializers.ValidationError(errors)
         return values
 
@@ -447,17 +445,24 @@ def _native_item(
         if any(delays):
             block["thread_delays"] = delays
     block.update(options)
+    thread_media = [_media_refs(value) for value in follow_ups]
     target = {"id": account.pk, **({"scheduled_at": when} if when else {})}
     item = {
         "networks": {account.platform: block},
         "accounts": [target],
-        "media": [
-            {"id": image["id"], "alt": image.get("alt") or image.get("alternativeText") or ""}
-            for image in first.get("image") or []
-        ],
+        "media": _media_refs(first),
+        **({"thread_media": thread_media} if any(thread_media) else {}),
         "labels": labels,
     }
     return item, ignored
+
+
+def _media_refs(value: dict) -> list[dict]:
+    """A Postiz value's images as native `{id, alt}` refs."""
+    return [
+        {"id": image["id"], "alt": image.get("alt") or image.get("alternativeText") or ""}
+        for image in value.get("image") or []
+    ]
 
 
 def _native_messages(errors: object) -> list[str]:

@@ -412,6 +412,15 @@ class Connector(abc.ABC):
             problems.append(
                 Problem("replies_unsupported", f"{self.display_name} has no threads.", "reply_to")
             )
+        if content.reply_to and content.media and limits.follow_ups_as_comments:
+            # Follow-ups here are comments on the post, which Crier posts as text.
+            problems.append(
+                Problem(
+                    "comment_media_unsupported",
+                    f"{self.display_name} follow-ups are comments, which take text only.",
+                    "media",
+                )
+            )
         problems += self._media_problems(content.media, limits)
         return problems
 

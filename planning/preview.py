@@ -31,7 +31,7 @@ def bulk_preview(*, context: ApiContext, request: JobRequest) -> dict:
         account.pk: account
         for account in SocialAccount.objects.filter(workspace=workspace).connected()
     }
-    media_ids = {ref.id for spec in request.posts for ref in spec.media}
+    media_ids = {ref.id for spec in request.posts for ref in spec.all_media}
     media_index = content.media_index(workspace=workspace, ids=media_ids)
     now = timezone.now()
     needs_approval = kind != Job.Kind.DRAFT and approval_needed_for(context)
@@ -58,6 +58,7 @@ def bulk_preview(*, context: ApiContext, request: JobRequest) -> dict:
                 account=account,
                 account_id=target.account_id,
                 media_index=media_index,
+                thread_media=content.thread_refs(spec),
             )
             when: datetime | None = target.scheduled_at
             if kind == Job.Kind.PUBLISH_NOW:

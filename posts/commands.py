@@ -52,6 +52,13 @@ class PostSpec:
     labels: tuple[str, ...] = ()
     recurrence: Recurrence | None = None
     evergreen: bool = False
+    # One tuple per thread follow-up (`()` for none), the same in every network's thread.
+    thread_media: tuple[tuple[MediaRef, ...], ...] = ()
+
+    @property
+    def all_media(self) -> tuple[MediaRef, ...]:
+        """Every asset the post names: its own media, then its follow-ups'."""
+        return (*self.media, *(ref for refs in self.thread_media for ref in refs))
 
 
 @dataclass(frozen=True)

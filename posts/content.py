@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -11,13 +12,14 @@ from django.utils import timezone
 from accounts.models import SocialAccount, Workspace
 from accounts.platforms import connector_for
 from accounts.tokens import credentials_for
-from connectors.base import Content
+from connectors.base import Content, MediaItem
 from connectors.errors import PermanentError, TransientError
 from media import services as media_services
 from media.models import MediaAsset
 from media.selectors import MediaFacts, facts_of
 from posts import replies
-from posts.models import Delivery, Post, PostMedia
+from posts.commands import PostSpec
+from posts.models import Delivery, Post, PostMedia, ThreadItemMedia
 from posts.states import DeliveryStatus
 
 # Seconds between two looks at media that is still being uploaded.
@@ -30,6 +32,20 @@ def media_index(*, workspace: Workspace, ids: set[str]) -> dict[str, MediaFacts]
     return media_services.media_resolve(workspace_id=workspace.pk, ids=ids) if ids else {}
 
 
+def thread_refs(spec: PostSpec) -> list[list[dict]]:
+    """The spec's `thread_media` as `problems_for` takes it: one `[{id, alt}]` per item."""
+    return [[{"id": ref.id, "alt": ref.alt} for ref in refs] for refs in spec.thread_media]
+
+
+def thread_media_of(post: Post) -> list[list[dict]]:
+    """The stored `thread_media` of a post: one `[{id, alt}]` per follow-up, `[]` for none."""
+    rows = list(post.thread_media_links.values_list("item", "asset_id", "alt"))
+    per_item: list[list[dict]] = [[] for _ in range(max((row[0] for row in rows), default=0))]
+    for item, asset_id, alt in rows:
+        per_item[item - 1].append({"id": asset_id, "alt": alt})
+    return per_item
+
+
 def problems_for(
     *,
     post: Post,
@@ -37,29 +53,50 @@ def problems_for(
     account: SocialAccount | None,
     account_id: str,
     media_index: dict,
+    thread_media: Sequence[Sequence[dict]] = (),
 ) -> list[str]:
-    """Why this post, with `media` (the `[{id, alt}]` it has or is about to have), cannot
-    go to this account (empty when it can)."""
+    """Why this post, with `media` (the `[{id, alt}]` it has or is about to have) and its
+    follow-ups' `thread_media`, cannot go to this account (empty when it can)."""
     if account is None:
         return [f"Account {account_id} is not connected to this workspace."]
     if not account.can_publish:
         reason = f" ({account.status_reason})" if account.status_reason else ""
         return [f"Account {account_id} is {account.status}{reason}: reconnect it first."]
-    unlisted = {ref["id"] for ref in media} - media_index.keys()
+    refs = [*media, *(ref for item_refs in thread_media for ref in item_refs)]
+    unlisted = {ref["id"] for ref in refs} - media_index.keys()
     if unlisted:  # an edit that left the media alone: the index was built from the changes
         media_index.update(
             media_services.media_resolve(workspace_id=post.workspace_id, ids=unlisted)
         )
-    missing = [ref["id"] for ref in media if ref["id"] not in media_index]
+    missing = list(dict.fromkeys(ref["id"] for ref in refs if ref["id"] not in media_index))
     if missing:
         return [f"Media not found: {', '.join(missing)}."]
-    unusable = [media_index[ref["id"]].problem for ref in media]
+    unusable = [media_index[ref["id"]].problem for ref in refs]
     if any(unusable):
         return [problem for problem in unusable if problem]
     connector = connector_for(account.platform)
     content = build_content(post, account, "", media_index=media_index, media=media)
     # The account's own limits: a Mastodon instance or a Bluesky server may set other ones.
-    return [problem.message for problem in connector.validate(content, credentials_for(account))]
+    credentials = credentials_for(account)
+    problems = [problem.message for problem in connector.validate(content, credentials)]
+    for index, item_refs in enumerate(thread_media):
+        if not item_refs:
+            continue
+        if index >= len(content.thread):
+            problems.append(f"thread[{index}]: has media but the thread has no such item.")
+            continue
+        # A follow-up with media is a post of its own, in reply to the one before.
+        reply = Content(
+            text=content.thread[index],
+            media=_media_items(item_refs, account, media_index, sending=False),
+            options=content.options,
+            idempotency_key="",
+            reply_to="(the item before)",
+        )
+        problems += [
+            f"thread[{index}]: {p.message}" for p in connector.validate(reply, credentials)
+        ]
+    return problems
 
 
 def build_content(
@@ -88,6 +125,24 @@ def build_content(
         }
     else:
         refs = post.media if media is None else media
+    return Content(
+        text=block.get("text", ""),
+        media=_media_items(refs, account, media_index, sending=sending),
+        options=options_for(post, account.platform),
+        idempotency_key=idempotency_key,
+        thread=tuple(block.get("thread", ())),
+    )
+
+
+def _media_items(
+    refs: Sequence[dict],
+    account: SocialAccount,
+    media_index: dict[str, MediaFacts],
+    *,
+    sending: bool,
+) -> tuple[MediaItem, ...]:
+    """The files `refs` name, as the account's platform takes them; `sending`: they are
+    going out now, so each must be there and ready."""
     limits = connector_for(account.platform).limits_for(credentials_for(account))
     accepted = limits.image_types | limits.video_types
     items = []
@@ -111,13 +166,7 @@ def build_content(
                 code="media_processing",
             )
         items.append(replace(item, alt_text=ref.get("alt") or None))
-    return Content(
-        text=block.get("text", ""),
-        media=tuple(items),
-        options=options_for(post, account.platform),
-        idempotency_key=idempotency_key,
-        thread=tuple(block.get("thread", ())),
-    )
+    return tuple(items)
 
 
 def delivery_media(delivery: Delivery) -> list[PostMedia]:
@@ -202,7 +251,7 @@ def content_for(delivery: Delivery) -> Content:
         links=delivery_media(delivery),
     )
     platform = delivery.account.platform
-    if replies.follow_up_delays(delivery.post.block_for(platform), platform):
+    if replies.follow_up_delays(delivery.post, platform):
         return replace(built, thread=())  # each follow-up is a delivery of its own
     return built
 
@@ -224,8 +273,21 @@ def _reply_content(delivery: Delivery) -> Content:
             f"The post has no thread item {delivery.thread_index + 1} any more.",
             code="reply_missing",
         )
+    links = list(
+        ThreadItemMedia.objects.filter(
+            post_id=delivery.post_id, item=delivery.thread_index + 1
+        ).select_related("asset")
+    )
+    refs = [{"id": link.asset_id, "alt": link.alt} for link in links]
+    # A link to another workspace's asset is never written; were one there, it is gone.
+    index = {
+        link.asset_id: facts_of(link.asset)
+        for link in links
+        if link.asset.workspace_id == delivery.post.workspace_id
+    }
     return Content(
         text=thread[delivery.thread_index],
+        media=_media_items(refs, delivery.account, index, sending=True),
         options=options_for(delivery.post, platform),
         idempotency_key=delivery.idempotency_key,
         reply_to=parent["external_id"],

@@ -2,7 +2,8 @@
 
 Version 2 (`"v": 2`) is the `JobRequest` written out field by field. Jobs stored before it
 carry no version: the validated native body (`{"state", "origin"?, "posts": [{"networks",
-"accounts": [{"id", "scheduled_at"?}], "media"?, "labels"?, "recurrence"?, "evergreen"?}]}`).
+"accounts": [{"id", "scheduled_at"?}], "media"?, "thread_media"?, "labels"?, "recurrence"?,
+"evergreen"?}]}`). Version 2 jobs stored before `thread_media` existed lack the key: none.
 Both keep the posts under "posts", so their count reads the same in either.
 """
 
@@ -30,6 +31,9 @@ def job_request_dump(request: JobRequest) -> dict[str, Any]:
                     for t in spec.targets
                 ],
                 "media": [{"id": ref.id, "alt": ref.alt} for ref in spec.media],
+                "thread_media": [
+                    [{"id": ref.id, "alt": ref.alt} for ref in refs] for refs in spec.thread_media
+                ],
                 "labels": list(spec.labels),
                 "recurrence": _recurrence_dump(spec.recurrence),
                 "evergreen": spec.evergreen,
@@ -63,6 +67,7 @@ def _post_load(item: Mapping[str, Any]) -> PostSpec:
         labels=tuple(item["labels"]),
         recurrence=_recurrence_load(recurrence) if recurrence else None,
         evergreen=item["evergreen"],
+        thread_media=_thread_media_load(item),
     )
 
 
@@ -80,6 +85,14 @@ def _post_load_v1(item: Mapping[str, Any]) -> PostSpec:
         labels=tuple(item.get("labels") or ()),
         recurrence=_recurrence_load(recurrence) if recurrence else None,
         evergreen=bool(item.get("evergreen")),
+        thread_media=_thread_media_load(item),
+    )
+
+
+def _thread_media_load(item: Mapping[str, Any]) -> tuple[tuple[MediaRef, ...], ...]:
+    return tuple(
+        tuple(MediaRef(id=ref["id"], alt=ref.get("alt", "")) for ref in refs)
+        for refs in item.get("thread_media") or ()
     )
 
 

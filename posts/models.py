@@ -110,6 +110,41 @@ class PostMedia(models.Model):
         return f"{self.asset_id} at {self.position} of {self.post_id}"
 
 
+class ThreadItemMedia(models.Model):
+    """One asset at one place in a thread follow-up's media (`item` 1 is the first
+    follow-up, as Postiz numbers its values), the same in every network's thread.
+
+    A table of its own, so PostMedia and its readers keep meaning the post's own media;
+    the asset is protected the same way (media/usage.py asks both tables).
+    """
+
+    # The unique (post, item, position) index serves lookups by post: no index of its own.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="thread_media_links", db_index=False
+    )
+    item = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField()
+    # Indexed (a ForeignKey's own index): "which posts use this asset" is a join on it.
+    asset = models.ForeignKey(MediaAsset, on_delete=models.PROTECT, related_name="+")
+    alt = models.CharField(max_length=1500, blank=True)
+
+    class Meta:
+        ordering = ["item", "position"]
+        verbose_name = "thread item media"
+        verbose_name_plural = "thread item media"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "item", "position"], name="thread_item_media_position"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(item__gte=1), name="thread_item_media_follow_up"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} at {self.position} of item {self.item} of {self.post_id}"
+
+
 def media_prefetch(to_post: str = "") -> Prefetch:
     """Prefetch posts' media links with their assets, one query for all of them, into each
     post's `media_loaded` list (posts.content.linked_media reads it); `to_post` is the path

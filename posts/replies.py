@@ -4,11 +4,13 @@ A network block may give each thread item a delay (`thread_delays`, seconds afte
 before it is published). A thread without delays goes out in one connector call, as it
 always did. With any delay, the delivery posts the first item alone and each follow-up is
 a delivery of its own, made in the transaction that records its predecessor as published
-and due `delay` seconds later; it is published in reply to that predecessor. Platforms
-without threads that take comments (`max_comments`) always work this way, and each
-comment answers the post itself. So a reply can never go out before, or without, the post
-it answers; each one has its own attempts, retries and outcome; and a thread stops at the
-first item that fails (the items after it are never made, and the failed one says why).
+and due `delay` seconds later; it is published in reply to that predecessor. A thread
+whose follow-ups carry media (`posts.ThreadItemMedia`) works this way too, without
+waiting: one connector call takes one item's media. Platforms without threads that take
+comments (`max_comments`) always work this way, and each comment answers the post itself.
+So a reply can never go out before, or without, the post it answers; each one has its own
+attempts, retries and outcome; and a thread stops at the first item that fails (the items
+after it are never made, and the failed one says why).
 """
 
 from __future__ import annotations
@@ -17,18 +19,22 @@ from datetime import datetime, timedelta
 
 from connectors.registry import connector_class
 from posts import wakeups
-from posts.models import Delivery
+from posts.models import Delivery, Post
 from posts.states import DeliveryStatus as S
 
 
-def follow_up_delays(block: dict, platform: str) -> list[int]:
+def follow_up_delays(post: Post, platform: str) -> list[int]:
     """Seconds before each follow-up when they go out one by one, each a delivery of its
     own; empty when the thread goes out with the post in one call."""
+    block = post.block_for(platform)
     thread = block.get("thread") or ()
+    if not thread:
+        return []
     delays = list(block.get("thread_delays") or [0] * len(thread))
-    if _as_comments(platform):
+    if any(delays) or _as_comments(platform):
         return delays  # a comment needs the post's id: never in the post's own call
-    return delays if any(delays) else []
+    # An item's media needs a connector call of its own.
+    return delays if post.thread_media_links.exists() else []
 
 
 def _as_comments(platform: str) -> bool:
@@ -39,7 +45,7 @@ def next_reply(delivery: Delivery, *, published_at: datetime) -> Delivery | None
     """The follow-up that `delivery` being published makes due, unsaved; None when the
     thread has no items left. `delivery` comes with its post and account."""
     platform = delivery.account.platform
-    delays = follow_up_delays(delivery.post.block_for(platform), platform)
+    delays = follow_up_delays(delivery.post, platform)
     index = 0 if delivery.thread_index is None else delivery.thread_index + 1
     if index >= len(delays):
         return None

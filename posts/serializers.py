@@ -153,6 +153,16 @@ class PostInputSerializer(InputSerializer):
     media = serializers.ListField(
         child=MediaRefSerializer(), required=False, max_length=MAX_MEDIA_PER_POST
     )
+    thread_media = serializers.ListField(
+        child=serializers.ListField(child=MediaRefSerializer(), max_length=MAX_MEDIA_PER_POST),
+        required=False,
+        max_length=25,
+        help_text="Media of each thread follow-up (one list per `thread` item, `[]` for none; "
+        "the same for every network's thread), checked against each platform's limits for "
+        "replies. A thread with media goes out one item at a time, each in reply to the one "
+        "before (as with `thread_delays`). Refused where follow-ups are comments (Facebook, "
+        "Instagram, LinkedIn): Crier posts those as text.",
+    )
     labels = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=20
     )
@@ -177,6 +187,9 @@ class PostInputSerializer(InputSerializer):
         content = content_problems(attrs["networks"], attrs.get("media") or [])
         if content:
             errors["networks"] = content
+        longest = max(len(block.get("thread", ())) for block in attrs["networks"].values())
+        if len(attrs.get("thread_media", ())) > longest:
+            errors["thread_media"] = [f"has more lists than the thread has items ({longest})."]
         mode = self.context["mode"]
         if mode == Job.Kind.QUEUE:
             # Queue posts take each account's next free posting-schedule slot (planning).
@@ -279,6 +292,10 @@ def _post_spec(item: dict) -> PostSpec:
         labels=tuple(item.get("labels", ())),
         recurrence=Recurrence(**recurrence) if recurrence else None,
         evergreen=item.get("evergreen", False),
+        thread_media=tuple(
+            tuple(MediaRef(id=ref["id"], alt=ref["alt"]) for ref in refs)
+            for refs in item.get("thread_media", ())
+        ),
     )
 
 

@@ -20,9 +20,9 @@ from core.logging import log_ids
 from media import services as media_services
 from posts import content, extensions, wakeups
 from posts.approval_policy import approval_needed_for, pending_event
-from posts.commands import JobRequest, Target
+from posts.commands import JobRequest, MediaRef, Target
 from posts.job_format import job_request_dump, job_request_load
-from posts.models import Delivery, Job, Post, PostMedia
+from posts.models import Delivery, Job, Post, PostMedia, ThreadItemMedia
 from posts.outcomes import transition
 from posts.selectors import job_status
 from posts.states import (
@@ -137,7 +137,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
         account.pk: account
         for account in SocialAccount.objects.filter(workspace=job.workspace).connected()
     }
-    media_ids = {ref.id for spec in request.posts for ref in spec.media}
+    media_ids = {ref.id for spec in request.posts for ref in spec.all_media}
     media_services.media_lock(workspace_id=job.workspace_id, ids=media_ids)
     media_index = content.media_index(workspace=job.workspace, ids=media_ids)
     now = timezone.now()
@@ -150,6 +150,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
     deliveries: list[Delivery] = []
     posts: list[Post] = []
     links: list[PostMedia] = []
+    thread_links: list[ThreadItemMedia] = []
     for index, spec in enumerate(request.posts):
         post = Post(
             workspace=job.workspace,
@@ -160,6 +161,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
             created_by=job.created_by,
         )
         media = [{"id": ref.id, "alt": ref.alt} for ref in spec.media]
+        thread_media = content.thread_refs(spec)
         targets = []
         for target in spec.targets:
             account = accounts.get(target.account_id)
@@ -169,6 +171,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
                 account=account,
                 account_id=target.account_id,
                 media_index=media_index,
+                thread_media=thread_media,
             )
             slot = None
             if not problems and account is not None and job.kind == Job.Kind.QUEUE:
@@ -183,6 +186,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
         post.save()
         posts.append(post)
         links.extend(_links(post, media))
+        thread_links.extend(_thread_links(post, spec.thread_media))
         status = expansion.status
         post_deliveries = []
         for account, when, slot in targets:
@@ -200,6 +204,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
         deliveries.extend(post_deliveries)
         expansion.post_stored(post, spec, post_deliveries)
     PostMedia.objects.bulk_create(links, batch_size=500)
+    ThreadItemMedia.objects.bulk_create(thread_links, batch_size=500)
     Delivery.objects.bulk_create(deliveries, batch_size=500)
     if job.kind != Job.Kind.PUBLISH_NOW:  # those are claimed at once (dispatch_job)
         wakeups.arm(delivery.due_at for delivery in deliveries)
@@ -274,6 +279,7 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
         else:
             media = post.media
         media_index = content.media_index(workspace=post.workspace, ids=named)
+        thread_media = content.thread_media_of(post)  # a shorter thread must not orphan them
         problems = [
             f"{delivery.account_id}: {message}"
             for delivery in live
@@ -283,6 +289,7 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
                 account=delivery.account,
                 account_id=delivery.account_id,
                 media_index=media_index,
+                thread_media=thread_media,
             )
         ]
         if problems:
@@ -348,6 +355,18 @@ def _links(post: Post, media: list[dict]) -> list[PostMedia]:
     return [
         PostMedia(post=post, asset_id=ref["id"], position=position, alt=ref.get("alt") or "")
         for position, ref in enumerate(media)
+    ]
+
+
+def _thread_links(
+    post: Post, thread_media: tuple[tuple[MediaRef, ...], ...]
+) -> list[ThreadItemMedia]:
+    """The rows for a post's follow-ups' media (`item` 1 is the first follow-up), as
+    `_links` for the post's own."""
+    return [
+        ThreadItemMedia(post=post, item=item, asset_id=ref.id, position=position, alt=ref.alt)
+        for item, refs in enumerate(thread_media, start=1)
+        for position, ref in enumerate(refs)
     ]
 
 

@@ -19,7 +19,8 @@ from connectors.simulator import SimulatorServer
 from media.models import MediaAsset, StorageDeletion
 from planning.models import Notification, PostingSchedule
 from posts import dispatch
-from posts.models import Delivery, Job, Post
+from posts.models import Delivery, Job, Post, ThreadItemMedia
+from tests import platforms
 from tests.conftest import Caller, make_caller
 from tests.factories import MemberFactory, SocialAccountFactory
 from tests.media import files
@@ -375,6 +376,131 @@ def local_media(settings, tmp_path) -> Path:
     }
     settings.CRIER_PUBLIC_MEDIA_URL = "http://testserver/media/"
     return tmp_path
+
+
+@pytest.fixture
+def uploaded(postiz, local_media) -> Callable[[str], dict]:
+    """POST /upload of a PNG; its answer."""
+
+    def upload(name: str) -> dict:
+        png = SimpleUploadedFile(name, files.image_bytes("PNG"), content_type="image/png")
+        answer = postiz.post(f"{BASE}/upload", {"file": png}, format="multipart")
+        assert answer.status_code == 201, answer.content
+        return answer.json()
+
+    return upload
+
+
+def test_follow_ups_with_images_are_published_as_replies_with_them(
+    send, live_account, simulator, uploaded, django_capture_on_commit_callbacks
+):
+    first, second = uploaded("first.png"), uploaded("second.png")
+    body = create_body(live_account.pk, kind="now")
+    body["posts"][0]["value"] += [
+        {"content": "with a picture", "image": [{"id": first["id"], "alt": "One"}]},
+        {"content": "text only", "image": []},
+        {"content": "another picture", "image": [{"id": second["id"], "path": second["path"]}]},
+    ]
+
+    response = send(body)
+
+    assert response.status_code == 201, response.content
+    post = Post.objects.get(pk=response.json()[0]["postId"])
+    rows = ThreadItemMedia.objects.filter(post=post).values_list("item", "position", "asset", "alt")
+    assert list(rows) == [(1, 0, first["id"], "One"), (3, 0, second["id"], "")]
+    assert "thread_media" not in post.block_for("sandbox")
+    (root,) = simulator.simulator.feed(None)
+    assert (root["text"], root["thread"], root["media"]) == ("Hello from the Postiz API", [], [])
+    for _ in range(3):  # each follow-up is due as soon as the one before is live
+        reply = Delivery.objects.get(post=post, status="scheduled")
+        with django_capture_on_commit_callbacks(execute=True):
+            assert dispatch.claim_due(now=reply.due_at, batch_size=5) == [reply.pk]
+    feed = simulator.simulator.feed(None)
+    assert [(p["text"], [m["url"] for m in p["media"]], p["reply_to"]) for p in feed[1:]] == [
+        ("with a picture", [first["path"]], feed[0]["id"]),
+        ("text only", [], feed[1]["id"]),
+        ("another picture", [second["path"]], feed[2]["id"]),
+    ]
+    assert feed[1]["media"][0]["alt_text"] == "One"
+    assert set(post.deliveries.values_list("status", flat=True)) == {"published"}
+
+
+def test_a_follow_up_image_reaches_x_uploaded_and_attached_to_the_reply(
+    send, workspace, uploaded, respx_mock, local_media, django_capture_on_commit_callbacks
+):
+    x = platforms.X
+    channel = SocialAccountFactory(
+        workspace=workspace, platform="x", external_id=x.external_id, credentials=x.credentials
+    )
+    picture = uploaded("chart.png")
+    routes = platforms.x_upload_routes(respx_mock)
+    routes["metadata"] = respx_mock.post(f"{platforms.X_API}/2/media/metadata").respond(json={})
+    routes["tweets"] = respx_mock.post(platforms.X_TWEETS).mock(
+        side_effect=[platforms.x_created("1001"), platforms.x_created("1002")]
+    )
+    stored = local_media / picture["path"].removeprefix("http://testserver/media/")
+    served = respx_mock.get(picture["path"]).respond(content=stored.read_bytes())
+    body = create_body(channel.pk, kind="now")
+    body["posts"][0]["value"].append(
+        {"content": "The chart", "image": [{"id": picture["id"], "alt": "Sales"}]}
+    )
+
+    response = send(body)
+    assert response.status_code == 201, response.content
+    reply = Delivery.objects.get(thread_index=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch.claim_due(now=reply.due_at, batch_size=5) == [reply.pk]
+
+    assert served.call_count == 1  # X takes the bytes: Crier's file was read once
+    first, second = (json.loads(call.request.content) for call in routes["tweets"].calls)
+    assert first == {"text": "Hello from the Postiz API"}
+    assert second == {
+        "text": "The chart",
+        "media": {"media_ids": [platforms.X_MEDIA_ID]},
+        "reply": {"in_reply_to_tweet_id": "1001"},
+    }
+    assert json.loads(routes["metadata"].calls.last.request.content) == {
+        "id": platforms.X_MEDIA_ID,
+        "metadata": {"alt_text": {"text": "Sales"}},
+    }
+    reply.refresh_from_db()
+    assert (reply.status, reply.external_id) == ("published", "1002")
+
+
+@pytest.mark.parametrize("platform", ["facebook", "instagram", "linkedin"])
+def test_images_on_follow_ups_that_are_comments_are_a_400_naming_the_channel(
+    postiz, workspace, uploaded, platform
+):
+    # Follow-ups there are comments, which Crier posts as text: never drop the image.
+    channel = SocialAccountFactory(workspace=workspace, platform=platform)
+    picture = uploaded("a.png")
+    body = create_body(channel.pk)
+    body["posts"][0]["settings"] = {}
+    body["posts"][0]["value"][0]["image"] = [{"id": picture["id"]}]  # Instagram needs one
+    body["posts"][0]["value"].append(
+        {"content": "a comment", "image": [{"id": picture["id"], "path": picture["path"]}]}
+    )
+
+    response = postiz.post(f"{BASE}/posts", body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert f"posts[0] ({platform} {channel.pk}): thread[0]: " in response.json()["msg"]
+    assert "comments, which take text only" in response.json()["msg"]
+    assert not Post.objects.exists()
+    assert not ThreadItemMedia.objects.exists()
+
+
+def test_an_image_a_follow_up_uses_cannot_be_deleted(postiz, owner, account, uploaded):
+    picture = uploaded("kept.png")
+    body = create_body(account.pk)
+    body["posts"][0]["value"].append({"content": "a reply", "image": [{"id": picture["id"]}]})
+    assert postiz.post(f"{BASE}/posts", body, format="json").status_code == 201
+
+    refused = owner.client.delete(f"/api/v1/media/{picture['id']}")
+
+    assert refused.status_code == 409, refused.content
+    assert MediaAsset.objects.filter(pk=picture["id"]).exists()
+    assert ThreadItemMedia.objects.get().asset_id == picture["id"]
 
 
 def test_a_follow_up_delay_past_seven_days_is_refused(postiz, account):

@@ -16,7 +16,7 @@ from media import storage
 from media.models import MediaAsset
 from media.services import media_sweep
 from posts import content
-from posts.models import Post, PostMedia
+from posts.models import Post, PostMedia, ThreadItemMedia
 from tests.media.conftest import MEDIA, ask, put
 from tests.media.test_posts_media import schedule
 
@@ -124,3 +124,44 @@ def test_the_sweep_asks_which_posts_use_an_upload_by_a_join_not_a_text_search(
     assert len(usage) == 2  # one per expired upload
     assert not any("LIKE" in sql.upper() for sql in usage)
     assert all('"posts_postmedia"."asset_id" =' in sql for sql in usage)
+
+
+def test_the_sweep_keeps_an_upload_only_a_follow_up_uses_by_the_same_join(
+    editor, account, three, samples, run_after_commit
+):
+    schedule(editor, run_after_commit, account.pk, [{"id": three[0]}])
+    post = Post.objects.get()
+    post.networks["default"]["thread"] = ["a follow-up"]
+    post.save()
+    named = ask(editor, samples["png"])
+    put(named["uploadUrl"], samples["png"].data)  # a Publora client never says complete
+    ThreadItemMedia.objects.create(post=post, item=1, position=0, asset_id=named["mediaId"])
+
+    with (
+        time_machine.travel(timezone.now() + timedelta(hours=1)),
+        CaptureQueriesContext(connection) as captured,
+    ):
+        counts = media_sweep()
+
+    assert counts["expired"] == 0
+    assert MediaAsset.objects.get(pk=named["mediaId"]).status == "ready"  # checked, kept
+    usage = [q["sql"] for q in captured.captured_queries if "posts_threaditemmedia" in q["sql"]]
+    assert len(usage) == 1
+    assert not any("LIKE" in sql.upper() for sql in usage)
+    assert '"posts_threaditemmedia"."asset_id" =' in usage[0]
+
+
+def test_deleting_an_asset_only_a_deleted_posts_follow_up_names_takes_it_off(
+    editor, account, three, run_after_commit, media_root
+):
+    schedule(editor, run_after_commit, account.pk, [{"id": three[1]}])
+    post = Post.objects.get()
+    ThreadItemMedia.objects.create(post=post, item=1, position=0, asset_id=three[0])
+    assert editor.client.delete(f"{MEDIA}/{three[0]}").status_code == 409  # still used
+    assert editor.client.delete(f"/api/v1/posts/{post.pk}").status_code == 200  # cancelled
+
+    deleted = run_after_commit(lambda: editor.client.delete(f"{MEDIA}/{three[0]}"))
+
+    assert deleted.status_code == 204
+    assert not ThreadItemMedia.objects.exists()
+    assert not MediaAsset.objects.filter(pk=three[0]).exists()

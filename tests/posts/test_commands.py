@@ -135,6 +135,7 @@ def test_the_stored_format_gives_back_the_command_it_was_written_from():
                 labels=("x", "y"),
                 recurrence=Recurrence(rrule="FREQ=DAILY", until=when + timedelta(days=3)),
                 evergreen=True,
+                thread_media=((MediaRef(id="med_3", alt="a dog"),),),
             ),
             PostSpec(networks={"default": {"text": "c"}}, targets=(Target(account_id="acc_3"),)),
         ),

@@ -317,7 +317,7 @@ def test_the_comparison_takes_two_paths(monkeypatch: pytest.MonkeyPatch) -> None
 
     assert shortcut == ["id", "state", "type"]  # the required and the defaulted ones
     skipped = ["evergreen", "labels", "media", "recurrence", "scheduled_at", "thread"]
-    assert sorted(run) == sorted([*shortcut, *skipped, "thread_delays"])
+    assert sorted(run) == sorted([*shortcut, *skipped, "thread_delays", "thread_media"])
 
 
 def test_an_optional_field_sent_as_null_is_still_validated() -> None:

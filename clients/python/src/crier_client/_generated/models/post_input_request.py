@@ -37,6 +37,10 @@ class PostInputRequest:
             media (list[MediaRefRequest] | Unset):
             recurrence (RecurrenceRequest | Unset): An RFC 5545 rule from the post's scheduled_at, in each account's
                 timezone, with an end.
+            thread_media (list[list[MediaRefRequest]] | Unset): Media of each thread follow-up (one list per `thread` item,
+                `[]` for none; the same for every network's thread), checked against each platform's limits for replies. A
+                thread with media goes out one item at a time, each in reply to the one before (as with `thread_delays`).
+                Refused where follow-ups are comments (Facebook, Instagram, LinkedIn): Crier posts those as text.
      """
 
     accounts: list[TargetRequest]
@@ -45,6 +49,7 @@ class PostInputRequest:
     labels: list[str] | Unset = UNSET
     media: list[MediaRefRequest] | Unset = UNSET
     recurrence: RecurrenceRequest | Unset = UNSET
+    thread_media: list[list[MediaRefRequest]] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -86,6 +91,20 @@ class PostInputRequest:
         if not isinstance(self.recurrence, Unset):
             recurrence = self.recurrence.to_dict()
 
+        thread_media: list[list[dict[str, Any]]] | Unset = UNSET
+        if not isinstance(self.thread_media, Unset):
+            thread_media = []
+            for thread_media_item_data in self.thread_media:
+                thread_media_item = []
+                for thread_media_item_item_data in thread_media_item_data:
+                    thread_media_item_item = thread_media_item_item_data.to_dict()
+                    thread_media_item.append(thread_media_item_item)
+
+
+                thread_media.append(thread_media_item)
+
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -101,6 +120,8 @@ class PostInputRequest:
             field_dict["media"] = media
         if recurrence is not UNSET:
             field_dict["recurrence"] = recurrence
+        if thread_media is not UNSET:
+            field_dict["thread_media"] = thread_media
 
         return field_dict
 
@@ -155,6 +176,23 @@ class PostInputRequest:
 
 
 
+        _thread_media = d.pop("thread_media", UNSET)
+        thread_media: list[list[MediaRefRequest]] | Unset = UNSET
+        if _thread_media is not UNSET:
+            thread_media = []
+            for thread_media_item_data in _thread_media:
+                thread_media_item = []
+                _thread_media_item = thread_media_item_data
+                for thread_media_item_item_data in (_thread_media_item):
+                    thread_media_item_item = MediaRefRequest.from_dict(thread_media_item_item_data)
+
+
+
+                    thread_media_item.append(thread_media_item_item)
+
+                thread_media.append(thread_media_item)
+
+
         post_input_request = cls(
             accounts=accounts,
             networks=networks,
@@ -162,6 +200,7 @@ class PostInputRequest:
             labels=labels,
             media=media,
             recurrence=recurrence,
+            thread_media=thread_media,
         )
 
 

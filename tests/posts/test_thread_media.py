@@ -1,0 +1,87 @@
+"""Media on thread follow-ups (`thread_media`, posts.ThreadItemMedia): checked as the
+post's own, with the platform's limits for replies, and kept while used."""
+
+from __future__ import annotations
+
+import pytest
+
+from media.models import MediaAsset
+from media.usage import posts_using
+from posts import services
+from posts.models import Job, Post, ThreadItemMedia
+
+pytestmark = pytest.mark.django_db
+
+DRAFTS = "/api/v1/posts/schedule"
+
+
+def picture(workspace, name: str = "a") -> MediaAsset:
+    return MediaAsset.objects.create(
+        workspace=workspace,
+        status=MediaAsset.Status.READY,
+        kind=MediaAsset.Kind.IMAGE,
+        mime_type="image/png",
+        size=1000,
+        storage_key=f"{workspace.pk}/{name}.png",
+    )
+
+
+def draft(caller, account, block: dict, thread_media: list):
+    item = {
+        "networks": {"sandbox": block},
+        "accounts": [{"id": account.pk}],
+        "thread_media": thread_media,
+    }
+    return caller.client.post(DRAFTS, {"bulk": {"state": "draft", "posts": [item]}}, format="json")
+
+
+def failures(caller, response) -> dict:
+    assert response.status_code == 202, response.content
+    job_id = response.json()["job_id"]
+    services.job_run(job_id=job_id)  # what the job's task does
+    return caller.client.get(f"/api/v1/job_status/{job_id}").json()["payload"]["failures"]
+
+
+def test_thread_media_cannot_name_more_items_than_the_thread_has(owner, account):
+    response = draft(owner, account, {"text": "a", "thread": ["b"]}, [[], []])
+
+    assert response.status_code == 400
+    assert (
+        "bulk.posts[0].thread_media: has more lists than the thread has items (1)."
+        in response.json()["errors"]
+    )
+    assert not Job.objects.exists()
+
+
+def test_a_follow_up_media_of_another_workspace_is_not_found(owner, account, outsider):
+    theirs = picture(outsider.workspace)
+
+    found = failures(
+        owner, draft(owner, account, {"text": "a", "thread": ["b"]}, [[{"id": theirs.pk}]])
+    )
+
+    assert found == {"0": {account.pk: [f"Media not found: {theirs.pk}."]}}
+    assert not Post.objects.exists()
+    assert not ThreadItemMedia.objects.exists()
+
+
+def test_a_follow_up_media_is_checked_against_the_platform_limits(owner, account):
+    five = [{"id": picture(owner.workspace, str(n)).pk} for n in range(5)]
+
+    found = failures(owner, draft(owner, account, {"text": "a", "thread": ["b"]}, [five]))
+
+    assert found == {"0": {account.pk: ["thread[0]: 5 images; Sandbox allows 4."]}}
+
+
+def test_follow_up_media_are_rows_that_keep_the_asset_in_use(owner, account):
+    used, other = picture(owner.workspace, "u"), picture(owner.workspace, "o")
+    refs = [[], [{"id": used.pk, "alt": "B"}, {"id": other.pk}]]
+
+    assert failures(owner, draft(owner, account, {"text": "a", "thread": ["b", "c"]}, refs)) == {}
+
+    post = Post.objects.get()
+    rows = ThreadItemMedia.objects.filter(post=post).values_list("item", "position", "asset", "alt")
+    assert list(rows) == [(2, 0, used.pk, "B"), (2, 1, other.pk, "")]
+    assert posts_using(used) == {post.pk: ["draft"]}
+    assert owner.client.delete(f"/api/v1/media/{used.pk}").status_code == 409
+    assert MediaAsset.objects.filter(pk=used.pk).exists()
