@@ -85,3 +85,21 @@ def test_follow_up_media_are_rows_that_keep_the_asset_in_use(owner, account):
     assert posts_using(used) == {post.pk: ["draft"]}
     assert owner.client.delete(f"/api/v1/media/{used.pk}").status_code == 409
     assert MediaAsset.objects.filter(pk=used.pk).exists()
+
+
+def test_an_edit_that_drops_a_follow_up_with_media_is_refused(owner, account):
+    used = picture(owner.workspace)
+    assert (
+        failures(owner, draft(owner, account, {"text": "a", "thread": ["b"]}, [[{"id": used.pk}]]))
+        == {}
+    )
+    post = Post.objects.get()
+
+    edited = owner.client.patch(
+        f"/api/v1/posts/{post.pk}", {"networks": {"sandbox": {"text": "a"}}}, format="json"
+    )
+
+    assert edited.status_code == 400, edited.content
+    assert "thread[0]: has media but the thread has no such item." in str(edited.json())
+    post.refresh_from_db()
+    assert post.block_for("sandbox")["thread"] == ["b"]
