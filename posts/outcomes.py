@@ -46,11 +46,15 @@ class AttemptResult:
     error: Exception | None = None
 
 
-def ambiguous_attempt(delivery: Delivery) -> int | None:
+def ambiguous_attempt(delivery: Delivery, *, besides: Attempt | None = None) -> int | None:
     """The number of the last attempt of this round (since the last manual retry) whose call
     may have acted (no answer, or an ambiguous one), if any: the platform may show the post,
-    whatever a later call said, so a failure of this round cannot be the last word."""
+    whatever a later call said, so a failure of this round cannot be the last word.
+    `besides`: the attempt whose own answer is being recorded (the sweeper may have logged
+    it `unknown` while its call ran; the answer says what it did)."""
     earlier = Attempt.objects.filter(delivery=delivery, outcome=Attempt.Outcome.UNKNOWN)
+    if besides is not None:
+        earlier = earlier.exclude(pk=besides.pk)
     if delivery.requested_at is not None:
         earlier = earlier.filter(started_at__gte=delivery.requested_at)
     return earlier.order_by("number").values_list("number", flat=True).last()

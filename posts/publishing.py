@@ -528,7 +528,7 @@ def _may_have_posted(delivery: Delivery, result: AttemptResult | None) -> int | 
     """This attempt, if its call may have acted, or an earlier one of this round."""
     if result is not None and result.outcome == Attempt.Outcome.UNKNOWN:
         return result.attempt.number
-    return ambiguous_attempt(delivery)
+    return ambiguous_attempt(delivery, besides=result.attempt if result is not None else None)
 
 
 def _unknown_after(delivery: Delivery, failure: Move, posted: int) -> Move:

@@ -575,6 +575,31 @@ def test_the_call_after_a_token_refresh_is_not_made_once_the_claim_was_taken_ove
     assert simulator.simulator.stats()["posts"] == 1
 
 
+def test_a_late_refusal_settles_the_unknown_the_sweeper_left_as_failed(
+    queued_plain, simulator, monkeypatch
+):
+    """The sweeper logged the running call's attempt `unknown`; the platform then refused
+    the post, which says it did not act: the delivery fails with the platform's reason, not
+    `unknown` blamed on that very attempt."""
+    simulator.simulator.configure("*", {"reject": "Text too long."})
+    calls = publishing._publish_refreshing_once
+
+    def call_outliving_its_lease(pending, claim):
+        results = calls(pending, claim)
+        now = timezone.now()
+        Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
+        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
+        assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
+        return results
+
+    monkeypatch.setattr(publishing, "_publish_refreshing_once", call_outliving_its_lease)
+    publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+
+    delivery = Delivery.objects.get(pk=queued_plain.pk)
+    assert (delivery.status, delivery.error_message) == ("failed", "Text too long.")
+    assert Attempt.objects.get(delivery=delivery).outcome == "failed"
+
+
 def test_a_claim_lost_before_its_call_does_not_settle_the_unknown_of_the_next_claim(
     queued_plain, simulator
 ):
