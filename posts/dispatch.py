@@ -197,6 +197,8 @@ def _before_the_call(delivery: Delivery, now: datetime) -> tuple[str, dict[str, 
     earlier = Attempt.objects.filter(
         delivery=delivery, outcome=Attempt.Outcome.RETRY, error_class=WORKER_LOST
     )
+    if delivery.requested_at is not None:  # counted per round: a manual retry starts afresh
+        earlier = earlier.filter(started_at__gte=delivery.requested_at)
     cut_off = earlier.count() + 1
     changes: dict[str, Any] = {"attempts": delivery.attempts - 1, "error_code": "worker_lost"}
     if cut_off >= settings.CRIER_MAX_ATTEMPTS:

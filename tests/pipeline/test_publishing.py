@@ -192,6 +192,28 @@ def test_a_delivery_whose_worker_keeps_dying_before_the_call_fails_instead_of_lo
     assert simulator.simulator.stats()["requests"] == 0
 
 
+def test_a_manual_retry_after_the_workers_kept_dying_gets_a_fresh_count(
+    queued_plain, simulator, settings
+):
+    """The operator retried once the workers were healthy: one more death before the call
+    is the new round's first, not the old round's fourth."""
+    settings.CRIER_MAX_ATTEMPTS = 3
+    for _ in range(3):
+        assert abandoned(queued_plain, call_started=False) == [queued_plain.pk]
+        queued_plain.refresh_from_db()
+        if queued_plain.status == "retrying":
+            due = timezone.now() + timedelta(hours=1)
+            assert dispatch.claim_due(now=due, batch_size=10) == [queued_plain.pk]
+    assert queued_plain.status == "failed"
+
+    assert services.deliveries_retry(deliveries=Delivery.objects.filter(pk=queued_plain.pk)) == 1
+    assert dispatch.claim_due(now=timezone.now(), batch_size=10) == [queued_plain.pk]
+    assert abandoned(queued_plain, call_started=False) == [queued_plain.pk]
+
+    queued_plain.refresh_from_db()
+    assert (queued_plain.status, queued_plain.error_code) == ("retrying", "worker_lost")
+
+
 def test_a_worker_dying_before_the_call_after_an_ambiguous_attempt_is_unknown_not_failed(
     queued, simulator, settings
 ):
