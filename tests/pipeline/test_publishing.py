@@ -474,21 +474,28 @@ def test_a_call_the_stopping_pool_refuses_is_not_made_and_gives_its_thread_back(
     assert publishing._free_call_threads._value == publishing.CALL_THREADS
 
 
-def test_a_late_success_settles_the_unknown_the_sweeper_left(queued_plain, simulator, monkeypatch):
-    """The call outlived its lease on a platform without idempotency: the sweeper made the
-    delivery `unknown`; the platform's answer, when it comes, publishes it after all."""
+def publish_outliving_the_lease(delivery: Delivery, monkeypatch) -> None:
+    """Publish `delivery`, its call outliving the lease: once the platform has answered, and
+    before the answer is recorded, the sweeper takes the delivery over and makes it
+    `unknown` (a platform without idempotency)."""
     calls = publishing._publish_refreshing_once
 
     def call_outliving_its_lease(pending, claim):
         results = calls(pending, claim)
         now = timezone.now()
-        Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
-        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
-        assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
+        Delivery.objects.filter(pk=delivery.pk).update(lease_expires_at=now)
+        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [delivery.pk]
+        assert Delivery.objects.get(pk=delivery.pk).status == "unknown"
         return results
 
     monkeypatch.setattr(publishing, "_publish_refreshing_once", call_outliving_its_lease)
-    publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+    publishing.deliveries_publish(delivery_ids=[delivery.pk])
+
+
+def test_a_late_success_settles_the_unknown_the_sweeper_left(queued_plain, simulator, monkeypatch):
+    """The call outlived its lease on a platform without idempotency: the sweeper made the
+    delivery `unknown`; the platform's answer, when it comes, publishes it after all."""
+    publish_outliving_the_lease(queued_plain, monkeypatch)
 
     delivery = Delivery.objects.get(pk=queued_plain.pk)
     (post,) = simulator.simulator.feed()
@@ -506,18 +513,7 @@ def test_a_late_processing_answer_settles_the_unknown_the_sweeper_left(
     """The platform took the post and is still finishing it when the late answer comes: the
     delivery is polled to published, not left `unknown` for an operator."""
     simulator.simulator.configure("*", {"processing_polls": 1})
-    calls = publishing._publish_refreshing_once
-
-    def call_outliving_its_lease(pending, claim):
-        results = calls(pending, claim)
-        now = timezone.now()
-        Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
-        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
-        assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
-        return results
-
-    monkeypatch.setattr(publishing, "_publish_refreshing_once", call_outliving_its_lease)
-    publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+    publish_outliving_the_lease(queued_plain, monkeypatch)
 
     delivery = Delivery.objects.get(pk=queued_plain.pk)
     assert (delivery.status, delivery.error_code) == ("processing", "")
@@ -604,18 +600,7 @@ def test_a_late_refusal_settles_the_unknown_the_sweeper_left_as_failed(
     the post, which says it did not act: the delivery fails with the platform's reason, not
     `unknown` blamed on that very attempt."""
     simulator.simulator.configure("*", {"reject": "Text too long."})
-    calls = publishing._publish_refreshing_once
-
-    def call_outliving_its_lease(pending, claim):
-        results = calls(pending, claim)
-        now = timezone.now()
-        Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
-        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
-        assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
-        return results
-
-    monkeypatch.setattr(publishing, "_publish_refreshing_once", call_outliving_its_lease)
-    publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+    publish_outliving_the_lease(queued_plain, monkeypatch)
 
     delivery = Delivery.objects.get(pk=queued_plain.pk)
     assert (delivery.status, delivery.error_message) == ("failed", "Text too long.")
@@ -651,18 +636,7 @@ def test_a_late_answer_that_the_call_did_not_act_settles_the_unknown_the_sweeper
     then answered 503, which says it did not: the delivery is retried, not left to an
     operator."""
     simulator.simulator.configure("*", {"fail": [{"status": 503}]})
-    calls = publishing._publish_refreshing_once
-
-    def call_outliving_its_lease(pending, claim):
-        results = calls(pending, claim)
-        now = timezone.now()
-        Delivery.objects.filter(pk=queued_plain.pk).update(lease_expires_at=now)
-        assert dispatch.sweep_abandoned_publishing(now=now, batch_size=10) == [queued_plain.pk]
-        assert Delivery.objects.get(pk=queued_plain.pk).status == "unknown"
-        return results
-
-    monkeypatch.setattr(publishing, "_publish_refreshing_once", call_outliving_its_lease)
-    publishing.deliveries_publish(delivery_ids=[queued_plain.pk])
+    publish_outliving_the_lease(queued_plain, monkeypatch)
 
     delivery = Delivery.objects.get(pk=queued_plain.pk)
     assert delivery.status == "retrying"
