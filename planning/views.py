@@ -15,7 +15,7 @@ from accounts.auth import api_context
 from accounts.models import Role, Scope, Workspace
 from accounts.serializers import SocialAccountSerializer
 from core.errors import Conflict
-from core.pagination import PagePagination
+from core.pagination import SummarizedPagination
 from planning import drafts, preview, selectors, services
 from planning.models import (
     ContentType,
@@ -211,27 +211,19 @@ class ValidateView(APIView):
 # -- notifications ------------------------------------------------------------------------
 
 
-class _NotificationPagination(PagePagination):
-    unread: int  # set by the view before the page is answered
-
-    def get_paginated_response(self, data: list) -> Response:
-        response = super().get_paginated_response(data)
-        response.data["unread"] = self.unread
-        return response
-
-
 class NotificationListView(ListAPIView):
     """Newest first; `?unread=true` for what is left to read."""
 
     required_scope = Scope.POSTS
     serializer_class = NotificationSerializer
-    pagination_class = _NotificationPagination
+    pagination_class = SummarizedPagination
 
     @extend_schema(parameters=[NotificationFilterSerializer], tags=["notifications"])
     def get(self, request: Request, *args, **kwargs) -> Response:
         paginator = self.paginator
-        assert isinstance(paginator, _NotificationPagination)  # pagination_class
-        paginator.unread = selectors.unread_count(workspace=api_context(request).workspace)
+        assert isinstance(paginator, SummarizedPagination)  # pagination_class
+        workspace = api_context(request).workspace
+        paginator.summary = {"unread": selectors.unread_count(workspace=workspace)}
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.auth import api_context
 from accounts.models import Role, Scope, Workspace
-from core.pagination import PagePagination
+from core.pagination import SummarizedPagination
 from posts import approvals, selectors, services
 from posts.idempotency import idempotent
 from posts.models import ApprovalDecision, Job, Post
@@ -236,27 +236,19 @@ class RejectView(_DecisionView):
         return self._answer(request, post, decision)
 
 
-class _ApprovalPagination(PagePagination):
-    counts: dict  # set by the view before the page is answered
-
-    def get_paginated_response(self, data: list) -> Response:
-        response = super().get_paginated_response(data)
-        response.data["counts"] = self.counts
-        return response
-
-
 class ApprovalListView(ListAPIView):
     """What waits for approval, oldest first, with counts per account."""
 
     required_scope = Scope.POSTS
     serializer_class = PostSerializer
-    pagination_class = _ApprovalPagination
+    pagination_class = SummarizedPagination
 
     @extend_schema(tags=["approvals"])
     def get(self, request: Request, *args, **kwargs) -> Response:
         paginator = self.paginator
-        assert isinstance(paginator, _ApprovalPagination)  # pagination_class
-        paginator.counts = selectors.approval_counts(workspace=api_context(request).workspace)
+        assert isinstance(paginator, SummarizedPagination)  # pagination_class
+        workspace = api_context(request).workspace
+        paginator.summary = {"counts": selectors.approval_counts(workspace=workspace)}
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
