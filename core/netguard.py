@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -402,8 +403,13 @@ def client(
     headers: Mapping[str, str] | None = None,
     limits: httpx.Limits | None = None,
 ) -> httpx.Client:
-    """An httpx client; `guarded` for any host a user chose (and anything it points to)."""
+    """An httpx client; `guarded` for any host a user chose (and anything it points to).
+
+    It keeps no cookies: one client serves every account of every workspace, so a cookie
+    set in the answer to one account's call would go out with the next account's call to
+    that host (two workspaces on one Mastodon instance or WordPress site)."""
     return httpx.Client(
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         timeout=timeout,
         headers={"Accept-Encoding": ACCEPTED_ENCODINGS, **(headers or {})},
         follow_redirects=False,

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -317,3 +319,36 @@ def test_httpx_request_log_hides_query_tokens(client, respx_mock, caplog):
 
     assert "graph.example.test" in caplog.text
     assert "EAAB-secret-value" not in caplog.text
+
+
+class _SetsCookie(BaseHTTPRequestHandler):
+    """A platform that answers every call with a session cookie for its caller."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.cookies_received.append(self.headers.get("Cookie"))  # type: ignore[attr-defined]
+        caller = self.headers["Authorization"].removeprefix("Bearer ")
+        self.send_response(200)
+        self.send_header("Set-Cookie", f"session={caller}; Path=/")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_cookie_set_for_one_account_never_goes_out_with_another_accounts_call(client):
+    # One client serves every account: two workspaces on one Mastodon instance or one
+    # WordPress site share it, so a kept cookie would carry one's session into the other's.
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SetsCookie)
+    server.cookies_received = []  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/api/v1/statuses"
+        for token in ("account-a", "account-b"):
+            send(client, "POST", url, headers={"Authorization": f"Bearer {token}"}, json={})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert server.cookies_received == [None, None]  # type: ignore[attr-defined]
