@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -472,6 +473,29 @@ def test_a_call_the_stopping_pool_refuses_is_not_made_and_gives_its_thread_back(
     delivery = Delivery.objects.get(pk=queued_plain.pk)
     assert (delivery.status, delivery.error_code) == ("retrying", "worker_stopping")
     assert publishing._free_call_threads._value == publishing.CALL_THREADS
+
+
+def test_call_threads_freeing_one_by_one_go_to_one_batch_together(queued_plain, monkeypatch):
+    """Under load the call threads free up one at a time: the batch taking them waits for
+    GATHER of them, so their calls start with one statement instead of one each."""
+    claim = publishing._Claim(publishing.claim_for_publishing([queued_plain.pk]))
+    monkeypatch.setattr(publishing, "GATHER_SECONDS", 60)  # only GATHER threads end the wait
+    threads = publishing._free_call_threads
+    busy = [threads.acquire(blocking=False) for _ in range(publishing.CALL_THREADS)]
+    assert all(busy)  # every call thread is making a call
+    taken = 0
+    try:
+        with ThreadPoolExecutor(max_workers=1) as taker:
+            taking = taker.submit(publishing._free_threads, 20, time.monotonic() + 60, claim)
+            for _ in range(publishing.GATHER):  # calls ending one after the other
+                threads.release()
+            taken = taking.result(timeout=60)
+        assert taken == publishing.GATHER
+        assert not threads.acquire(blocking=False)  # the batch holds every freed thread
+    finally:
+        for _ in range(publishing.CALL_THREADS - publishing.GATHER + taken):
+            threads.release()
+    assert threads._value == publishing.CALL_THREADS
 
 
 def publish_outliving_the_lease(delivery: Delivery, monkeypatch) -> None:
