@@ -365,19 +365,32 @@ def _mark_started(ids: Sequence[str], *, lease: datetime, now: datetime) -> set[
     not run out: one UPDATE that returns them. Written as SQL because it runs for each
     group of calls that gets threads, often a few calls: the ORM's UPDATE (and a second
     query for which were held) cost ~0.2 ms of CPU per group (docs/performance.md). The
-    status is wrapped as in `DeliveryQuerySet.in_states`, so the plan is an id lookup."""
+    status is wrapped as in `DeliveryQuerySet.in_states`, so the plan is an id lookup.
+    SQLite before 3.35 (Django takes 3.31) has no RETURNING: the marked rows are read."""
     names = (Delivery._meta.db_table, "id", "status", "lease_expires_at", "call_started_at")
     table, pk, status, held, mark = map(connection.ops.quote_name, names)  # columns by name
-    stamp = Delivery._meta.get_field("call_started_at")
-    assert isinstance(stamp, Field)
+    listed = ", ".join(["%s"] * len(ids))
     update = (
-        f"UPDATE {table} SET {mark} = %s WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) "  # noqa: S608
-        f"AND COALESCE({status}, '') = %s AND {held} = %s AND {held} > %s RETURNING {pk}"
+        f"UPDATE {table} SET {mark} = %s WHERE {pk} IN ({listed}) "  # noqa: S608
+        f"AND COALESCE({status}, '') = %s AND {held} = %s AND {held} > %s"
     )
-    at, lease_value = (stamp.get_db_prep_save(value, connection) for value in (now, lease))
+    at, lease_value = _db_value("call_started_at", now), _db_value("lease_expires_at", lease)
+    returning = connection.features.can_return_columns_from_insert
     with connection.cursor() as cursor:
-        cursor.execute(update, [at, *ids, S.PUBLISHING, lease_value, at])
+        cursor.execute(
+            f"{update} RETURNING {pk}" if returning else update,
+            [at, *ids, S.PUBLISHING, lease_value, at],
+        )
+        if not returning:
+            marked = f"SELECT {pk} FROM {table} WHERE {pk} IN ({listed}) AND {mark} = %s"  # noqa: S608
+            cursor.execute(marked, [*ids, at])
         return {row[0] for row in cursor.fetchall()}
+
+
+def _db_value(name: str, value: datetime) -> Any:
+    field = Delivery._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.get_db_prep_save(value, connection)
 
 
 def _reconnect_later() -> None:
@@ -489,7 +502,9 @@ def _free_threads(wanted: int, deadline: float, claim: _Claim) -> int:
 
     One batch of the process takes threads at a time (`_taking`): the threads that free up
     go to it together and its calls start as one group, one start statement for them,
-    instead of each of the waiting batches taking them one by one."""
+    instead of each of the waiting batches taking them one by one. The lock serves waiters
+    in no order: a batch that keeps losing it until its deadline is refused `worker_busy`
+    (not sent, retried), as one that found no thread."""
     if not _wait_for(_taking, deadline, claim):
         return 0
     try:

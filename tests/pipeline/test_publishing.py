@@ -475,27 +475,66 @@ def test_a_call_the_stopping_pool_refuses_is_not_made_and_gives_its_thread_back(
     assert publishing._free_call_threads._value == publishing.CALL_THREADS
 
 
-def test_call_threads_freeing_one_by_one_go_to_one_batch_together(queued_plain, monkeypatch):
+@pytest.fixture
+def call_threads(monkeypatch) -> threading.Semaphore:
+    """The call threads' semaphore and the taking lock of this test alone."""
+    threads = threading.Semaphore(publishing.CALL_THREADS)
+    monkeypatch.setattr(publishing, "_free_call_threads", threads)
+    monkeypatch.setattr(publishing, "_taking", threading.Lock())
+    return threads
+
+
+def held_claim(delivery: Delivery) -> publishing._Claim:
+    return publishing._Claim(publishing.claim_for_publishing([delivery.pk]))
+
+
+def test_call_threads_freeing_one_by_one_go_to_one_batch_together(
+    queued_plain, call_threads, monkeypatch
+):
     """Under load the call threads free up one at a time: the batch taking them waits for
     GATHER of them, so their calls start with one statement instead of one each."""
-    claim = publishing._Claim(publishing.claim_for_publishing([queued_plain.pk]))
+    claim = held_claim(queued_plain)
     monkeypatch.setattr(publishing, "GATHER_SECONDS", 60)  # only GATHER threads end the wait
-    threads = publishing._free_call_threads
-    busy = [threads.acquire(blocking=False) for _ in range(publishing.CALL_THREADS)]
-    assert all(busy)  # every call thread is making a call
-    taken = 0
-    try:
-        with ThreadPoolExecutor(max_workers=1) as taker:
-            taking = taker.submit(publishing._free_threads, 20, time.monotonic() + 60, claim)
-            for _ in range(publishing.GATHER):  # calls ending one after the other
-                threads.release()
-            taken = taking.result(timeout=60)
-        assert taken == publishing.GATHER
-        assert not threads.acquire(blocking=False)  # the batch holds every freed thread
-    finally:
-        for _ in range(publishing.CALL_THREADS - publishing.GATHER + taken):
-            threads.release()
-    assert threads._value == publishing.CALL_THREADS
+    assert all(call_threads.acquire(blocking=False) for _ in range(publishing.CALL_THREADS))
+    with ThreadPoolExecutor(max_workers=1) as taker:
+        taking = taker.submit(publishing._free_threads, 20, time.monotonic() + 60, claim)
+        for _ in range(publishing.GATHER):  # calls ending one after the other
+            call_threads.release()
+        assert taking.result(timeout=60) == publishing.GATHER
+    assert not call_threads.acquire(blocking=False)  # the batch holds every freed thread
+    assert publishing._taking.acquire(blocking=False)  # and let the next batch take
+
+
+@pytest.mark.parametrize("wanted", [1, 5])
+def test_a_batch_finding_its_threads_free_does_not_wait_to_gather(
+    queued_plain, call_threads, monkeypatch, wanted
+):
+    claim = held_claim(queued_plain)
+    monkeypatch.setattr(publishing, "GATHER_SECONDS", 600)  # a wait would outlast the test
+    with ThreadPoolExecutor(max_workers=1) as taker:
+        taking = taker.submit(publishing._free_threads, wanted, time.monotonic() + 600, claim)
+        assert taking.result(timeout=60) == wanted
+
+
+def test_a_batch_that_gets_no_thread_by_its_deadline_takes_none(queued_plain, call_threads):
+    claim = held_claim(queued_plain)
+    assert all(call_threads.acquire(blocking=False) for _ in range(publishing.CALL_THREADS))
+
+    assert publishing._free_threads(3, time.monotonic(), claim) == 0
+    assert publishing._taking.acquire(blocking=False)  # given back for the next batch
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["returning", "sqlite-before-3.35"])
+def test_the_start_mark_returns_only_the_calls_still_held(queued_plain, monkeypatch, returning):
+    (claimed,) = publishing.claim_for_publishing([queued_plain.pk])
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", returning)
+    lease, now = claimed.lease_expires_at, timezone.now()
+    other_lease = lease + timedelta(seconds=1)
+
+    assert publishing._mark_started([claimed.pk], lease=other_lease, now=now) == set()
+    assert publishing._mark_started([claimed.pk], lease=lease, now=lease) == set()  # ran out
+    assert publishing._mark_started([claimed.pk, "dlv_none"], lease=lease, now=now) == {claimed.pk}
+    assert Delivery.objects.get(pk=claimed.pk).call_started_at == now
 
 
 def publish_outliving_the_lease(delivery: Delivery, monkeypatch) -> None:
