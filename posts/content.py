@@ -37,15 +37,6 @@ def thread_refs(spec: PostSpec) -> list[list[dict]]:
     return [[{"id": ref.id, "alt": ref.alt} for ref in refs] for refs in spec.thread_media]
 
 
-def thread_media_of(post: Post) -> list[list[dict]]:
-    """The stored `thread_media` of a post: one `[{id, alt}]` per follow-up, `[]` for none."""
-    rows = list(post.thread_media_links.values_list("item", "asset_id", "alt"))
-    per_item: list[list[dict]] = [[] for _ in range(max((row[0] for row in rows), default=0))]
-    for item, asset_id, alt in rows:
-        per_item[item - 1].append({"id": asset_id, "alt": alt})
-    return per_item
-
-
 def problems_for(
     *,
     post: Post,

@@ -81,6 +81,17 @@ class Post(models.Model):
         when reading many posts; posts/selectors.py:WITH_MEDIA)."""
         return [{"id": link.asset_id, "alt": link.alt} for link in self.media_links.all()]
 
+    @property
+    def thread_media(self) -> list[list[dict[str, str]]]:
+        """The follow-ups' `[{id, alt}]`, one list per thread item after the first (`[]` for
+        an item without media, none after the last one with media), read from the links
+        (prefetch `thread_media_links` when reading many posts)."""
+        links = list(self.thread_media_links.all())  # ordered by item, position
+        per_item: list[list[dict[str, str]]] = [[] for _ in range(links[-1].item if links else 0)]
+        for link in links:
+            per_item[link.item - 1].append({"id": link.asset_id, "alt": link.alt})
+        return per_item
+
 
 class PostMedia(models.Model):
     """One asset at one place in a post's media (the order the platforms receive).

@@ -83,6 +83,7 @@ def job_status(*, workspace_id: str, job_id: str) -> dict:
 def _with_deliveries(queryset: QuerySet[Post]) -> QuerySet[Post]:
     return queryset.prefetch_related(
         "media_links",
+        "thread_media_links",
         Prefetch(
             "deliveries",
             queryset=Delivery.objects.order_by("created_at").prefetch_related(

@@ -147,22 +147,33 @@ class RecurrenceSerializer(InputSerializer):
         return attrs
 
 
-class PostInputSerializer(InputSerializer):
-    networks = serializers.DictField(child=NetworkBlockSerializer(), allow_empty=False)
-    accounts = serializers.ListField(child=TargetSerializer(), allow_empty=False, max_length=100)
-    media = serializers.ListField(
-        child=MediaRefSerializer(), required=False, max_length=MAX_MEDIA_PER_POST
-    )
-    thread_media = serializers.ListField(
+def thread_media_field(**options: Any) -> serializers.ListField:
+    return serializers.ListField(
         child=serializers.ListField(child=MediaRefSerializer(), max_length=MAX_MEDIA_PER_POST),
-        required=False,
         max_length=25,
         help_text="Media of each thread follow-up (one list per `thread` item, `[]` for none; "
         "the same for every network's thread), checked against each platform's limits for "
         "replies. A thread with media goes out one item at a time, each in reply to the one "
         "before (as with `thread_delays`). Refused where follow-ups are comments (Facebook, "
         "Instagram, LinkedIn): Crier posts those as text.",
+        **options,
     )
+
+
+def thread_media_problems(networks: dict, thread_media: list) -> list[str]:
+    longest = max((len(block.get("thread", ())) for block in networks.values()), default=0)
+    if len(thread_media) > longest:
+        return [f"has more lists than the thread has items ({longest})."]
+    return []
+
+
+class PostInputSerializer(InputSerializer):
+    networks = serializers.DictField(child=NetworkBlockSerializer(), allow_empty=False)
+    accounts = serializers.ListField(child=TargetSerializer(), allow_empty=False, max_length=100)
+    media = serializers.ListField(
+        child=MediaRefSerializer(), required=False, max_length=MAX_MEDIA_PER_POST
+    )
+    thread_media = thread_media_field(required=False)
     labels = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=20
     )
@@ -187,9 +198,8 @@ class PostInputSerializer(InputSerializer):
         content = content_problems(attrs["networks"], attrs.get("media") or [])
         if content:
             errors["networks"] = content
-        longest = max(len(block.get("thread", ())) for block in attrs["networks"].values())
-        if len(attrs.get("thread_media", ())) > longest:
-            errors["thread_media"] = [f"has more lists than the thread has items ({longest})."]
+        if thread := thread_media_problems(attrs["networks"], attrs.get("thread_media", [])):
+            errors["thread_media"] = thread
         mode = self.context["mode"]
         if mode == Job.Kind.QUEUE:
             # Queue posts take each account's next free posting-schedule slot (planning).
@@ -376,6 +386,7 @@ class PostSerializer(TimestampModelSerializer):
     # as the JSON column it replaced was, so the schema and the clients stay as they were;
     # this serializer only answers (edits go through PostUpdateSerializer).
     media = serializers.JSONField(required=False, help_text="[{id, alt}] in order.")
+    thread_media = thread_media_field(read_only=True)
     deliveries = DeliverySerializer(many=True, read_only=True)
 
     class Meta:
@@ -385,6 +396,7 @@ class PostSerializer(TimestampModelSerializer):
             "state",
             "networks",
             "media",
+            "thread_media",
             "labels",
             "job_id",
             "created_at",
@@ -403,6 +415,7 @@ class PostUpdateSerializer(serializers.Serializer):
     media = serializers.ListField(
         child=MediaRefSerializer(), required=False, max_length=MAX_MEDIA_PER_POST
     )
+    thread_media = thread_media_field(required=False)
     labels = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     scheduled_at = AwareDateTimeField(required=False)
     state = serializers.ChoiceField(choices=["scheduled", "draft"], required=False)
@@ -430,11 +443,16 @@ class PostUpdateSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         post = self.context["post"]
-        problems = content_problems(
-            attrs.get("networks", post.networks), attrs.get("media", post.media)
-        )
-        if problems:
-            raise serializers.ValidationError({"networks": problems})
+        networks = attrs.get("networks", post.networks)
+        errors = {}
+        if problems := content_problems(networks, attrs.get("media", post.media)):
+            errors["networks"] = problems
+        if "thread_media" in attrs and (
+            problems := thread_media_problems(networks, attrs["thread_media"])
+        ):
+            errors["thread_media"] = problems
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
 
 

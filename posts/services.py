@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -20,7 +21,7 @@ from core.logging import log_ids
 from media import services as media_services
 from posts import content, extensions, wakeups
 from posts.approval_policy import approval_needed_for, pending_event
-from posts.commands import JobRequest, MediaRef, Target
+from posts.commands import JobRequest, Target
 from posts.job_format import job_request_dump, job_request_load
 from posts.models import Delivery, Job, Post, PostMedia, ThreadItemMedia
 from posts.outcomes import transition
@@ -186,7 +187,7 @@ def _expand(job: Job) -> dict[str, dict[str, list[str]]]:
         post.save()
         posts.append(post)
         links.extend(_links(post, media))
-        thread_links.extend(_thread_links(post, spec.thread_media))
+        thread_links.extend(_thread_links(post, thread_media))
         status = expansion.status
         post_deliveries = []
         for account, when, slot in targets:
@@ -271,15 +272,18 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
         for field in ("networks", "labels"):
             if field in changes:
                 setattr(post, field, changes[field])
-        named: set[str] = set()
-        if "media" in changes:
-            media = changes["media"]
-            named = {ref["id"] for ref in media}
-            media_services.media_lock(workspace_id=post.workspace_id, ids=named)
-        else:
-            media = post.media
+        # The stored ones when left alone: a shorter thread must not orphan them.
+        media = changes.get("media", post.media)
+        thread_media = changes.get("thread_media", post.thread_media)
+        named = {
+            ref["id"]
+            for name, refs in (("media", [media]), ("thread_media", thread_media))
+            if name in changes
+            for item_refs in refs
+            for ref in item_refs
+        }
+        media_services.media_lock(workspace_id=post.workspace_id, ids=named)
         media_index = content.media_index(workspace=post.workspace, ids=named)
-        thread_media = content.thread_media_of(post)  # a shorter thread must not orphan them
         problems = [
             f"{delivery.account_id}: {message}"
             for delivery in live
@@ -298,6 +302,9 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
         if "media" in changes:
             post.media_links.all().delete()
             PostMedia.objects.bulk_create(_links(post, media))
+        if "thread_media" in changes:
+            post.thread_media_links.all().delete()
+            ThreadItemMedia.objects.bulk_create(_thread_links(post, thread_media))
         for delivery, status, when in schedules:
             if when != delivery.scheduled_at or status == DeliveryStatus.DRAFT:
                 delivery.slot_at = None  # a queue slot is given back when the post leaves it
@@ -358,13 +365,13 @@ def _links(post: Post, media: list[dict]) -> list[PostMedia]:
     ]
 
 
-def _thread_links(
-    post: Post, thread_media: tuple[tuple[MediaRef, ...], ...]
-) -> list[ThreadItemMedia]:
-    """The rows for a post's follow-ups' media (`item` 1 is the first follow-up), as
-    `_links` for the post's own."""
+def _thread_links(post: Post, thread_media: Sequence[Sequence[dict]]) -> list[ThreadItemMedia]:
+    """The rows for a post's follow-ups' `[{id, alt}]` lists (`item` 1 is the first
+    follow-up), as `_links` for the post's own."""
     return [
-        ThreadItemMedia(post=post, item=item, asset_id=ref.id, position=position, alt=ref.alt)
+        ThreadItemMedia(
+            post=post, item=item, asset_id=ref["id"], position=position, alt=ref.get("alt") or ""
+        )
         for item, refs in enumerate(thread_media, start=1)
         for position, ref in enumerate(refs)
     ]

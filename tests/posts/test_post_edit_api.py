@@ -216,7 +216,8 @@ def test_cancelled_deliveries_stay_cancelled_when_the_rest_is_edited(
         ({"state": "published"}, 'state: "published" is not a valid choice.'),
         (
             {"text": "new"},
-            "text: Not an editable field; editable: networks, media, labels, scheduled_at, state.",
+            "text: Not an editable field; editable: networks, media, thread_media, labels, "
+            "scheduled_at, state.",
         ),
     ],
     ids=[

@@ -28,6 +28,7 @@ from .job_status import JobStatus
 from .job_status_payload import JobStatusPayload
 from .mark_read_request import MarkReadRequest
 from .media import Media
+from .media_ref import MediaRef
 from .media_ref_request import MediaRefRequest
 from .media_status_enum import MediaStatusEnum
 from .member_workspace import MemberWorkspace
@@ -113,6 +114,7 @@ __all__ = (
     "JobStatusPayload",
     "MarkReadRequest",
     "Media",
+    "MediaRef",
     "MediaRefRequest",
     "MediaStatusEnum",
     "MemberWorkspace",

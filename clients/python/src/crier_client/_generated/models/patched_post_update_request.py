@@ -37,6 +37,10 @@ class PatchedPostUpdateRequest:
             scheduled_at (datetime.datetime | Unset):
             state (ScheduleStateEnum | Unset): * `scheduled` - scheduled
                 * `draft` - draft
+            thread_media (list[list[MediaRefRequest]] | Unset): Media of each thread follow-up (one list per `thread` item,
+                `[]` for none; the same for every network's thread), checked against each platform's limits for replies. A
+                thread with media goes out one item at a time, each in reply to the one before (as with `thread_delays`).
+                Refused where follow-ups are comments (Facebook, Instagram, LinkedIn): Crier posts those as text.
      """
 
     labels: list[str] | Unset = UNSET
@@ -44,6 +48,7 @@ class PatchedPostUpdateRequest:
     networks: PatchedPostUpdateRequestNetworks | Unset = UNSET
     scheduled_at: datetime.datetime | Unset = UNSET
     state: ScheduleStateEnum | Unset = UNSET
+    thread_media: list[list[MediaRefRequest]] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -81,6 +86,20 @@ class PatchedPostUpdateRequest:
             state = self.state
 
 
+        thread_media: list[list[dict[str, Any]]] | Unset = UNSET
+        if not isinstance(self.thread_media, Unset):
+            thread_media = []
+            for thread_media_item_data in self.thread_media:
+                thread_media_item = []
+                for thread_media_item_item_data in thread_media_item_data:
+                    thread_media_item_item = thread_media_item_item_data.to_dict()
+                    thread_media_item.append(thread_media_item_item)
+
+
+                thread_media.append(thread_media_item)
+
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -96,6 +115,8 @@ class PatchedPostUpdateRequest:
             field_dict["scheduled_at"] = scheduled_at
         if state is not UNSET:
             field_dict["state"] = state
+        if thread_media is not UNSET:
+            field_dict["thread_media"] = thread_media
 
         return field_dict
 
@@ -151,12 +172,30 @@ class PatchedPostUpdateRequest:
 
 
 
+        _thread_media = d.pop("thread_media", UNSET)
+        thread_media: list[list[MediaRefRequest]] | Unset = UNSET
+        if _thread_media is not UNSET:
+            thread_media = []
+            for thread_media_item_data in _thread_media:
+                thread_media_item = []
+                _thread_media_item = thread_media_item_data
+                for thread_media_item_item_data in (_thread_media_item):
+                    thread_media_item_item = MediaRefRequest.from_dict(thread_media_item_item_data)
+
+
+
+                    thread_media_item.append(thread_media_item_item)
+
+                thread_media.append(thread_media_item)
+
+
         patched_post_update_request = cls(
             labels=labels,
             media=media,
             networks=networks,
             scheduled_at=scheduled_at,
             state=state,
+            thread_media=thread_media,
         )
 
 

@@ -14,6 +14,7 @@ import datetime
 
 if TYPE_CHECKING:
   from ..models.delivery import Delivery
+  from ..models.media_ref import MediaRef
 
 
 
@@ -33,6 +34,10 @@ class Post:
             id (str):
             job_id (None | str):
             state (str):
+            thread_media (list[list[MediaRef]]): Media of each thread follow-up (one list per `thread` item, `[]` for none;
+                the same for every network's thread), checked against each platform's limits for replies. A thread with media
+                goes out one item at a time, each in reply to the one before (as with `thread_delays`). Refused where follow-ups
+                are comments (Facebook, Instagram, LinkedIn): Crier posts those as text.
             updated_at (datetime.datetime):
             labels (Any | Unset):
             media (Any | Unset): [{id, alt}] in order.
@@ -44,6 +49,7 @@ class Post:
     id: str
     job_id: None | str
     state: str
+    thread_media: list[list[MediaRef]]
     updated_at: datetime.datetime
     labels: Any | Unset = UNSET
     media: Any | Unset = UNSET
@@ -56,6 +62,7 @@ class Post:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.delivery import Delivery # noqa: PLC0415
+        from ..models.media_ref import MediaRef # noqa: PLC0415
         created_at = self.created_at.isoformat()
 
         deliveries = []
@@ -71,6 +78,18 @@ class Post:
         job_id = self.job_id
 
         state = self.state
+
+        thread_media = []
+        for thread_media_item_data in self.thread_media:
+            thread_media_item = []
+            for thread_media_item_item_data in thread_media_item_data:
+                thread_media_item_item = thread_media_item_item_data.to_dict()
+                thread_media_item.append(thread_media_item_item)
+
+
+            thread_media.append(thread_media_item)
+
+
 
         updated_at = self.updated_at.isoformat()
 
@@ -89,6 +108,7 @@ class Post:
             "id": id,
             "job_id": job_id,
             "state": state,
+            "thread_media": thread_media,
             "updated_at": updated_at,
         })
         if labels is not UNSET:
@@ -105,6 +125,7 @@ class Post:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.delivery import Delivery # noqa: PLC0415
+        from ..models.media_ref import MediaRef # noqa: PLC0415
         d = dict(src_dict)
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
@@ -133,6 +154,21 @@ class Post:
 
         state = d.pop("state")
 
+        thread_media = []
+        _thread_media = d.pop("thread_media")
+        for thread_media_item_data in (_thread_media):
+            thread_media_item = []
+            _thread_media_item = thread_media_item_data
+            for thread_media_item_item_data in (_thread_media_item):
+                thread_media_item_item = MediaRef.from_dict(thread_media_item_item_data)
+
+
+
+                thread_media_item.append(thread_media_item_item)
+
+            thread_media.append(thread_media_item)
+
+
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
 
@@ -150,6 +186,7 @@ class Post:
             id=id,
             job_id=job_id,
             state=state,
+            thread_media=thread_media,
             updated_at=updated_at,
             labels=labels,
             media=media,
