@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import inspect
 import logging
 import os
@@ -118,3 +119,12 @@ def _signature(task: Task) -> inspect.Signature:
 
 signals.task_prerun.connect(_task_started, weak=False)
 signals.task_postrun.connect(_task_finished, weak=False)
+
+
+def _freeze_start_up_heap(**_: object) -> None:
+    """As the web processes do (config/gunicorn.py): the objects loaded before the first task
+    stay out of the full collections, which then take ~9 ms instead of ~100."""
+    gc.freeze()
+
+
+signals.worker_ready.connect(_freeze_start_up_heap, weak=False)

@@ -10,6 +10,7 @@ checks each is a positive integer and says which one is not.
 
 from __future__ import annotations
 
+import gc
 import os
 
 # Processes rather than threads, so one request's CPU does not hold the GIL the others wait
@@ -22,3 +23,11 @@ threads = os.environ.get("WEB_THREADS", "2")
 # while another process idles: a 100-post request's p99 under 4 clients doubled.
 keepalive = os.environ.get("WEB_KEEPALIVE", "0")
 control_socket_disable = True
+
+
+def post_worker_init(worker: object) -> None:
+    """The objects loaded at start (Django, the apps) live as long as the process: frozen,
+    a full collection walks only what requests made since. Unfrozen, one took ~100 ms on
+    this heap and held every request of the process for it: the 100-post request's p99
+    (docs/performance.md)."""
+    gc.freeze()
