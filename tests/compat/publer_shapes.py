@@ -49,6 +49,7 @@ POST = {
     "state": "string",
     "networks": "object",
     "media": [{"id": "string", "alt": "string"}],
+    "thread_media": [[{"id": "string", "alt": "string"}]],
     "labels": ["string"],
     "job_id": "string|null",
     "created_at": "time",
@@ -83,7 +84,9 @@ ROUTES: list[Route] = [
         f"{_POSTS}: GET",
         empty={
             "$.results[].deliveries[].attempt_log": "a scheduled delivery has not been tried "
-            "yet; DELETE's answer (a failed post) checks the attempts' shape"
+            "yet; DELETE's answer (a failed post) checks the attempts' shape",
+            "$.results[].thread_media": "the document's post has no thread; DELETE's answer "
+            "(a failed post with a follow-up's media) checks its shape",
         },
     ),
     Route("POST", "/posts", 202, {"job_id": "string"}, f"{_POSTS}: POST (a `bulk` body)"),

@@ -29,7 +29,8 @@ BASE = "/api/v1"
 
 @dataclass
 class World:
-    """A workspace with a scheduled post (media, a label) and a post whose publish failed."""
+    """A workspace with a scheduled post (media, a label) and a post whose publish failed
+    (the same, and a follow-up with media)."""
 
     caller: Caller
     scheduled: dict  # the document's bulk body, as sent
@@ -51,6 +52,9 @@ def world(
         media = owner.client.post(f"{BASE}/media", {"file": picture}, format="multipart")
     assert media.status_code == 201, media.content
     extras = {"labels": ["launch"], "media": [{"id": media.json()["id"]}]}
+    # Crier's own: a follow-up with the picture, so DELETE's answer shows `thread_media`.
+    thread = {"type": "status", "text": "Hello", "thread": ["And more"]}
+    follow_up = {"networks": {"default": thread}, "thread_media": [[{"id": media.json()["id"]}]]}
     scheduled = bulk(post_item(account.pk, when=future(), **extras))
     with django_capture_on_commit_callbacks(execute=True):
         job = owner.client.post(f"{BASE}/posts", scheduled, format="json")
@@ -58,7 +62,7 @@ def world(
     simulator.simulator.configure("*", {"reject": "Duplicate content"})
     with django_capture_on_commit_callbacks(execute=True):
         failed_job = owner.client.post(
-            PUBLISH_NOW, bulk(post_item(live_account.pk, **extras)), format="json"
+            PUBLISH_NOW, bulk(post_item(live_account.pk, **extras, **follow_up)), format="json"
         )
     [failed] = owner.client.get(f"{BASE}/posts?state=failed").json()["results"]
     assert failed_job.status_code == 202 and failed["deliveries"][0]["attempt_log"]
