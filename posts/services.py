@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from itertools import chain
 from typing import Protocol
 
 from django.conf import settings
@@ -275,13 +276,8 @@ def post_update(*, post: Post, changes: dict, approval: Approval | None = None) 
         # The stored ones when left alone: a shorter thread must not orphan them.
         media = changes.get("media", post.media)
         thread_media = changes.get("thread_media", post.thread_media)
-        named = {
-            ref["id"]
-            for name, refs in (("media", [media]), ("thread_media", thread_media))
-            if name in changes
-            for item_refs in refs
-            for ref in item_refs
-        }
+        changed = [*changes.get("media", ()), *chain.from_iterable(changes.get("thread_media", ()))]
+        named = {ref["id"] for ref in changed}
         media_services.media_lock(workspace_id=post.workspace_id, ids=named)
         media_index = content.media_index(workspace=post.workspace, ids=named)
         problems = [
