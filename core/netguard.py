@@ -22,9 +22,11 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+import threading
 import time
+import weakref
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -380,19 +382,66 @@ class EgressBackend(httpcore.NetworkBackend):
         self._sockets.sleep(seconds)
 
 
+class PoolPerThread:
+    """httpcore connection pools, one per thread that makes requests, behind one client.
+
+    One shared pool costs more CPU than the HTTP exchange it serves once dozens of threads
+    use it: httpcore takes the pool's lock twice per request and each time walks every
+    connection (an idle check each, a socket poll for the idle ones, a count over them all
+    for each idle one), while a pool of one thread holds about one connection per host
+    (bench/fanout.py: 32 call threads per worker; docs/performance.md). A thread's pool is
+    closed when its thread is gone, and every pool when the client closes.
+    """
+
+    def __init__(self, new_pool: Callable[[], httpcore.ConnectionPool]) -> None:
+        self._new_pool = new_pool
+        self._local = threading.local()
+        self._pools: weakref.WeakSet[httpcore.ConnectionPool] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def _pool(self) -> httpcore.ConnectionPool:
+        pool = getattr(self._local, "pool", None)
+        if pool is None:
+            pool = self._local.pool = self._new_pool()
+            with self._lock:
+                self._pools.add(pool)
+            weakref.finalize(threading.current_thread(), pool.close)
+        return pool
+
+    def handle_request(self, request: httpcore.Request) -> httpcore.Response:
+        return self._pool().handle_request(request)
+
+    def close(self) -> None:
+        with self._lock:
+            pools = list(self._pools)
+        for pool in pools:
+            pool.close()
+
+    def __enter__(self) -> PoolPerThread:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class EgressTransport(httpx.HTTPTransport):
-    """httpx's transport over `EgressBackend`: no proxy from the environment (a proxy
-    would resolve the name itself, past the guard)."""
+    """httpx's transport over `EgressBackend`, a connection pool per thread: no proxy from
+    the environment (a proxy would resolve the name itself, past the guard)."""
 
     def __init__(self, *, guarded: bool, limits: httpx.Limits) -> None:
         super().__init__(trust_env=False, limits=limits)
-        # httpx takes no network backend, so its pool is rebuilt with httpcore's public API.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=EgressBackend(guarded=guarded),
+        # httpx takes no network backend, so its pool is replaced with httpcore's public
+        # API: the pools of every thread share one TLS context and one backend.
+        ssl_context = httpx.create_ssl_context(trust_env=False)
+        backend = EgressBackend(guarded=guarded)
+        self._pool = PoolPerThread(  # type: ignore[assignment]  # httpx uses it as a pool
+            lambda: httpcore.ConnectionPool(
+                ssl_context=ssl_context,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=backend,
+            )
         )
 
 
