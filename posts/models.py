@@ -282,6 +282,7 @@ class Delivery(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DeliveryQuerySet.as_manager()
+    post_has_media: bool  # not a column: set on the deliveries of a publish claim
 
     class Meta:
         verbose_name_plural = "deliveries"

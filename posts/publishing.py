@@ -41,7 +41,8 @@ from connectors.errors import (
     RefreshRefused,
     TransientError,
 )
-from posts import content, quotas
+from core import fastpaths
+from posts import claim_statement, content, quotas
 from posts.models import Attempt, Delivery, PostMedia, media_prefetch
 from posts.outcomes import (
     AttemptResult,
@@ -80,6 +81,19 @@ def claim_for_publishing(delivery_ids: Sequence[str]) -> list[Delivery]:
     kind and status, for after_terminal: not the bulk body) and account."""
     now = timezone.now()
     lease = now + settings.CRIER_PUBLISH_LEASE
+    if connection.vendor == "postgresql" and fastpaths.enabled("claim_statement"):
+        deliveries = claim_statement.claim(delivery_ids, lease=lease, now=now)
+    else:
+        deliveries = _claim_with_the_orm(delivery_ids, lease=lease, now=now)
+    # What media_wait and the content read: every link of the batch, in one query.
+    with_media = [delivery.post for delivery in deliveries if delivery.post_has_media]
+    prefetch_related_objects(with_media, media_prefetch())
+    return deliveries
+
+
+def _claim_with_the_orm(
+    delivery_ids: Sequence[str], *, lease: datetime, now: datetime
+) -> list[Delivery]:
     with transaction.atomic():
         deliveries = list(
             Delivery.objects.in_states(delivery_ids, [S.QUEUED])
@@ -98,9 +112,6 @@ def claim_for_publishing(delivery_ids: Sequence[str]) -> list[Delivery]:
                 call_started_at=None,
                 updated_at=now,
             )
-    # What media_wait and the content read: every link of the batch, in one query.
-    with_media = [delivery.post for delivery in deliveries if delivery.post_has_media]
-    prefetch_related_objects(with_media, media_prefetch())
     for delivery in deliveries:
         delivery.status, delivery.attempts = S.PUBLISHING, delivery.attempts + 1
         delivery.lease_expires_at, delivery.updated_at = lease, now

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +20,9 @@ from accounts.auth import resolve_api_key
 from core.fastpaths import FAST_PATHS, NAMES
 from core.fastpaths.case_update import update_each
 from core.fastpaths.prepared import PreparedQuery, columns
-from posts.models import Delivery, Job, Post
+from media.models import MediaAsset
+from posts.models import Delivery, Job, Post, PostMedia
+from posts.publishing import claim_for_publishing
 from posts.serializers import ScheduleRequestSerializer
 from posts.states import DeliveryStatus as S
 from tests.posts.test_input_serializer import shape
@@ -215,3 +218,114 @@ def test_update_each_has_the_effect_of_djangos_case_in_one_statement(
     assert ours_now == djangos_now
     assert [row["external_id"] for row in ours_now] == ["x-1", "kept-1", "kept-2"]
     assert [row["due_at"] for row in ours_now] == [None, None, WHEN + timedelta(minutes=5)]
+
+
+# -- claim_statement -------------------------------------------------------------------------
+
+
+def _claim_world(workspace, account, tag: str) -> list[str]:
+    """Ids to claim: three queued deliveries (a post with a job and a picture, one with a
+    job and no media, one without a job), a scheduled one and an id that is no delivery."""
+    job = Job.objects.create(
+        workspace=workspace, kind=Job.Kind.SCHEDULE, request={"posts": [tag]}, payload={"x": 1}
+    )
+    asset = MediaAsset.objects.create(
+        workspace=workspace,
+        status=MediaAsset.Status.READY,
+        kind=MediaAsset.Kind.IMAGE,
+        mime_type="image/png",
+        size=1000,
+        storage_key=f"{workspace.pk}/{tag}.png",
+    )
+    posts = [
+        Post.objects.create(workspace=workspace, job=job, networks={"default": {"text": "a"}}),
+        Post.objects.create(workspace=workspace, job=job, labels=["b"]),
+        Post.objects.create(workspace=workspace, networks={"default": {"text": "c"}}),
+    ]
+    PostMedia.objects.create(post=posts[0], asset=asset, position=0, alt="alt")
+    deliveries = [
+        Delivery.objects.create(
+            workspace=workspace,
+            post=post,
+            account=account,
+            status=status,
+            scheduled_at=WHEN,
+            due_at=WHEN,
+            attempts=2,
+            idempotency_key=f"{tag}-{index}",
+            error_message="earlier",
+        )
+        for index, (post, status) in enumerate(
+            zip([*posts, posts[0]], [S.QUEUED] * 3 + [S.SCHEDULED], strict=True)
+        )
+    ]
+    return [f"dlv_{tag}_none", *(delivery.pk for delivery in reversed(deliveries))]
+
+
+def _as_loaded(instance) -> dict[str, Any]:
+    """The instance's loaded fields, without those that name this world's own rows."""
+    own = {"id", "post_id", "job_id", "idempotency_key", "storage_key", "request"}
+    deferred = instance.get_deferred_fields()
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in type(instance)._meta.concrete_fields
+        if field.attname not in deferred and field.attname not in own
+    } | {"deferred": deferred}
+
+
+def _claimed_as_read(deliveries: list[Delivery]) -> list[dict[str, Any]]:
+    return [
+        {
+            "delivery": _as_loaded(delivery),
+            "post": _as_loaded(delivery.post),
+            "job": delivery.post.job and _as_loaded(delivery.post.job),
+            "account": _as_loaded(delivery.account),
+            "has_media": delivery.post_has_media,
+            "media": [link.alt for link in getattr(delivery.post, "media_loaded", [])],
+            "key": delivery.idempotency_key.split("-")[1],
+        }
+        for delivery in deliveries
+    ]
+
+
+@SWITCH
+def test_the_claim_statement_claims_and_loads_what_the_orms_claim_does(
+    fast, switch, workspace, account
+):
+    with time_machine.travel(WHEN, tick=False):
+        ours, djangos = (_claim_world(workspace, account, tag) for tag in ("ours", "djangos"))
+        switch("claim_statement", fast)
+        with CaptureQueriesContext(connection) as statements:
+            claimed = claim_for_publishing(ours)
+        switch("claim_statement", False)
+        reference = claim_for_publishing(djangos)
+
+    with CaptureQueriesContext(connection) as reads:
+        seen, expected = _claimed_as_read(claimed), _claimed_as_read(reference)
+    assert [delivery.pk for delivery in claimed] == sorted(
+        ours[2:]
+    )  # in id order: one locking order
+    seen, expected = (sorted(rows, key=lambda row: row["key"]) for rows in (seen, expected))
+    assert seen == expected
+    assert len(reads) == 0  # every relation and the media were loaded by the claim
+    assert [row["key"] for row in seen] == ["0", "1", "2"]  # the queued ones
+    assert [row["has_media"] for row in seen] == [True, False, False]
+    assert seen[0]["job"]["deferred"] == {"request", "payload"} and seen[2]["job"] is None
+    assert seen[0]["delivery"]["status"] == S.PUBLISHING and seen[0]["delivery"]["attempts"] == 3
+    stored = [
+        [_as_loaded(Delivery.objects.get(pk=pk)) for pk in ids[1:]] for ids in (ours, djangos)
+    ]
+    assert stored[0] == stored[1]
+    assert [row["status"] for row in stored[0]] == [S.SCHEDULED, *[S.PUBLISHING] * 3]
+    if fast and connection.vendor == "postgresql":
+        # One statement claims; the second reads the batch's media.
+        assert [query["sql"].split()[0] for query in statements] == ["WITH", "SELECT"]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_delivery_claimed_by_another_transaction_is_not_claimed_twice(workspace, account):
+    ids = _claim_world(workspace, account, "twice")
+    with time_machine.travel(WHEN, tick=False):
+        first = claim_for_publishing(ids)
+        again = claim_for_publishing(ids)
+    assert len(first) == 3 and again == []
