@@ -137,14 +137,7 @@ def deliveries_publish(*, delivery_ids: Sequence[str]) -> None:
 
 def publish_claimed(deliveries: list[Delivery]) -> None:
     """Make the calls of deliveries this worker claimed together and record their outcomes."""
-    calls: list[_Call] = []
-    unsent: list[Move] = []
-    for delivery in deliveries:
-        step = _prepare(delivery)
-        if isinstance(step, _Call):
-            calls.append(step)
-        else:
-            unsent.append(step)
+    calls, unsent = _prepare(deliveries)
     record(unsent)  # before the calls, as if they had come alone
     if not calls:
         return
@@ -205,35 +198,57 @@ def _record_calls(moves: list[Move]) -> list[bool]:
     return once_more_if_the_connection_broke(partial(record, moves), "recording the outcomes")
 
 
-def _prepare(delivery: Delivery) -> _Call | Move:
-    """What to send for a claimed delivery, or why it is not sent now."""
-    account = delivery.account
-    if not account.can_publish:
-        return _fail(
-            delivery,
-            "account_unavailable",
-            f"Account {account.pk} is {account.status}: reconnect it, then retry the post.",
-        )
-    if (waiting := _media_wait(delivery)) is not None:
-        return waiting
-    connector = platforms.connector_for(account.platform)
+def _prepare(deliveries: list[Delivery]) -> tuple[list[_Call], list[Move]]:
+    """What to send for each claimed delivery, or why it is not sent now."""
+    unsent: list[Move] = []
+    ready: list[tuple[Delivery, Connector]] = []
+    for delivery in deliveries:
+        account = delivery.account
+        if not account.can_publish:
+            unsent.append(
+                _fail(
+                    delivery,
+                    "account_unavailable",
+                    f"Account {account.pk} is {account.status}: reconnect it, then retry the post.",
+                )
+            )
+        elif (waiting := _media_wait(delivery)) is not None:
+            unsent.append(waiting)
+        else:
+            ready.append((delivery, platforms.connector_for(account.platform)))
+    calls = []
+    for (delivery, connector), seconds in zip(ready, _quota_waits(ready), strict=True):
+        if seconds:
+            # Not an attempt: nothing was sent. Give the slot back and come back later.
+            unsent.append(
+                _move(
+                    delivery,
+                    S.RETRYING,
+                    attempts=delivery.attempts - 1,
+                    due_at=timezone.now() + timedelta(seconds=seconds),
+                    lease_expires_at=None,
+                )
+            )
+        else:
+            calls.append(_Call(delivery, connector, tokens.credentials_for(delivery.account)))
+    return calls, unsent
+
+
+def _quota_waits(ready: list[tuple[Delivery, Connector]]) -> list[float]:
+    """The seconds each call must wait for its platform quota (0: it may go now), taken
+    for the batch at once."""
+    needs = [
+        quotas.Need(delivery.account.platform, delivery.account_id, connector.limits)
+        for delivery, connector in ready
+    ]
     try:
-        wait = quotas.wait_for_capacity(
-            platform=account.platform, account_id=account.pk, limits=connector.limits
-        )
+        return quotas.waits_for_capacity(needs)
     except redis.RedisError:
-        logger.warning("quota store unreachable; will retry", extra={"delivery_id": delivery.pk})
-        wait = QUOTA_STORE_DOWN_WAIT
-    if wait:
-        # Not an attempt: nothing was sent. Give the slot back and come back later.
-        return _move(
-            delivery,
-            S.RETRYING,
-            attempts=delivery.attempts - 1,
-            due_at=timezone.now() + timedelta(seconds=wait),
-            lease_expires_at=None,
+        logger.warning(
+            "quota store unreachable; will retry",
+            extra={"delivery_ids": [delivery.pk for delivery, _ in ready]},
         )
-    return _Call(delivery, connector, tokens.credentials_for(account))
+        return [QUOTA_STORE_DOWN_WAIT] * len(ready)
 
 
 def _media_wait(delivery: Delivery) -> Move | None:

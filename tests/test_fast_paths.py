@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
+from accounts import platforms
 from accounts.auth import resolve_api_key
+from connectors.base import RateLimit
 from core.fastpaths import FAST_PATHS, NAMES
 from core.fastpaths.case_update import update_each
 from core.fastpaths.prepared import PreparedQuery, columns
 from media.models import MediaAsset
+from posts import quotas
 from posts.models import Delivery, Job, Post, PostMedia
 from posts.publishing import claim_for_publishing
 from posts.serializers import ScheduleRequestSerializer
@@ -329,3 +334,43 @@ def test_a_delivery_claimed_by_another_transaction_is_not_claimed_twice(workspac
         first = claim_for_publishing(ids)
         again = claim_for_publishing(ids)
     assert len(first) == 3 and again == []
+
+
+# -- quota_pipeline --------------------------------------------------------------------------
+
+
+def _needs(tag: str) -> list[quotas.Need]:
+    """Three calls of one account allowed two a minute, one of another account, and two of
+    a platform with an account window and a platform window (taken one call at a time)."""
+    per_account = replace(
+        platforms.connector_class("sandbox").limits,
+        per_account_rate=RateLimit(requests=2, per_seconds=60),
+        per_platform_rate=None,
+    )
+    two_windows = replace(per_account, per_platform_rate=RateLimit(requests=1, per_seconds=60))
+    return [
+        *[quotas.Need(f"one-{tag}", "acc_a", per_account)] * 3,
+        quotas.Need(f"one-{tag}", "acc_b", per_account),
+        *[quotas.Need(f"two-{tag}", "acc_c", two_windows)] * 2,
+    ]
+
+
+@SWITCH
+def test_a_batchs_quotas_are_taken_as_limits_takes_them_one_by_one(fast, switch):
+    switch("quota_pipeline", fast)
+    ours = quotas.waits_for_capacity(_needs(f"ours-{fast}"))
+    switch("quota_pipeline", False)
+    limits_own = quotas.waits_for_capacity(_needs(f"limits-{fast}"))
+
+    assert [wait > 0 for wait in ours] == [False, False, True, False, False, True]
+    assert [round(wait) for wait in ours] == [round(wait) for wait in limits_own]
+    assert all(50 < wait <= 60 for wait in ours if wait)
+    left = [
+        [
+            quotas._limiter(settings.REDIS_URL).get_window_stats(item, *key).remaining
+            for need in needs
+            for item, key in need.buckets()
+        ]
+        for needs in (_needs(f"ours-{fast}"), _needs(f"limits-{fast}"))
+    ]
+    assert left[0] == left[1] == [0, 0, 0, 1, *[1, 0] * 2]  # a refused call takes nothing

@@ -73,10 +73,7 @@ def test_a_throttled_delivery_is_requeued_without_calling_the_platform(
     connector = platforms.connector_for("sandbox")
     monkeypatch.setattr(type(connector), "limits", tight)
     # The account already used its one call of this minute.
-    assert (
-        quotas.wait_for_capacity(platform="sandbox", account_id=queued.account_id, limits=tight)
-        == 0
-    )
+    assert quotas.waits_for_capacity([quotas.Need("sandbox", queued.account_id, tight)]) == [0]
 
     publishing.delivery_publish(delivery_id=queued.pk)
 
