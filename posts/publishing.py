@@ -42,7 +42,7 @@ from connectors.errors import (
     TransientError,
 )
 from core import fastpaths
-from posts import claim_statement, content, quotas
+from posts import content, quotas, statements
 from posts.models import Attempt, Delivery, PostMedia, media_prefetch
 from posts.outcomes import (
     AttemptResult,
@@ -82,7 +82,7 @@ def claim_for_publishing(delivery_ids: Sequence[str]) -> list[Delivery]:
     now = timezone.now()
     lease = now + settings.CRIER_PUBLISH_LEASE
     if connection.vendor == "postgresql" and fastpaths.enabled("claim_statement"):
-        deliveries = claim_statement.claim(delivery_ids, lease=lease, now=now)
+        deliveries = statements.claim(delivery_ids, lease=lease, now=now)
     else:
         deliveries = _claim_with_the_orm(delivery_ids, lease=lease, now=now)
     # What media_wait and the content read: every link of the batch, in one query.
@@ -276,23 +276,27 @@ def _start_attempts(calls: list[_Call]) -> None:
     outcome as a call cut off (`unknown`, or `retry` if it never left). Numbers keep
     growing across manual retries, which reset `delivery.attempts` (the count the attempt
     limit applies to); only the worker that claimed a delivery writes its attempts."""
-    ids = [call.delivery.pk for call in calls]
-    last = dict(
-        Attempt.objects.filter(delivery__in=ids)
-        .values("delivery")
-        .annotate(last=Max("number"))
-        .values_list("delivery", "last")
-    )
     now = timezone.now()
-    attempts = Attempt.objects.bulk_create(
-        Attempt(
-            delivery=call.delivery,
-            number=last.get(call.delivery.pk, 0) + 1,
-            started_at=now,
-            worker=WORKER_NAME,
-        )
+    attempts = [
+        Attempt(delivery=call.delivery, number=0, started_at=now, worker=WORKER_NAME)
         for call in calls
-    )
+    ]
+    if (
+        fastpaths.enabled("attempts_statement")
+        and connection.features.can_return_rows_from_bulk_insert
+    ):
+        statements.start_attempts(attempts)
+    else:
+        ids = [call.delivery.pk for call in calls]
+        last = dict(
+            Attempt.objects.filter(delivery__in=ids)
+            .values("delivery")
+            .annotate(last=Max("number"))
+            .values_list("delivery", "last")
+        )
+        for attempt in attempts:
+            attempt.number = last.get(attempt.delivery_id, 0) + 1
+        attempts = Attempt.objects.bulk_create(attempts)
     for call, attempt in zip(calls, attempts, strict=True):
         call.attempt = attempt
 

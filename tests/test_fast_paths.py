@@ -6,6 +6,7 @@ are compared in tests/test_postgresql_backend.py, which needs PostgreSQL)."""
 from __future__ import annotations
 
 import importlib
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -25,8 +26,8 @@ from core.fastpaths import FAST_PATHS, NAMES
 from core.fastpaths.case_update import update_each
 from core.fastpaths.prepared import PreparedQuery, columns
 from media.models import MediaAsset
-from posts import quotas
-from posts.models import Delivery, Job, Post, PostMedia
+from posts import publishing, quotas
+from posts.models import Attempt, Delivery, Job, Post, PostMedia
 from posts.publishing import claim_for_publishing
 from posts.serializers import ScheduleRequestSerializer
 from posts.states import DeliveryStatus as S
@@ -357,10 +358,11 @@ def _needs(tag: str) -> list[quotas.Need]:
 
 @SWITCH
 def test_a_batchs_quotas_are_taken_as_limits_takes_them_one_by_one(fast, switch):
+    run = uuid.uuid4().hex  # the windows live on in Redis: a run of its own
     switch("quota_pipeline", fast)
-    ours = quotas.waits_for_capacity(_needs(f"ours-{fast}"))
+    ours = quotas.waits_for_capacity(_needs(f"ours-{run}"))
     switch("quota_pipeline", False)
-    limits_own = quotas.waits_for_capacity(_needs(f"limits-{fast}"))
+    limits_own = quotas.waits_for_capacity(_needs(f"limits-{run}"))
 
     assert [wait > 0 for wait in ours] == [False, False, True, False, False, True]
     assert [round(wait) for wait in ours] == [round(wait) for wait in limits_own]
@@ -371,6 +373,60 @@ def test_a_batchs_quotas_are_taken_as_limits_takes_them_one_by_one(fast, switch)
             for need in needs
             for item, key in need.buckets()
         ]
-        for needs in (_needs(f"ours-{fast}"), _needs(f"limits-{fast}"))
+        for needs in (_needs(f"ours-{run}"), _needs(f"limits-{run}"))
     ]
     assert left[0] == left[1] == [0, 0, 0, 1, *[1, 0] * 2]  # a refused call takes nothing
+
+
+# -- attempts_statement ----------------------------------------------------------------------
+
+
+def _calls_with_history(workspace, account, tag: str) -> list[publishing._Call]:
+    """Three deliveries being published: one never tried, one tried twice, one whose
+    attempts reached 5 before an operator's retry reset its count."""
+    post = Post.objects.create(workspace=workspace, networks={"default": {}})
+    calls = []
+    for index, earlier in enumerate((0, 2, 5)):
+        delivery = Delivery.objects.create(
+            workspace=workspace,
+            post=post,
+            account=account,
+            status=S.PUBLISHING,
+            scheduled_at=WHEN,
+            idempotency_key=f"{tag}-{index}",
+        )
+        for number in range(1, earlier + 1):
+            Attempt.objects.create(delivery=delivery, number=number, started_at=WHEN)
+        calls.append(publishing._Call(delivery, platforms.connector_for("sandbox"), {}))
+    return calls
+
+
+def _attempts_as_stored(calls: list[publishing._Call]) -> list[dict[str, Any]]:
+    return [
+        Attempt.objects.filter(pk=call.attempt.pk, delivery=call.delivery)
+        .values("number", "started_at", "finished_at", "outcome", "message", "worker")
+        .get()
+        for call in calls
+    ]
+
+
+@SWITCH
+def test_the_attempts_statement_numbers_and_stores_attempts_as_bulk_create_does(
+    fast, switch, workspace, account
+):
+    ours, djangos = (_calls_with_history(workspace, account, tag) for tag in ("ours", "theirs"))
+    with time_machine.travel(WHEN, tick=False):
+        switch("attempts_statement", fast)
+        with CaptureQueriesContext(connection) as statements:
+            publishing._start_attempts(ours)
+        switch("attempts_statement", False)
+        publishing._start_attempts(djangos)
+
+    assert [call.attempt.number for call in ours] == [1, 3, 6]
+    assert [call.attempt.number for call in djangos] == [1, 3, 6]
+    assert _attempts_as_stored(ours) == _attempts_as_stored(djangos)
+    assert all(not call.attempt._state.adding for call in ours)
+    returns_rows = connection.features.can_return_rows_from_bulk_insert
+    assert [query["sql"].split()[0] for query in statements] == (
+        ["INSERT"] if fast and returns_rows else ["SELECT", "INSERT"]
+    )

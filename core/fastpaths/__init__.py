@@ -62,12 +62,20 @@ FAST_PATHS = (
     ),
     FastPath(
         name="claim_statement",
-        module="posts.claim_statement",
+        module="posts.statements",
         leans_on="Model.from_db, Field.get_col / get_db_converters / set_cached_value, "
         "connection.ops.get_db_converters (PostgreSQL only: a data-modifying WITH)",
         when_off="the ORM's claim: SELECT ... FOR UPDATE with select_related, then an UPDATE, "
         "in a transaction, both querysets compiled for every batch",
         gain="see docs/performance.md, 'The claim in one statement'",
+    ),
+    FastPath(
+        name="attempts_statement",
+        module="posts.statements",
+        leans_on="Field.get_db_prep_save, Model._state (set as bulk_create sets it), "
+        "connection.features.can_return_rows_from_bulk_insert",
+        when_off="a grouped SELECT of each delivery's last attempt number, then bulk_create",
+        gain="see docs/performance.md, 'The attempts in one statement'",
     ),
     FastPath(
         name="quota_pipeline",

@@ -1,13 +1,20 @@
-"""The publish claim as one PostgreSQL statement (fast path `claim_statement`).
+"""Two steps of the publish path as one SQL statement each (fast paths `claim_statement` and
+`attempts_statement`), where the ORM spent more CPU building and compiling queries than the
+database spent answering them (docs/performance.md).
 
-The ORM's claim is a transaction of four round trips (BEGIN, `SELECT … FOR UPDATE` joining
-post, job and account, an UPDATE, COMMIT), and Django builds and compiles both querysets
-for every batch: a third of the claim's CPU went to compiling (docs/performance.md). Here
-one statement locks the queued rows in id order (one locking order, as the ORM's claim),
-moves them to `publishing` and returns them joined to what the publish path reads; the
-rows become model instances as `select_related` builds them, the job without its bulk
-request and payload. Off, or on another database, `posts.publishing` runs the ORM's claim,
-the answer this one is compared with (tests/test_fast_paths.py).
+`claim`, PostgreSQL only: the ORM's claim is a transaction of four round trips (BEGIN,
+`SELECT … FOR UPDATE` joining post, job and account, an UPDATE, COMMIT), both querysets
+compiled for every batch. Here one data-modifying `WITH` locks the queued rows in id order
+(one locking order, as the ORM's claim), moves them to `publishing` and returns them joined
+to what the publish path reads; the rows become model instances as `select_related` builds
+them, the job without its bulk request and payload.
+
+`start_attempts`, any database that returns inserted rows: the attempts of a batch in one
+INSERT whose numbers are computed in it (each delivery's last number + 1), instead of a
+grouped SELECT of the last numbers and then `bulk_create`.
+
+Off, or where a statement cannot run, `posts.publishing` runs the ORM's way, the answer
+each one is compared with (tests/test_fast_paths.py).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from django.db import connection
 from django.db.models import Field, Model
 
 from accounts.models import SocialAccount
-from posts.models import Delivery, Job, Post, PostMedia
+from posts.models import Attempt, Delivery, Job, Post, PostMedia
 from posts.states import DeliveryStatus as S
 
 Converter = Callable[[Any, Any, Any], Any]
@@ -72,6 +79,7 @@ _POST = _Columns(Post, "post")
 _JOB = _Columns(Job, "job", deferred=("request", "payload"))
 _ACCOUNT = _Columns(SocialAccount, "account")
 _PARTS = (_DELIVERY, _POST, _JOB, _ACCOUNT)
+_NEW_ATTEMPT = _Columns(Attempt, "attempt", deferred=("id",))  # the id is the database's
 # The relations select_related would follow, cached on the instances as it leaves them.
 _POST_OF: Any = Delivery._meta.get_field("post")
 _ACCOUNT_OF: Any = Delivery._meta.get_field("account")
@@ -132,3 +140,32 @@ def claim(delivery_ids: Sequence[str], *, lease: datetime, now: datetime) -> lis
         built.post_has_media = bool(next(values))
         deliveries.append(built)
     return deliveries
+
+
+def start_attempts(attempts: list[Attempt]) -> None:
+    """Insert these new attempts of distinct deliveries, each numbered after its delivery's
+    last attempt (the numbers they carry are ignored), and give each its id and number."""
+    table = connection.ops.quote_name(Attempt._meta.db_table)
+    pk, number, delivery = map(connection.ops.quote_name, ("id", "number", "delivery_id"))
+    fields = _NEW_ATTEMPT.fields
+    next_number = f"(SELECT COALESCE(MAX({number}), 0) + 1 FROM {table} WHERE {delivery} = %s)"  # noqa: S608
+    row = ", ".join(next_number if field.name == "number" else "%s" for field in fields)
+    columns = ", ".join(map(connection.ops.quote_name, _NEW_ATTEMPT.columns))
+    params = [
+        attempt.delivery_id
+        if field.name == "number"
+        else field.get_db_prep_save(getattr(attempt, field.attname), connection)
+        for attempt in attempts
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+            f"{', '.join([f'({row})'] * len(attempts))} RETURNING {delivery}, {pk}, {number}",
+            params,
+        )
+        # By delivery: a database may return the rows in another order than they were given.
+        stored = {delivery_id: (id_, n) for delivery_id, id_, n in cursor.fetchall()}
+    for attempt in attempts:
+        attempt.pk, attempt.number = stored[attempt.delivery_id]
+        attempt._state.adding, attempt._state.db = False, connection.alias  # as bulk_create
