@@ -390,7 +390,8 @@ class PoolPerThread:
     connection (an idle check each, a socket poll for the idle ones, a count over them all
     for each idle one), while a pool of one thread holds about one connection per host
     (bench/fanout.py: 32 call threads per worker; docs/performance.md). A thread's pool is
-    closed when its thread is gone, and every pool when the client closes.
+    closed when the thread is gone or the client is dropped (its thread-local data goes,
+    and with it what closes the pool), and every pool when the client closes.
     """
 
     def __init__(self, new_pool: Callable[[], httpcore.ConnectionPool]) -> None:
@@ -400,13 +401,12 @@ class PoolPerThread:
         self._lock = threading.Lock()
 
     def _pool(self) -> httpcore.ConnectionPool:
-        pool = getattr(self._local, "pool", None)
-        if pool is None:
-            pool = self._local.pool = self._new_pool()
+        owner = getattr(self._local, "owner", None)
+        if owner is None:
+            owner = self._local.owner = _PoolOwner(self._new_pool())
             with self._lock:
-                self._pools.add(pool)
-            weakref.finalize(threading.current_thread(), pool.close)
-        return pool
+                self._pools.add(owner.pool)
+        return owner.pool
 
     def handle_request(self, request: httpcore.Request) -> httpcore.Response:
         return self._pool().handle_request(request)
@@ -422,6 +422,15 @@ class PoolPerThread:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _PoolOwner:
+    """A thread's hold on its pool: once the thread-local data holding it is dropped (the
+    thread ended, or the client was let go), the pool closes. Nothing else keeps the pool."""
+
+    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+        self.pool = pool
+        weakref.finalize(self, pool.close)
 
 
 class EgressTransport(httpx.HTTPTransport):

@@ -54,7 +54,8 @@ def waits_for_capacity(needs: Sequence[Need]) -> list[float]:
     buckets = [need.buckets() for need in needs]
     taken: dict[int, bool] = {}
     storage = limiter.storage
-    if fastpaths.enabled("quota_pipeline") and isinstance(storage, RedisStorage):
+    # Plain Redis only: a cluster's pipeline would not load the script on every node.
+    if fastpaths.enabled("quota_pipeline") and type(storage) is RedisStorage:
         together = [i for i, found in enumerate(buckets) if len(found) == 1]
         acquired = _acquire_together(storage, [buckets[i][0] for i in together])
         taken = dict(zip(together, acquired, strict=True))

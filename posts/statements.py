@@ -2,9 +2,9 @@
 `attempts_statement`), where the ORM spent more CPU building and compiling queries than the
 database spent answering them (docs/performance.md).
 
-`claim`, PostgreSQL only: the ORM's claim is a transaction of four round trips (BEGIN,
-`SELECT … FOR UPDATE` joining post, job and account, an UPDATE, COMMIT), both querysets
-compiled for every batch. Here one data-modifying `WITH` locks the queued rows in id order
+`claim`, PostgreSQL only: the ORM's claim is a transaction of two statements (`SELECT …
+FOR UPDATE` joining post, job and account, then an UPDATE), both querysets compiled for
+every batch. Here one data-modifying `WITH` locks the queued rows in id order
 (one locking order, as the ORM's claim), moves them to `publishing` and returns them joined
 to what the publish path reads; the rows become model instances as `select_related` builds
 them, the job without its bulk request and payload.
@@ -24,7 +24,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Field, Model
 
 from accounts.models import SocialAccount
@@ -49,6 +49,9 @@ class _Columns:
         self.attnames = [attname for attname, _ in pairs]
         self.columns = [column for _, column in pairs if column is not None]
         assert len(self.columns) == len(self.fields)  # a concrete field has its column
+        self.key = next(
+            (c for f, c in zip(self.fields, self.columns, strict=True) if f.primary_key), ""
+        )
 
     def select(self) -> list[str]:
         quote = connection.ops.quote_name
@@ -102,6 +105,9 @@ def _statement(count: int) -> str:
     def table_of(part: _Columns) -> str:
         return f"{quote(part.model._meta.db_table)} {part.alias}"
 
+    def key_of(part: _Columns) -> str:
+        return f"{part.alias}.{quote(part.key)}"
+
     return (
         f"WITH locked AS (SELECT {pk} FROM {table} "  # noqa: S608
         f"WHERE {pk} IN ({', '.join(['%s'] * count)}) AND COALESCE({status}, '') = %s "
@@ -111,9 +117,9 @@ def _statement(count: int) -> str:
         f"FROM locked WHERE {table}.{pk} = locked.{pk} RETURNING {table}.*) "
         f"SELECT {', '.join(column for part in _PARTS for column in part.select())}, "
         f"EXISTS (SELECT 1 FROM {media} WHERE {media}.{media_post} = claimed.{fk['post']}) "
-        f"FROM claimed INNER JOIN {table_of(_POST)} ON post.{pk} = claimed.{fk['post']} "
-        f"{job_join} {table_of(_JOB)} ON job.{pk} = post.{fk['job']} "
-        f"INNER JOIN {table_of(_ACCOUNT)} ON account.{pk} = claimed.{fk['account']} "
+        f"FROM claimed INNER JOIN {table_of(_POST)} ON {key_of(_POST)} = claimed.{fk['post']} "
+        f"{job_join} {table_of(_JOB)} ON {key_of(_JOB)} = post.{fk['job']} "
+        f"INNER JOIN {table_of(_ACCOUNT)} ON {key_of(_ACCOUNT)} = claimed.{fk['account']} "
         f"ORDER BY claimed.{pk}"
     )
 
@@ -123,23 +129,25 @@ def claim(delivery_ids: Sequence[str], *, lease: datetime, now: datetime) -> lis
     each with its post (and the post's job) and account, and `post_has_media`."""
     if not delivery_ids:
         return []
-    with connection.cursor() as cursor:
+    # One transaction with the instances built: if one cannot be (a credential that no key
+    # decrypts), the claim is undone and the deliveries stay queued, as with the ORM's claim.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             _statement(len(delivery_ids)), [*delivery_ids, S.QUEUED, S.PUBLISHING, lease, now]
         )
-        rows = cursor.fetchall()
-    deliveries = []
-    for row in rows:
-        values = iter(row)
-        delivery, post, job, account = ([next(values) for _ in part.fields] for part in _PARTS)
-        built: Delivery = _DELIVERY.instance(delivery)
-        built_post: Post = _POST.instance(post)
-        _POST_OF.set_cached_value(built, built_post)
-        _JOB_OF.set_cached_value(built_post, _JOB.instance(job) if built_post.job_id else None)
-        _ACCOUNT_OF.set_cached_value(built, _ACCOUNT.instance(account))
-        built.post_has_media = bool(next(values))
-        deliveries.append(built)
-    return deliveries
+        return [_claimed(row) for row in cursor.fetchall()]
+
+
+def _claimed(row: tuple[Any, ...]) -> Delivery:
+    values = iter(row)
+    delivery, post, job, account = ([next(values) for _ in part.fields] for part in _PARTS)
+    built: Delivery = _DELIVERY.instance(delivery)
+    built_post: Post = _POST.instance(post)
+    _POST_OF.set_cached_value(built, built_post)
+    _JOB_OF.set_cached_value(built_post, _JOB.instance(job) if built_post.job_id else None)
+    _ACCOUNT_OF.set_cached_value(built, _ACCOUNT.instance(account))
+    built.post_has_media = bool(next(values))
+    return built
 
 
 def start_attempts(attempts: list[Attempt]) -> None:

@@ -131,3 +131,15 @@ def test_closing_the_client_closes_every_threads_connections(server):
         done.set()
         for thread in threads:
             thread.join()
+
+
+def test_a_client_let_go_closes_its_connections_though_its_thread_lives_on(server):
+    # Per-call clients (a webhook delivery, a media fetch) on the long-lived threads of a
+    # worker or web process: dropping one must not leave its pool, or its sockets, behind.
+    client = netguard.client(guarded=False, timeout=httpx.Timeout(5.0))
+    client.get(server.url()).raise_for_status()
+    (port,) = server.requests_by_port
+    del client
+    gc.collect()
+
+    assert server.wait_closed({port})
