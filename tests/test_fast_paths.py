@@ -25,13 +25,13 @@ from connectors.base import RateLimit
 from core.fastpaths import FAST_PATHS, NAMES
 from core.fastpaths.case_update import update_each
 from core.fastpaths.prepared import PreparedQuery, columns
-from media.models import MediaAsset
 from posts import publishing, quotas
 from posts.models import Attempt, Delivery, Job, Post, PostMedia
 from posts.publishing import claim_for_publishing
 from posts.serializers import ScheduleRequestSerializer
 from posts.states import DeliveryStatus as S
 from tests.posts.test_input_serializer import shape
+from tests.posts.test_thread_media import picture
 from tests.test_pooler_settings import database_settings
 
 pytestmark = pytest.mark.django_db
@@ -235,14 +235,7 @@ def _claim_world(workspace, account, tag: str) -> list[str]:
     job = Job.objects.create(
         workspace=workspace, kind=Job.Kind.SCHEDULE, request={"posts": [tag]}, payload={"x": 1}
     )
-    asset = MediaAsset.objects.create(
-        workspace=workspace,
-        status=MediaAsset.Status.READY,
-        kind=MediaAsset.Kind.IMAGE,
-        mime_type="image/png",
-        size=1000,
-        storage_key=f"{workspace.pk}/{tag}.png",
-    )
+    asset = picture(workspace, tag)
     posts = [
         Post.objects.create(workspace=workspace, job=job, networks={"default": {"text": "a"}}),
         Post.objects.create(workspace=workspace, job=job, labels=["b"]),
