@@ -96,7 +96,7 @@ def _statement(count: int) -> str:
     """For `count` ids; parameters: the ids, then `queued`, `publishing`, the lease, now."""
     quote = connection.ops.quote_name
     table = quote(Delivery._meta.db_table)
-    pk, status, attempts = quote("id"), quote("status"), quote("attempts")
+    pk, status, attempts = quote(_DELIVERY.key), quote("status"), quote("attempts")
     lease, started, updated = map(quote, ("lease_expires_at", "call_started_at", "updated_at"))
     fk = {name: quote(field.column) for name, field in _RELATIONS.items()}
     media, media_post = quote(PostMedia._meta.db_table), quote(_MEDIA_OF.column)

@@ -301,9 +301,8 @@ def test_the_claim_statement_claims_and_loads_what_the_orms_claim_does(
 
     with CaptureQueriesContext(connection) as reads:
         seen, expected = _claimed_as_read(claimed), _claimed_as_read(reference)
-    assert [delivery.pk for delivery in claimed] == sorted(
-        ours[2:]
-    )  # in id order: one locking order
+    # In id order, the claim's one locking order.
+    assert [delivery.pk for delivery in claimed] == sorted(ours[2:])
     seen, expected = (sorted(rows, key=lambda row: row["key"]) for rows in (seen, expected))
     assert seen == expected
     assert len(reads) == 0  # every relation and the media were loaded by the claim
@@ -326,7 +325,7 @@ def test_the_claim_statement_claims_and_loads_what_the_orms_claim_does(
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_a_delivery_claimed_by_another_transaction_is_not_claimed_twice(workspace, account):
+def test_a_claimed_delivery_is_not_claimed_again(workspace, account):
     ids = _claim_world(workspace, account, "twice")
     with time_machine.travel(WHEN, tick=False):
         first = claim_for_publishing(ids)
